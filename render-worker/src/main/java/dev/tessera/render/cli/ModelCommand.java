@@ -1,0 +1,40 @@
+package dev.tessera.render.cli;
+
+import dev.tessera.render.miniature.MiniatureBundle;
+import dev.tessera.render.miniature.MiniatureKind;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+/** {@code model miniature --kind K [--fp16] --out DIR}: writes an untrained miniature bundle. */
+final class ModelCommand {
+  /**
+   * Where the real CLIP tokenizer files are looked for: {@code ../shared/data/clip-tokenizer} beside the checkout
+   * (the launcher passes the checkout as {@code tessera.home}).
+   */
+  static Path sharedTokenizer() {
+    return Path.of(System.getProperty("tessera.home", ".")).resolve("../shared/data/clip-tokenizer").normalize();
+  }
+
+  private ModelCommand() {}
+
+  static void run(List<String> words, PrintStream out, PrintStream err) throws IOException {
+    Args args = new Args(words, Set.of("fp16"));
+    if (args.positional().size() != 1 || !args.positional().get(0).equals("miniature")) {
+      throw new UsageException("expected: model miniature --kind sd2|sd2-v|sd1 [--fp16] --out DIR");
+    }
+    MiniatureKind kind = MiniatureKind.parse(args.required("kind"));
+    boolean fp16 = args.flag("fp16");
+    Path outDir = args.path("out");
+    Path tokenizer = Path.of(args.string("tokenizer", sharedTokenizer().toString()));
+    args.finish();
+    boolean realVocabulary = Files.isRegularFile(tokenizer.resolve("vocab.json"));
+    MiniatureBundle.write(kind, fp16, outDir, realVocabulary ? tokenizer : null);
+    out.println("wrote untrained miniature " + kind.cliName() + (fp16 ? " fp16" : "") + " bundle to " + outDir
+        + (realVocabulary ? " (CLIP tokenizer from " + tokenizer + ")" : " (small generated vocabulary)"));
+    err.println("note: a miniature bundle proves the pipeline, not the pictures; see the README for real SD 2.x weights");
+  }
+}

@@ -1,0 +1,121 @@
+package dev.tessera.render.cli;
+
+import dev.tessera.common.FieldProblem;
+import dev.tessera.common.RenderSettings;
+import dev.tessera.render.image.PngWriter;
+import dev.tessera.render.image.RgbImage;
+import dev.tessera.render.onnx.ExecutionProvider;
+import dev.tessera.render.pipeline.CancelToken;
+import dev.tessera.render.pipeline.EngineOptions;
+import dev.tessera.render.pipeline.RenderListener;
+import dev.tessera.render.pipeline.RenderRequest;
+import dev.tessera.render.pipeline.RenderResult;
+import dev.tessera.render.pipeline.Renderer;
+import dev.tessera.render.schedule.Spacing;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import javax.imageio.ImageIO;
+
+/** {@code render ... --out FILE.png}: renders one image, prints per-stage timings, writes the PNG. */
+final class RenderCommand {
+  private RenderCommand() {}
+
+  /** Maps the API's field names to this command's options, so problems name what the user typed. */
+  private static final Map<String, String> OPTION_OF_FIELD = Map.of("negative_prompt", "negative", "karras", "karras");
+
+  static void run(List<String> words, PrintStream out, PrintStream err) throws IOException {
+    Args args = new Args(words, Set.of("karras"));
+    Path model = args.path("model");
+    RenderSettings defaults = RenderSettings.of("");
+    RenderSettings settings = new RenderSettings(
+        args.required("prompt"),
+        args.string("negative", ""),
+        args.longValue("seed", defaults.seed()),
+        args.integer("steps", defaults.steps()),
+        args.decimal("guidance", defaults.guidance()),
+        args.string("scheduler", defaults.sampler()),
+        args.flag("karras"),
+        args.integer("width", defaults.width()),
+        args.integer("height", defaults.height()));
+    String spacingText = args.string("spacing", null);
+    String initPath = args.string("init", null);
+    double strength = args.decimal("strength", 0.8);
+    boolean strengthGiven = args.string("strength", null) != null;
+    EngineOptions options = new EngineOptions(
+        ExecutionProvider.Preference.parse(args.string("device", "auto")),
+        args.integer("cuda-device", 0),
+        args.integer("threads", 0),
+        EngineOptions.defaults().decodeTile(),
+        EngineOptions.defaults().decodeOverlap());
+    Path target = args.path("out");
+    args.finish();
+
+    List<FieldProblem> problems = settings.problems();
+    if (!problems.isEmpty()) {
+      FieldProblem p = problems.get(0);
+      throw new UsageException("--" + OPTION_OF_FIELD.getOrDefault(p.field(), p.field()) + ": " + p.detail());
+    }
+    if (strengthGiven && initPath == null) {
+      throw new UsageException("--strength needs --init IMAGE");
+    }
+    if (!(strength > 0 && strength <= 1)) {
+      throw new UsageException("--strength: must be in (0, 1], got " + strength);
+    }
+    Spacing spacing = spacingText == null ? null : Spacing.parse(spacingText);
+    RgbImage init = initPath == null ? null : readImage(Path.of(initPath));
+    if (!target.getFileName().toString().toLowerCase().endsWith(".png")) {
+      throw new UsageException("--out: must name a .png file, got " + target);
+    }
+
+    try (Renderer renderer = Renderer.open(model, options)) {
+      err.println("engine: " + renderer.provider().description());
+      if (renderer.bundle().isMiniature()) {
+        err.println("note: " + model + " is an untrained miniature bundle: it proves the pipeline, not the pictures");
+      }
+      RenderResult result = renderer.render(
+          new RenderRequest(settings, init, strength, spacing), progress(err), new CancelToken());
+      Warnings.droppedWords(result.droppedWords(), renderer.tokenizer().maxLength(), err);
+      long t0 = System.nanoTime();
+      Path parent = target.toAbsolutePath().getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
+      PngWriter.write(result.image(), Map.of("parameters", result.parameters()), target);
+      result.timings().add("png", System.nanoTime() - t0);
+      out.println("timings:");
+      out.print(result.timings().format());
+      out.println("wrote " + target + " (" + result.image().width() + "x" + result.image().height() + ")");
+    }
+  }
+
+  private static RgbImage readImage(Path file) {
+    try {
+      BufferedImage image = Files.isRegularFile(file) ? ImageIO.read(file.toFile()) : null;
+      if (image == null) {
+        throw new UsageException("--init: cannot read an image from " + file);
+      }
+      return RgbImage.of(image, image.getWidth(), image.getHeight());
+    } catch (IOException e) {
+      throw new UsageException("--init: cannot read an image from " + file + ": " + e.getMessage());
+    }
+  }
+
+  /** Progress on one terminal line where stderr is a console; silent otherwise (logs stay clean). */
+  private static RenderListener progress(PrintStream err) {
+    if (System.console() == null) {
+      return RenderListener.NONE;
+    }
+    return (step, total) -> {
+      err.print("\rdenoising: step " + step + "/" + total);
+      if (step == total) {
+        err.println();
+      }
+    };
+  }
+}

@@ -1,0 +1,61 @@
+package dev.tessera.render.miniature;
+
+import ai.onnx.proto.OnnxMl.TensorProto.DataType;
+import java.util.List;
+
+/**
+ * Everything that differs between miniature bundles: the I/O contract of the real export a kind imitates, its
+ * scheduler and tokenizer settings, and the seed of its weights.
+ *
+ * @param seed base seed; each network adds its own offset
+ * @param textHiddenSize width H of the text encoder's hidden states (real: 1024 for SD 2.x, 768 for SD 1.x)
+ * @param inputIdsType element type of the text encoder's {@code input_ids}
+ * @param timestepType element type of the UNet's {@code timestep}
+ * @param timestepDims dims of the UNet's {@code timestep}; empty for a rank-0 scalar
+ * @param unetBatch the UNet's batch dimension: symbolic {@code batch}, or {@code 1} for a static batch
+ * @param vaeEncoderOutput name of the VAE encoder's output
+ * @param vaeEncoderChannels 8 for mean ‖ logvar, 4 for a latent sample
+ */
+record MiniatureSpec(
+    MiniatureKind kind,
+    boolean fp16,
+    long seed,
+    int textHiddenSize,
+    int inputIdsType,
+    int timestepType,
+    List<String> timestepDims,
+    String unetBatch,
+    String schedulerClass,
+    String predictionType,
+    String padToken,
+    String vaeEncoderOutput,
+    int vaeEncoderChannels) {
+
+  static final String BATCH = "batch";
+  static final int MAX_TOKENS = 77;
+  static final int LATENT_CHANNELS = 4;
+
+  /** The spec of {@code kind}; fp16 stores floats as float16 and makes the timestep float16 of shape [1]. */
+  static MiniatureSpec of(MiniatureKind kind, boolean fp16) {
+    MiniatureSpec full = switch (kind) {
+      case SD2 -> new MiniatureSpec(kind, false, 2_100L, 64, DataType.INT32_VALUE, DataType.INT64_VALUE,
+          List.of("1"), BATCH, "PNDMScheduler", "epsilon", "!", "latent_parameters", 2 * LATENT_CHANNELS);
+      case SD2_V -> new MiniatureSpec(kind, false, 2_200L, 64, DataType.INT64_VALUE, DataType.FLOAT_VALUE,
+          List.of(), BATCH, "DDIMScheduler", "v_prediction", "!", "latent_parameters", 2 * LATENT_CHANNELS);
+      // timestep is [batch] with the batch fixed to 1
+      case SD1 -> new MiniatureSpec(kind, false, 1_500L, 48, DataType.INT32_VALUE, DataType.FLOAT_VALUE,
+          List.of("1"), "1", "PNDMScheduler", "epsilon", "<|endoftext|>", "latent_sample", LATENT_CHANNELS);
+    };
+    return fp16 ? full.halfPrecision() : full;
+  }
+
+  private MiniatureSpec halfPrecision() {
+    return new MiniatureSpec(kind, true, seed, textHiddenSize, inputIdsType, DataType.FLOAT16_VALUE, List.of("1"),
+        unetBatch, schedulerClass, predictionType, padToken, vaeEncoderOutput, vaeEncoderChannels);
+  }
+
+  /** Element type of float inputs and outputs. */
+  int floatType() {
+    return fp16 ? DataType.FLOAT16_VALUE : DataType.FLOAT_VALUE;
+  }
+}

@@ -1,0 +1,123 @@
+package dev.tessera.render.miniature;
+
+import static dev.tessera.render.miniature.MiniatureSpec.LATENT_CHANNELS;
+import static dev.tessera.render.miniature.MiniatureSpec.MAX_TOKENS;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.TensorProto.DataType;
+import java.util.List;
+
+/**
+ * An untrained conditional UNet with the I/O contract of an exported {@code unet/model.onnx}: {@code sample}
+ * [batch, 4, height, width], {@code timestep} (type and rank per {@link MiniatureSpec}) and
+ * {@code encoder_hidden_states} [batch, 77, H] → {@code out_sample} [batch, 4, height, width]. Height and width must
+ * be multiples of 4.
+ *
+ * <p>Layout, channels 32/64/64: conv_in; a sinusoidal timestep embedding (Sin ‖ Cos → Linear → SiLU → Linear) added
+ * inside every ResNet block; two stride-2 down-samplings; at the lowest resolution a transformer block with
+ * self-attention over the pixels and cross-attention over the text tokens; two nearest ×2 up-samplings with skip
+ * connections; GroupNorm, SiLU, conv_out. Attention only at the lowest resolution keeps a batch-2 call on 64×64
+ * latents well under 100 ms on two CPU cores.
+ */
+final class MiniatureUnet {
+  static final int[] CHANNELS = {32, 64, 64};
+  /** The latent size unet/config.json advertises (512 px images) for every kind, to stay in the render budget. */
+  static final int SAMPLE_SIZE = 64;
+  private static final int TIME_FREQUENCIES = 32;
+  private static final int TIME_EMBEDDING = 64;
+  private static final int GROUPS = 8;
+  private static final int HEADS = 2;
+  private static final double MAX_PERIOD = 10_000;
+  // GroupNorm → SiLU leaves an RMS of about 0.6; these gains bring convolutions back to unit scale
+  private static final double SILU_GAIN = 1.6;
+  private static final double RESIDUAL_GAIN = 0.5;
+  private static final long SEED_OFFSET = 2;
+
+  private final NetworkBlocks nn;
+  private final OnnxGraphBuilder g;
+  private String timeEmbedding;
+
+  private MiniatureUnet(NetworkBlocks nn) {
+    this.nn = nn;
+    this.g = nn.graph();
+  }
+
+  static ModelProto build(MiniatureSpec spec) {
+    NetworkBlocks nn = new NetworkBlocks(new OnnxGraphBuilder("unet", spec.fp16()), spec.seed() + SEED_OFFSET);
+    return new MiniatureUnet(nn).network(spec);
+  }
+
+  private ModelProto network(MiniatureSpec spec) {
+    String batch = spec.unetBatch();
+    String latentChannels = Integer.toString(LATENT_CHANNELS);
+    String sample = g.floatInput("sample", batch, latentChannels, "height", "width");
+    String timestep = g.input("timestep", spec.timestepType(), spec.timestepDims().toArray(String[]::new));
+    String context = g.floatInput(
+        "encoder_hidden_states", batch, Integer.toString(MAX_TOKENS), Integer.toString(spec.textHiddenSize()));
+    timeEmbedding = timeEmbedding(timestep);
+
+    int c0 = CHANNELS[0];
+    int c1 = CHANNELS[1];
+    int c2 = CHANNELS[2];
+    String h = nn.conv("conv_in", sample, LATENT_CHANNELS, c0, 3, 1, 1);
+    String skip0 = resnet("down_blocks.0.resnet", h, c0, c0);
+    String down0 = nn.conv("down_blocks.0.downsample", skip0, c0, c0, 3, 2, 1);
+    String skip1 = resnet("down_blocks.1.resnet", down0, c0, c1);
+    String down1 = nn.conv("down_blocks.1.downsample", skip1, c1, c1, 3, 2, 1);
+
+    String mid = resnet("mid_block.resnet", down1, c1, c2);
+    mid = transformer("mid_block.attention", mid, c2, context, spec.textHiddenSize());
+
+    String up0 = nn.conv("up_blocks.0.upsample", nn.upsample2x(mid), c2, c1, 3, 1, 1);
+    up0 = resnet("up_blocks.0.resnet", nn.concat(1, up0, skip1), 2 * c1, c1);
+    String up1 = nn.conv("up_blocks.1.upsample", nn.upsample2x(up0), c1, c0, 3, 1, 1);
+    up1 = resnet("up_blocks.1.resnet", nn.concat(1, up1, skip0), 2 * c0, c0);
+
+    String normed = nn.silu(nn.groupNorm("conv_norm_out", up1, c0, GROUPS));
+    String out = nn.conv("conv_out", normed, c0, LATENT_CHANNELS, 3, 1, SILU_GAIN);
+    g.floatOutput(out, "out_sample", batch, latentChannels, "height", "width");
+    return g.build(MiniatureBundle.DISCLAIMER + ": UNet");
+  }
+
+  /** Any timestep tensor (int64, float16 or float32; rank 0 or 1) → [n, TIME_EMBEDDING] with n 1 or batch. */
+  private String timeEmbedding(String timestep) {
+    String column = nn.reshape(g.cast(timestep, DataType.FLOAT_VALUE), g.int64Vector(-1, 1));
+    int half = TIME_FREQUENCIES / 2;
+    float[] frequencies = new float[half];
+    for (int i = 0; i < half; i++) {
+      frequencies[i] = (float) Math.exp(-Math.log(MAX_PERIOD) * i / half);
+    }
+    String angles = nn.mul(column, g.weight("time_proj.frequencies", new long[] {1, half}, frequencies));
+    String sinusoid =
+        nn.concat(1, g.node("Sin", List.of(angles)), g.node("Cos", List.of(angles)));
+    String hidden = nn.silu(nn.linear("time_embedding.linear_1", sinusoid, TIME_FREQUENCIES, TIME_EMBEDDING, 1));
+    return nn.linear("time_embedding.linear_2", hidden, TIME_EMBEDDING, TIME_EMBEDDING, 1);
+  }
+
+  /** GroupNorm → SiLU → conv, plus the projected timestep embedding, GroupNorm → SiLU → conv, plus shortcut. */
+  private String resnet(String scope, String x, int in, int out) {
+    String h = nn.conv(scope + ".conv1", nn.silu(nn.groupNorm(scope + ".norm1", x, in, GROUPS)), in, out, 3, 1,
+        SILU_GAIN);
+    String time = nn.linear(scope + ".time_emb_proj", nn.silu(timeEmbedding), TIME_EMBEDDING, out, 1);
+    h = nn.add(h, nn.reshape(time, g.int64Vector(-1, out, 1, 1)));
+    h = nn.conv(scope + ".conv2", nn.silu(nn.groupNorm(scope + ".norm2", h, out, GROUPS)), out, out, 3, 1,
+        RESIDUAL_GAIN);
+    String shortcut = in == out ? x : nn.conv(scope + ".conv_shortcut", x, in, out, 1, 1, 1);
+    return nn.add(shortcut, h);
+  }
+
+  /** Self-attention over the h·w pixels, cross-attention over the text tokens, feed-forward; all residual. */
+  private String transformer(String scope, String x, int channels, String context, int contextDim) {
+    String h = nn.conv(scope + ".proj_in", nn.groupNorm(scope + ".norm", x, channels, GROUPS), channels, channels,
+        1, 1, 1);
+    String tokens = nn.imageToTokens(h, channels);
+    String normed = nn.layerNorm(scope + ".norm1", tokens, channels);
+    tokens = nn.add(tokens, nn.attention(scope + ".attn1", normed, normed, channels, channels, HEADS, null));
+    normed = nn.layerNorm(scope + ".norm2", tokens, channels);
+    tokens = nn.add(tokens, nn.attention(scope + ".attn2", normed, context, channels, contextDim, HEADS, null));
+    normed = nn.layerNorm(scope + ".norm3", tokens, channels);
+    tokens = nn.add(tokens, nn.feedForward(scope + ".ff", normed, channels, 4, 1));
+    String image = nn.tokensToImage(tokens, x);
+    return nn.add(x, nn.conv(scope + ".proj_out", image, channels, channels, 1, 1, RESIDUAL_GAIN));
+  }
+}

@@ -1,0 +1,53 @@
+package dev.tessera.render.miniature;
+
+import static dev.tessera.render.miniature.MiniatureSpec.BATCH;
+import static dev.tessera.render.miniature.MiniatureSpec.LATENT_CHANNELS;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+
+/**
+ * An untrained VAE decoder with the I/O contract of an exported {@code vae_decoder/model.onnx}: {@code latent_sample}
+ * [batch, 4, latent_height, latent_width] → {@code sample} [batch, 3, 8·latent_height, 8·latent_width].
+ *
+ * <p>conv_in, one residual conv block, three stages of nearest ×2 upsampling + conv + SiLU (32 → 16 → 16 → 8
+ * channels), conv_out to RGB. Unlike a real VAE it has no GroupNorm, no attention and no other image-wide statistic:
+ * every output pixel depends only on latents within about four latent pixels of it, so decoding in tiles equals
+ * decoding whole away from tile borders. There is no Tanh (real VAEs have none either); unit-scale latents give values
+ * mostly within [-1, 1], which the pipeline clamps.
+ */
+final class MiniatureVaeDecoder {
+  /** Channels per resolution, finest first, as AutoencoderKL's config lists them. */
+  static final int[] BLOCK_OUT_CHANNELS = {8, 16, 16, 32};
+  private static final int RGB = 3;
+  // SiLU of a unit-scale input has an RMS of about 0.6; this gain restores unit scale after each convolution
+  private static final double SILU_GAIN = 1.6;
+  private static final double RESIDUAL_GAIN = 0.5;
+  private static final double OUTPUT_GAIN = 0.8;
+  private static final long SEED_OFFSET = 3;
+
+  private MiniatureVaeDecoder() {}
+
+  static ModelProto build(MiniatureSpec spec) {
+    NetworkBlocks nn =
+        new NetworkBlocks(new OnnxGraphBuilder("vae_decoder", spec.fp16()), spec.seed() + SEED_OFFSET);
+    OnnxGraphBuilder g = nn.graph();
+    String latent = g.floatInput(
+        "latent_sample", BATCH, Integer.toString(LATENT_CHANNELS), "latent_height", "latent_width");
+
+    int top = BLOCK_OUT_CHANNELS.length - 1;
+    int width = BLOCK_OUT_CHANNELS[top];
+    String h = nn.conv("conv_in", latent, LATENT_CHANNELS, width, 3, 1, 1);
+    String r = nn.conv("mid_block.conv1", nn.silu(h), width, width, 3, 1, SILU_GAIN);
+    r = nn.conv("mid_block.conv2", nn.silu(r), width, width, 3, 1, RESIDUAL_GAIN);
+    h = nn.add(h, r);
+    for (int level = top - 1; level >= 0; level--) {
+      int narrower = BLOCK_OUT_CHANNELS[level];
+      h = nn.silu(nn.conv("up_blocks." + (top - 1 - level) + ".conv", nn.upsample2x(h), width, narrower, 3, 1,
+          SILU_GAIN));
+      width = narrower;
+    }
+    String rgb = nn.centeredConv("conv_out", h, width, RGB, 3, 1, OUTPUT_GAIN);
+    g.floatOutput(rgb, "sample", BATCH, Integer.toString(RGB), "height", "width");
+    return g.build(MiniatureBundle.DISCLAIMER + ": VAE decoder");
+  }
+}

@@ -1,0 +1,372 @@
+package dev.tessera.render.miniature;
+
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.TensorProto.DataType;
+import ai.onnx.proto.OnnxMl.TensorShapeProto;
+import ai.onnx.proto.OnnxMl.TypeProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import ai.onnxruntime.platform.Fp16Conversions;
+import com.google.protobuf.ByteString;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Assembles one ONNX model (opset {@value #OPSET}, IR version {@value #IR_VERSION}) from graph inputs, initializers
+ * and nodes, in the order they are added, so the same calls always serialise to the same bytes.
+ *
+ * <p>Float precision: with fp16 storage every float graph input, graph output and weight is declared float16, and the
+ * builder inserts Casts so that the nodes themselves always see float32 ({@link #floatInput}, {@link #weight},
+ * {@link #floatOutput}). This mirrors an fp16 export while letting ONNX Runtime's CPU provider, which lacks fp16
+ * kernels for most operators, run it. Operator parameters whose type the operator fixes (Reshape shapes, Resize
+ * scales) stay int64 / float32.
+ *
+ * <p>Lifetime: one builder per model, used from one thread; {@link #build} may be called once all outputs are
+ * declared, and the builder should be dropped after it.
+ */
+public final class OnnxGraphBuilder {
+  /** The default-domain operator set every generated model imports. */
+  public static final int OPSET = 17;
+  /** The IR version written into every model. */
+  public static final long IR_VERSION = 8;
+  /** The producer name written into every model. */
+  public static final String PRODUCER = "tessera-miniature";
+
+  private static final Pattern FIXED_DIM = Pattern.compile("\\d+");
+
+  private final String graphName;
+  private final boolean fp16;
+  private final List<ValueInfoProto> inputs = new ArrayList<>();
+  private final List<ValueInfoProto> outputs = new ArrayList<>();
+  private final List<TensorProto> initializers = new ArrayList<>();
+  private final List<NodeProto.Builder> nodes = new ArrayList<>();
+  private final Map<String, Integer> usedNames = new HashMap<>();
+  private final Map<String, String> sharedConstants = new HashMap<>();
+
+  /**
+   * @param graphName name of the graph, e.g. {@code unet}
+   * @param fp16 whether float inputs, outputs and weights are stored as float16
+   */
+  public OnnxGraphBuilder(String graphName, boolean fp16) {
+    this.graphName = graphName;
+    this.fp16 = fp16;
+  }
+
+  /** Whether float inputs, outputs and weights are stored as float16. */
+  public boolean fp16() {
+    return fp16;
+  }
+
+  /** The element type of float graph inputs and outputs: {@code FLOAT16} or {@code FLOAT}. */
+  public int floatType() {
+    return fp16 ? DataType.FLOAT16_VALUE : DataType.FLOAT_VALUE;
+  }
+
+  /** {@code base} itself when no tensor has that name yet, otherwise {@code base_2}, {@code base_3}, … */
+  public String freshName(String base) {
+    int seen = usedNames.merge(base, 1, Integer::sum);
+    if (seen == 1) {
+      return base;
+    }
+    String candidate = base + "_" + seen;
+    return usedNames.containsKey(candidate) ? freshName(base) : claim(candidate);
+  }
+
+  private String claim(String name) {
+    usedNames.merge(name, 1, Integer::sum);
+    return name;
+  }
+
+  /**
+   * Declares a graph input.
+   *
+   * @param elemType an {@link DataType} number
+   * @param dims one entry per axis: digits for a fixed size, any other text for a symbolic dimension; none for a
+   *     rank-0 scalar
+   * @return the input's tensor name
+   */
+  public String input(String name, int elemType, String... dims) {
+    inputs.add(valueInfo(claimExact(name), elemType, dims));
+    return name;
+  }
+
+  /** Declares a float input of type {@link #floatType()} and returns the name of its float32 view. */
+  public String floatInput(String name, String... dims) {
+    input(name, floatType(), dims);
+    return fp16 ? cast(name, DataType.FLOAT_VALUE) : name;
+  }
+
+  /**
+   * Declares a graph output named {@code name} carrying the value of {@code tensor}, which must be produced by a node
+   * of this graph and already be of type {@code elemType}.
+   */
+  public void output(String tensor, String name, int elemType, String... dims) {
+    if (!tensor.equals(name)) {
+      claimExact(name);
+      renameTensor(tensor, name);
+    }
+    outputs.add(valueInfo(name, elemType, dims));
+  }
+
+  /** Declares a float output of type {@link #floatType()} from a float32 tensor, casting it for fp16 storage. */
+  public void floatOutput(String tensor, String name, String... dims) {
+    if (fp16) {
+      claimExact(name);
+      node("Cast", List.of(tensor), List.of(name), intAttr("to", DataType.FLOAT16_VALUE));
+      outputs.add(valueInfo(name, floatType(), dims));
+    } else {
+      output(tensor, name, DataType.FLOAT_VALUE, dims);
+    }
+  }
+
+  /**
+   * Adds a float initializer (float16 with fp16 storage) and returns the name of its float32 view.
+   *
+   * @param label initializer name; made unique with {@link #freshName}
+   * @param shape tensor shape; {@code values.length} must equal its element count
+   */
+  public String weight(String label, long[] shape, float[] values) {
+    checkCount(label, shape, values.length);
+    String name = freshName(label);
+    if (!fp16) {
+      initializers.add(floatTensor(name, shape, values));
+      return name;
+    }
+    ByteBuffer bytes = ByteBuffer.allocate(values.length * Short.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    for (float value : values) {
+      bytes.putShort(Fp16Conversions.floatToFp16(value));
+    }
+    initializers.add(tensor(name, DataType.FLOAT16_VALUE, shape, bytes));
+    return cast(name, DataType.FLOAT_VALUE);
+  }
+
+  /** A float weight of {@code shape} with every element equal to {@code value}. */
+  public String filledWeight(String label, long[] shape, float value) {
+    float[] values = new float[Math.toIntExact(elementCount(shape))];
+    Arrays.fill(values, value);
+    return weight(label, shape, values);
+  }
+
+  /** A rank-0 float weight. */
+  public String scalarWeight(String label, float value) {
+    return weight(label, new long[0], new float[] {value});
+  }
+
+  /**
+   * A float32 initializer that stays float32 under fp16 storage, for operator parameters typed float by the
+   * operator itself (e.g. Resize scales). Equal values share one initializer.
+   */
+  public String float32Parameter(String label, float... values) {
+    String key = "f32:" + Arrays.toString(values);
+    return sharedConstants.computeIfAbsent(key, k -> {
+      String name = freshName(label);
+      initializers.add(floatTensor(name, new long[] {values.length}, values));
+      return name;
+    });
+  }
+
+  /** A 1-D int64 initializer, e.g. a Reshape shape or Slice bound. Equal values share one initializer. */
+  public String int64Vector(long... values) {
+    return int64Constant(new long[] {values.length}, values);
+  }
+
+  /** A rank-0 int64 initializer, e.g. a Gather index that drops its axis. */
+  public String int64Scalar(long value) {
+    return int64Constant(new long[0], new long[] {value});
+  }
+
+  private String int64Constant(long[] shape, long[] values) {
+    String key = "i64:" + Arrays.toString(shape) + Arrays.toString(values);
+    return sharedConstants.computeIfAbsent(key, k -> {
+      String name = freshName("const_i64");
+      ByteBuffer bytes = ByteBuffer.allocate(values.length * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+      for (long value : values) {
+        bytes.putLong(value);
+      }
+      initializers.add(tensor(name, DataType.INT64_VALUE, shape, bytes));
+      return name;
+    });
+  }
+
+  /** Adds a Cast node and returns its output. */
+  public String cast(String x, int toType) {
+    return node("Cast", List.of(x), intAttr("to", toType));
+  }
+
+  /**
+   * Adds a node with one output, named after the operator.
+   *
+   * @param inputs input tensor names; an empty string marks an omitted optional input
+   * @return the output tensor name
+   */
+  public String node(String opType, List<String> inputs, AttributeProto... attributes) {
+    String output = freshName(opType.toLowerCase(Locale.ROOT));
+    node(opType, inputs, List.of(output), attributes);
+    return output;
+  }
+
+  private void node(String opType, List<String> inputs, List<String> outputs, AttributeProto... attributes) {
+    NodeProto.Builder node =
+        NodeProto.newBuilder()
+            .setName(outputs.get(0))
+            .setOpType(opType)
+            .addAllInput(inputs)
+            .addAllOutput(outputs);
+    for (AttributeProto attribute : attributes) {
+      node.addAttribute(attribute);
+    }
+    nodes.add(node);
+  }
+
+  /**
+   * The finished model.
+   *
+   * @param docString what the model is, stored as the model's doc_string
+   * @throws IllegalArgumentException when no output was declared
+   */
+  public ModelProto build(String docString) {
+    if (outputs.isEmpty()) {
+      throw new IllegalArgumentException("graph " + graphName + " has no outputs");
+    }
+    GraphProto.Builder graph =
+        GraphProto.newBuilder()
+            .setName(graphName)
+            .addAllInput(inputs)
+            .addAllOutput(outputs)
+            .addAllInitializer(initializers);
+    for (NodeProto.Builder node : nodes) {
+      graph.addNode(node.build());
+    }
+    return ModelProto.newBuilder()
+        .setIrVersion(IR_VERSION)
+        .setProducerName(PRODUCER)
+        .setDocString(docString)
+        .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
+        .setGraph(graph)
+        .build();
+  }
+
+  /** An INT attribute. */
+  public static AttributeProto intAttr(String name, long value) {
+    return AttributeProto.newBuilder()
+        .setName(name)
+        .setType(AttributeProto.AttributeType.INT)
+        .setI(value)
+        .build();
+  }
+
+  /** An INTS attribute. */
+  public static AttributeProto intsAttr(String name, long... values) {
+    AttributeProto.Builder attribute =
+        AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
+    for (long value : values) {
+      attribute.addInts(value);
+    }
+    return attribute.build();
+  }
+
+  /** A FLOAT attribute. */
+  public static AttributeProto floatAttr(String name, float value) {
+    return AttributeProto.newBuilder()
+        .setName(name)
+        .setType(AttributeProto.AttributeType.FLOAT)
+        .setF(value)
+        .build();
+  }
+
+  /** A STRING attribute. */
+  public static AttributeProto stringAttr(String name, String value) {
+    return AttributeProto.newBuilder()
+        .setName(name)
+        .setType(AttributeProto.AttributeType.STRING)
+        .setS(ByteString.copyFromUtf8(value))
+        .build();
+  }
+
+  private String claimExact(String name) {
+    if (usedNames.containsKey(name)) {
+      throw new IllegalArgumentException("tensor name already used in graph " + graphName + ": " + name);
+    }
+    return claim(name);
+  }
+
+  private void renameTensor(String from, String to) {
+    boolean produced = false;
+    for (NodeProto.Builder node : nodes) {
+      for (int i = 0; i < node.getOutputCount(); i++) {
+        if (node.getOutput(i).equals(from)) {
+          node.setOutput(i, to);
+          produced = true;
+        }
+      }
+      for (int i = 0; i < node.getInputCount(); i++) {
+        if (node.getInput(i).equals(from)) {
+          node.setInput(i, to);
+        }
+      }
+    }
+    if (!produced) {
+      throw new IllegalArgumentException("no node of graph " + graphName + " produces " + from);
+    }
+  }
+
+  private static ValueInfoProto valueInfo(String name, int elemType, String... dims) {
+    TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
+    for (String dim : dims) {
+      TensorShapeProto.Dimension.Builder d = TensorShapeProto.Dimension.newBuilder();
+      if (FIXED_DIM.matcher(dim).matches()) {
+        d.setDimValue(Long.parseLong(dim));
+      } else {
+        d.setDimParam(dim);
+      }
+      shape.addDim(d);
+    }
+    TypeProto.Tensor tensorType = TypeProto.Tensor.newBuilder().setElemType(elemType).setShape(shape).build();
+    return ValueInfoProto.newBuilder()
+        .setName(name)
+        .setType(TypeProto.newBuilder().setTensorType(tensorType))
+        .build();
+  }
+
+  private static TensorProto floatTensor(String name, long[] shape, float[] values) {
+    ByteBuffer bytes = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    for (float value : values) {
+      bytes.putFloat(value);
+    }
+    return tensor(name, DataType.FLOAT_VALUE, shape, bytes);
+  }
+
+  private static TensorProto tensor(String name, int dataType, long[] shape, ByteBuffer littleEndianBytes) {
+    TensorProto.Builder tensor = TensorProto.newBuilder().setName(name).setDataType(dataType);
+    for (long dim : shape) {
+      tensor.addDims(dim);
+    }
+    return tensor.setRawData(ByteString.copyFrom(littleEndianBytes.array())).build();
+  }
+
+  private static void checkCount(String label, long[] shape, int count) {
+    if (elementCount(shape) != count) {
+      throw new IllegalArgumentException(
+          "weight " + label + " of shape " + Arrays.toString(shape) + " given " + count + " values");
+    }
+  }
+
+  private static long elementCount(long[] shape) {
+    long count = 1;
+    for (long dim : shape) {
+      count *= dim;
+    }
+    return count;
+  }
+}

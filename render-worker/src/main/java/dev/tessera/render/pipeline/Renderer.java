@@ -1,0 +1,241 @@
+package dev.tessera.render.pipeline;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession.RunOptions;
+import dev.tessera.common.FieldProblem;
+import dev.tessera.common.RenderSettings;
+import dev.tessera.common.StageTimings;
+import dev.tessera.render.image.RgbImage;
+import dev.tessera.render.noise.TorchNoise;
+import dev.tessera.render.onnx.ExecutionProvider;
+import dev.tessera.render.onnx.OnnxModel;
+import dev.tessera.render.schedule.Scheduler;
+import dev.tessera.render.schedule.SchedulerConfig;
+import dev.tessera.render.schedule.Schedulers;
+import dev.tessera.render.schedule.Spacing;
+import dev.tessera.render.text.ClipTokenizer;
+import dev.tessera.render.text.Tokenization;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Renders prompts with one Stable Diffusion ONNX bundle: tokenize, encode text, denoise, decode.
+ *
+ * <p>Lifetime: {@link #open} loads the tokenizer and the text-encoder, UNet and VAE-decoder sessions once; every
+ * {@link #render} reuses them; the VAE encoder is loaded on the first img2img render. {@link #close()} releases every
+ * session and is safe to call twice. Renders on one renderer run one at a time (calls are serialised); cancel one
+ * from another thread through its {@link CancelToken}.
+ */
+public final class Renderer implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(Renderer.class.getName());
+
+  private final OrtEnvironment env = OrtEnvironment.getEnvironment();
+  private final ModelBundle bundle;
+  private final ExecutionProvider.Choice provider;
+  private final ClipTokenizer tokenizer;
+  private final SchedulerConfig schedulerConfig;
+  private final double scalingFactor;
+  private final List<OnnxModel> models = new ArrayList<>();
+  private final TextEncoder textEncoder;
+  private final Unet unet;
+  private final VaeDecoder vaeDecoder;
+  private VaeEncoder vaeEncoder;
+  private boolean closed;
+
+  private Renderer(ModelBundle bundle, EngineOptions options) throws IOException, OrtException {
+    this.bundle = bundle;
+    this.tokenizer = ClipTokenizer.load(bundle.resolve("tokenizer"));
+    this.schedulerConfig = SchedulerConfig.read(bundle.resolve("scheduler/scheduler_config.json"));
+    this.scalingFactor = bundle.scalingFactor();
+    this.provider = ExecutionProvider.configure(options.device(), options.cudaDevice(), options.threads());
+    LOG.log(Level.INFO, "{0}: {1}", bundle.name(), provider.description());
+    try {
+      this.textEncoder = new TextEncoder(env, load("text_encoder/model.onnx"));
+      this.unet = new Unet(env, load("unet/model.onnx"));
+      this.vaeDecoder = new VaeDecoder(
+          env, load("vae_decoder/model.onnx"), scalingFactor, options.decodeTile(), options.decodeOverlap());
+    } catch (IOException | RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
+  /**
+   * Loads the bundle at {@code dir}.
+   *
+   * @throws IOException naming the missing or malformed file when the bundle is incomplete
+   */
+  public static Renderer open(Path dir, EngineOptions options) throws IOException {
+    try {
+      return new Renderer(ModelBundle.open(dir), options);
+    } catch (OrtException e) {
+      throw new IOException(dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  private OnnxModel load(String file) throws IOException {
+    OnnxModel model = OnnxModel.load(env, bundle.resolve(file), file, provider.options());
+    models.add(model);
+    return model;
+  }
+
+  public ModelBundle bundle() {
+    return bundle;
+  }
+
+  public ClipTokenizer tokenizer() {
+    return tokenizer;
+  }
+
+  public SchedulerConfig schedulerConfig() {
+    return schedulerConfig;
+  }
+
+  /** Where the sessions run (CPU or CUDA) and why, for logs. */
+  public ExecutionProvider.Choice provider() {
+    return provider;
+  }
+
+  /**
+   * Renders one image.
+   *
+   * @throws IllegalArgumentException naming the bad settings
+   * @throws RenderCancelledException when {@code cancel} was cancelled before the render finished
+   */
+  public synchronized RenderResult render(RenderRequest request, RenderListener listener, CancelToken cancel)
+      throws IOException {
+    if (closed) {
+      throw new IllegalStateException("renderer is closed");
+    }
+    RenderSettings settings = request.settings().withDefaults();
+    List<FieldProblem> problems = settings.problems();
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException(problems.stream().map(FieldProblem::toString).collect(Collectors.joining("; ")));
+    }
+    request = new RenderRequest(settings, request.init(), request.strength(), request.spacing());
+    try (RunOptions run = new RunOptions()) {
+      cancel.attach(run);
+      return render(request, listener, cancel, run);
+    } catch (OrtException e) {
+      if (cancel.isCancelled()) {
+        throw new RenderCancelledException();
+      }
+      throw new IOException("ONNX Runtime failed: " + e.getMessage(), e);
+    } finally {
+      try {
+        cancel.attach(null);
+      } catch (OrtException e) {
+        // attach(null) touches no native state.
+      }
+    }
+  }
+
+  private RenderResult render(RenderRequest request, RenderListener listener, CancelToken cancel, RunOptions run)
+      throws OrtException, IOException {
+    RenderSettings s = request.settings();
+    StageTimings timings = new StageTimings();
+    boolean guided = Guidance.enabled(s.guidance());
+
+    long t0 = System.nanoTime();
+    Tokenization positive = tokenizer.tokenize(s.prompt());
+    List<int[]> rows = guided
+        ? List.of(tokenizer.tokenize(s.negativePrompt()).ids(), positive.ids())
+        : List.of(positive.ids());
+    timings.add("tokenize", System.nanoTime() - t0);
+
+    cancel.check();
+    t0 = System.nanoTime();
+    Embeddings text = textEncoder.encode(rows, run);
+    timings.add("text_encode", System.nanoTime() - t0);
+
+    Scheduler scheduler = Schedulers.create(s.sampler(), schedulerConfig, s.steps(), s.karras(), request.spacing());
+    LatentShape shape = new LatentShape(4, s.height() / VaeDecoder.SCALE, s.width() / VaeDecoder.SCALE);
+    TorchNoise noise = new TorchNoise(s.seed());
+    float[] latents;
+    if (request.init() == null) {
+      latents = noise.randn(shape.size());
+      float sigma = (float) scheduler.initNoiseSigma();
+      for (int i = 0; i < latents.length; i++) {
+        latents[i] *= sigma;
+      }
+    } else {
+      cancel.check();
+      t0 = System.nanoTime();
+      RgbImage init = request.init();
+      if (init.width() != s.width() || init.height() != s.height()) {
+        init = RgbImage.of(init.toBufferedImage(), s.width(), s.height());
+      }
+      float[] clean = vaeEncoder().encode(init.toPlanar(), s.width(), s.height(), run);
+      timings.add("image_encode", System.nanoTime() - t0);
+      int start = firstImg2ImgStep(s.steps(), request.strength());
+      scheduler.setBeginIndex(start);
+      latents = scheduler.addNoise(clean, noise.randn(shape.size()), start);
+    }
+
+    t0 = System.nanoTime();
+    int steps = scheduler.timesteps().length - scheduler.beginIndex();
+    try (Unet.Context context = unet.context(text)) {
+      latents = new DenoiseLoop(unet).run(
+          scheduler, latents, shape, context, s.guidance(), noise::randn, listener, cancel, run);
+    }
+    long denoise = System.nanoTime() - t0;
+    timings.add("denoise", denoise, String.format("%d steps, %.1f ms/step", steps, denoise / 1e6 / Math.max(1, steps)));
+
+    cancel.check();
+    t0 = System.nanoTime();
+    VaeDecoder.Decoded decoded = vaeDecoder.decode(latents, shape.height(), shape.width(), run);
+    RgbImage image = RgbImage.fromPlanar(decoded.chw(), decoded.width(), decoded.height());
+    timings.add("decode", System.nanoTime() - t0, decoded.tiles() + (decoded.tiles() == 1 ? " tile" : " tiles"));
+
+    Spacing spacing = Schedulers.spacing(s.sampler(), schedulerConfig, request.spacing());
+    String parameters = GenerationParameters.format(request, bundle.name(), bundle.isMiniature(), spacing.configName());
+    return new RenderResult(image, timings, positive.droppedWords(), parameters);
+  }
+
+  /**
+   * The step img2img starts from, as diffusers computes it: strength k of n steps runs the last floor(n·k) of them.
+   *
+   * @throws IllegalArgumentException when that leaves no step to run
+   */
+  static int firstImg2ImgStep(int steps, double strength) {
+    int run = Math.min((int) Math.floor(steps * strength), steps);
+    if (run < 1) {
+      throw new IllegalArgumentException(
+          "strength: " + strength + " of " + steps + " steps runs no step; raise strength or steps");
+    }
+    return steps - run;
+  }
+
+  private VaeEncoder vaeEncoder() throws IOException {
+    if (vaeEncoder == null) {
+      if (!bundle.hasVaeEncoder()) {
+        throw new IOException("model bundle " + bundle.dir() + ": missing vae_encoder/model.onnx, which img2img needs");
+      }
+      vaeEncoder = new VaeEncoder(env, load("vae_encoder/model.onnx"), scalingFactor);
+    }
+    return vaeEncoder;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    for (OnnxModel model : models) {
+      try {
+        model.close();
+      } catch (OrtException e) {
+        LOG.log(Level.WARNING, "closing " + model.label() + ": " + e.getMessage());
+      }
+    }
+    if (provider != null) {
+      provider.options().close();
+    }
+  }
+}
