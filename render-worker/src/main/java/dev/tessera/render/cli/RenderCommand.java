@@ -74,7 +74,6 @@ final class RenderCommand {
     }
 
     try (Renderer renderer = Renderer.open(model, options)) {
-      err.println("engine: " + renderer.provider().description());
       if (renderer.bundle().isMiniature()) {
         err.println("note: " + model + " is an untrained miniature bundle: it proves the pipeline, not the pictures");
       }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tessera.render.text.MiniatureVocabulary;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -69,7 +70,10 @@ public final class MiniatureBundle {
         && Files.isRegularFile(source.resolve("vocab.json"))
         && Files.isRegularFile(source.resolve("merges.txt"))) {
       for (String name : new String[] {"vocab.json", "merges.txt"}) {
-        Files.copy(source.resolve(name), dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+        // copy the bytes only: a read-only source must not yield read-only bundle files
+        try (InputStream in = Files.newInputStream(source.resolve(name))) {
+          Files.copy(in, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+        }
       }
     } else {
       MiniatureVocabulary.write(dir);

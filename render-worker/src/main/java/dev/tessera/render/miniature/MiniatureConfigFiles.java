@@ -2,6 +2,7 @@ package dev.tessera.render.miniature;
 
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -14,8 +15,9 @@ import java.nio.file.Path;
 
 /**
  * Writes the JSON files of a miniature bundle with the keys and values diffusers, optimum and transformers write for
- * the real models, keys in a fixed order, LF line ends and decimal numbers written as in the originals (e.g.
- * {@code 0.00085}, never {@code 8.5E-4}), so the same spec always gives the same bytes.
+ * the real models, laid out as Python's {@code json.dump(indent=2)} does: keys in a fixed order, LF line ends, and
+ * decimal numbers as in the originals (e.g. {@code 0.00085}, never {@code 8.5E-4}), so the same spec always gives
+ * the same bytes.
  */
 final class MiniatureConfigFiles {
   private static final String DIFFUSERS_VERSION = "0.31.0";
@@ -26,10 +28,12 @@ final class MiniatureConfigFiles {
   private static final String EOS = "<|endoftext|>";
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
+  // the layout of Python's json.dump(indent=2): "key": value, one array element per line
   private static final ObjectWriter WRITER = MAPPER.writer(
       new DefaultPrettyPrinter()
+          .withSeparators(Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER))
           .withObjectIndenter(new DefaultIndenter("  ", "\n"))
-          .withArrayIndenter(DefaultPrettyPrinter.FixedSpaceIndenter.instance));
+          .withArrayIndenter(new DefaultIndenter("  ", "\n")));
 
   private MiniatureConfigFiles() {}
 

@@ -54,8 +54,8 @@ record MiniatureSpec(
         unetBatch, schedulerClass, predictionType, padToken, vaeEncoderOutput, vaeEncoderChannels);
   }
 
-  /** Element type of float inputs and outputs. */
-  int floatType() {
-    return fp16 ? DataType.FLOAT16_VALUE : DataType.FLOAT_VALUE;
+  /** Layers for a new graph with this spec's precision; each network passes its own seed offset. */
+  NetworkBlocks newNetwork(String graphName, long seedOffset) {
+    return new NetworkBlocks(new OnnxGraphBuilder(graphName, fp16), seed + seedOffset);
   }
 }

@@ -26,7 +26,7 @@ final class MiniatureTextEncoder {
   /** @param vocabularySize rows of the token embedding: one per vocab.json entry */
   static ModelProto build(MiniatureSpec spec, int vocabularySize) {
     int hidden = spec.textHiddenSize();
-    NetworkBlocks nn = new NetworkBlocks(new OnnxGraphBuilder("text_encoder", spec.fp16()), spec.seed() + SEED_OFFSET);
+    NetworkBlocks nn = spec.newNetwork("text_encoder", SEED_OFFSET);
     OnnxGraphBuilder g = nn.graph();
     String ids = g.input("input_ids", spec.inputIdsType(), BATCH, Integer.toString(MAX_TOKENS));
 

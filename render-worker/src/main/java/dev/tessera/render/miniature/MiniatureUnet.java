@@ -35,7 +35,6 @@ final class MiniatureUnet {
 
   private final NetworkBlocks nn;
   private final OnnxGraphBuilder g;
-  private String timeEmbedding;
 
   private MiniatureUnet(NetworkBlocks nn) {
     this.nn = nn;
@@ -43,8 +42,7 @@ final class MiniatureUnet {
   }
 
   static ModelProto build(MiniatureSpec spec) {
-    NetworkBlocks nn = new NetworkBlocks(new OnnxGraphBuilder("unet", spec.fp16()), spec.seed() + SEED_OFFSET);
-    return new MiniatureUnet(nn).network(spec);
+    return new MiniatureUnet(spec.newNetwork("unet", SEED_OFFSET)).network(spec);
   }
 
   private ModelProto network(MiniatureSpec spec) {
@@ -54,24 +52,24 @@ final class MiniatureUnet {
     String timestep = g.input("timestep", spec.timestepType(), spec.timestepDims().toArray(String[]::new));
     String context = g.floatInput(
         "encoder_hidden_states", batch, Integer.toString(MAX_TOKENS), Integer.toString(spec.textHiddenSize()));
-    timeEmbedding = timeEmbedding(timestep);
+    String time = timeEmbedding(timestep);
 
     int c0 = CHANNELS[0];
     int c1 = CHANNELS[1];
     int c2 = CHANNELS[2];
     String h = nn.conv("conv_in", sample, LATENT_CHANNELS, c0, 3, 1, 1);
-    String skip0 = resnet("down_blocks.0.resnet", h, c0, c0);
+    String skip0 = resnet("down_blocks.0.resnet", h, c0, c0, time);
     String down0 = nn.conv("down_blocks.0.downsample", skip0, c0, c0, 3, 2, 1);
-    String skip1 = resnet("down_blocks.1.resnet", down0, c0, c1);
+    String skip1 = resnet("down_blocks.1.resnet", down0, c0, c1, time);
     String down1 = nn.conv("down_blocks.1.downsample", skip1, c1, c1, 3, 2, 1);
 
-    String mid = resnet("mid_block.resnet", down1, c1, c2);
+    String mid = resnet("mid_block.resnet", down1, c1, c2, time);
     mid = transformer("mid_block.attention", mid, c2, context, spec.textHiddenSize());
 
     String up0 = nn.conv("up_blocks.0.upsample", nn.upsample2x(mid), c2, c1, 3, 1, 1);
-    up0 = resnet("up_blocks.0.resnet", nn.concat(1, up0, skip1), 2 * c1, c1);
+    up0 = resnet("up_blocks.0.resnet", nn.concat(1, up0, skip1), 2 * c1, c1, time);
     String up1 = nn.conv("up_blocks.1.upsample", nn.upsample2x(up0), c1, c0, 3, 1, 1);
-    up1 = resnet("up_blocks.1.resnet", nn.concat(1, up1, skip0), 2 * c0, c0);
+    up1 = resnet("up_blocks.1.resnet", nn.concat(1, up1, skip0), 2 * c0, c0, time);
 
     String normed = nn.silu(nn.groupNorm("conv_norm_out", up1, c0, GROUPS));
     String out = nn.conv("conv_out", normed, c0, LATENT_CHANNELS, 3, 1, SILU_GAIN);
@@ -88,18 +86,17 @@ final class MiniatureUnet {
       frequencies[i] = (float) Math.exp(-Math.log(MAX_PERIOD) * i / half);
     }
     String angles = nn.mul(column, g.weight("time_proj.frequencies", new long[] {1, half}, frequencies));
-    String sinusoid =
-        nn.concat(1, g.node("Sin", List.of(angles)), g.node("Cos", List.of(angles)));
+    String sinusoid = nn.concat(1, g.node("Sin", List.of(angles)), g.node("Cos", List.of(angles)));
     String hidden = nn.silu(nn.linear("time_embedding.linear_1", sinusoid, TIME_FREQUENCIES, TIME_EMBEDDING, 1));
     return nn.linear("time_embedding.linear_2", hidden, TIME_EMBEDDING, TIME_EMBEDDING, 1);
   }
 
   /** GroupNorm → SiLU → conv, plus the projected timestep embedding, GroupNorm → SiLU → conv, plus shortcut. */
-  private String resnet(String scope, String x, int in, int out) {
+  private String resnet(String scope, String x, int in, int out, String timeEmbedding) {
     String h = nn.conv(scope + ".conv1", nn.silu(nn.groupNorm(scope + ".norm1", x, in, GROUPS)), in, out, 3, 1,
         SILU_GAIN);
     String time = nn.linear(scope + ".time_emb_proj", nn.silu(timeEmbedding), TIME_EMBEDDING, out, 1);
-    h = nn.add(h, nn.reshape(time, g.int64Vector(-1, out, 1, 1)));
+    h = nn.add(h, nn.reshape(time, g.int64Vector(-1, out, 1, 1))); // [n, out] → [n, out, 1, 1], n = 1 or batch
     h = nn.conv(scope + ".conv2", nn.silu(nn.groupNorm(scope + ".norm2", h, out, GROUPS)), out, out, 3, 1,
         RESIDUAL_GAIN);
     String shortcut = in == out ? x : nn.conv(scope + ".conv_shortcut", x, in, out, 1, 1, 1);

@@ -10,10 +10,14 @@ import ai.onnx.proto.OnnxMl.ModelProto;
  * [batch, 4, latent_height, latent_width] → {@code sample} [batch, 3, 8·latent_height, 8·latent_width].
  *
  * <p>conv_in, one residual conv block, three stages of nearest ×2 upsampling + conv + SiLU (32 → 16 → 16 → 8
- * channels), conv_out to RGB. Unlike a real VAE it has no GroupNorm, no attention and no other image-wide statistic:
- * every output pixel depends only on latents within about four latent pixels of it, so decoding in tiles equals
- * decoding whole away from tile borders. There is no Tanh (real VAEs have none either); unit-scale latents give values
- * mostly within [-1, 1], which the pipeline clamps.
+ * channels), conv_out to RGB; conv_out's kernels sum to zero so SiLU's positive mean does not become a colour cast.
+ * To that texture it adds a per-pixel linear latent → RGB colour, upsampled ×8 (like the approximate previews made of
+ * real SD latents), so smooth latents give visibly different colours rather than a flat grey.
+ *
+ * <p>Unlike a real VAE it has no GroupNorm, no attention and no other image-wide statistic: every output pixel
+ * depends only on latents within about four latent pixels of it, so decoding in tiles equals decoding whole away from
+ * tile borders. There is no Tanh (real VAEs have none either); unit-scale latents give values mostly within [-1, 1],
+ * which the pipeline clamps.
  */
 final class MiniatureVaeDecoder {
   /** Channels per resolution, finest first, as AutoencoderKL's config lists them. */
@@ -22,14 +26,14 @@ final class MiniatureVaeDecoder {
   // SiLU of a unit-scale input has an RMS of about 0.6; this gain restores unit scale after each convolution
   private static final double SILU_GAIN = 1.6;
   private static final double RESIDUAL_GAIN = 0.5;
-  private static final double OUTPUT_GAIN = 0.8;
+  private static final double TEXTURE_GAIN = 0.6;
+  private static final double COLOUR_GAIN = 0.4;
   private static final long SEED_OFFSET = 3;
 
   private MiniatureVaeDecoder() {}
 
   static ModelProto build(MiniatureSpec spec) {
-    NetworkBlocks nn =
-        new NetworkBlocks(new OnnxGraphBuilder("vae_decoder", spec.fp16()), spec.seed() + SEED_OFFSET);
+    NetworkBlocks nn = spec.newNetwork("vae_decoder", SEED_OFFSET);
     OnnxGraphBuilder g = nn.graph();
     String latent = g.floatInput(
         "latent_sample", BATCH, Integer.toString(LATENT_CHANNELS), "latent_height", "latent_width");
@@ -46,7 +50,13 @@ final class MiniatureVaeDecoder {
           SILU_GAIN));
       width = narrower;
     }
-    String rgb = nn.centeredConv("conv_out", h, width, RGB, 3, 1, OUTPUT_GAIN);
+    String texture = nn.centeredConv("conv_out", h, width, RGB, 3, 1, TEXTURE_GAIN);
+
+    String colour = nn.conv("latent_to_rgb", latent, LATENT_CHANNELS, RGB, 1, 1, COLOUR_GAIN);
+    for (int level = top; level > 0; level--) {
+      colour = nn.upsample2x(colour);
+    }
+    String rgb = nn.add(texture, colour);
     g.floatOutput(rgb, "sample", BATCH, Integer.toString(RGB), "height", "width");
     return g.build(MiniatureBundle.DISCLAIMER + ": VAE decoder");
   }

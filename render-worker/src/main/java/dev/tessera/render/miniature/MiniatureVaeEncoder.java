@@ -24,8 +24,7 @@ final class MiniatureVaeEncoder {
   private MiniatureVaeEncoder() {}
 
   static ModelProto build(MiniatureSpec spec) {
-    NetworkBlocks nn =
-        new NetworkBlocks(new OnnxGraphBuilder("vae_encoder", spec.fp16()), spec.seed() + SEED_OFFSET);
+    NetworkBlocks nn = spec.newNetwork("vae_encoder", SEED_OFFSET);
     OnnxGraphBuilder g = nn.graph();
     String image = g.floatInput("sample", BATCH, "3", "height", "width");
 

@@ -63,11 +63,6 @@ public final class OnnxGraphBuilder {
     this.fp16 = fp16;
   }
 
-  /** Whether float inputs, outputs and weights are stored as float16. */
-  public boolean fp16() {
-    return fp16;
-  }
-
   /** The element type of float graph inputs and outputs: {@code FLOAT16} or {@code FLOAT}. */
   public int floatType() {
     return fp16 ? DataType.FLOAT16_VALUE : DataType.FLOAT_VALUE;

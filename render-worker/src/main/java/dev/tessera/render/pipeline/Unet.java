@@ -69,6 +69,11 @@ final class Unet {
       }
     }
 
+    /** The tensor of call {@code i} (one call per batch item where the UNet takes a batch of one). */
+    OnnxTensor tensor(int i) {
+      return tensors[i];
+    }
+
     @Override
     public void close() {
       for (OnnxTensor t : tensors) {

@@ -7,8 +7,8 @@ package dev.tessera.render.schedule;
  */
 abstract class EulerFamilyScheduler implements Scheduler {
 
-    final PredictionType prediction;
-    final SigmaSchedule schedule;
+    private final PredictionType prediction;
+    private final SigmaSchedule schedule;
     private final StepCursor cursor;
 
     EulerFamilyScheduler(PredictionType prediction, SigmaSchedule schedule) {
@@ -78,7 +78,7 @@ abstract class EulerFamilyScheduler implements Scheduler {
             return x - sigma * out;
         }
         double variance = sigma * sigma + 1;
-        return out * (-sigma / Math.sqrt(variance)) + x / variance;
+        return out * (sigma / Math.sqrt(variance)) + x / variance;
     }
 
     @Override
