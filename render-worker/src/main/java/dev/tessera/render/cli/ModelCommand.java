@@ -21,6 +21,28 @@ final class ModelCommand {
 
   private ModelCommand() {}
 
+  /**
+   * The bundle {@code render} uses without {@code --model}: an untrained SD 2.x v-prediction miniature under
+   * {@code .farm/models/} in the checkout, written on first use.
+   */
+  static Path defaultMiniature(PrintStream err) throws IOException {
+    String home = System.getProperty("tessera.home");
+    if (home == null) {
+      throw new UsageException("--model is required");
+    }
+    Path dir = Path.of(home, ".farm", "models", "miniature-sd2-v");
+    if (!Files.isDirectory(dir)) {
+      // Written beside and moved into place, so an interrupted first run leaves no half bundle behind.
+      Path partial = dir.resolveSibling(dir.getFileName() + ".partial-" + ProcessHandle.current().pid());
+      Path tokenizer = sharedTokenizer();
+      MiniatureBundle.write(MiniatureKind.SD2_V, false, partial,
+          Files.isRegularFile(tokenizer.resolve("vocab.json")) ? tokenizer : null);
+      Files.move(partial, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      err.println("note: no --model given; wrote the untrained miniature bundle " + dir);
+    }
+    return dir;
+  }
+
   static void run(List<String> words, PrintStream out, PrintStream err) throws IOException {
     Args args = new Args(words, Set.of("fp16"));
     if (args.positional().size() != 1 || !args.positional().get(0).equals("miniature")) {

@@ -31,7 +31,7 @@ final class RenderCommand {
 
   static void run(List<String> words, PrintStream out, PrintStream err) throws IOException {
     Args args = new Args(words, Set.of("karras"));
-    Path model = args.path("model");
+    String modelText = args.string("model", null);
     RenderSettings defaults = RenderSettings.of("");
     RenderSettings settings = new RenderSettings(
         args.required("prompt"),
@@ -55,6 +55,7 @@ final class RenderCommand {
         EngineOptions.defaults().decodeOverlap());
     Path target = args.path("out");
     args.finish();
+    Path model = modelText != null ? Path.of(modelText) : ModelCommand.defaultMiniature(err);
 
     List<FieldProblem> problems = settings.problems();
     if (!problems.isEmpty()) {

@@ -22,8 +22,6 @@ import java.nio.file.Path;
 final class MiniatureConfigFiles {
   private static final String DIFFUSERS_VERSION = "0.31.0";
   private static final String TRANSFORMERS_VERSION = "4.46.0";
-  /** The SD VAE's latent scaling factor, as the real configs write it. */
-  static final String VAE_SCALING_FACTOR = "0.18215";
   private static final String BOS = "<|startoftext|>";
   private static final String EOS = "<|endoftext|>";
 
@@ -136,7 +134,7 @@ final class MiniatureConfigFiles {
     json.put("latent_channels", MiniatureSpec.LATENT_CHANNELS);
     json.put("out_channels", 3);
     json.put("sample_size", MiniatureUnet.SAMPLE_SIZE * 8);
-    json.put("scaling_factor", new BigDecimal(VAE_SCALING_FACTOR));
+    json.put("scaling_factor", new BigDecimal(Float.toString(MiniatureSpec.VAE_SCALING_FACTOR)));
     write(file, json);
   }
 

@@ -34,6 +34,8 @@ record MiniatureSpec(
   static final String BATCH = "batch";
   static final int MAX_TOKENS = 77;
   static final int LATENT_CHANNELS = 4;
+  /** The SD VAE's latent scaling factor: diffusion latents are VAE latents times this. */
+  static final float VAE_SCALING_FACTOR = 0.18215f;
 
   /** The spec of {@code kind}; fp16 stores floats as float16 and makes the timestep float16 of shape [1]. */
   static MiniatureSpec of(MiniatureKind kind, boolean fp16) {

@@ -1,7 +1,9 @@
 package dev.tessera.render.miniature;
 
+import static dev.tessera.render.miniature.LatentColours.RGB;
 import static dev.tessera.render.miniature.MiniatureSpec.BATCH;
 import static dev.tessera.render.miniature.MiniatureSpec.LATENT_CHANNELS;
+import static dev.tessera.render.miniature.MiniatureSpec.VAE_SCALING_FACTOR;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
 
@@ -9,25 +11,26 @@ import ai.onnx.proto.OnnxMl.ModelProto;
  * An untrained VAE decoder with the I/O contract of an exported {@code vae_decoder/model.onnx}: {@code latent_sample}
  * [batch, 4, latent_height, latent_width] → {@code sample} [batch, 3, 8·latent_height, 8·latent_width].
  *
- * <p>conv_in, one residual conv block, three stages of nearest ×2 upsampling + conv + SiLU (32 → 16 → 16 → 8
+ * <p>Scale: like a real SD VAE it takes latents in VAE units, i.e. diffusion latents divided by the scaling factor
+ * (as the pipeline passes them), and first multiplies them back; unit-scale diffusion latents give values mostly
+ * within [-1, 1], which the pipeline clamps. There is no Tanh (real VAEs have none either).
+ *
+ * <p>Layers: conv_in, one residual conv block, three stages of nearest ×2 upsampling + conv + SiLU (32 → 16 → 16 → 8
  * channels), conv_out to RGB; conv_out's kernels sum to zero so SiLU's positive mean does not become a colour cast.
- * To that texture it adds a per-pixel linear latent → RGB colour, upsampled ×8 (like the approximate previews made of
- * real SD latents), so smooth latents give visibly different colours rather than a flat grey.
+ * To that texture it adds the {@link LatentColours} colour of each latent pixel, upsampled ×8, so smooth latents give
+ * visibly different colours rather than a flat grey, and decoding what the encoder made keeps the image's colours.
  *
  * <p>Unlike a real VAE it has no GroupNorm, no attention and no other image-wide statistic: every output pixel
  * depends only on latents within about four latent pixels of it, so decoding in tiles equals decoding whole away from
- * tile borders. There is no Tanh (real VAEs have none either); unit-scale latents give values mostly within [-1, 1],
- * which the pipeline clamps.
+ * tile borders.
  */
 final class MiniatureVaeDecoder {
   /** Channels per resolution, finest first, as AutoencoderKL's config lists them. */
   static final int[] BLOCK_OUT_CHANNELS = {8, 16, 16, 32};
-  private static final int RGB = 3;
   // SiLU of a unit-scale input has an RMS of about 0.6; this gain restores unit scale after each convolution
   private static final double SILU_GAIN = 1.6;
   private static final double RESIDUAL_GAIN = 0.5;
-  private static final double TEXTURE_GAIN = 0.6;
-  private static final double COLOUR_GAIN = 0.4;
+  private static final double TEXTURE_GAIN = 0.4;
   private static final long SEED_OFFSET = 3;
 
   private MiniatureVaeDecoder() {}
@@ -35,8 +38,9 @@ final class MiniatureVaeDecoder {
   static ModelProto build(MiniatureSpec spec) {
     NetworkBlocks nn = spec.newNetwork("vae_decoder", SEED_OFFSET);
     OnnxGraphBuilder g = nn.graph();
-    String latent = g.floatInput(
+    String input = g.floatInput(
         "latent_sample", BATCH, Integer.toString(LATENT_CHANNELS), "latent_height", "latent_width");
+    String latent = nn.mul(input, g.scalarWeight("scaling_factor", VAE_SCALING_FACTOR));
 
     int top = BLOCK_OUT_CHANNELS.length - 1;
     int width = BLOCK_OUT_CHANNELS[top];
@@ -52,7 +56,7 @@ final class MiniatureVaeDecoder {
     }
     String texture = nn.centeredConv("conv_out", h, width, RGB, 3, 1, TEXTURE_GAIN);
 
-    String colour = nn.conv("latent_to_rgb", latent, LATENT_CHANNELS, RGB, 1, 1, COLOUR_GAIN);
+    String colour = nn.conv("latent_to_rgb", latent, LatentColours.latentToRgb(spec), LATENT_CHANNELS, RGB, 1, 1);
     for (int level = top; level > 0; level--) {
       colour = nn.upsample2x(colour);
     }

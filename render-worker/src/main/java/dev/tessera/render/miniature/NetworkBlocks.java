@@ -46,6 +46,12 @@ final class NetworkBlocks {
     return convolve(scope, x, w, out, kernel, stride);
   }
 
+  /** A convolution like {@link #conv} with the given weights, laid out [out, in, kernel, kernel]. */
+  String conv(String scope, String x, float[] values, int in, int out, int kernel, int stride) {
+    String w = graph.weight(scope + ".weight", new long[] {out, in, kernel, kernel}, values);
+    return convolve(scope, x, w, out, kernel, stride);
+  }
+
   private String convolve(String scope, String x, String w, int out, int kernel, int stride) {
     String b = graph.filledWeight(scope + ".bias", new long[] {out}, 0f);
     int pad = kernel / 2;
@@ -75,8 +81,7 @@ final class NetworkBlocks {
         values[slice * taps + t] -= mean;
       }
     }
-    String w = graph.weight(scope + ".weight", new long[] {out, in, kernel, kernel}, values);
-    return convolve(scope, x, w, out, kernel, stride);
+    return conv(scope, x, values, in, out, kernel, stride);
   }
 
   /** {@code x · W + b} over the last axis of a tensor of any rank. */
@@ -166,6 +171,12 @@ final class NetworkBlocks {
   String feedForward(String scope, String x, int dim, int multiplier, double outGain) {
     String hidden = gelu(scope + ".act", linear(scope + ".fc1", x, dim, dim * multiplier, 1));
     return linear(scope + ".fc2", hidden, dim * multiplier, dim, outGain);
+  }
+
+  /** The mean of each {@code factor}×{@code factor} block of NCHW; height and width shrink by {@code factor}. */
+  String averagePool(String x, int factor) {
+    return graph.node(
+        "AveragePool", List.of(x), intsAttr("kernel_shape", factor, factor), intsAttr("strides", factor, factor));
   }
 
   /** Nearest-neighbour ×2 upsampling of NCHW; pixel (y, x) copies input (⌊y/2⌋, ⌊x/2⌋) whatever the size. */

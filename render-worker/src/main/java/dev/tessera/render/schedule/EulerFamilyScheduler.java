@@ -78,7 +78,7 @@ abstract class EulerFamilyScheduler implements Scheduler {
             return x - sigma * out;
         }
         double variance = sigma * sigma + 1;
-        return out * (sigma / Math.sqrt(variance)) + x / variance;
+        return out * (-sigma / Math.sqrt(variance)) + x / variance;
     }
 
     @Override

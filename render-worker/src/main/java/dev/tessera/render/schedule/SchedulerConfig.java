@@ -100,8 +100,9 @@ public record SchedulerConfig(
                     + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr(), e);
         }
         if (root == null || !root.isObject()) {
-            throw new IllegalArgumentException(source + ": expected a JSON object, got "
-                    + (root == null || root.isMissingNode() ? "nothing" : root.getNodeType().toString().toLowerCase(Locale.ROOT)));
+            String found = root == null || root.isMissingNode()
+                    ? "nothing" : root.getNodeType().toString().toLowerCase(Locale.ROOT);
+            throw new IllegalArgumentException(source + ": expected a JSON object, got " + found);
         }
         try {
             return fromFields(new Fields(root));

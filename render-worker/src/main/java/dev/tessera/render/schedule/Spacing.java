@@ -8,7 +8,7 @@ import java.util.stream.Collectors;
  * How inference timesteps are spread over the training timesteps, after Table 2 of "Common Diffusion Noise
  * Schedules and Sample Steps are Flawed" (Lin et al. 2023), under the names diffusers uses in
  * {@code timestep_spacing}. Each scheduler applies a spacing with its own diffusers code (see
- * {@link SpacedTimesteps}).
+ * the package-private SpacedTimesteps).
  */
 public enum Spacing {
     LEADING,

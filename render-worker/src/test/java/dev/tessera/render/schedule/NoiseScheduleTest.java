@@ -22,7 +22,8 @@ class NoiseScheduleTest {
 
     @Test
     void otherBetaSchedulesMatchNumpy() {
-        NoiseSchedule linear = NoiseSchedule.of(SchedulerConfig.parse("{\"beta_start\": 0.00085, \"beta_end\": 0.012}"));
+        NoiseSchedule linear =
+                NoiseSchedule.of(SchedulerConfig.parse("{\"beta_start\": 0.00085, \"beta_end\": 0.012}"));
         assertRelative(25.146114834133797, linear.sigma(999), 1e-12);
         NoiseSchedule cosine = NoiseSchedule.of(SchedulerConfig.parse("{\"beta_schedule\": \"squaredcos_cap_v2\"}"));
         assertRelative(1 - 4.128422482196914e-05, cosine.alphaCumprod(0), 1e-12);

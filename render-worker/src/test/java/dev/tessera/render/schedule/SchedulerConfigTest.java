@@ -47,8 +47,8 @@ class SchedulerConfigTest {
 
     @Test
     void readsSpacingAndKarrasFlag() {
-        SchedulerConfig config = SchedulerConfig.parse(
-                "{\"timestep_spacing\": \"trailing\", \"use_karras_sigmas\": true, \"beta_schedule\": \"squaredcos_cap_v2\"}");
+        SchedulerConfig config = SchedulerConfig.parse("{\"timestep_spacing\": \"trailing\", "
+                + "\"use_karras_sigmas\": true, \"beta_schedule\": \"squaredcos_cap_v2\"}");
         assertEquals(Spacing.TRAILING, config.timestepSpacing());
         assertTrue(config.useKarrasSigmas());
         assertEquals(BetaSchedule.SQUAREDCOS_CAP_V2, config.betaSchedule());
@@ -71,8 +71,8 @@ class SchedulerConfigTest {
 
     @Test
     void badValuesNameTheKeyAndTheAllowedValues() {
-        assertMessage("scheduler_config.json: beta_schedule 'foo' is not one of linear, scaled_linear, squaredcos_cap_v2",
-                "{\"beta_schedule\": \"foo\"}");
+        assertMessage("scheduler_config.json: beta_schedule 'foo' is not one of "
+                + "linear, scaled_linear, squaredcos_cap_v2", "{\"beta_schedule\": \"foo\"}");
         assertMessage("scheduler_config.json: prediction_type 'sample' is not one of epsilon, v_prediction",
                 "{\"prediction_type\": \"sample\"}");
         assertMessage("scheduler_config.json: timestep_spacing 'even' is not one of leading, linspace, trailing",
