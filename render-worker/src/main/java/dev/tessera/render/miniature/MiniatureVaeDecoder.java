@@ -30,7 +30,7 @@ final class MiniatureVaeDecoder {
   // SiLU of a unit-scale input has an RMS of about 0.6; this gain restores unit scale after each convolution
   private static final double SILU_GAIN = 1.6;
   private static final double RESIDUAL_GAIN = 0.5;
-  private static final double TEXTURE_GAIN = 0.4;
+  private static final double TEXTURE_GAIN = 0.3;
   private static final long SEED_OFFSET = 3;
 
   private MiniatureVaeDecoder() {}

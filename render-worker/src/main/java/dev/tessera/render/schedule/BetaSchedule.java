@@ -45,7 +45,8 @@ public enum BetaSchedule {
             case SCALED_LINEAR -> {
                 double[] betas = linspace(Math.sqrt(betaStart), Math.sqrt(betaEnd), count);
                 for (int i = 0; i < count; i++) {
-                    betas[i] *= betas[i];
+                    float root = (float) betas[i];
+                    betas[i] = root * root;
                 }
                 yield betas;
             }
@@ -53,7 +54,7 @@ public enum BetaSchedule {
                 double[] betas = new double[count];
                 for (int i = 0; i < count; i++) {
                     double ratio = cosineAlphaBar((i + 1.0) / count) / cosineAlphaBar((double) i / count);
-                    betas[i] = Math.min(1 - ratio, MAX_COSINE_BETA);
+                    betas[i] = (float) Math.min(1 - ratio, MAX_COSINE_BETA);
                 }
                 yield betas;
             }
@@ -65,13 +66,20 @@ public enum BetaSchedule {
         return c * c;
     }
 
+    /**
+     * {@code torch.linspace(start, end, count)} in float32 as torch computes it: the first half counts up from
+     * {@code start}, the second half down from {@code end}, all in single precision. diffusers builds its betas this
+     * way, and the float32 rounding shows in the sixth digit of the sigmas, so it is reproduced, not approximated.
+     */
     private static double[] linspace(double start, double end, int count) {
+        float from = (float) start;
+        float to = (float) end;
+        float step = count > 1 ? (to - from) / (count - 1) : 0f;
+        int half = count / 2;
         double[] values = new double[count];
-        double step = count > 1 ? (end - start) / (count - 1) : 0;
         for (int i = 0; i < count; i++) {
-            values[i] = start + i * step;
+            values[i] = i < half ? from + i * step : to - (count - 1 - i) * step;
         }
-        values[count - 1] = end;
         return values;
     }
 }

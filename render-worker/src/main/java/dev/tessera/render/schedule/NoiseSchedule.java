@@ -19,11 +19,12 @@ public final class NoiseSchedule {
         alphasCumprod = new double[count];
         sigmas = new double[count];
         logSigmas = new double[count];
-        double product = 1;
+        // float32 throughout, as diffusers' torch tensors are: ᾱ and σ then agree with it to the last digit.
+        float product = 1f;
         for (int t = 0; t < count; t++) {
-            product *= 1 - betas[t];
+            product *= 1f - (float) betas[t];
             alphasCumprod[t] = product;
-            sigmas[t] = Math.sqrt((1 - product) / product);
+            sigmas[t] = (float) Math.sqrt((1f - product) / product);
             logSigmas[t] = Math.log(sigmas[t]);
         }
     }

@@ -176,7 +176,8 @@ class EngineCliTest {
   @Test
   void unknownCommandAndMissingOptionsAreUsageErrors() {
     assertEquals(2, run("paint").code());
-    assertBad(run("render", "--prompt", "x"), "--model is required");
+    assertBad(run("render", "--prompt", "x"), "--out is required");
+    assertBad(run("render", "--prompt", "x", "--out", "x.png"), "--model is required");
     assertBad(run("model", "miniature", "--kind", "sd3", "--out", tmp.toString()), "sd3");
   }
 }

@@ -20,28 +20,37 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The miniature VAE decoder's properties the tiled decoder and the demo rely on. */
-class MiniatureVaeDecoderTest {
+/**
+ * The miniature VAE's properties the pipeline relies on: a local receptive field (tiled decoding), images of sensible
+ * range that follow the latents, and an encoder whose latents decode back to the image's colours (img2img).
+ * Latents given to the decoder are in VAE units, diffusion latents divided by the scaling factor, as the pipeline
+ * passes them.
+ */
+class MiniatureVaeTest {
+  private static final float SCALING_FACTOR = 0.18215f;
   private static final int SIDE = 32;
   private static final int CROP = 16;
 
   @TempDir static Path dir;
   private static OrtSession decoder;
+  private static OrtSession encoder;
 
   @BeforeAll
   static void writeBundle() throws IOException, OrtException {
     MiniatureBundle.write(MiniatureKind.SD2, false, dir, null);
     decoder = open(dir.resolve("vae_decoder/model.onnx"));
+    encoder = open(dir.resolve("vae_encoder/model.onnx"));
   }
 
   @AfterAll
   static void close() throws OrtException {
     decoder.close();
+    encoder.close();
   }
 
   @Test
   void cropDecodesToTheSamePixelsAwayFromItsBorder() throws OrtException {
-    float[] latent = gaussian(11, 4 * SIDE * SIDE);
+    float[] latent = unitDiffusionLatents(11, SIDE);
     float[] crop = new float[4 * CROP * CROP];
     for (int c = 0; c < 4; c++) {
       for (int y = 0; y < CROP; y++) {
@@ -75,7 +84,7 @@ class MiniatureVaeDecoderTest {
 
   @Test
   void unitLatentsGiveVariedPixelsMostlyWithinUnitRange() throws OrtException {
-    float[] image = decode(gaussian(12, 4 * SIDE * SIDE), SIDE);
+    float[] image = decode(unitDiffusionLatents(12, SIDE), SIDE);
     long within = 0;
     for (float value : image) {
       within += Math.abs(value) <= 1 ? 1 : 0;
@@ -87,9 +96,9 @@ class MiniatureVaeDecoderTest {
   @Test
   void flatLatentsOfDifferentValuesGiveDifferentColours() throws OrtException {
     float[] plus = new float[4 * SIDE * SIDE];
-    Arrays.fill(plus, 1f);
+    Arrays.fill(plus, 1 / SCALING_FACTOR);
     float[] minus = new float[4 * SIDE * SIDE];
-    Arrays.fill(minus, -1f);
+    Arrays.fill(minus, -1 / SCALING_FACTOR);
     double[] plusColour = meanColour(decode(plus, SIDE));
     double[] minusColour = meanColour(decode(minus, SIDE));
     double distance = 0;
@@ -97,6 +106,80 @@ class MiniatureVaeDecoderTest {
       distance = Math.max(distance, Math.abs(plusColour[c] - minusColour[c]));
     }
     assertTrue(distance > 0.1, "mean colours differ by " + distance);
+  }
+
+  @Test
+  void encodedImageDecodesBackToItsColours() throws OrtException {
+    int side = 8 * SIDE;
+    float[] image = smoothImage(side);
+    float[] parameters;
+    try (OnnxTensor input = floats(inputInfo(encoder, "sample"), image, 1, 3, side, side);
+        OrtSession.Result result = encoder.run(Map.of("sample", input))) {
+      parameters = read((OnnxTensor) result.get(0));
+    }
+    int plane = SIDE * SIDE;
+    float[] mean = Arrays.copyOf(parameters, 4 * plane);
+    float[] logVariance = Arrays.copyOfRange(parameters, 4 * plane, 8 * plane);
+
+    double diffusionScale = rms(mean) * SCALING_FACTOR;
+    assertTrue(diffusionScale > 0.3 && diffusionScale < 3, "diffusion latents of unit-ish scale: " + diffusionScale);
+    double meanLogVariance = Arrays.stream(toDoubles(logVariance)).average().orElseThrow();
+    assertTrue(meanLogVariance < -2, "a narrow distribution, mean logvar " + meanLogVariance);
+
+    float[] decoded = decode(mean, SIDE);
+    double error = meanAbsoluteDifference(clamp(decoded), image);
+    float[] mirrored = new float[image.length];
+    for (int i = 0; i < image.length; i++) {
+      mirrored[i] = image[image.length - 1 - i];
+    }
+    assertTrue(error < 0.15, "round trip differs by " + error);
+    assertTrue(error < meanAbsoluteDifference(mirrored, image) / 3, "closer to its image than another image is");
+  }
+
+  /** A horizontal ramp in red, a disc in green, stripes in blue; values within [-1, 1]. */
+  private static float[] smoothImage(int side) {
+    float[] image = new float[3 * side * side];
+    int plane = side * side;
+    for (int y = 0; y < side; y++) {
+      for (int x = 0; x < side; x++) {
+        image[y * side + x] = 2f * x / side - 1;
+        image[plane + y * side + x] = Math.hypot(x - side / 2.0, y - side / 2.5) < side / 4.0 ? 0.8f : -0.5f;
+        image[2 * plane + y * side + x] = (float) (0.7 * Math.sin(y / 20.0));
+      }
+    }
+    return image;
+  }
+
+  private static float[] unitDiffusionLatents(long seed, int side) {
+    float[] latents = gaussian(seed, 4 * side * side);
+    for (int i = 0; i < latents.length; i++) {
+      latents[i] /= SCALING_FACTOR;
+    }
+    return latents;
+  }
+
+  private static float[] clamp(float[] values) {
+    float[] clamped = new float[values.length];
+    for (int i = 0; i < values.length; i++) {
+      clamped[i] = Math.max(-1, Math.min(1, values[i]));
+    }
+    return clamped;
+  }
+
+  private static double meanAbsoluteDifference(float[] a, float[] b) {
+    double sum = 0;
+    for (int i = 0; i < a.length; i++) {
+      sum += Math.abs(a[i] - b[i]);
+    }
+    return sum / a.length;
+  }
+
+  private static double[] toDoubles(float[] values) {
+    double[] doubles = new double[values.length];
+    for (int i = 0; i < values.length; i++) {
+      doubles[i] = values[i];
+    }
+    return doubles;
   }
 
   private static double[] meanColour(float[] image) {
