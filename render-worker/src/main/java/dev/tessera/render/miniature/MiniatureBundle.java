@@ -14,14 +14,20 @@ import java.util.Iterator;
 /**
  * Writes a miniature Stable Diffusion bundle: the directory layout and ONNX I/O contract of a diffusers/optimum
  * export, with deterministic random (untrained) weights small enough that a 512×512, 20-step render with guidance
- * takes a few seconds on two CPU cores. <b>It proves the pipeline, not the pictures</b>: the images are noise-like
- * patterns, and {@code model_index.json} says so under {@code _tessera_miniature}.
+ * takes a few seconds on two CPU cores. <b>It proves the pipeline, not the pictures</b>: prompts steer nothing
+ * meaningful and renders are abstract colour patterns; {@code model_index.json} says so under
+ * {@code _tessera_miniature}.
  *
  * <p>Layout: {@code model_index.json}, {@code scheduler/scheduler_config.json}, {@code tokenizer/} (vocab.json,
  * merges.txt, tokenizer_config.json, special_tokens_map.json), {@code text_encoder/}, {@code unet/},
  * {@code vae_decoder/} and {@code vae_encoder/}, each with {@code model.onnx} and {@code config.json}. What differs
  * per {@link MiniatureKind} (input_ids and timestep types, static UNet batch, prediction type, scheduler, pad token,
  * VAE encoder output) is listed on the kind's constants.
+ *
+ * <p>The VAE works in VAE units like a real one (the pipeline divides latents by the scaling factor before decoding
+ * and multiplies encoder output by it), and its halves share a linear colour map, so decoding an encoded image gives
+ * back its 8×8 block colours: img2img has an image to keep even without training. Its decoder has a purely local
+ * receptive field, so tiled decoding equals whole decoding away from tile borders.
  *
  * <p>With {@code fp16} every float graph input, output and weight is float16 and the timestep is float16 of shape
  * [1]; since ONNX Runtime's CPU provider has no fp16 kernels for most operators, each graph casts its fp16 inputs and

@@ -17,9 +17,11 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -51,7 +53,8 @@ public final class OnnxGraphBuilder {
   private final List<ValueInfoProto> outputs = new ArrayList<>();
   private final List<TensorProto> initializers = new ArrayList<>();
   private final List<NodeProto.Builder> nodes = new ArrayList<>();
-  private final Map<String, Integer> usedNames = new HashMap<>();
+  private final Set<String> usedNames = new HashSet<>();
+  private final Map<String, Integer> nextSuffix = new HashMap<>();
   private final Map<String, String> sharedConstants = new HashMap<>();
 
   /**
@@ -70,16 +73,12 @@ public final class OnnxGraphBuilder {
 
   /** {@code base} itself when no tensor has that name yet, otherwise {@code base_2}, {@code base_3}, … */
   public String freshName(String base) {
-    int seen = usedNames.merge(base, 1, Integer::sum);
-    if (seen == 1) {
-      return base;
+    String name = base;
+    int suffix = nextSuffix.getOrDefault(base, 2);
+    while (!usedNames.add(name)) {
+      name = base + "_" + suffix++;
     }
-    String candidate = base + "_" + seen;
-    return usedNames.containsKey(candidate) ? freshName(base) : claim(candidate);
-  }
-
-  private String claim(String name) {
-    usedNames.merge(name, 1, Integer::sum);
+    nextSuffix.put(base, suffix);
     return name;
   }
 
@@ -290,10 +289,10 @@ public final class OnnxGraphBuilder {
   }
 
   private String claimExact(String name) {
-    if (usedNames.containsKey(name)) {
+    if (!usedNames.add(name)) {
       throw new IllegalArgumentException("tensor name already used in graph " + graphName + ": " + name);
     }
-    return claim(name);
+    return name;
   }
 
   private void renameTensor(String from, String to) {
