@@ -12,9 +12,9 @@ import java.nio.file.StandardCopyOption;
 import java.util.Iterator;
 
 /**
- * Writes a miniature Stable Diffusion bundle: the directory layout and ONNX I/O contract of a diffusers/optimum
- * export, with deterministic random (untrained) weights small enough that a 512×512, 20-step render with guidance
- * takes a few seconds on two CPU cores. <b>It proves the pipeline, not the pictures</b>: prompts steer nothing
+ * Writes a miniature bundle: the directory layout and ONNX I/O contract of a diffusers/optimum export, with
+ * deterministic random (untrained) weights small enough that a 512×512, 20-step render with guidance takes a few
+ * seconds on two CPU cores. <b>It proves the pipeline, not the pictures</b>: prompts steer nothing
  * meaningful and renders are abstract colour patterns; {@code model_index.json} says so under
  * {@code _tessera_miniature}.
  *
@@ -28,6 +28,12 @@ import java.util.Iterator;
  * and multiplies encoder output by it), and its halves share a linear colour map, so decoding an encoded image gives
  * back its 8×8 block colours: img2img has an image to keep even without training. Its decoder has a purely local
  * receptive field, so tiled decoding equals whole decoding away from tile borders.
+ *
+ * <p>The upscaler kinds: {@link MiniatureKind#X4_UPSCALER} writes the layout of a Stable Diffusion x4 upscaler export
+ * ({@code model_index.json} with {@code max_noise_level}, {@code scheduler/}, {@code low_res_scheduler/},
+ * {@code tokenizer/}, {@code text_encoder/}, a 7-channel {@code unet/} with {@code class_labels}, a ×4
+ * {@code vae_decoder/} with scaling factor 0.08333; no VAE encoder), whose UNet steers towards the low-res image's
+ * colours ({@link LowResColourPath}); {@link MiniatureKind#SR} writes one ESRGAN-style network ({@link MiniatureSr}).
  *
  * <p>With {@code fp16} every float graph input, output and weight is float16 and the timestep is float16 of shape
  * [1]; since ONNX Runtime's CPU provider has no fp16 kernels for most operators, each graph casts its fp16 inputs and
@@ -47,7 +53,8 @@ public final class MiniatureBundle {
    * Writes (or overwrites) a bundle in {@code outDir}, creating it if needed.
    *
    * @param tokenizerSource a directory with real {@code vocab.json} and {@code merges.txt} to copy, or null; when
-   *     null or lacking either file, a small self-made vocabulary is written instead ({@link MiniatureVocabulary})
+   *     null or lacking either file, a small self-made vocabulary is written instead ({@link MiniatureVocabulary});
+   *     unused for {@link MiniatureKind#SR}, which has no tokenizer
    * @throws IllegalArgumentException if {@code kind} or {@code outDir} is null
    * @throws IOException if a file cannot be read or written, or the vocabulary's ids are not 0…n-1
    */
@@ -55,7 +62,14 @@ public final class MiniatureBundle {
     if (kind == null || outDir == null) {
       throw new IllegalArgumentException("miniature bundle needs a kind and an output directory");
     }
-    MiniatureSpec spec = MiniatureSpec.of(kind, fp16);
+    switch (kind) {
+      case SR -> MiniatureSr.write(fp16, outDir);
+      case X4_UPSCALER -> writeUpscaler(MiniatureSpec.of(kind, fp16), outDir, tokenizerSource);
+      default -> writeStableDiffusion(MiniatureSpec.of(kind, fp16), outDir, tokenizerSource);
+    }
+  }
+
+  private static void writeStableDiffusion(MiniatureSpec spec, Path outDir, Path tokenizerSource) throws IOException {
     int vocabularySize = writeTokenizer(spec, outDir.resolve("tokenizer"), tokenizerSource);
 
     MiniatureConfigFiles.modelIndex(outDir.resolve("model_index.json"), spec);
@@ -68,6 +82,20 @@ public final class MiniatureBundle {
     MiniatureConfigFiles.vae(outDir.resolve("vae_decoder/config.json"));
     writeModel(outDir.resolve("vae_encoder"), MiniatureVaeEncoder.build(spec));
     MiniatureConfigFiles.vae(outDir.resolve("vae_encoder/config.json"));
+  }
+
+  private static void writeUpscaler(MiniatureSpec spec, Path outDir, Path tokenizerSource) throws IOException {
+    int vocabularySize = writeTokenizer(spec, outDir.resolve("tokenizer"), tokenizerSource);
+
+    UpscalerConfigFiles.modelIndex(outDir.resolve("model_index.json"));
+    UpscalerConfigFiles.scheduler(outDir.resolve("scheduler/scheduler_config.json"));
+    UpscalerConfigFiles.lowResScheduler(outDir.resolve("low_res_scheduler/scheduler_config.json"));
+    writeModel(outDir.resolve("text_encoder"), MiniatureTextEncoder.build(spec, vocabularySize));
+    MiniatureConfigFiles.textEncoder(outDir.resolve("text_encoder/config.json"), spec, vocabularySize);
+    writeModel(outDir.resolve("unet"), MiniatureUnet.build(spec));
+    UpscalerConfigFiles.unet(outDir.resolve("unet/config.json"), spec);
+    writeModel(outDir.resolve("vae_decoder"), MiniatureUpscalerDecoder.build(spec));
+    UpscalerConfigFiles.vae(outDir.resolve("vae_decoder/config.json"));
   }
 
   private static int writeTokenizer(MiniatureSpec spec, Path dir, Path source) throws IOException {

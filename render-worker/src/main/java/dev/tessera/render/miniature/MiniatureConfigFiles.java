@@ -20,12 +20,12 @@ import java.nio.file.Path;
  * the same bytes.
  */
 final class MiniatureConfigFiles {
-  private static final String DIFFUSERS_VERSION = "0.31.0";
+  static final String DIFFUSERS_VERSION = "0.31.0";
   private static final String TRANSFORMERS_VERSION = "4.46.0";
   private static final String BOS = "<|startoftext|>";
   private static final String EOS = "<|endoftext|>";
 
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  static final ObjectMapper MAPPER = new ObjectMapper();
   // the layout of Python's json.dump(indent=2): "key": value, one array element per line
   private static final ObjectWriter WRITER = MAPPER.writer(
       new DefaultPrettyPrinter()
@@ -148,11 +148,11 @@ final class MiniatureConfigFiles {
     return token;
   }
 
-  private static ArrayNode pair(String library, String className) {
+  static ArrayNode pair(String library, String className) {
     return MAPPER.createArrayNode().add(library).add(className);
   }
 
-  private static ArrayNode ints(int[] values) {
+  static ArrayNode ints(int[] values) {
     ArrayNode array = MAPPER.createArrayNode();
     for (int value : values) {
       array.add(value);
@@ -160,7 +160,7 @@ final class MiniatureConfigFiles {
     return array;
   }
 
-  private static void write(Path file, ObjectNode json) throws IOException {
+  static void write(Path file, ObjectNode json) throws IOException {
     Files.createDirectories(file.getParent());
     Files.writeString(file, WRITER.writeValueAsString(json) + "\n", StandardCharsets.UTF_8);
   }

@@ -13,6 +13,11 @@ import java.util.List;
  * {@code encoder_hidden_states} [batch, 77, H] → {@code out_sample} [batch, 4, height, width]. Height and width must
  * be multiples of 4.
  *
+ * <p>With the x4 upscaler's contract ({@link MiniatureSpec#upscaler()}) {@code sample} has 7 channels (latents, then
+ * the noised low-res RGB image), an int64 {@code class_labels} [batch] (the noise level) selects a row of a class
+ * embedding that is added to the timestep embedding, as in diffusers' {@code num_class_embeds}, and the output goes
+ * through {@link LowResColourPath} so that denoising converges to the low-res image's colours.
+ *
  * <p>Layout, channels 32/64/64: conv_in; a sinusoidal timestep embedding (Sin ‖ Cos → Linear → SiLU → Linear) added
  * inside every ResNet block; two stride-2 down-samplings; at the lowest resolution a transformer block with
  * self-attention over the pixels and cross-attention over the text tokens; two nearest ×2 up-samplings with skip
@@ -32,6 +37,8 @@ final class MiniatureUnet {
   private static final double SILU_GAIN = 1.6;
   private static final double RESIDUAL_GAIN = 0.5;
   private static final long SEED_OFFSET = 2;
+  /** Rows of the upscaler's class embedding: one per DDPM noise level, as the real {@code num_class_embeds}. */
+  static final int NUM_CLASS_EMBEDS = 1000;
 
   private final NetworkBlocks nn;
   private final OnnxGraphBuilder g;
@@ -48,16 +55,22 @@ final class MiniatureUnet {
   private ModelProto network(MiniatureSpec spec) {
     String batch = spec.unetBatch();
     String latentChannels = Integer.toString(LATENT_CHANNELS);
-    String sample = g.floatInput("sample", batch, latentChannels, "height", "width");
+    int inChannels = spec.unetInChannels();
+    String sample = g.floatInput("sample", batch, Integer.toString(inChannels), "height", "width");
     String timestep = g.input("timestep", spec.timestepType(), spec.timestepDims().toArray(String[]::new));
     String context = g.floatInput(
         "encoder_hidden_states", batch, Integer.toString(MAX_TOKENS), Integer.toString(spec.textHiddenSize()));
     String time = timeEmbedding(timestep);
+    if (spec.upscaler()) {
+      String classLabels = g.input("class_labels", DataType.INT64_VALUE, batch);
+      String table = nn.gaussian("class_embedding.weight", 1.0, NUM_CLASS_EMBEDS, TIME_EMBEDDING);
+      time = nn.add(time, g.node("Gather", List.of(table, classLabels), OnnxGraphBuilder.intAttr("axis", 0)));
+    }
 
     int c0 = CHANNELS[0];
     int c1 = CHANNELS[1];
     int c2 = CHANNELS[2];
-    String h = nn.conv("conv_in", sample, LATENT_CHANNELS, c0, 3, 1, 1);
+    String h = nn.conv("conv_in", sample, inChannels, c0, 3, 1, 1);
     String skip0 = resnet("down_blocks.0.resnet", h, c0, c0, time);
     String down0 = nn.conv("down_blocks.0.downsample", skip0, c0, c0, 3, 2, 1);
     String skip1 = resnet("down_blocks.1.resnet", down0, c0, c1, time);
@@ -73,6 +86,9 @@ final class MiniatureUnet {
 
     String normed = nn.silu(nn.groupNorm("conv_norm_out", up1, c0, GROUPS));
     String out = nn.conv("conv_out", normed, c0, LATENT_CHANNELS, 3, 1, SILU_GAIN);
+    if (spec.upscaler()) {
+      out = LowResColourPath.vPrediction(nn, spec, sample, timestep, out);
+    }
     g.floatOutput(out, "out_sample", batch, latentChannels, "height", "width");
     return g.build(MiniatureBundle.DISCLAIMER + ": UNet");
   }

@@ -27,15 +27,19 @@ public final class CancelToken {
     return cancelled;
   }
 
-  /** Throws when cancelled; called between steps. */
-  void check() {
+  /**
+   * Throws when cancelled; called between steps.
+   *
+   * @throws RenderCancelledException when {@link #cancel()} was called
+   */
+  public void check() {
     if (cancelled) {
       throw new RenderCancelledException();
     }
   }
 
   /** Registers the run options of the render under way (null when it ends), terminating them if already cancelled. */
-  synchronized void attach(RunOptions options) throws OrtException {
+  public synchronized void attach(RunOptions options) throws OrtException {
     running = options;
     if (cancelled && options != null) {
       options.setTerminate(true);

@@ -1,11 +1,11 @@
 package dev.tessera.render.pipeline;
 
 /** Classifier-free guidance: how the unconditional and the text-conditioned predictions are combined. */
-final class Guidance {
+public final class Guidance {
   private Guidance() {}
 
   /** Whether {@code scale} calls for guidance at all: as in diffusers, only a scale above 1 does. */
-  static boolean enabled(double scale) {
+  public static boolean enabled(double scale) {
     return scale > 1;
   }
 
@@ -13,7 +13,7 @@ final class Guidance {
    * {@code uncond + scale * (cond - uncond)}, where {@code batchOut} holds the unconditional prediction in its first
    * half and the conditioned one in its second (the order the prompts were encoded in).
    */
-  static float[] combine(float[] batchOut, double scale) {
+  public static float[] combine(float[] batchOut, double scale) {
     int size = batchOut.length / 2;
     float[] out = new float[size];
     float g = (float) scale;

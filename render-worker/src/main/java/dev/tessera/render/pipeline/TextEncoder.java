@@ -15,21 +15,21 @@ import java.util.Map;
  * The text-encoder stage: token ids in, {@code last_hidden_state} out (for SD 2.x that output already is CLIP's
  * penultimate layer). Runs all prompts in one call where the model takes a dynamic batch, one call each otherwise.
  *
- * <p>Does not own the model; the {@link Renderer} that made it closes it.
+ * <p>Does not own the model; whoever made it (the {@link Renderer}, an upscaler) closes it.
  */
-final class TextEncoder {
+public final class TextEncoder {
   private final OrtEnvironment env;
   private final OnnxModel model;
   private final InputSpec ids;
 
-  TextEncoder(OrtEnvironment env, OnnxModel model) {
+  public TextEncoder(OrtEnvironment env, OnnxModel model) {
     this.env = env;
     this.model = model;
     this.ids = model.input("input_ids");
   }
 
   /** Encodes token-id rows (each of the tokenizer's full length) into hidden states. */
-  Embeddings encode(List<int[]> rows, RunOptions runOptions) throws OrtException {
+  public Embeddings encode(List<int[]> rows, RunOptions runOptions) throws OrtException {
     if (!ids.isDynamic(0) && rows.size() > 1) {
       Embeddings[] parts = new Embeddings[rows.size()];
       for (int i = 0; i < rows.size(); i++) {

@@ -3,14 +3,14 @@ package dev.tessera.render.pipeline;
 /**
  * Overlapping tiles over one axis and their linear cross-fade weights. Shared by tiled decoding and tiled upscaling.
  */
-final class TileGrid {
+public final class TileGrid {
   private TileGrid() {}
 
   /**
    * Start offsets of tiles of size {@code tile} overlapping by at least {@code overlap} that cover {@code [0, length)};
    * the last tile ends exactly at {@code length}. A length no larger than the tile gives one tile at 0.
    */
-  static int[] starts(int length, int tile, int overlap) {
+  public static int[] starts(int length, int tile, int overlap) {
     if (length <= tile) {
       return new int[] {0};
     }
@@ -30,7 +30,7 @@ final class TileGrid {
    * feels the zero padding at its edge; the fade runs over the middle half. Tiles from {@link #starts} always leave
    * some tile with a positive weight at every position.
    */
-  static float weight(int p, int size, int overlap, boolean first, boolean last) {
+  public static float weight(int p, int size, int overlap, boolean first, boolean last) {
     if (overlap == 0) {
       return 1f;
     }
@@ -50,7 +50,7 @@ final class TileGrid {
    * Adds a {@code [channels, th, tw]} tile placed at ({@code y0}, {@code x0}) into {@code sum} (weighted) and its
    * weights into {@code weight}, for an output of {@code outH × outW}.
    */
-  static void blend(float[] tile, int channels, int th, int tw, int y0, int x0, int outH, int outW, int overlap,
+  public static void blend(float[] tile, int channels, int th, int tw, int y0, int x0, int outH, int outW, int overlap,
       float[] sum, float[] weight) {
     boolean top = y0 == 0;
     boolean bottom = y0 + th == outH;
@@ -77,7 +77,7 @@ final class TileGrid {
   }
 
   /** Divides the weighted sums by their weights, in place. */
-  static void normalise(float[] sum, float[] weight, int channels) {
+  public static void normalise(float[] sum, float[] weight, int channels) {
     int plane = weight.length;
     for (int c = 0; c < channels; c++) {
       for (int i = 0; i < plane; i++) {

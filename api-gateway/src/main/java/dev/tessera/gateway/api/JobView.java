@@ -1,0 +1,48 @@
+package dev.tessera.gateway.api;
+
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import dev.tessera.common.JobState;
+import dev.tessera.common.RenderJob;
+import dev.tessera.common.StageTimings;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+/**
+ * A job as {@code GET /v1/jobs/{id}} (and the answer to its submission) shows it.
+ *
+ * @param attempts how many deliveries a worker has started; 0 while the job waits for its first
+ * @param progress denoising progress while running, else null
+ * @param timings the stages the worker ran, in order; empty until it reports them
+ * @param error why the job failed (or why its last attempt failed), else null
+ * @param resultUrl a presigned GET URL of the PNG once the job succeeded, else null
+ * @param request what the job renders, defaults filled in
+ */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+@Schema(name = "Job")
+public record JobView(
+    UUID id,
+    JobState state,
+    int attempts,
+    Instant createdAt,
+    Instant startedAt,
+    Instant finishedAt,
+    @Schema(nullable = true) Progress progress,
+    List<StageTimings.Entry> timings,
+    @Schema(nullable = true) String error,
+    @Schema(nullable = true, description = "Presigned GET URL of the PNG, once the job succeeded; expires.")
+    String resultUrl,
+    JobRequest request) {
+
+  /** Denoising reached {@code step} of {@code total}. */
+  @Schema(name = "Progress")
+  public record Progress(int step, int total) {}
+
+  /** A job just stored: queued, nothing run yet. */
+  public static JobView queued(RenderJob job) {
+    return new JobView(job.jobId(), JobState.QUEUED, 0, job.submittedAt(), null, null, null, List.of(), null, null,
+        JobRequest.of(job.model(), job.settings(), job.upscale()));
+  }
+}

@@ -1,0 +1,75 @@
+package dev.tessera.gateway.config;
+
+import dev.tessera.common.Topics;
+import dev.tessera.gateway.jobs.JobQuery;
+import dev.tessera.gateway.jobs.JobSubmission;
+import dev.tessera.gateway.jobs.ResultLinks;
+import dev.tessera.gateway.jobs.SubmissionRules;
+import dev.tessera.gateway.outbox.KafkaClients;
+import dev.tessera.gateway.outbox.OutboxRelay;
+import dev.tessera.gateway.outbox.RelayWorker;
+import dev.tessera.gateway.outbox.TopicProvisioner;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Collectors;
+import javax.sql.DataSource;
+import org.apache.kafka.clients.producer.KafkaProducer;
+
+/** Wires the gateway's plain services from its configuration, and runs the outbox relay for the app's lifetime. */
+@ApplicationScoped
+public class GatewayBeans {
+
+  @Produces
+  @Singleton
+  SubmissionRules submissionRules(GatewayConfig config) {
+    // Fail at start-up, not at the first job, when a model name cannot be a topic name.
+    config.models().forEach(Topics::jobs);
+    // 32-bit seeds, as SD front ends draw them: short to show, and exact in every JSON client.
+    return new SubmissionRules(config.models(), () -> ThreadLocalRandom.current().nextLong(1L << 32));
+  }
+
+  @Produces
+  @Singleton
+  RelayWorker relayWorker(DataSource dataSource, GatewayConfig config) {
+    String bootstrap = config.kafka().bootstrap();
+    OutboxRelay relay = new OutboxRelay(dataSource, () -> new KafkaProducer<>(KafkaClients.producer(bootstrap)),
+        config.relay().batchSize(), KafkaClients.ACK_WAIT);
+    TopicProvisioner topics = new TopicProvisioner(KafkaClients.admin(bootstrap),
+        config.models().stream().map(Topics::jobs).collect(Collectors.toSet()));
+    return new RelayWorker(relay, topics, config.relay().idlePoll(), config.relay().maxBackoff());
+  }
+
+  void stopRelay(@Disposes RelayWorker worker) {
+    worker.close();
+  }
+
+  void startRelay(@Observes StartupEvent event, RelayWorker worker) {
+    worker.start();
+  }
+
+  @Produces
+  @Singleton
+  JobSubmission jobSubmission(DataSource dataSource, SubmissionRules rules, RelayWorker worker) {
+    return new JobSubmission(dataSource, rules, Clock.systemUTC(), worker::wake);
+  }
+
+  @Produces
+  @Singleton
+  ResultLinks resultLinks(GatewayConfig config) {
+    GatewayConfig.S3 s3 = config.s3();
+    return new ResultLinks(s3.publicEndpoint().orElse(s3.endpoint()), s3.region(), s3.accessKey(), s3.secretKey(),
+        s3.bucket(), s3.urlTtl());
+  }
+
+  @Produces
+  @Singleton
+  JobQuery jobQuery(DataSource dataSource, ResultLinks links) {
+    return new JobQuery(dataSource, links);
+  }
+}

@@ -1,0 +1,70 @@
+package dev.tessera.gateway.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The gateway's own settings ({@code tessera.*}); {@code application.properties} maps each to the environment variable
+ * operators set ({@code TESSERA_MODELS}, {@code KAFKA_BOOTSTRAP}, {@code S3_*}).
+ */
+@ConfigMapping(prefix = "tessera")
+public interface GatewayConfig {
+  /** Models jobs may ask for; the first is the default. Each has a queue {@code render.jobs.<model>}. */
+  List<String> models();
+
+  Kafka kafka();
+
+  S3 s3();
+
+  Relay relay();
+
+  /** Where the relay publishes. */
+  interface Kafka {
+    /** {@code bootstrap.servers} of the cluster holding the job queues. */
+    String bootstrap();
+  }
+
+  /** The object store holding results; used only to sign URLs, the gateway never reads objects itself. */
+  interface S3 {
+    String endpoint();
+
+    /**
+     * The endpoint clients reach, when it differs from {@link #endpoint()} (an in-cluster service name): a presigned
+     * URL signs its host, so it must be built for the host the client will call.
+     */
+    Optional<String> publicEndpoint();
+
+    String accessKey();
+
+    String secretKey();
+
+    @WithDefault("tessera")
+    String bucket();
+
+    /** Signing region; given explicitly so that signing never asks the server for the bucket's location. */
+    @WithDefault("us-east-1")
+    String region();
+
+    /** How long a result URL stays valid. */
+    @WithDefault("1h")
+    Duration urlTtl();
+  }
+
+  /** The outbox relay's pace. */
+  interface Relay {
+    /** Rows taken (and locked) per pass. */
+    @WithDefault("100")
+    int batchSize();
+
+    /** Wait between passes when the outbox is empty; a submission in this replica wakes the relay earlier. */
+    @WithDefault("1s")
+    Duration idlePoll();
+
+    /** Longest pause between retries while the broker or the database fails. */
+    @WithDefault("30s")
+    Duration maxBackoff();
+  }
+}

@@ -1,0 +1,130 @@
+package dev.tessera.deploy.stack;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * A real S3 server: S3Proxy ({@code org.gaul:s3proxy}) with its filesystem backend, each bucket a directory under
+ * {@code <data dir>/blobs}, AWS signature v2/v4 authentication enforced for one fixed key pair. The MinIO Java SDK,
+ * the farm's S3 client, works against it (path-style requests, presigned URLs, ranged GETs, multipart uploads).
+ * S3Proxy runs in a JVM of its own: its dependencies (Jetty, Jackson 3, the AWS, Azure and Google SDKs, logback,
+ * 57 MB) would otherwise land on the classpath of every service test that uses the stack.
+ *
+ * <p>Files under the data directory: {@code s3proxy.properties}, {@code logback.xml}, {@code s3proxy.log} (the
+ * server's output, appended across starts) and {@code blobs/}.
+ *
+ * <p>Lifetime: running from {@link #start} until {@link #close()} (safe twice); the data survives, so starting again
+ * on the same directory finds the same buckets and objects. The server JVM never outlives the JVM that started it.
+ */
+public final class S3Service implements AutoCloseable {
+  public static final String ACCESS_KEY = "tessera";
+  public static final String SECRET_KEY = "tessera-secret";
+
+  private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+
+  private final int port;
+  private final ServerProcess server;
+
+  private S3Service(int port, ServerProcess server) {
+    this.port = port;
+    this.server = server;
+  }
+
+  /**
+   * Starts S3Proxy on 127.0.0.1:{@code port} (0: a free port) with its data under {@code dataDir}, and returns once
+   * it answers HTTP requests.
+   */
+  public static S3Service start(Path dataDir, int port) throws IOException {
+    Path dir = dataDir.toAbsolutePath();
+    Files.createDirectories(dir.resolve("blobs"));
+    int chosen = port > 0 ? port : ServerProcess.freePort();
+    Path properties = writeConfig(dir, chosen);
+    // C1 only and the serial collector, as for the broker: it starts in half the time on two cores
+    List<String> jvmOptions = List.of("-Xms64m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        "-Djava.awt.headless=true", "-Dlogback.configurationFile=" + dir.resolve("logback.xml"));
+    ServerProcess server = ServerProcess.launch("S3Proxy", "s3proxy", jvmOptions, "org.gaul.s3proxy.Main", List.of("--properties", properties.toString()), dir.resolve("s3proxy.log"));
+    S3Service s3 = new S3Service(chosen, server);
+    try {
+      s3.awaitReady();
+    } catch (IOException | RuntimeException e) {
+      server.kill();
+      throw e;
+    }
+    return s3;
+  }
+
+  /** {@code http://127.0.0.1:port}, the endpoint for path-style S3 clients. */
+  public String endpoint() {
+    return "http://127.0.0.1:" + port;
+  }
+
+  public String accessKey() {
+    return ACCESS_KEY;
+  }
+
+  public String secretKey() {
+    return SECRET_KEY;
+  }
+
+  @Override
+  public void close() {
+    server.close();
+  }
+
+  private static Path writeConfig(Path dir, int port) throws IOException {
+    Properties config = new Properties();
+    config.setProperty("s3proxy.endpoint", "http://127.0.0.1:" + port);
+    config.setProperty("s3proxy.authorization", "aws-v2-or-v4");
+    config.setProperty("s3proxy.identity", ACCESS_KEY);
+    config.setProperty("s3proxy.credential", SECRET_KEY);
+    config.setProperty("jclouds.provider", "filesystem-nio2");
+    config.setProperty("jclouds.filesystem.basedir", dir.resolve("blobs").toString());
+    // the backend's own credentials: required by S3Proxy's Main, unused by a local filesystem
+    config.setProperty("jclouds.identity", "local");
+    config.setProperty("jclouds.credential", "local");
+    Path file = dir.resolve("s3proxy.properties");
+    try (var out = Files.newBufferedWriter(file)) {
+      config.store(out, "written by " + S3Service.class.getName() + " on every start");
+    }
+    try (InputStream in = S3Service.class.getResourceAsStream("s3proxy-logback.xml")) {
+      Files.copy(in, dir.resolve("logback.xml"), StandardCopyOption.REPLACE_EXISTING);
+    }
+    return file;
+  }
+
+  /** Waits for any HTTP answer (an anonymous request is refused with 403 once the server is up). */
+  private void awaitReady() throws IOException {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    HttpRequest probe = HttpRequest.newBuilder(URI.create(endpoint() + "/")).timeout(Duration.ofSeconds(5)).build();
+    long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+    IOException last = null;
+    try {
+      while (System.nanoTime() < deadline) {
+        server.checkAlive();
+        try {
+          http.send(probe, HttpResponse.BodyHandlers.discarding());
+          return;
+        } catch (ConnectException e) {
+          last = e;
+        }
+        Thread.sleep(100);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while waiting for S3Proxy at " + endpoint(), e);
+    }
+    throw new IOException("S3Proxy at " + endpoint() + " did not answer within " + READY_TIMEOUT + " (last error: "
+        + last + "); its log:\n" + server.logTail(), last);
+  }
+}

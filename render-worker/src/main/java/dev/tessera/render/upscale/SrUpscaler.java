@@ -1,0 +1,208 @@
+package dev.tessera.render.upscale;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession.Result;
+import ai.onnxruntime.OrtSession.RunOptions;
+import dev.tessera.render.image.RgbImage;
+import dev.tessera.render.onnx.ExecutionProvider;
+import dev.tessera.render.onnx.InputSpec;
+import dev.tessera.render.onnx.OnnxModel;
+import dev.tessera.render.onnx.Tensors;
+import dev.tessera.render.pipeline.CancelToken;
+import dev.tessera.render.pipeline.EngineOptions;
+import dev.tessera.render.pipeline.RenderCancelledException;
+import dev.tessera.render.pipeline.RenderListener;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * Upscales with any single-network ONNX super-resolution model of the ESRGAN family: {@code [1, 3, H, W]} RGB in
+ * [0, 1] → {@code [1, 3, sH, sW]}. The scale s is read from the declared shapes where they are static, else from the
+ * output of a small probe run. The image is cut into overlapping tiles whose outputs are cross-faded
+ * ({@link TiledPass}), then resampled with Lanczos if s× is not the target size. A model with a fixed input size is
+ * run on tiles of exactly that size.
+ *
+ * <p>Lifetime: {@link #open} loads the session once; every {@link #upscale} reuses it; {@link #close()} releases it
+ * and is safe to call twice. Jobs run one at a time (calls are serialised); cancel one through its
+ * {@link CancelToken}.
+ */
+public final class SrUpscaler implements Upscaler {
+  /** 128-pixel tiles overlapping by 16. */
+  public static final Tiling DEFAULT_TILING = new Tiling(128, 16);
+  private static final int PROBE_SIZE = 16;
+
+  private final OrtEnvironment env = OrtEnvironment.getEnvironment();
+  private final ExecutionProvider.Choice provider;
+  private final OnnxModel model;
+  private final InputSpec input;
+  private final Tiling tiling;
+  private final int scale;
+  private boolean closed;
+
+  private SrUpscaler(ExecutionProvider.Choice provider, OnnxModel model, Tiling tiling) throws OrtException {
+    this.provider = provider;
+    this.model = model;
+    this.input = model.input(model.inputNames().get(0));
+    InputSpec output = model.output(null);
+    requireImageShape("input", input);
+    requireImageShape("output", output);
+    int fixed = fixedSize(input);
+    this.tiling = fixed > 0 ? new Tiling(fixed, Math.min(tiling.overlap(), fixed / 2)) : tiling;
+    this.scale = output.isDynamic(2) || output.isDynamic(3) || fixed <= 0 ? probeScale(fixed) : staticScale(output);
+  }
+
+  /**
+   * Loads the model at {@code path}: an {@code .onnx} file, or a directory holding {@code model.onnx}.
+   *
+   * @throws IOException when there is no model there or ONNX Runtime cannot load it
+   * @throws IllegalArgumentException when the model is not an image-to-image network of rank 4 with 3 channels
+   */
+  public static SrUpscaler open(Path path, EngineOptions engine, Tiling tiling) throws IOException {
+    Path file = Files.isDirectory(path) ? path.resolve("model.onnx") : path;
+    if (!Files.isRegularFile(file)) {
+      throw new IOException("sr model " + path + ": expected an .onnx file or a directory with model.onnx");
+    }
+    ExecutionProvider.Choice provider;
+    try {
+      provider = ExecutionProvider.configure(engine.device(), engine.cudaDevice(), engine.threads());
+    } catch (OrtException e) {
+      throw new IOException("sr model " + file + ": " + e.getMessage(), e);
+    }
+    OnnxModel model = null;
+    try {
+      model = OnnxModel.load(OrtEnvironment.getEnvironment(), file, "sr model " + file, provider.options());
+      return new SrUpscaler(provider, model, tiling);
+    } catch (IOException | OrtException | RuntimeException e) {
+      closeQuietly(model);
+      provider.options().close();
+      if (e instanceof OrtException) {
+        throw new IOException("sr model " + file + ": " + e.getMessage(), e);
+      }
+      throw e instanceof IOException io ? io : (RuntimeException) e;
+    }
+  }
+
+  private void requireImageShape(String what, InputSpec spec) {
+    if (spec.rank() != 4) {
+      throw new IllegalArgumentException(model.label() + ": an sr model maps [1, 3, H, W] to [1, 3, sH, sW], but its "
+          + what + " '" + spec.name() + "' has rank " + spec.rank() + " " + Arrays.toString(spec.shape()));
+    }
+    if (!spec.isDynamic(1) && spec.shape()[1] != 3) {
+      throw new IllegalArgumentException(model.label() + ": an sr model takes and gives 3 RGB channels, but its "
+          + what + " '" + spec.name() + "' declares " + spec.shape()[1]);
+    }
+  }
+
+  /** The fixed square input size of a model that declares one, else -1. */
+  private int fixedSize(InputSpec spec) {
+    if (spec.isDynamic(2) && spec.isDynamic(3)) {
+      return -1;
+    }
+    if (spec.isDynamic(2) || spec.isDynamic(3) || spec.shape()[2] != spec.shape()[3]) {
+      throw new IllegalArgumentException(model.label() + ": input " + spec
+          + " has a fixed size that is not square; only square fixed sizes are supported");
+    }
+    return (int) spec.shape()[2];
+  }
+
+  private int staticScale(InputSpec output) {
+    return scaleOf(output.shape(), (int) input.shape()[2], (int) input.shape()[3]);
+  }
+
+  private int probeScale(int fixed) throws OrtException {
+    int side = fixed > 0 ? fixed : PROBE_SIZE;
+    try (OnnxTensor x = Tensors.floats(env, new float[3 * side * side], new long[] {1, 3, side, side}, input.type());
+        Result result = model.run(Map.of(input.name(), x), null)) {
+      return scaleOf(Tensors.shape(result.get(0)), side, side);
+    }
+  }
+
+  private int scaleOf(long[] outShape, int h, int w) {
+    if (outShape.length != 4 || outShape[1] != 3 || outShape[2] % h != 0 || outShape[2] / h != outShape[3] / w
+        || outShape[3] % w != 0 || outShape[2] < h) {
+      throw new IllegalArgumentException(model.label() + ": a " + w + "x" + h + " input gives output "
+          + Arrays.toString(outShape) + ", not 3 channels at a whole-number scale");
+    }
+    return (int) (outShape[2] / h);
+  }
+
+  @Override
+  public UpscaleMode mode() {
+    return UpscaleMode.SR;
+  }
+
+  /** The model's upscaling factor. */
+  public int scale() {
+    return scale;
+  }
+
+  @Override
+  public synchronized Upscaled upscale(RgbImage image, TargetSize target, UpscaleSettings settings,
+      RenderListener listener, CancelToken cancel) throws IOException {
+    if (closed) {
+      throw new IllegalStateException("sr upscaler is closed");
+    }
+    if (image.width() < tiling.size() && tiling.size() == fixedSizeOrZero()
+        || image.height() < tiling.size() && tiling.size() == fixedSizeOrZero()) {
+      throw new IllegalArgumentException(model.label() + ": takes a fixed " + tiling.size() + "x" + tiling.size()
+          + " input; the image is only " + image.width() + "x" + image.height());
+    }
+    try (RunOptions run = new RunOptions()) {
+      cancel.attach(run);
+      TiledPass.Output out = TiledPass.run(UnitPlanar.of(image), 3, image.height(), image.width(), tiling, scale, 3,
+          model.label(), (tile, h, w) -> call(tile, h, w, run), cancel);
+      RgbImage upscaled = UnitPlanar.toImage(out.chw(), out.width(), out.height());
+      String detail = "sr x" + scale + ", " + out.tiles() + " tiles" + LanczosUpscaler.fitNote(upscaled, target);
+      return new Upscaled(LanczosUpscaler.fit(upscaled, target), out.tiles(), detail,
+          "Upscaler: sr x" + scale + " " + model.label().substring("sr model ".length()).trim()
+              + ", Upscaled size: " + target);
+    } catch (OrtException e) {
+      if (cancel.isCancelled()) {
+        throw new RenderCancelledException();
+      }
+      throw new IOException("ONNX Runtime failed: " + e.getMessage(), e);
+    } finally {
+      try {
+        cancel.attach(null);
+      } catch (OrtException e) {
+        // attach(null) touches no native state.
+      }
+    }
+  }
+
+  private int fixedSizeOrZero() {
+    return input.isDynamic(2) ? 0 : (int) input.shape()[2];
+  }
+
+  private float[] call(float[] tile, int h, int w, RunOptions run) throws OrtException {
+    try (OnnxTensor x = Tensors.floats(env, tile, new long[] {1, 3, h, w}, input.type());
+        Result result = model.run(Map.of(input.name(), x), run)) {
+      return Tensors.toFloats(result.get(0));
+    }
+  }
+
+  private static void closeQuietly(OnnxModel model) {
+    if (model != null) {
+      try {
+        model.close();
+      } catch (OrtException e) {
+        // Closing after a failed load; the load's error is the one to report.
+      }
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    closeQuietly(model);
+    provider.options().close();
+  }
+}

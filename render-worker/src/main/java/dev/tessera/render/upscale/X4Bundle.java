@@ -1,0 +1,77 @@
+package dev.tessera.render.upscale;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tessera.render.pipeline.ModelBundle;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A Stable Diffusion x4 upscaler ONNX bundle on disk: the Stable Diffusion layout ({@link ModelBundle}) plus
+ * {@code low_res_scheduler/scheduler_config.json}, {@code max_noise_level} in {@code model_index.json} and a ×4
+ * {@code vae_decoder} whose {@code config.json} gives the scaling factor. Holds paths and JSON facts; loads no model.
+ */
+final class X4Bundle {
+  /** The x4 upscaler's VAE scaling factor, used when {@code vae_decoder/config.json} does not say. */
+  static final double DEFAULT_SCALING_FACTOR = 0.08333;
+  /** diffusers' {@code max_noise_level} default for the upscale pipeline. */
+  static final int DEFAULT_MAX_NOISE_LEVEL = 350;
+  static final String LOW_RES_SCHEDULER = "low_res_scheduler/scheduler_config.json";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final ModelBundle files;
+  private final int maxNoiseLevel;
+  private final double scalingFactor;
+
+  private X4Bundle(ModelBundle files, int maxNoiseLevel, double scalingFactor) {
+    this.files = files;
+    this.maxNoiseLevel = maxNoiseLevel;
+    this.scalingFactor = scalingFactor;
+  }
+
+  /**
+   * Opens the bundle at {@code dir}.
+   *
+   * @throws IOException naming the first missing or malformed file
+   */
+  static X4Bundle open(Path dir) throws IOException {
+    ModelBundle files = ModelBundle.open(dir);
+    if (!Files.isRegularFile(dir.resolve(LOW_RES_SCHEDULER))) {
+      throw new IOException("x4 upscaler bundle " + dir + ": missing " + LOW_RES_SCHEDULER);
+    }
+    JsonNode level = read(dir, "model_index.json").get("max_noise_level");
+    int maxNoiseLevel = level != null && level.canConvertToInt() ? level.intValue() : DEFAULT_MAX_NOISE_LEVEL;
+    double scalingFactor = DEFAULT_SCALING_FACTOR;
+    if (Files.isRegularFile(dir.resolve("vae_decoder/config.json"))) {
+      JsonNode factor = read(dir, "vae_decoder/config.json").get("scaling_factor");
+      scalingFactor = factor != null && factor.isNumber() ? factor.doubleValue() : DEFAULT_SCALING_FACTOR;
+    }
+    return new X4Bundle(files, maxNoiseLevel, scalingFactor);
+  }
+
+  private static JsonNode read(Path dir, String file) throws IOException {
+    try {
+      JsonNode node = JSON.readTree(dir.resolve(file).toFile());
+      if (node == null || !node.isObject()) {
+        throw new IOException(file + ": not a JSON object");
+      }
+      return node;
+    } catch (com.fasterxml.jackson.core.JacksonException e) {
+      throw new IOException(file + ": malformed JSON: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  ModelBundle files() {
+    return files;
+  }
+
+  int maxNoiseLevel() {
+    return maxNoiseLevel;
+  }
+
+  double scalingFactor() {
+    return scalingFactor;
+  }
+}

@@ -1,0 +1,204 @@
+package dev.tessera.render.upscale;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession.RunOptions;
+import dev.tessera.render.image.RgbImage;
+import dev.tessera.render.noise.TorchNoise;
+import dev.tessera.render.onnx.ExecutionProvider;
+import dev.tessera.render.onnx.OnnxModel;
+import dev.tessera.render.pipeline.CancelToken;
+import dev.tessera.render.pipeline.Embeddings;
+import dev.tessera.render.pipeline.EngineOptions;
+import dev.tessera.render.pipeline.Guidance;
+import dev.tessera.render.pipeline.RenderCancelledException;
+import dev.tessera.render.pipeline.RenderListener;
+import dev.tessera.render.pipeline.TextEncoder;
+import dev.tessera.render.schedule.NoiseSchedule;
+import dev.tessera.render.schedule.Scheduler;
+import dev.tessera.render.schedule.SchedulerConfig;
+import dev.tessera.render.schedule.Schedulers;
+import dev.tessera.render.text.ClipTokenizer;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Upscales ×4 with a Stable Diffusion x4 upscaler bundle, as diffusers' {@code StableDiffusionUpscalePipeline} does,
+ * tile by tile: encode the prompt (and the negative prompt under guidance); noise the low-res image (in [-1, 1]) to
+ * the noise level with the bundle's low-res DDPM schedule; start from Gaussian latents the low-res image's size
+ * (the noise drawn before the latents from one torch-compatible stream, in diffusers' order); run the bundle's DDIM
+ * schedule ({@code scheduler/}, v-prediction) with the UNet on overlapping tiles blended by Mixture of Diffusers
+ * ({@link TiledDenoiseLoop}); divide by the VAE scaling factor and decode ×4 in cross-faded tiles ({@link X4Decoder});
+ * clamp to [0, 1] as the render engine does; then resample with Lanczos if the target is not exactly ×4.
+ *
+ * <p>Lifetime: {@link #open} loads the tokenizer and the text-encoder, UNet and VAE-decoder sessions once; every
+ * {@link #upscale} reuses them. {@link #close()} releases every session and is safe to call twice. Jobs run one at a
+ * time (calls are serialised); cancel one from another thread through its {@link CancelToken}, which also terminates
+ * a model run under way.
+ */
+public final class X4Upscaler implements Upscaler {
+  private static final System.Logger LOG = System.getLogger(X4Upscaler.class.getName());
+
+  private final OrtEnvironment env = OrtEnvironment.getEnvironment();
+  private final X4Bundle bundle;
+  private final X4Options options;
+  private final ExecutionProvider.Choice provider;
+  private final ClipTokenizer tokenizer;
+  private final SchedulerConfig schedulerConfig;
+  private final NoiseSchedule lowResSchedule;
+  private final List<OnnxModel> models = new ArrayList<>();
+  private final TextEncoder textEncoder;
+  private final X4Unet unet;
+  private final X4Decoder decoder;
+  private boolean closed;
+
+  private X4Upscaler(X4Bundle bundle, EngineOptions engine, X4Options options) throws IOException, OrtException {
+    this.bundle = bundle;
+    this.options = options;
+    this.tokenizer = ClipTokenizer.load(bundle.files().resolve("tokenizer"));
+    this.schedulerConfig = SchedulerConfig.read(bundle.files().resolve("scheduler/scheduler_config.json"));
+    this.lowResSchedule = NoiseSchedule.of(SchedulerConfig.read(bundle.files().resolve(X4Bundle.LOW_RES_SCHEDULER)));
+    this.provider = ExecutionProvider.configure(engine.device(), engine.cudaDevice(), engine.threads());
+    LOG.log(Level.INFO, "{0}: {1}", bundle.files().name(), provider.description());
+    try {
+      this.textEncoder = new TextEncoder(env, load("text_encoder/model.onnx"));
+      this.unet = new X4Unet(env, load("unet/model.onnx"));
+      this.decoder = new X4Decoder(env, load("vae_decoder/model.onnx"), bundle.scalingFactor(), options.decodeTiles());
+    } catch (IOException | RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
+  /**
+   * Loads the x4 upscaler bundle at {@code dir}.
+   *
+   * @throws IOException naming the missing or malformed file when the bundle is incomplete
+   * @throws IllegalArgumentException when its UNet does not have the x4 upscaler's inputs
+   */
+  public static X4Upscaler open(Path dir, EngineOptions engine, X4Options options) throws IOException {
+    try {
+      return new X4Upscaler(X4Bundle.open(dir), engine, options);
+    } catch (OrtException e) {
+      throw new IOException(dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  private OnnxModel load(String file) throws IOException {
+    OnnxModel model = OnnxModel.load(env, bundle.files().resolve(file), file, provider.options());
+    models.add(model);
+    return model;
+  }
+
+  @Override
+  public UpscaleMode mode() {
+    return UpscaleMode.X4;
+  }
+
+  /** The highest noise level the bundle allows ({@code max_noise_level}). */
+  public int maxNoiseLevel() {
+    return bundle.maxNoiseLevel();
+  }
+
+  /** Whether the bundle is one of Tessera's untrained miniatures. */
+  public boolean isMiniature() {
+    return bundle.files().isMiniature();
+  }
+
+  @Override
+  public void check(UpscaleSettings settings) {
+    settings.check(Math.min(bundle.maxNoiseLevel(), lowResSchedule.size() - 1));
+  }
+
+  @Override
+  public synchronized Upscaled upscale(RgbImage image, TargetSize target, UpscaleSettings settings,
+      RenderListener listener, CancelToken cancel) throws IOException {
+    if (closed) {
+      throw new IllegalStateException("x4 upscaler is closed");
+    }
+    check(settings);
+    try (RunOptions run = new RunOptions()) {
+      cancel.attach(run);
+      return upscale(image, target, settings, listener, cancel, run);
+    } catch (OrtException e) {
+      if (cancel.isCancelled()) {
+        throw new RenderCancelledException();
+      }
+      throw new IOException("ONNX Runtime failed: " + e.getMessage(), e);
+    } finally {
+      try {
+        cancel.attach(null);
+      } catch (OrtException e) {
+        // attach(null) touches no native state.
+      }
+    }
+  }
+
+  private Upscaled upscale(RgbImage image, TargetSize target, UpscaleSettings s, RenderListener listener,
+      CancelToken cancel, RunOptions run) throws OrtException {
+    int h = image.height();
+    int w = image.width();
+    boolean guided = Guidance.enabled(s.guidance());
+    List<int[]> rows = guided
+        ? List.of(tokenizer.tokenize(s.negativePrompt()).ids(), tokenizer.tokenize(s.prompt()).ids())
+        : List.of(tokenizer.tokenize(s.prompt()).ids());
+    cancel.check();
+    Embeddings text = textEncoder.encode(rows, run);
+
+    TorchNoise noise = new TorchNoise(s.seed());
+    float[] lowRes = addLowResNoise(image.toPlanar(), noise.randn(3 * h * w), s.noiseLevel());
+    Scheduler scheduler = Schedulers.create("ddim", schedulerConfig, s.steps(), false, null);
+    float[] latents = noise.randn(4 * h * w);
+    float sigma = (float) scheduler.initNoiseSigma();
+    for (int i = 0; i < latents.length; i++) {
+      latents[i] *= sigma;
+    }
+    try (X4Unet.Context context = unet.context(text)) {
+      latents = new TiledDenoiseLoop(unet, options.unetTiles(), options.blend()).run(
+          scheduler, latents, lowRes, h, w, context, s.guidance(), s.noiseLevel(), noise::randn, listener, cancel, run);
+    }
+    TiledPass.Output decoded = decoder.decode(latents, h, w, cancel, run);
+    RgbImage upscaled = RgbImage.fromPlanar(decoded.chw(), decoded.width(), decoded.height());
+
+    int tiles = options.unetTiles().count(w, h);
+    String detail = "x4, " + tiles + " tiles, " + s.steps() + " steps, " + decoded.tiles() + " decode tiles"
+        + LanczosUpscaler.fitNote(upscaled, target);
+    String parameters = "Upscaler: x4 " + bundle.files().name() + (isMiniature() ? " (untrained miniature)" : "")
+        + ", Upscale steps: " + s.steps() + ", Upscale CFG scale: " + s.guidance()
+        + ", Noise level: " + s.noiseLevel() + ", Upscaled size: " + target;
+    return new Upscaled(LanczosUpscaler.fit(upscaled, target), tiles, detail, parameters);
+  }
+
+  /** diffusers' {@code low_res_scheduler.add_noise} at integer timestep {@code level}, in float32 as torch. */
+  private float[] addLowResNoise(float[] clean, float[] noise, int level) {
+    float alpha = (float) lowResSchedule.alphaCumprod(level);
+    float signal = (float) Math.sqrt(alpha);
+    float spread = (float) Math.sqrt(1f - alpha);
+    float[] noised = new float[clean.length];
+    for (int i = 0; i < clean.length; i++) {
+      noised[i] = signal * clean[i] + spread * noise[i];
+    }
+    return noised;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    for (OnnxModel model : models) {
+      try {
+        model.close();
+      } catch (OrtException e) {
+        LOG.log(Level.WARNING, "closing " + model.label() + ": " + e.getMessage());
+      }
+    }
+    if (provider != null) {
+      provider.options().close();
+    }
+  }
+}

@@ -1,0 +1,101 @@
+package dev.tessera.render.worker;
+
+import dev.tessera.common.JobEvent;
+import dev.tessera.common.Json;
+import dev.tessera.common.RenderJob;
+import dev.tessera.render.pipeline.CancelToken;
+import dev.tessera.render.pipeline.RenderCancelledException;
+import dev.tessera.render.pipeline.RenderListener;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import org.apache.kafka.clients.consumer.AcknowledgeType;
+
+/**
+ * Runs one delivered job end to end: reports it started, renders it, stores the PNG, reports it succeeded, and
+ * tells the queue how to acknowledge it. A job that can never succeed is reported FAILED and rejected; any other
+ * failure is reported retryable and released, until the last allowed delivery, which fails the job for good.
+ */
+public final class JobRunner implements JobHandler {
+  private static final System.Logger LOG = System.getLogger(JobRunner.class.getName());
+
+  private final String workerId;
+  private final JobExecutor executor;
+  private final ResultStore store;
+  private final EventPublisher events;
+  private final int maxDeliveries;
+  private final Duration progressInterval;
+  private final Clock clock;
+
+  /**
+   * @param maxDeliveries the share group's delivery-count limit: the delivery that reaches it is the last
+   * @param progressInterval at most one progress event per this interval (plus the last step)
+   */
+  public JobRunner(String workerId, JobExecutor executor, ResultStore store, EventPublisher events, int maxDeliveries,
+      Duration progressInterval, Clock clock) {
+    this.workerId = workerId;
+    this.executor = executor;
+    this.store = store;
+    this.events = events;
+    this.maxDeliveries = maxDeliveries;
+    this.progressInterval = progressInterval;
+    this.clock = clock;
+  }
+
+  @Override
+  public AcknowledgeType handle(byte[] payload, int delivery, CancelToken cancel) {
+    RenderJob job;
+    try {
+      job = Json.decode(payload, RenderJob.class);
+    } catch (IllegalArgumentException e) {
+      // Without a readable id there is no job row to fail; the record can only be dropped.
+      LOG.log(Level.ERROR, "rejecting an unreadable job message: " + e.getMessage());
+      return AcknowledgeType.REJECT;
+    }
+    try {
+      events.publish(new JobEvent.Started(job.jobId(), workerId, delivery, clock.instant()));
+      JobExecutor.Output out = executor.execute(job, progress(job, delivery), cancel);
+      long t0 = System.nanoTime();
+      String key = store.put(job.jobId(), out.png());
+      out.timings().add("upload", System.nanoTime() - t0);
+      events.publish(new JobEvent.Succeeded(
+          job.jobId(), workerId, delivery, key, out.timings().entries(), clock.instant()));
+      return AcknowledgeType.ACCEPT;
+    } catch (JobRejectedException e) {
+      return fail(job, delivery, e.getMessage(), false);
+    } catch (RenderCancelledException e) {
+      LOG.log(Level.INFO, "job " + job.jobId() + " cancelled by shutdown; released for another worker");
+      return AcknowledgeType.RELEASE;
+    } catch (IOException | RuntimeException e) {
+      LOG.log(Level.WARNING, "job " + job.jobId() + " delivery " + delivery + " failed: " + e.getMessage(), e);
+      if (delivery >= maxDeliveries) {
+        return fail(job, delivery, "gave up after " + delivery + " deliveries: " + e.getMessage(), false);
+      }
+      return fail(job, delivery, e.getMessage(), true);
+    }
+  }
+
+  private AcknowledgeType fail(RenderJob job, int delivery, String reason, boolean retryable) {
+    try {
+      events.publish(new JobEvent.Failed(job.jobId(), workerId, delivery, reason, retryable, clock.instant()));
+    } catch (IOException e) {
+      // The scheduler did not hear it: let the queue deliver the job again rather than lose the outcome.
+      LOG.log(Level.WARNING, "cannot report failure of job " + job.jobId() + ": " + e.getMessage());
+      return AcknowledgeType.RELEASE;
+    }
+    return retryable ? AcknowledgeType.RELEASE : AcknowledgeType.REJECT;
+  }
+
+  private RenderListener progress(RenderJob job, int delivery) {
+    Instant[] last = {Instant.MIN};
+    return (step, total) -> {
+      Instant now = clock.instant();
+      if (step == total || Duration.between(last[0], now).compareTo(progressInterval) >= 0) {
+        last[0] = now;
+        events.publishLater(new JobEvent.Progress(job.jobId(), workerId, delivery, step, total, now));
+      }
+    };
+  }
+}

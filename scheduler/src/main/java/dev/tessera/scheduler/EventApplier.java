@@ -1,0 +1,163 @@
+package dev.tessera.scheduler;
+
+import dev.tessera.common.JobEvent;
+import dev.tessera.common.JobState;
+import java.lang.System.Logger.Level;
+import java.util.Optional;
+
+/**
+ * Applies worker events to job rows, through the job state machine and guarded writes, so that a duplicate, late or
+ * out-of-order event changes nothing it should not. The rules, by the job's current state:
+ *
+ * <ul>
+ *   <li>{@code Started(n)}: QUEUED with attempt &lt; n, or RUNNING with attempt &lt; n (a redelivery after a worker
+ *       was lost) becomes RUNNING attempt n; RUNNING attempt n is a duplicate; anything older is stale.
+ *   <li>{@code Progress(n)}: recorded only while RUNNING attempt n, and only forward.
+ *   <li>{@code Succeeded(n)}: RUNNING becomes SUCCEEDED attempt n, whatever the running attempt: the image is
+ *       stored, so it is the job's result even if a newer delivery is running. QUEUED (its start was lost) goes
+ *       through RUNNING first, as the state machine has it.
+ *   <li>{@code Failed(n)}: RUNNING with attempt &le; n becomes FAILED, or QUEUED again when the failure is
+ *       retryable (the queue redelivers the job); QUEUED with attempt &lt; n (its start event was lost) becomes
+ *       FAILED when not retryable. An older attempt's failure is stale.
+ *   <li>Anything else on a terminal job is ignored.
+ * </ul>
+ *
+ * A write that loses its guard to a concurrent writer is decided again on a fresh read, at most {@value #MAX_TRIES}
+ * times. Plain Java: the caller owns threads and transactions of the messaging side.
+ */
+public final class EventApplier {
+  /** What applying one event did; for tests, logs and metrics. */
+  public enum Outcome {
+    /** The event changed the job. */
+    APPLIED,
+    /** The job already shows what the event says (a redelivered event). */
+    DUPLICATE,
+    /** Stale, out of order, for a terminal or unknown job: nothing to change. */
+    IGNORED,
+    /** Every try lost its guard to a concurrent writer; the event should be applied again later. */
+    CONFLICT
+  }
+
+  static final int MAX_TRIES = 5;
+
+  private static final System.Logger LOG = System.getLogger(EventApplier.class.getName());
+
+  private final JobRepository jobs;
+
+  public EventApplier(JobRepository jobs) {
+    this.jobs = jobs;
+  }
+
+  /** Applies {@code event} to its job; each write it makes is committed when this returns. */
+  public Outcome apply(JobEvent event) {
+    for (int i = 0; i < MAX_TRIES; i++) {
+      Optional<JobRow> row = jobs.find(event.jobId());
+      if (row.isEmpty()) {
+        LOG.log(Level.WARNING, "event for unknown job: {0}", event);
+        return Outcome.IGNORED;
+      }
+      Optional<Outcome> outcome = tryApply(row.get(), event);
+      if (outcome.isPresent()) {
+        return outcome.get();
+      }
+    }
+    LOG.log(Level.WARNING, "gave up after {0} lost races: {1}", MAX_TRIES, event);
+    return Outcome.CONFLICT;
+  }
+
+  /** The outcome, or empty when the row must be read again: the guarded write lost, or a first step was taken. */
+  private Optional<Outcome> tryApply(JobRow row, JobEvent event) {
+    if (event instanceof JobEvent.Started s) {
+      return started(row, s);
+    } else if (event instanceof JobEvent.Progress p) {
+      return progress(row, p);
+    } else if (event instanceof JobEvent.Succeeded s) {
+      return succeeded(row, s);
+    } else {
+      return failed(row, (JobEvent.Failed) event);
+    }
+  }
+
+  private Optional<Outcome> started(JobRow row, JobEvent.Started e) {
+    int current = row.fields().attempt();
+    if (row.state() == JobState.RUNNING && e.attempt() == current) {
+      return duplicate(row, e);
+    }
+    if (row.state().isTerminal() || e.attempt() < current || row.state() == JobState.QUEUED && e.attempt() == current) {
+      return ignored(row, e);
+    }
+    JobFields f = row.fields();
+    JobFields running = new JobFields(e.attempt(), e.workerId(), null, null, f.error(), null, e.at(), null);
+    return write(row, JobState.RUNNING, running);
+  }
+
+  private Optional<Outcome> progress(JobRow row, JobEvent.Progress e) {
+    if (row.state() != JobState.RUNNING || e.attempt() != row.fields().attempt()) {
+      return ignored(row, e);
+    }
+    Integer reported = row.fields().progressStep();
+    if (reported != null && e.step() <= reported) {
+      return duplicate(row, e);
+    }
+    return jobs.recordProgress(row.id(), e.attempt(), e.step(), e.total()) ? applied() : Optional.empty();
+  }
+
+  private Optional<Outcome> succeeded(JobRow row, JobEvent.Succeeded e) {
+    if (row.state() == JobState.SUCCEEDED && e.attempt() == row.fields().attempt()) {
+      return duplicate(row, e);
+    }
+    if (row.state().isTerminal()) {
+      return ignored(row, e);
+    }
+    JobFields f = row.fields();
+    if (row.state() == JobState.QUEUED) {
+      // Its start was lost: the table has no QUEUED -> SUCCEEDED, so mark it running (start time unknown) and
+      // finish it on the next read; a crash in between leaves it RUNNING until this event is redelivered.
+      JobFields running = new JobFields(Math.max(e.attempt(), f.attempt()), e.workerId(), null, null, f.error(),
+          null, null, null);
+      jobs.transition(row.id(), JobState.QUEUED, row.version(), JobState.RUNNING, running);
+      return Optional.empty(); // won or lost, the next read decides
+    }
+    JobFields done = new JobFields(e.attempt(), e.workerId(), f.progressStep(), f.progressTotal(), null,
+        e.objectKey(), f.startedAt(), e.at());
+    return jobs.succeed(row.id(), row.state(), row.version(), done, e.timings()) ? applied() : Optional.empty();
+  }
+
+  private Optional<Outcome> failed(JobRow row, JobEvent.Failed e) {
+    int current = row.fields().attempt();
+    boolean alreadyThere = e.attempt() == current
+        && (row.state() == JobState.FAILED && !e.retryable() || row.state() == JobState.QUEUED && e.retryable());
+    if (alreadyThere) {
+      return duplicate(row, e);
+    }
+    boolean live = row.state() == JobState.RUNNING && e.attempt() >= current
+        || row.state() == JobState.QUEUED && e.attempt() > current && !e.retryable();
+    if (!live) {
+      return ignored(row, e);
+    }
+    JobFields f = row.fields();
+    if (e.retryable()) {
+      return write(row, JobState.QUEUED, new JobFields(e.attempt(), null, null, null, e.reason(), null, null, null));
+    }
+    return write(row, JobState.FAILED, new JobFields(e.attempt(), e.workerId(), f.progressStep(), f.progressTotal(),
+        e.reason(), null, f.startedAt(), e.at()));
+  }
+
+  private Optional<Outcome> write(JobRow row, JobState to, JobFields fields) {
+    return jobs.transition(row.id(), row.state(), row.version(), to, fields) ? applied() : Optional.empty();
+  }
+
+  private static Optional<Outcome> applied() {
+    return Optional.of(Outcome.APPLIED);
+  }
+
+  private static Optional<Outcome> duplicate(JobRow row, JobEvent e) {
+    LOG.log(Level.DEBUG, "duplicate event for job in {0} attempt {1}: {2}", row.state(), row.fields().attempt(), e);
+    return Optional.of(Outcome.DUPLICATE);
+  }
+
+  private static Optional<Outcome> ignored(JobRow row, JobEvent e) {
+    LOG.log(Level.DEBUG, "ignored event for job in {0} attempt {1}: {2}", row.state(), row.fields().attempt(), e);
+    return Optional.of(Outcome.IGNORED);
+  }
+}

@@ -1,0 +1,34 @@
+package dev.tessera.scheduler;
+
+import dev.tessera.deploy.stack.PostgresService;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** A real PostgreSQL for a {@code @QuarkusTest}: the app's datasource points at it, Flyway migrates it at start. */
+public class PostgresResource implements QuarkusTestResourceLifecycleManager {
+  private PostgresService pg;
+  private Path dir;
+
+  @Override
+  public Map<String, String> start() {
+    try {
+      dir = Files.createTempDirectory("tessera-scheduler-app-pg");
+      pg = PostgresService.start(dir, 0);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return Map.of(
+        "quarkus.datasource.jdbc.url", pg.jdbcUrl(),
+        "quarkus.datasource.username", pg.user(),
+        "quarkus.datasource.password", pg.password());
+  }
+
+  @Override
+  public void stop() {
+    TestDatabase.stop(pg, dir);
+  }
+}

@@ -1,0 +1,120 @@
+package dev.tessera.scheduler;
+
+import dev.tessera.common.Json;
+import dev.tessera.common.RenderSettings;
+import dev.tessera.deploy.stack.PostgresService;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Stream;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * One real PostgreSQL for the whole test JVM, migrated with the project's Flyway migrations (from the common jar),
+ * plus the few SQL helpers tests need: inserting a job as the gateway does, and reading timings back.
+ */
+final class TestDatabase {
+  private static TestDatabase instance;
+
+  final DataSource dataSource;
+
+  private TestDatabase(DataSource dataSource) {
+    this.dataSource = dataSource;
+  }
+
+  /** The shared database, started and migrated on first use, stopped when the JVM exits. */
+  static synchronized TestDatabase get() {
+    if (instance == null) {
+      instance = start();
+    }
+    return instance;
+  }
+
+  private static TestDatabase start() {
+    try {
+      Path dir = Files.createTempDirectory("tessera-scheduler-pg");
+      PostgresService pg = PostgresService.start(dir, 0);
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(pg, dir)));
+      PGSimpleDataSource ds = new PGSimpleDataSource();
+      ds.setURL(pg.jdbcUrl());
+      ds.setUser(pg.user());
+      ds.setPassword(pg.password());
+      Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+      return new TestDatabase(ds);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Stops {@code pg} and deletes its data directory. */
+  static void stop(PostgresService pg, Path dir) {
+    try {
+      pg.close();
+    } catch (IOException e) {
+      System.err.println("cannot stop PostgreSQL in " + dir + ": " + e);
+    }
+    deleteTree(dir);
+  }
+
+  /** Deletes a test service's data directory, best effort. */
+  static void deleteTree(Path dir) {
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      System.err.println("cannot clean up " + dir + ": " + e);
+    }
+  }
+
+  /** Inserts a QUEUED job the way the gateway does, and returns its id. */
+  UUID insertJob() {
+    UUID id = UUID.randomUUID();
+    String sql = "INSERT INTO jobs (id, model, settings, upscale, target_size) VALUES (?, 'sd21', ?::jsonb, 'x4', 2048)";
+    try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+      s.setObject(1, id);
+      s.setString(2, new String(Json.encode(RenderSettings.of("a lighthouse at dusk")), StandardCharsets.UTF_8));
+      s.executeUpdate();
+      return id;
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The job's timings as "position:stage:millis:detail", in position order. */
+  List<String> timings(UUID id) {
+    String sql = "SELECT position, stage, millis, detail FROM job_timings WHERE job_id = ? ORDER BY position";
+    try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+      s.setObject(1, id);
+      List<String> out = new ArrayList<>();
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getInt(1) + ":" + rs.getString(2) + ":" + rs.getDouble(3) + ":" + rs.getString(4));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Runs one statement, as a competing writer would. */
+  void execute(String sql) {
+    try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+      s.execute(sql);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
