@@ -19,7 +19,7 @@ import java.util.Optional;
  *   <li>{@code Failed(n)}: RUNNING with attempt &le; n becomes FAILED, or QUEUED again when the failure is
  *       retryable (the queue redelivers the job); QUEUED with attempt &lt; n (its start event was lost) becomes
  *       FAILED when not retryable. An older attempt's failure is stale.
- *   <li>Anything else on a terminal job is ignored.
+ *   <li>Anything on a terminal job is ignored, or counted a duplicate when it is the event that ended the job.
  * </ul>
  *
  * A write that loses its guard to a concurrent writer is decided again on a fresh read, at most {@value #MAX_TRIES}

@@ -18,7 +18,7 @@ public final class KafkaClients {
    * How long a relay pass waits for its acknowledgements: past the producer's own delivery timeout plus one request,
    * so every record's fate is settled by the producer (acked or failed) before the pass gives up on it.
    */
-  static final Duration ACK_WAIT = DELIVERY_TIMEOUT.plus(REQUEST_TIMEOUT).plusSeconds(2);
+  public static final Duration ACK_WAIT = DELIVERY_TIMEOUT.plus(REQUEST_TIMEOUT).plusSeconds(2);
 
   private KafkaClients() {}
 

@@ -24,7 +24,7 @@ import java.util.List;
  */
 final class LowResColourPath {
   /** Weight of the untrained UNet's output in the predicted clean latents. */
-  static final double TEXTURE = 0.25;
+  static final double TEXTURE = 0.5;
 
   private LowResColourPath() {}
 

@@ -68,12 +68,12 @@ public final class OnnxModel implements AutoCloseable {
   }
 
   /**
-   * The named input.
+   * The named input, or the model's first input when {@code name} is null.
    *
    * @throws IllegalArgumentException naming the model and the inputs it has, when there is no such input
    */
   public InputSpec input(String name) {
-    InputSpec spec = inputs.get(name);
+    InputSpec spec = name == null ? inputs.values().iterator().next() : inputs.get(name);
     if (spec == null) {
       throw new IllegalArgumentException(label + ": has no input '" + name + "' (inputs: " + inputs.values() + ")");
     }

@@ -24,8 +24,8 @@ import java.util.Map;
  * Upscales with any single-network ONNX super-resolution model of the ESRGAN family: {@code [1, 3, H, W]} RGB in
  * [0, 1] → {@code [1, 3, sH, sW]}. The scale s is read from the declared shapes where they are static, else from the
  * output of a small probe run. The image is cut into overlapping tiles whose outputs are cross-faded
- * ({@link TiledPass}), then resampled with Lanczos if s× is not the target size. A model with a fixed input size is
- * run on tiles of exactly that size.
+ * ({@link TiledPass}), then resampled with Lanczos if s× is not the target size. A model with a fixed (square) input
+ * size is run on tiles of exactly that size.
  *
  * <p>Lifetime: {@link #open} loads the session once; every {@link #upscale} reuses it; {@link #close()} releases it
  * and is safe to call twice. Jobs run one at a time (calls are serialised); cancel one through its
@@ -39,28 +39,33 @@ public final class SrUpscaler implements Upscaler {
   private final OrtEnvironment env = OrtEnvironment.getEnvironment();
   private final ExecutionProvider.Choice provider;
   private final OnnxModel model;
+  private final Path file;
   private final InputSpec input;
+  private final int fixedSize;
   private final Tiling tiling;
   private final int scale;
   private boolean closed;
 
-  private SrUpscaler(ExecutionProvider.Choice provider, OnnxModel model, Tiling tiling) throws OrtException {
+  private SrUpscaler(ExecutionProvider.Choice provider, OnnxModel model, Path file, Tiling tiling)
+      throws OrtException {
     this.provider = provider;
     this.model = model;
-    this.input = model.input(model.inputNames().get(0));
+    this.file = file;
+    this.input = model.input(null);
     InputSpec output = model.output(null);
     requireImageShape("input", input);
     requireImageShape("output", output);
-    int fixed = fixedSize(input);
-    this.tiling = fixed > 0 ? new Tiling(fixed, Math.min(tiling.overlap(), fixed / 2)) : tiling;
-    this.scale = output.isDynamic(2) || output.isDynamic(3) || fixed <= 0 ? probeScale(fixed) : staticScale(output);
+    this.fixedSize = fixedSize(input);
+    this.tiling = fixedSize > 0 ? new Tiling(fixedSize, Math.min(tiling.overlap(), fixedSize / 2)) : tiling;
+    boolean declared = fixedSize > 0 && !output.isDynamic(2) && !output.isDynamic(3);
+    this.scale = declared ? scaleOf(output.shape(), fixedSize) : probeScale();
   }
 
   /**
    * Loads the model at {@code path}: an {@code .onnx} file, or a directory holding {@code model.onnx}.
    *
    * @throws IOException when there is no model there or ONNX Runtime cannot load it
-   * @throws IllegalArgumentException when the model is not an image-to-image network of rank 4 with 3 channels
+   * @throws IllegalArgumentException when the model does not map [1, 3, H, W] to [1, 3, sH, sW]
    */
   public static SrUpscaler open(Path path, EngineOptions engine, Tiling tiling) throws IOException {
     Path file = Files.isDirectory(path) ? path.resolve("model.onnx") : path;
@@ -76,14 +81,13 @@ public final class SrUpscaler implements Upscaler {
     OnnxModel model = null;
     try {
       model = OnnxModel.load(OrtEnvironment.getEnvironment(), file, "sr model " + file, provider.options());
-      return new SrUpscaler(provider, model, tiling);
-    } catch (IOException | OrtException | RuntimeException e) {
-      closeQuietly(model);
-      provider.options().close();
-      if (e instanceof OrtException) {
-        throw new IOException("sr model " + file + ": " + e.getMessage(), e);
-      }
-      throw e instanceof IOException io ? io : (RuntimeException) e;
+      return new SrUpscaler(provider, model, file, tiling);
+    } catch (OrtException e) {
+      release(model, provider);
+      throw new IOException("sr model " + file + ": " + e.getMessage(), e);
+    } catch (IOException | RuntimeException e) {
+      release(model, provider);
+      throw e;
     }
   }
 
@@ -94,14 +98,14 @@ public final class SrUpscaler implements Upscaler {
     }
     if (!spec.isDynamic(1) && spec.shape()[1] != 3) {
       throw new IllegalArgumentException(model.label() + ": an sr model takes and gives 3 RGB channels, but its "
-          + what + " '" + spec.name() + "' declares " + spec.shape()[1]);
+          + what + " '" + spec.name() + "' has " + spec.shape()[1]);
     }
   }
 
-  /** The fixed square input size of a model that declares one, else -1. */
+  /** The fixed input side of a model that declares one, 0 when height and width are dynamic. */
   private int fixedSize(InputSpec spec) {
     if (spec.isDynamic(2) && spec.isDynamic(3)) {
-      return -1;
+      return 0;
     }
     if (spec.isDynamic(2) || spec.isDynamic(3) || spec.shape()[2] != spec.shape()[3]) {
       throw new IllegalArgumentException(model.label() + ": input " + spec
@@ -110,25 +114,21 @@ public final class SrUpscaler implements Upscaler {
     return (int) spec.shape()[2];
   }
 
-  private int staticScale(InputSpec output) {
-    return scaleOf(output.shape(), (int) input.shape()[2], (int) input.shape()[3]);
-  }
-
-  private int probeScale(int fixed) throws OrtException {
-    int side = fixed > 0 ? fixed : PROBE_SIZE;
+  private int probeScale() throws OrtException {
+    int side = fixedSize > 0 ? fixedSize : PROBE_SIZE;
     try (OnnxTensor x = Tensors.floats(env, new float[3 * side * side], new long[] {1, 3, side, side}, input.type());
         Result result = model.run(Map.of(input.name(), x), null)) {
-      return scaleOf(Tensors.shape(result.get(0)), side, side);
+      return scaleOf(Tensors.shape(result.get(0)), side);
     }
   }
 
-  private int scaleOf(long[] outShape, int h, int w) {
-    if (outShape.length != 4 || outShape[1] != 3 || outShape[2] % h != 0 || outShape[2] / h != outShape[3] / w
-        || outShape[3] % w != 0 || outShape[2] < h) {
-      throw new IllegalArgumentException(model.label() + ": a " + w + "x" + h + " input gives output "
-          + Arrays.toString(outShape) + ", not 3 channels at a whole-number scale");
+  private int scaleOf(long[] out, int side) {
+    long scale = out.length == 4 ? out[2] / side : 0;
+    if (out.length != 4 || out[1] != 3 || scale < 1 || out[2] != scale * side || out[3] != scale * side) {
+      throw new IllegalArgumentException(model.label() + ": a " + side + "x" + side + " input gives "
+          + Arrays.toString(out) + ", not 3 channels at a whole-number scale");
     }
-    return (int) (outShape[2] / h);
+    return (int) scale;
   }
 
   @Override
@@ -147,9 +147,8 @@ public final class SrUpscaler implements Upscaler {
     if (closed) {
       throw new IllegalStateException("sr upscaler is closed");
     }
-    if (image.width() < tiling.size() && tiling.size() == fixedSizeOrZero()
-        || image.height() < tiling.size() && tiling.size() == fixedSizeOrZero()) {
-      throw new IllegalArgumentException(model.label() + ": takes a fixed " + tiling.size() + "x" + tiling.size()
+    if (fixedSize > 0 && (image.width() < fixedSize || image.height() < fixedSize)) {
+      throw new IllegalArgumentException(model.label() + ": takes a fixed " + fixedSize + "x" + fixedSize
           + " input; the image is only " + image.width() + "x" + image.height());
     }
     try (RunOptions run = new RunOptions()) {
@@ -158,9 +157,8 @@ public final class SrUpscaler implements Upscaler {
           model.label(), (tile, h, w) -> call(tile, h, w, run), cancel);
       RgbImage upscaled = UnitPlanar.toImage(out.chw(), out.width(), out.height());
       String detail = "sr x" + scale + ", " + out.tiles() + " tiles" + LanczosUpscaler.fitNote(upscaled, target);
-      return new Upscaled(LanczosUpscaler.fit(upscaled, target), out.tiles(), detail,
-          "Upscaler: sr x" + scale + " " + model.label().substring("sr model ".length()).trim()
-              + ", Upscaled size: " + target);
+      String parameters = "Upscaler: sr x" + scale + " " + file.getFileName() + ", Upscaled size: " + target;
+      return new Upscaled(LanczosUpscaler.fit(upscaled, target), out.tiles(), detail, parameters);
     } catch (OrtException e) {
       if (cancel.isCancelled()) {
         throw new RenderCancelledException();
@@ -175,10 +173,6 @@ public final class SrUpscaler implements Upscaler {
     }
   }
 
-  private int fixedSizeOrZero() {
-    return input.isDynamic(2) ? 0 : (int) input.shape()[2];
-  }
-
   private float[] call(float[] tile, int h, int w, RunOptions run) throws OrtException {
     try (OnnxTensor x = Tensors.floats(env, tile, new long[] {1, 3, h, w}, input.type());
         Result result = model.run(Map.of(input.name(), x), run)) {
@@ -186,7 +180,7 @@ public final class SrUpscaler implements Upscaler {
     }
   }
 
-  private static void closeQuietly(OnnxModel model) {
+  private static void release(OnnxModel model, ExecutionProvider.Choice provider) {
     if (model != null) {
       try {
         model.close();
@@ -194,15 +188,14 @@ public final class SrUpscaler implements Upscaler {
         // Closing after a failed load; the load's error is the one to report.
       }
     }
+    provider.options().close();
   }
 
   @Override
   public synchronized void close() {
-    if (closed) {
-      return;
+    if (!closed) {
+      closed = true;
+      release(model, provider);
     }
-    closed = true;
-    closeQuietly(model);
-    provider.options().close();
   }
 }

@@ -1,0 +1,113 @@
+package dev.tessera.gateway.api;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import dev.tessera.common.FieldProblem;
+import dev.tessera.gateway.jobs.InvalidJobException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/**
+ * Answers every error as an RFC 9457 problem ({@code application/problem+json}): invalid fields as 422 naming each
+ * field, bodies that are not JSON as 400 with a short reason, HTTP errors with their status, and anything unexpected
+ * as a 500 that reveals nothing but is logged in full.
+ */
+public class ProblemMappers {
+  /** A request whose fields are invalid; {@code errors} names them. */
+  public static final String INVALID_FIELDS = "urn:tessera:problem:invalid-fields";
+  /** A body that is not a JSON object. */
+  public static final String MALFORMED_BODY = "urn:tessera:problem:malformed-body";
+  private static final String PLAIN_STATUS = "about:blank";
+  private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+
+  @ServerExceptionMapper
+  public Response invalidJob(InvalidJobException e) {
+    return fieldProblems(e.problems());
+  }
+
+  /** A JSON value of the wrong kind, e.g. {@code "steps": "ten"}; Quarkus rethrows these unwrapped. */
+  @ServerExceptionMapper
+  public Response mismatchedInput(MismatchedInputException e) {
+    return jsonProblem(e);
+  }
+
+  @ServerExceptionMapper
+  public Response webApplication(WebApplicationException e) {
+    // Quarkus wraps the body reader's JSON errors (syntax, number overflow) in a plain 400.
+    if (e.getCause() instanceof JsonProcessingException json) {
+      return jsonProblem(json);
+    }
+    Response.StatusType status = e.getResponse().getStatusInfo();
+    return Response.fromResponse(e.getResponse())
+        .type(Problem.MEDIA_TYPE)
+        .entity(Problem.of(PLAIN_STATUS, status.getReasonPhrase(), status.getStatusCode(), e.getMessage()))
+        .build();
+  }
+
+  @ServerExceptionMapper
+  public Response unexpected(Exception e) {
+    LOG.error("request failed", e);
+    return problem(Problem.of(PLAIN_STATUS, "Internal Server Error", 500,
+        "the gateway could not handle this request; it has logged why"));
+  }
+
+  private static Response jsonProblem(JsonProcessingException e) {
+    if (e instanceof JsonMappingException mapping) {
+      String field = fieldPath(mapping);
+      if (!field.isEmpty()) {
+        return fieldProblems(List.of(new FieldProblem(field, wrongValue(mapping))));
+      }
+      return problem(Problem.of(MALFORMED_BODY, "Malformed request body", 400,
+          "the body must be a JSON object with at least a prompt"));
+    }
+    // Jackson's own reason (e.g. "Unexpected character ..."), without its source excerpt or class names.
+    JsonLocation at = e.getLocation();
+    String where = at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+    return problem(Problem.of(MALFORMED_BODY, "Malformed request body", 400,
+        "the body is not valid JSON: " + e.getOriginalMessage() + where));
+  }
+
+  private static String wrongValue(JsonMappingException e) {
+    if (e instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null) {
+      Class<?> type = mismatch.getTargetType();
+      if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
+        return "must be an integer";
+      }
+      if (type == Double.class || type == double.class) {
+        return "must be a number";
+      }
+      if (type == Boolean.class || type == boolean.class) {
+        return "must be true or false";
+      }
+      if (type == String.class) {
+        return "must be a string";
+      }
+    }
+    // A number out of range says so itself, briefly ("Numeric value (...) out of range of int ...").
+    Throwable root = e;
+    while (root.getCause() != null) {
+      root = root.getCause();
+    }
+    return root instanceof JsonProcessingException json ? json.getOriginalMessage() : "has a value of the wrong kind";
+  }
+
+  private static String fieldPath(JsonMappingException e) {
+    return e.getPath().stream()
+        .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+        .collect(Collectors.joining(".")).replace(".[", "[");
+  }
+
+  private static Response fieldProblems(List<FieldProblem> problems) {
+    return problem(new Problem(INVALID_FIELDS, "Invalid job request", 422, problems.get(0).toString(), problems));
+  }
+
+  private static Response problem(Problem problem) {
+    return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem).build();
+  }
+}

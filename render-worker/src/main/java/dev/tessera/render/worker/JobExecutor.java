@@ -1,0 +1,126 @@
+package dev.tessera.render.worker;
+
+import dev.tessera.common.FieldProblem;
+import dev.tessera.common.RenderJob;
+import dev.tessera.common.StageTimings;
+import dev.tessera.render.image.PngWriter;
+import dev.tessera.render.image.RgbImage;
+import dev.tessera.render.pipeline.CancelToken;
+import dev.tessera.render.pipeline.RenderListener;
+import dev.tessera.render.pipeline.RenderRequest;
+import dev.tessera.render.pipeline.RenderResult;
+import dev.tessera.render.pipeline.Renderer;
+import dev.tessera.render.upscale.TargetSize;
+import dev.tessera.render.upscale.UpscaleMode;
+import dev.tessera.render.upscale.UpscaleSettings;
+import dev.tessera.render.upscale.Upscaled;
+import dev.tessera.render.upscale.Upscaler;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * Turns a job into a delivered PNG with the engine: render with the job's model, upscale to the target size, encode.
+ *
+ * <p>Lifetime: owns the renderers and upscalers it is given (loaded once, reused for every job) and closes them in
+ * {@link #close()}, which is safe twice. Jobs run one at a time.
+ */
+public final class JobExecutor implements AutoCloseable {
+  /** The PNG and the time each stage took (render stages, upscale, png). */
+  public record Output(byte[] png, StageTimings timings) {}
+
+  private final Map<String, Renderer> renderers;
+  private final Map<UpscaleMode, Upscaler> upscalers;
+  private boolean closed;
+
+  /**
+   * @param renderers by model name, as jobs name them
+   * @param upscalers the upscale modes this worker offers
+   */
+  public JobExecutor(Map<String, Renderer> renderers, Map<UpscaleMode, Upscaler> upscalers) {
+    this.renderers = Map.copyOf(renderers);
+    this.upscalers = Map.copyOf(upscalers);
+  }
+
+  /** The models this worker renders. */
+  public Set<String> models() {
+    return new TreeSet<>(renderers.keySet());
+  }
+
+  /**
+   * Renders {@code job}. Progress counts the render's denoising steps, then the x4 upscaler's.
+   *
+   * @throws JobRejectedException when the job can never succeed here (bad settings, unknown model or upscale mode)
+   * @throws dev.tessera.render.pipeline.RenderCancelledException when {@code cancel} was cancelled
+   * @throws IOException when ONNX Runtime or encoding fails
+   */
+  public Output execute(RenderJob job, RenderListener listener, CancelToken cancel)
+      throws JobRejectedException, IOException {
+    Renderer renderer = renderers.get(job.model());
+    if (renderer == null) {
+      throw new JobRejectedException("unknown model '" + job.model() + "'; this worker renders " + models());
+    }
+    List<FieldProblem> problems = job.settings().withDefaults().problems();
+    if (!problems.isEmpty()) {
+      throw new JobRejectedException(problems.stream().map(FieldProblem::toString).collect(Collectors.joining("; ")));
+    }
+    Upscaler upscaler = null;
+    UpscaleSettings upscale = UpscaleSettings.of(
+        job.settings().prompt(), job.settings().withDefaults().negativePrompt(), job.settings().seed());
+    TargetSize target = null;
+    if (!"none".equals(job.upscale())) {
+      UpscaleMode mode;
+      try {
+        mode = UpscaleMode.parse(job.upscale());
+        target = TargetSize.of(job.settings().width(), job.settings().height(), job.targetSize());
+      } catch (IllegalArgumentException e) {
+        throw new JobRejectedException("upscale: " + e.getMessage());
+      }
+      upscaler = upscalers.get(mode);
+      if (upscaler == null) {
+        throw new JobRejectedException("upscale mode '" + mode.cliName() + "' is not offered by this worker; it offers "
+            + upscalers.keySet().stream().map(UpscaleMode::cliName).sorted().toList());
+      }
+    }
+    int renderSteps = job.settings().steps();
+    int total = renderSteps + (upscaler != null && upscaler.mode() == UpscaleMode.X4 ? upscale.steps() : 0);
+
+    RenderResult result;
+    try {
+      result = renderer.render(
+          RenderRequest.of(job.settings()), (step, steps) -> listener.onStep(step, total), cancel);
+    } catch (IllegalArgumentException e) {
+      throw new JobRejectedException(e.getMessage());
+    }
+    StageTimings timings = result.timings();
+    RgbImage image = result.image();
+    String parameters = result.parameters();
+    if (upscaler != null) {
+      long t0 = System.nanoTime();
+      Upscaled up = upscaler.upscale(
+          image, target, upscale, (step, steps) -> listener.onStep(renderSteps + step, total), cancel);
+      timings.add("upscale", System.nanoTime() - t0, up.detail());
+      image = up.image();
+      parameters = parameters + ", " + up.parameters();
+    }
+    long t0 = System.nanoTime();
+    ByteArrayOutputStream png = new ByteArrayOutputStream(image.rgb().length / 2);
+    PngWriter.write(image, Map.of("parameters", parameters), png);
+    timings.add("png", System.nanoTime() - t0);
+    return new Output(png.toByteArray(), timings);
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    renderers.values().forEach(Renderer::close);
+    upscalers.values().forEach(Upscaler::close);
+  }
+}

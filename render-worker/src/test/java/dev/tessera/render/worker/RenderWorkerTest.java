@@ -1,0 +1,169 @@
+package dev.tessera.render.worker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tessera.common.JobEvent;
+import dev.tessera.common.Json;
+import dev.tessera.common.RenderJob;
+import dev.tessera.common.RenderSettings;
+import dev.tessera.common.StageTimings;
+import dev.tessera.common.Topics;
+import dev.tessera.deploy.stack.KafkaService;
+import dev.tessera.deploy.stack.KafkaSetup;
+import dev.tessera.deploy.stack.S3Service;
+import dev.tessera.render.MiniatureFixtures;
+import dev.tessera.render.miniature.MiniatureKind;
+import dev.tessera.render.pipeline.EngineOptions;
+import dev.tessera.render.pipeline.Renderer;
+import dev.tessera.render.upscale.LanczosUpscaler;
+import dev.tessera.render.upscale.UpscaleMode;
+import io.minio.GetObjectArgs;
+import io.minio.MinioClient;
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import javax.imageio.ImageIO;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The worker's queue loop and job runner against a real Kafka broker and a real S3 server. */
+class RenderWorkerTest {
+  private static final String MODEL = "mini";
+  private static final String GROUP = "workers-test";
+
+  @TempDir static Path dir;
+  private static KafkaService kafka;
+  private static S3Service s3;
+  private static RenderWorker worker;
+  private static Thread loop;
+  private static KafkaConsumer<String, byte[]> eventsConsumer;
+  /** Every event read so far, of any job. */
+  private static final List<JobEvent> seen = new ArrayList<>();
+
+  @BeforeAll
+  static void start() throws Exception {
+    kafka = KafkaService.start(dir.resolve("kafka"), 0);
+    s3 = S3Service.start(dir.resolve("s3"), 0);
+    KafkaSetup.createTopic(kafka.bootstrapServers(), Topics.jobs(MODEL), 1);
+    KafkaSetup.createTopic(kafka.bootstrapServers(), Topics.EVENTS, 1);
+    KafkaSetup.readShareGroupFromEarliest(kafka.bootstrapServers(), GROUP);
+    ResultStore store = new ResultStore(s3.endpoint(), s3.accessKey(), s3.secretKey(), "tessera");
+    store.ensureBucket();
+    Renderer renderer = Renderer.open(MiniatureFixtures.bundle(MiniatureKind.SD2, false), EngineOptions.defaults());
+    JobExecutor executor = new JobExecutor(Map.of(MODEL, renderer), Map.of(UpscaleMode.LANCZOS, new LanczosUpscaler()));
+    EventPublisher events = new EventPublisher(kafka.bootstrapServers());
+    JobRunner runner = new JobRunner("w1", executor, store, events, 5, Duration.ZERO, Clock.systemUTC());
+    worker = new RenderWorker(kafka.bootstrapServers(), GROUP, List.of(Topics.jobs(MODEL)), runner);
+    loop = new Thread(worker, "worker-loop");
+    loop.start();
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, "events-test");
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    eventsConsumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+    eventsConsumer.subscribe(List.of(Topics.EVENTS));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    worker.close();
+    loop.join(30_000);
+    eventsConsumer.close();
+    s3.close();
+    kafka.close();
+  }
+
+  private static void submit(RenderJob job) throws Exception {
+    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+        Map.of("bootstrap.servers", kafka.bootstrapServers()), new StringSerializer(), new ByteArraySerializer())) {
+      producer.send(new ProducerRecord<>(Topics.jobs(job.model()), job.jobId().toString(), Json.encode(job))).get();
+    }
+  }
+
+  /** The events of {@code jobId} up to and including its first terminal one. */
+  private static List<JobEvent> eventsUntilDone(UUID jobId) {
+    List<JobEvent> events = new ArrayList<>();
+    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    while (System.nanoTime() < deadline) {
+      for (var record : eventsConsumer.poll(Duration.ofMillis(500))) {
+        JobEvent e = Json.decode(record.value(), JobEvent.class);
+        seen.add(e);
+        if (e.jobId().equals(jobId)) {
+          events.add(e);
+          if (e instanceof JobEvent.Succeeded || e instanceof JobEvent.Failed) {
+            return events;
+          }
+        }
+      }
+    }
+    throw new AssertionError("job " + jobId + " did not finish; events so far: " + events);
+  }
+
+  private static RenderJob job(String model, int steps) {
+    RenderSettings settings = new RenderSettings("A person standing on road", "", 3, steps, 7, "euler", false, 128, 128);
+    return new RenderJob(UUID.randomUUID(), model, settings, "lanczos", 512, Instant.now());
+  }
+
+  @Test
+  void aJobIsRenderedUploadedAndReportedWithItsTimings() throws Exception {
+    RenderJob job = job(MODEL, 3);
+    submit(job);
+    List<JobEvent> events = eventsUntilDone(job.jobId());
+    assertInstanceOf(JobEvent.Started.class, events.get(0));
+    assertEquals(1, events.get(0).attempt());
+    JobEvent.Succeeded done = assertInstanceOf(JobEvent.Succeeded.class, events.get(events.size() - 1));
+    assertTrue(events.stream().anyMatch(e -> e instanceof JobEvent.Progress p && p.step() == 3 && p.total() == 3));
+    assertEquals("results/" + job.jobId() + ".png", done.objectKey());
+    assertEquals(List.of("tokenize", "text_encode", "denoise", "decode", "upscale", "png", "upload"),
+        done.timings().stream().map(StageTimings.Entry::stage).toList());
+    MinioClient client = MinioClient.builder().endpoint(s3.endpoint()).credentials(s3.accessKey(), s3.secretKey()).build();
+    try (var in = client.getObject(GetObjectArgs.builder().bucket("tessera").object(done.objectKey()).build())) {
+      BufferedImage png = ImageIO.read(in);
+      assertEquals(512, png.getWidth());
+      assertEquals(512, png.getHeight());
+    }
+  }
+
+  @Test
+  void aJobThatCanNeverSucceedIsFailedForGoodAndNotRedelivered() throws Exception {
+    RenderJob unknownModel = job("no-such-model", 2);
+    // Sent to this worker's queue, naming a model it does not have.
+    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+        Map.of("bootstrap.servers", kafka.bootstrapServers()), new StringSerializer(), new ByteArraySerializer())) {
+      producer.send(new ProducerRecord<>(Topics.jobs(MODEL), unknownModel.jobId().toString(), Json.encode(unknownModel)))
+          .get();
+    }
+    List<JobEvent> events = eventsUntilDone(unknownModel.jobId());
+    JobEvent.Failed failed = assertInstanceOf(JobEvent.Failed.class, events.get(events.size() - 1));
+    assertFalse(failed.retryable());
+    assertTrue(failed.reason().contains("unknown model 'no-such-model'"), failed.reason());
+    // A following job runs: the rejected one is not delivered again in between.
+    RenderJob next = job(MODEL, 1);
+    submit(next);
+    List<JobEvent> after = eventsUntilDone(next.jobId());
+    assertInstanceOf(JobEvent.Succeeded.class, after.get(after.size() - 1));
+    assertEquals(1, seen.stream()
+        .filter(e -> e.jobId().equals(unknownModel.jobId()) && e instanceof JobEvent.Started).count(),
+        "the rejected job was delivered once");
+  }
+}
