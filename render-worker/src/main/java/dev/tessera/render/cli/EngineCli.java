@@ -48,10 +48,12 @@ public final class EngineCli {
   public static String usage() {
     return String.join("\n", Arrays.asList(
         "usage:",
-        "  model miniature --kind sd2|sd2-v|sd1 [--fp16] --out DIR",
+        "  model miniature --kind sd2|sd2-v|sd1|x4-upscaler|sr [--fp16] --out DIR",
         "  render --model DIR --prompt TEXT [--negative TEXT] [--seed N] [--steps N] [--guidance F]",
         "         [--scheduler ddim|euler|euler-a|dpmpp-2m] [--karras] [--spacing leading|linspace|trailing]",
         "         [--width W] [--height H] [--init IMAGE --strength F] [--device auto|cpu|cuda] [--threads N]",
+        "         [--upscale x4|sr|lanczos [--upscaler DIR|MODEL.onnx] [--target N (default 2048, max 4096)]",
+        "          [--noise-level N] [--upscale-steps N] [--upscale-guidance F]]",
         "         --out FILE.png",
         "  tokenize --model DIR TEXT",
         "  schedule --model DIR --scheduler NAME --steps N [--karras] [--spacing leading|linspace|trailing]"));

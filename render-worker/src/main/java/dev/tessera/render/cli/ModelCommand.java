@@ -9,7 +9,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 
-/** {@code model miniature --kind K [--fp16] --out DIR}: writes an untrained miniature bundle. */
+/**
+ * {@code model miniature --kind K [--fp16] --out DIR}: writes an untrained miniature bundle (Stable Diffusion, x4
+ * upscaler) or sr model.
+ */
 final class ModelCommand {
   /**
    * Where the real CLIP tokenizer files are looked for: {@code ../shared/data/clip-tokenizer} beside the checkout
@@ -46,7 +49,7 @@ final class ModelCommand {
   static void run(List<String> words, PrintStream out, PrintStream err) throws IOException {
     Args args = new Args(words, Set.of("fp16"));
     if (args.positional().size() != 1 || !args.positional().get(0).equals("miniature")) {
-      throw new UsageException("expected: model miniature --kind sd2|sd2-v|sd1 [--fp16] --out DIR");
+      throw new UsageException("expected: model miniature --kind sd2|sd2-v|sd1|x4-upscaler|sr [--fp16] --out DIR");
     }
     MiniatureKind kind = MiniatureKind.parse(args.required("kind"));
     boolean fp16 = args.flag("fp16");
@@ -55,8 +58,10 @@ final class ModelCommand {
     args.finish();
     boolean realVocabulary = Files.isRegularFile(tokenizer.resolve("vocab.json"));
     MiniatureBundle.write(kind, fp16, outDir, realVocabulary ? tokenizer : null);
-    out.println("wrote untrained miniature " + kind.cliName() + (fp16 ? " fp16" : "") + " bundle to " + outDir
-        + (realVocabulary ? " (CLIP tokenizer from " + tokenizer + ")" : " (small generated vocabulary)"));
+    String vocabulary = kind == MiniatureKind.SR ? ""
+        : realVocabulary ? " (CLIP tokenizer from " + tokenizer + ")" : " (small generated vocabulary)";
+    out.println("wrote untrained miniature " + kind.cliName() + (fp16 ? " fp16" : "") + " "
+        + (kind == MiniatureKind.SR ? "model" : "bundle") + " to " + outDir + vocabulary);
     err.println("note: a miniature bundle proves the pipeline, not the pictures; see the README for real SD 2.x weights");
   }
 }

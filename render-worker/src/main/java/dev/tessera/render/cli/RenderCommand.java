@@ -12,6 +12,8 @@ import dev.tessera.render.pipeline.RenderRequest;
 import dev.tessera.render.pipeline.RenderResult;
 import dev.tessera.render.pipeline.Renderer;
 import dev.tessera.render.schedule.Spacing;
+import dev.tessera.render.upscale.Upscaled;
+import dev.tessera.render.upscale.Upscaler;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -22,7 +24,10 @@ import java.util.Map;
 import java.util.Set;
 import javax.imageio.ImageIO;
 
-/** {@code render ... --out FILE.png}: renders one image, prints per-stage timings, writes the PNG. */
+/**
+ * {@code render ... --out FILE.png}: renders one image, upscales it when {@code --upscale} asks, prints per-stage
+ * timings, writes the PNG.
+ */
 final class RenderCommand {
   private RenderCommand() {}
 
@@ -53,6 +58,7 @@ final class RenderCommand {
         args.integer("threads", 0),
         EngineOptions.defaults().decodeTile(),
         EngineOptions.defaults().decodeOverlap());
+    UpscaleOptions upscaleOptions = new UpscaleOptions(args);
     Path target = args.path("out");
     args.finish();
     Path model = modelText != null ? Path.of(modelText) : ModelCommand.defaultMiniature(err);
@@ -73,24 +79,40 @@ final class RenderCommand {
     if (!target.getFileName().toString().toLowerCase().endsWith(".png")) {
       throw new UsageException("--out: must name a .png file, got " + target);
     }
+    UpscaleOptions.Plan plan = upscaleOptions.plan(settings);
 
-    try (Renderer renderer = Renderer.open(model, options)) {
+    try (Renderer renderer = Renderer.open(model, options);
+        Upscaler upscaler = plan == null ? null : plan.open(options)) {
       if (renderer.bundle().isMiniature()) {
         err.println("note: " + model + " is an untrained miniature bundle: it proves the pipeline, not the pictures");
       }
+      if (upscaler != null && upscaler.isMiniature()) {
+        err.println("note: " + plan.model() + " is an untrained miniature upscaler: it proves the pipeline, not the"
+            + " pictures");
+      }
+      CancelToken cancel = new CancelToken();
       RenderResult result = renderer.render(
-          new RenderRequest(settings, init, strength, spacing), progress(err), new CancelToken());
+          new RenderRequest(settings, init, strength, spacing), progress(err, "denoising"), cancel);
       Warnings.droppedWords(result.droppedWords(), renderer.tokenizer().maxLength(), err);
+      RgbImage image = result.image();
+      String parameters = result.parameters();
+      if (upscaler != null) {
+        long t0 = System.nanoTime();
+        Upscaled upscaled = upscaler.upscale(image, plan.target(), plan.settings(), progress(err, "upscaling"), cancel);
+        result.timings().add("upscale", System.nanoTime() - t0, upscaled.detail());
+        image = upscaled.image();
+        parameters += ", " + upscaled.parameters();
+      }
       long t0 = System.nanoTime();
       Path parent = target.toAbsolutePath().getParent();
       if (parent != null) {
         Files.createDirectories(parent);
       }
-      PngWriter.write(result.image(), Map.of("parameters", result.parameters()), target);
+      PngWriter.write(image, Map.of("parameters", parameters), target);
       result.timings().add("png", System.nanoTime() - t0);
       out.println("timings:");
       out.print(result.timings().format());
-      out.println("wrote " + target + " (" + result.image().width() + "x" + result.image().height() + ")");
+      out.println("wrote " + target + " (" + image.width() + "x" + image.height() + ")");
     }
   }
 
@@ -107,12 +129,12 @@ final class RenderCommand {
   }
 
   /** Progress on one terminal line where stderr is a console; silent otherwise (logs stay clean). */
-  private static RenderListener progress(PrintStream err) {
+  private static RenderListener progress(PrintStream err, String stage) {
     if (System.console() == null) {
       return RenderListener.NONE;
     }
     return (step, total) -> {
-      err.print("\rdenoising: step " + step + "/" + total);
+      err.print("\r" + stage + ": step " + step + "/" + total);
       if (step == total) {
         err.println();
       }

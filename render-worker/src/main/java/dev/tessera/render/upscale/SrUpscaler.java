@@ -136,6 +136,12 @@ public final class SrUpscaler implements Upscaler {
     return UpscaleMode.SR;
   }
 
+  /** Whether {@code miniature.json}, the label of Tessera's untrained sr miniature, sits beside the model. */
+  @Override
+  public boolean isMiniature() {
+    return Files.isRegularFile(file.resolveSibling("miniature.json"));
+  }
+
   /** The model's upscaling factor. */
   public int scale() {
     return scale;
@@ -156,7 +162,7 @@ public final class SrUpscaler implements Upscaler {
       TiledPass.Output out = TiledPass.run(UnitPlanar.of(image), 3, image.height(), image.width(), tiling, scale, 3,
           model.label(), (tile, h, w) -> call(tile, h, w, run), cancel);
       RgbImage upscaled = UnitPlanar.toImage(out.chw(), out.width(), out.height());
-      String detail = "sr x" + scale + ", " + out.tiles() + " tiles" + LanczosUpscaler.fitNote(upscaled, target);
+      String detail = "sr x" + scale + ", " + Upscaled.tiles(out.tiles()) + LanczosUpscaler.fitNote(upscaled, target);
       String parameters = "Upscaler: sr x" + scale + " " + file.getFileName() + ", Upscaled size: " + target;
       return new Upscaled(LanczosUpscaler.fit(upscaled, target), out.tiles(), detail, parameters);
     } catch (OrtException e) {

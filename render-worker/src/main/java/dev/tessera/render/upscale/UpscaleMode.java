@@ -41,6 +41,6 @@ public enum UpscaleMode {
       }
     }
     String allowed = Arrays.stream(values()).map(UpscaleMode::cliName).collect(Collectors.joining(", "));
-    throw new IllegalArgumentException("upscale mode must be one of " + allowed + ", got '" + name + "'");
+    throw new IllegalArgumentException("unknown upscale mode '" + name + "'; known modes: " + allowed);
   }
 }

@@ -13,6 +13,11 @@ import java.io.IOException;
 public interface Upscaler extends AutoCloseable {
   UpscaleMode mode();
 
+  /** Whether the model is one of Tessera's untrained miniatures (they prove the pipeline, not the pictures). */
+  default boolean isMiniature() {
+    return false;
+  }
+
   /**
    * Checks settings before a job is rendered, so bad ones fail before any work is done.
    *
