@@ -46,6 +46,16 @@ public final class JobExecutor implements AutoCloseable {
     this.upscalers = Map.copyOf(upscalers);
   }
 
+  /** The renderer of {@code model}; the executor keeps owning it. */
+  public Renderer renderer(String model) {
+    return renderers.get(model);
+  }
+
+  /** The upscalers this worker offers; the executor keeps owning them. */
+  public java.util.Collection<Upscaler> upscalers() {
+    return upscalers.values();
+  }
+
   /** The models this worker renders. */
   public Set<String> models() {
     return new TreeSet<>(renderers.keySet());

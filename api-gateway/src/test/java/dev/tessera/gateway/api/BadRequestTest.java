@@ -1,0 +1,164 @@
+package dev.tessera.gateway.api;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.tessera.gateway.GatewayServices;
+import dev.tessera.gateway.Sql;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Every kind of bad request gets an RFC 9457 problem naming what is wrong, and writes nothing. */
+@QuarkusTest
+@QuarkusTestResource(GatewayServices.class)
+class BadRequestTest {
+  @Inject
+  DataSource dataSource;
+
+  private Sql sql;
+  private long rowsBefore;
+
+  @BeforeEach
+  void countRows() throws Exception {
+    sql = new Sql(dataSource);
+    rowsBefore = rows();
+  }
+
+  @AfterEach
+  void nothingWasWritten() throws Exception {
+    assertEquals(rowsBefore, rows(), "a rejected request must leave no jobs or outbox row");
+  }
+
+  private long rows() throws Exception {
+    return sql.count("SELECT (SELECT count(*) FROM jobs) + (SELECT count(*) FROM outbox)");
+  }
+
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource(delimiter = '|', textBlock = """
+      {}                                                  | prompt
+      {"prompt": ""}                                      | prompt
+      {"prompt": "   ", "steps": 10}                      | prompt
+      {"prompt": "x", "steps": 0}                         | steps
+      {"prompt": "x", "steps": 501}                       | steps
+      {"prompt": "x", "width": 100}                       | width
+      {"prompt": "x", "width": 4096}                      | width
+      {"prompt": "x", "height": 56}                       | height
+      {"prompt": "x", "guidance": -0.5}                   | guidance
+      {"prompt": "x", "guidance": 50.5}                   | guidance
+      {"prompt": "x", "scheduler": "lms"}                 | scheduler
+      {"prompt": "x", "scheduler": "ddim", "karras": true} | karras
+      {"prompt": "x", "model": "sdxl"}                    | model
+      {"prompt": "x", "upscale": "x8"}                    | upscale
+      {"prompt": "x", "steps": "ten"}                     | steps
+      {"prompt": "x", "steps": "10"}                      | steps
+      {"prompt": "x", "steps": 2.5}                       | steps
+      {"prompt": "x", "guidance": "high"}                 | guidance
+      {"prompt": "x", "karras": "yes"}                    | karras
+      {"prompt": "x", "width": 99999999999}               | width
+      {"prompt": "x", "seed": 123456789012345678901234}   | seed
+      {"prompt": ["x"]}                                   | prompt
+      """)
+  void anInvalidFieldIs422NamingIt(String body, String field) {
+    given().contentType(ContentType.JSON).body(body).post("/v1/jobs")
+        .then().statusCode(422).contentType(Problem.MEDIA_TYPE)
+        .body("type", equalTo(ProblemMappers.INVALID_FIELDS))
+        .body("title", equalTo("Invalid job request"))
+        .body("status", equalTo(422))
+        .body("detail", startsWith(field + ": "))
+        .body("errors[0].field", equalTo(field))
+        .body("detail", not(containsString("java.")))
+        .body("detail", not(containsString("jackson")));
+  }
+
+  @Test
+  void everyInvalidFieldIsListedAndTheFirstIsInTheDetail() {
+    List<String> fields = given().contentType(ContentType.JSON)
+        .body("{\"prompt\": \"\", \"steps\": 0, \"width\": 100, \"upscale\": \"x8\"}").post("/v1/jobs")
+        .then().statusCode(422).contentType(Problem.MEDIA_TYPE)
+        .body("detail", equalTo("prompt: must not be empty"))
+        .extract().jsonPath().getList("errors.field");
+    assertEquals(List.of("prompt", "steps", "width", "upscale"), fields);
+  }
+
+  @Test
+  void anOverlongPromptIsRefused() {
+    given().contentType(ContentType.JSON).body("{\"prompt\": \"" + "a".repeat(2001) + "\"}").post("/v1/jobs")
+        .then().statusCode(422).body("detail", equalTo("prompt: must be at most 2000 characters, got 2001"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"{\"prompt\": \"x\",", "not json", "{\"prompt\": \"x\"}}", "{'prompt': 'x'}"})
+  void bodyThatIsNotJsonIs400WithAShortReason(String body) {
+    given().contentType(ContentType.JSON).body(body).post("/v1/jobs")
+        .then().statusCode(400).contentType(Problem.MEDIA_TYPE)
+        .body("type", equalTo(ProblemMappers.MALFORMED_BODY))
+        .body("status", equalTo(400))
+        .body("detail", startsWith("the body is not valid JSON: "))
+        .body("detail", not(containsString("com.fasterxml")))
+        .body("detail", not(containsString("Source")))
+        .body("errors", equalTo(null));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"[]", "\"a lighthouse\"", "42", ""})
+  void bodyThatIsNotAnObjectIs400(String body) {
+    given().contentType(ContentType.JSON).body(body).post("/v1/jobs")
+        .then().statusCode(400).contentType(Problem.MEDIA_TYPE)
+        .body("status", equalTo(400))
+        .body("detail", equalTo("the body must be a JSON object with at least a prompt"));
+  }
+
+  @Test
+  void bodyOverOneMebibyteIs413() {
+    String body = "{\"prompt\": \"" + "a".repeat(1024 * 1024) + "\"}";
+    given().contentType(ContentType.JSON).body(body).post("/v1/jobs")
+        .then().statusCode(413).contentType(Problem.MEDIA_TYPE)
+        .body("status", equalTo(413))
+        .body("title", equalTo("Content Too Large"));
+  }
+
+  @Test
+  void aBodyOfAnotherMediaTypeIs415() {
+    given().contentType(ContentType.TEXT).body("a lighthouse").post("/v1/jobs")
+        .then().statusCode(415).contentType(Problem.MEDIA_TYPE).body("status", equalTo(415));
+  }
+
+  @Test
+  void aMalformedJobIdIs400() {
+    given().get("/v1/jobs/not-a-uuid")
+        .then().statusCode(400).contentType(Problem.MEDIA_TYPE)
+        .body("status", equalTo(400))
+        .body("detail", startsWith("a job id is a UUID"));
+  }
+
+  @Test
+  void anUnknownJobIs404() {
+    UUID id = UUID.randomUUID();
+    given().get("/v1/jobs/" + id)
+        .then().statusCode(404).contentType(Problem.MEDIA_TYPE)
+        .body("type", equalTo("about:blank"))
+        .body("title", equalTo("Not Found"))
+        .body("status", equalTo(404))
+        .body("detail", equalTo("no job with id " + id));
+  }
+
+  @Test
+  void anUnknownPathIsAProblemToo() {
+    given().get("/v1/nothing-here").then().statusCode(404).contentType(Problem.MEDIA_TYPE);
+  }
+}

@@ -1,0 +1,86 @@
+package dev.tessera.common.kafka;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/**
+ * The Kafka set-up every service does at start-up and the local stack does for tests: creating the topics it uses
+ * and configuring the workers' share group. Each call opens and closes its own {@link Admin}; all are idempotent.
+ */
+public final class KafkaAdmin {
+  private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
+
+  private KafkaAdmin() {}
+
+  /** A new Admin client for {@code bootstrapServers} with short timeouts; the caller closes it. */
+  public static Admin admin(String bootstrapServers) {
+    return Admin.create(Map.of(
+        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000",
+        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000",
+        AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "500"));
+  }
+
+  /**
+   * Creates each topic with {@code partitions} partitions at the cluster's default replication; topics that exist
+   * are left as they are.
+   */
+  public static void createTopics(String bootstrapServers, Collection<String> topics, int partitions)
+      throws IOException {
+    try (Admin admin = admin(bootstrapServers)) {
+      var results = admin.createTopics(
+          topics.stream().map(t -> new NewTopic(t, java.util.Optional.of(partitions), java.util.Optional.empty()))
+              .toList()).values();
+      for (var entry : results.entrySet()) {
+        try {
+          entry.getValue().get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+          if (!(e.getCause() instanceof TopicExistsException)) {
+            throw new IOException("cannot create topic " + entry.getKey() + " on " + bootstrapServers + ": "
+                + e.getCause().getMessage(), e);
+          }
+        }
+      }
+    } catch (TimeoutException | InterruptedException e) {
+      throw failed("create topics " + topics, bootstrapServers, e);
+    }
+  }
+
+  /**
+   * Sets the share group's {@code share.auto.offset.reset} to {@code earliest}, so the group also delivers records
+   * written before its first consumer joined (the default, {@code latest}, silently skips them: jobs enqueued before
+   * the first worker started would be lost). Works before the group exists.
+   */
+  public static void readShareGroupFromEarliest(String bootstrapServers, String groupId) throws IOException {
+    ConfigResource group = new ConfigResource(ConfigResource.Type.GROUP, groupId);
+    AlterConfigOp earliest = new AlterConfigOp(new ConfigEntry("share.auto.offset.reset", "earliest"),
+        AlterConfigOp.OpType.SET);
+    try (Admin admin = admin(bootstrapServers)) {
+      admin.incrementalAlterConfigs(Map.of(group, List.of(earliest))).all()
+          .get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException | TimeoutException | InterruptedException e) {
+      throw failed("set share.auto.offset.reset=earliest on share group " + groupId, bootstrapServers, e);
+    }
+  }
+
+  private static IOException failed(String what, String bootstrapServers, Exception e) {
+    if (e instanceof InterruptedException) {
+      Thread.currentThread().interrupt();
+    }
+    Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+    return new IOException("cannot " + what + " on " + bootstrapServers + ": " + cause, cause);
+  }
+}

@@ -1,0 +1,45 @@
+package dev.tessera.render.service;
+
+import io.smallrye.config.ConfigMapping;
+import java.util.Optional;
+
+/** The worker service's settings ({@code tessera.worker.*}, each also settable by the environment variable in
+ * {@code application.properties}). */
+@ConfigMapping(prefix = "tessera.worker")
+public interface WorkerConfig {
+  /** Names this worker in job events (its pod or host name). */
+  String id();
+
+  String kafkaBootstrap();
+
+  /** The share group every worker of the farm joins. */
+  String group();
+
+  /** {@code name=dir,...}: the model bundles this worker renders, by the names jobs use. */
+  String models();
+
+  /** Directory of an x4 upscaler bundle; without it the worker offers no {@code x4}. */
+  Optional<String> upscalerX4();
+
+  /** Directory or file of an ONNX super-resolution model; without it the worker offers no {@code sr}. */
+  Optional<String> upscalerSr();
+
+  /** The share group's delivery-count limit: the delivery that reaches it is a job's last. */
+  int maxDeliveries();
+
+  /** {@code auto}, {@code cpu} or {@code cuda}. */
+  String device();
+
+  int threads();
+
+  /** Partitions of the job topics this worker creates when they are missing. */
+  int topicPartitions();
+
+  String s3Endpoint();
+
+  String s3AccessKey();
+
+  String s3SecretKey();
+
+  String s3Bucket();
+}

@@ -1,0 +1,187 @@
+package dev.tessera.render.service;
+
+import dev.tessera.common.RenderSettings;
+import dev.tessera.common.Topics;
+import dev.tessera.common.kafka.KafkaAdmin;
+import dev.tessera.render.image.RgbImage;
+import dev.tessera.render.onnx.ExecutionProvider;
+import dev.tessera.render.pipeline.CancelToken;
+import dev.tessera.render.pipeline.EngineOptions;
+import dev.tessera.render.pipeline.RenderListener;
+import dev.tessera.render.pipeline.RenderRequest;
+import dev.tessera.render.pipeline.Renderer;
+import dev.tessera.render.upscale.LanczosUpscaler;
+import dev.tessera.render.upscale.SrUpscaler;
+import dev.tessera.render.upscale.TargetSize;
+import dev.tessera.render.upscale.UpscaleMode;
+import dev.tessera.render.upscale.UpscaleSettings;
+import dev.tessera.render.upscale.Upscaler;
+import dev.tessera.render.upscale.X4Options;
+import dev.tessera.render.upscale.X4Upscaler;
+import dev.tessera.render.worker.EventPublisher;
+import dev.tessera.render.worker.JobExecutor;
+import dev.tessera.render.worker.JobRunner;
+import dev.tessera.render.worker.RenderWorker;
+import dev.tessera.render.worker.ResultStore;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jboss.logging.Logger;
+
+/**
+ * The worker service around the engine: at start-up it loads the model bundles and upscalers once, warms them up,
+ * sets up its queues, and only then starts taking jobs and reports ready. At shutdown the job under way is cancelled
+ * and released to another worker.
+ */
+@ApplicationScoped
+public class WorkerService {
+  private static final Logger LOG = Logger.getLogger(WorkerService.class);
+
+  /** Where the start-up is, for the readiness check. */
+  enum Phase { LOADING, WARMING_UP, CONNECTING, READY, FAILED }
+
+  private final WorkerConfig config;
+  private volatile Phase phase = Phase.LOADING;
+  private volatile String failure = "";
+  private Thread starter;
+  private Thread loop;
+  private RenderWorker worker;
+  private JobExecutor executor;
+  private EventPublisher events;
+
+  WorkerService(WorkerConfig config) {
+    this.config = config;
+  }
+
+  void onStart(@Observes StartupEvent event) {
+    starter = new Thread(this::startUp, "worker-start-up");
+    starter.start();
+  }
+
+  private void startUp() {
+    try {
+      EngineOptions engine = new EngineOptions(ExecutionProvider.Preference.parse(config.device()), 0,
+          config.threads(), EngineOptions.defaults().decodeTile(), EngineOptions.defaults().decodeOverlap());
+      executor = new JobExecutor(openRenderers(engine), openUpscalers(engine));
+      phase = Phase.WARMING_UP;
+      warmUp();
+      phase = Phase.CONNECTING;
+      List<String> topics = executor.models().stream().map(Topics::jobs).toList();
+      awaitKafka(topics);
+      ResultStore store = new ResultStore(
+          config.s3Endpoint(), config.s3AccessKey(), config.s3SecretKey(), config.s3Bucket());
+      store.ensureBucket();
+      events = new EventPublisher(config.kafkaBootstrap());
+      JobRunner runner = new JobRunner(config.id(), executor, store, events, config.maxDeliveries(),
+          Duration.ofMillis(500), Clock.systemUTC());
+      worker = new RenderWorker(config.kafkaBootstrap(), config.group(), topics, runner);
+      loop = new Thread(worker, "worker-loop");
+      loop.start();
+      phase = Phase.READY;
+      LOG.infof("worker %s ready: models %s, queues %s", config.id(), executor.models(), topics);
+    } catch (IOException | RuntimeException e) {
+      failure = e.getMessage();
+      phase = Phase.FAILED;
+      LOG.errorf(e, "worker start-up failed: %s", e.getMessage());
+    }
+  }
+
+  private Map<String, Renderer> openRenderers(EngineOptions engine) throws IOException {
+    Map<String, Renderer> renderers = new LinkedHashMap<>();
+    for (String entry : config.models().split(",")) {
+      String[] nameAndDir = entry.trim().split("=", 2);
+      if (nameAndDir.length != 2 || nameAndDir[0].isBlank()) {
+        throw new IllegalArgumentException(
+            "tessera.worker.models (TESSERA_MODEL_DIRS): expected name=dir[,name=dir], got '" + entry + "'");
+      }
+      renderers.put(nameAndDir[0].trim(), Renderer.open(Path.of(nameAndDir[1].trim()), engine));
+      LOG.infof("model %s loaded from %s", nameAndDir[0].trim(), nameAndDir[1].trim());
+    }
+    return renderers;
+  }
+
+  private Map<UpscaleMode, Upscaler> openUpscalers(EngineOptions engine) throws IOException {
+    Map<UpscaleMode, Upscaler> upscalers = new EnumMap<>(UpscaleMode.class);
+    upscalers.put(UpscaleMode.LANCZOS, new LanczosUpscaler());
+    if (config.upscalerX4().isPresent()) {
+      upscalers.put(UpscaleMode.X4, X4Upscaler.open(Path.of(config.upscalerX4().get()), engine, X4Options.defaults()));
+    }
+    if (config.upscalerSr().isPresent()) {
+      upscalers.put(UpscaleMode.SR,
+          SrUpscaler.open(Path.of(config.upscalerSr().get()), engine, SrUpscaler.DEFAULT_TILING));
+    }
+    return upscalers;
+  }
+
+  /** One tiny render per model and one upscale per upscaler, so the first job does not pay for lazy set-up. */
+  private void warmUp() throws IOException {
+    long t0 = System.nanoTime();
+    RgbImage image = null;
+    for (String model : executor.models()) {
+      RenderSettings tiny = new RenderSettings("warm-up", "", 0, 1, 7, "euler", false, 64, 64);
+      image = executor.renderer(model).render(RenderRequest.of(tiny), RenderListener.NONE, new CancelToken()).image();
+    }
+    for (Upscaler upscaler : executor.upscalers()) {
+      UpscaleSettings settings = new UpscaleSettings("warm-up", "", 0, 1, UpscaleSettings.DEFAULT_GUIDANCE,
+          UpscaleSettings.DEFAULT_NOISE_LEVEL);
+      upscaler.upscale(image, TargetSize.of(64, 64, 256), settings, RenderListener.NONE, new CancelToken());
+    }
+    LOG.infof("warm-up took %d ms", (System.nanoTime() - t0) / 1_000_000);
+  }
+
+  /** Creates the queues and configures the share group, waiting for the broker as long as it takes. */
+  private void awaitKafka(List<String> jobTopics) {
+    List<String> topics = new ArrayList<>(jobTopics);
+    topics.add(Topics.EVENTS);
+    while (true) {
+      try {
+        KafkaAdmin.createTopics(config.kafkaBootstrap(), topics, config.topicPartitions());
+        KafkaAdmin.readShareGroupFromEarliest(config.kafkaBootstrap(), config.group());
+        return;
+      } catch (IOException e) {
+        LOG.warnf("Kafka at %s not ready (%s); retrying", config.kafkaBootstrap(), e.getMessage());
+        try {
+          Thread.sleep(2000);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while waiting for Kafka", interrupted);
+        }
+      }
+    }
+  }
+
+  Phase phase() {
+    return phase;
+  }
+
+  String failure() {
+    return failure;
+  }
+
+  void onStop(@Observes ShutdownEvent event) throws InterruptedException {
+    if (starter != null) {
+      starter.interrupt();
+      starter.join(10_000);
+    }
+    if (worker != null) {
+      worker.close();
+      loop.join(60_000);
+    }
+    if (events != null) {
+      events.close();
+    }
+    if (executor != null) {
+      executor.close();
+    }
+  }
+}
