@@ -54,7 +54,7 @@ public class JobsResource {
       content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
   public Response submit(JobRequest request) throws SQLException {
     if (request == null) {
-      throw new BadRequestException("the body must be a JSON object with at least a prompt");
+      throw new MalformedBodyException(MalformedBodyException.NOT_ONE_OBJECT);
     }
     JobView job = submission.submit(request);
     // A relative reference (RFC 9110 allows it): right behind any proxy, whatever host name the client used.

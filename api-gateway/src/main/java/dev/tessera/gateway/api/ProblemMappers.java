@@ -14,8 +14,8 @@ import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
- * Answers every error as an RFC 9457 problem ({@code application/problem+json}): invalid fields as 422 naming each
- * field, bodies that are not JSON as 400 with a short reason, HTTP errors with their status, and anything unexpected
+ * Answers every error as an RFC 9457 problem ({@code application/problem+json}): invalid fields (wrong JSON types
+ * included) as 422 naming each field, bodies that are not one JSON object as 400 with a short reason, HTTP errors with their status, and anything unexpected
  * as a 500 that reveals nothing but is logged in full.
  */
 public class ProblemMappers {
@@ -29,6 +29,11 @@ public class ProblemMappers {
   @ServerExceptionMapper
   public Response invalidJob(InvalidJobException e) {
     return fieldProblems(e.problems());
+  }
+
+  @ServerExceptionMapper
+  public Response malformedBody(MalformedBodyException e) {
+    return malformed(e.getMessage());
   }
 
   /** A JSON value of the wrong kind, e.g. {@code "steps": "ten"}; Quarkus rethrows these unwrapped. */
@@ -63,14 +68,16 @@ public class ProblemMappers {
       if (!field.isEmpty()) {
         return fieldProblems(List.of(new FieldProblem(field, wrongValue(mapping))));
       }
-      return problem(Problem.of(MALFORMED_BODY, "Malformed request body", 400,
-          "the body must be a JSON object with at least a prompt"));
+      return malformed(MalformedBodyException.NOT_ONE_OBJECT);
     }
     // Jackson's own reason (e.g. "Unexpected character ..."), without its source excerpt or class names.
     JsonLocation at = e.getLocation();
     String where = at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
-    return problem(Problem.of(MALFORMED_BODY, "Malformed request body", 400,
-        "the body is not valid JSON: " + e.getOriginalMessage() + where));
+    return malformed("the body is not valid JSON: " + e.getOriginalMessage() + where);
+  }
+
+  private static Response malformed(String detail) {
+    return problem(Problem.of(MALFORMED_BODY, "Malformed request body", 400, detail));
   }
 
   private static String wrongValue(JsonMappingException e) {

@@ -116,7 +116,7 @@ public final class OutboxRelay implements AutoCloseable {
         ack.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
       }
     } catch (ExecutionException e) {
-      throw failed("broker did not acknowledge a record: " + e.getCause(), e.getCause());
+      throw failed("a record was not acknowledged: " + e.getCause(), e.getCause());
     } catch (TimeoutException e) {
       throw failed("no acknowledgement within " + ackWait.toSeconds() + " s", e);
     } catch (RuntimeException e) {

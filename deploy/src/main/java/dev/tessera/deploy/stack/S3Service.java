@@ -53,7 +53,8 @@ public final class S3Service implements AutoCloseable {
     // C1 only and the serial collector, as for the broker: it starts in half the time on two cores
     List<String> jvmOptions = List.of("-Xms64m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
         "-Djava.awt.headless=true", "-Dlogback.configurationFile=" + dir.resolve("logback.xml"));
-    ServerProcess server = ServerProcess.launch("S3Proxy", "s3proxy", jvmOptions, "org.gaul.s3proxy.Main", List.of("--properties", properties.toString()), dir.resolve("s3proxy.log"));
+    ServerProcess server = ServerProcess.launch("S3Proxy", "s3proxy", jvmOptions, "org.gaul.s3proxy.Main",
+        List.of("--properties", properties.toString()), dir.resolve("s3proxy.log"));
     S3Service s3 = new S3Service(chosen, server);
     try {
       s3.awaitReady();

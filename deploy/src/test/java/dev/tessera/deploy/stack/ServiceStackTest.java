@@ -2,6 +2,7 @@ package dev.tessera.deploy.stack;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -21,7 +22,7 @@ class ServiceStackTest {
   @TempDir Path dir;
 
   @Test
-  void startsAllThreeServicesAndDescribesThemAsEnvironment() throws Exception {
+  void startsAllThreeServicesDescribesThemAsEnvironmentAndSharesItsDatabase() throws Exception {
     long t0 = System.nanoTime();
     ServiceStack stack = ServiceStack.start(dir, Map.of());
     System.out.printf("Stack: PostgreSQL, Kafka and S3 started in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
@@ -32,7 +33,8 @@ class ServiceStackTest {
       env.forEach((key, value) -> assertFalse(value.isBlank(), key));
       assertTrue(stack.postgres().isPresent());
 
-      try (var c = DriverManager.getConnection(env.get("JDBC_URL"), env.get("JDBC_USER"), env.get("JDBC_PASSWORD"))) {
+      try (var c = DriverManager.getConnection(env.get("JDBC_URL"), env.get("JDBC_USER"),
+          env.get("JDBC_PASSWORD"))) {
         assertTrue(c.isValid(5));
       }
       KafkaSetup.createTopic(env.get("KAFKA_BOOTSTRAP"), "render.jobs.test", 2);
@@ -40,21 +42,19 @@ class ServiceStackTest {
           .credentials(env.get("S3_ACCESS_KEY"), env.get("S3_SECRET_KEY")).build();
       minio.makeBucket(MakeBucketArgs.builder().bucket("results").build());
       assertTrue(minio.bucketExists(BucketExistsArgs.builder().bucket("results").build()));
+
+      // a second stack on this one's database, named as an operator would name an existing server
+      try (ServiceStack second = ServiceStack.start(dir.resolve("second"), Map.of(
+          ServiceStack.ENV_JDBC_URL, env.get("JDBC_URL"),
+          ServiceStack.ENV_JDBC_USER, env.get("JDBC_USER"),
+          ServiceStack.ENV_JDBC_PASSWORD, env.get("JDBC_PASSWORD")))) {
+        assertTrue(second.postgres().isEmpty());
+        assertEquals(env.get("JDBC_URL"), second.environment().get("JDBC_URL"));
+        assertNotEquals(env.get("KAFKA_BOOTSTRAP"), second.environment().get("KAFKA_BOOTSTRAP"));
+      }
     }
     stack.close();
     assertFalse(stack.kafka().isRunning());
-  }
-
-  @Test
-  void usesAnExistingPostgresNamedByTheEnvironment() throws Exception {
-    try (PostgresService existing = PostgresService.start(dir.resolve("existing"), 0);
-        ServiceStack stack = ServiceStack.start(dir.resolve("stack"), Map.of(
-            ServiceStack.ENV_JDBC_URL, existing.jdbcUrl(),
-            ServiceStack.ENV_JDBC_USER, existing.user(),
-            ServiceStack.ENV_JDBC_PASSWORD, existing.password()))) {
-      assertTrue(stack.postgres().isEmpty());
-      assertEquals(existing.jdbcUrl(), stack.environment().get("JDBC_URL"));
-    }
   }
 
   @Test

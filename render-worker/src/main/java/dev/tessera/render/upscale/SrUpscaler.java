@@ -162,7 +162,7 @@ public final class SrUpscaler implements Upscaler {
       TiledPass.Output out = TiledPass.run(UnitPlanar.of(image), 3, image.height(), image.width(), tiling, scale, 3,
           model.label(), (tile, h, w) -> call(tile, h, w, run), cancel);
       RgbImage upscaled = UnitPlanar.toImage(out.chw(), out.width(), out.height());
-      String detail = "sr x" + scale + ", " + Upscaled.tiles(out.tiles()) + LanczosUpscaler.fitNote(upscaled, target);
+      String detail = "sr x" + scale + ", " + Tiling.describe(out.tiles()) + LanczosUpscaler.fitNote(upscaled, target);
       String parameters = "Upscaler: sr x" + scale + " " + file.getFileName() + ", Upscaled size: " + target;
       return new Upscaled(LanczosUpscaler.fit(upscaled, target), out.tiles(), detail, parameters);
     } catch (OrtException e) {

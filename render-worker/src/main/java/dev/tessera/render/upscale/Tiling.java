@@ -26,6 +26,11 @@ public record Tiling(int size, int overlap) {
     return TileGrid.starts(length, size, overlap);
   }
 
+  /** {@code 1 tile}, {@code 9 tiles}: a tile count for details. */
+  static String describe(int tiles) {
+    return tiles + (tiles == 1 ? " tile" : " tiles");
+  }
+
   /** How many tiles cover a {@code width × height} grid. */
   public int count(int width, int height) {
     return starts(width).length * starts(height).length;

@@ -164,8 +164,8 @@ public final class X4Upscaler implements Upscaler {
     RgbImage upscaled = RgbImage.fromPlanar(decoded.chw(), decoded.width(), decoded.height());
 
     int tiles = options.unetTiles().count(w, h);
-    String detail = "x4, " + Upscaled.tiles(tiles) + ", " + s.steps() + " steps, " + decoded.tiles() + " decode "
-        + (decoded.tiles() == 1 ? "tile" : "tiles") + LanczosUpscaler.fitNote(upscaled, target);
+    String detail = "x4, " + Tiling.describe(tiles) + ", " + s.steps() + " steps, decoded in "
+        + Tiling.describe(decoded.tiles()) + LanczosUpscaler.fitNote(upscaled, target);
     String parameters = "Upscaler: x4 " + bundle.files().name() + (isMiniature() ? " (untrained miniature)" : "")
         + ", Upscale steps: " + s.steps() + ", Upscale CFG scale: " + s.guidance()
         + ", Noise level: " + s.noiseLevel() + ", Upscaled size: " + target;

@@ -95,6 +95,11 @@ public final class JobExecutor implements AutoCloseable {
         throw new JobRejectedException("upscale mode '" + mode.cliName() + "' is not offered by this worker; it offers "
             + upscalers.keySet().stream().map(UpscaleMode::cliName).sorted().toList());
       }
+      try {
+        upscaler.check(upscale);
+      } catch (IllegalArgumentException e) {
+        throw new JobRejectedException("upscale: " + e.getMessage());
+      }
     }
     int renderSteps = job.settings().steps();
     int total = renderSteps + (upscaler != null && upscaler.mode() == UpscaleMode.X4 ? upscale.steps() : 0);

@@ -92,7 +92,7 @@ class UpscaleCliTest {
         "--upscale-steps", "2"));
     assertEquals(0, r.code(), r.err());
     String timings = r.out();
-    assertTrue(timings.matches("(?s).*  decode .*\\n  upscale .*\\(x4, 1 tile, 2 steps, 1 decode tile, lanczos 256x256"
+    assertTrue(timings.matches("(?s).*  decode .*\\n  upscale .*\\(x4, 1 tile, 2 steps, decoded in 1 tile, lanczos 256x256"
         + " to 200x200\\)\\n  png .*"), timings);
     assertEquals(200, ImageIO.read(png.toFile()).getWidth());
     assertTrue(r.err().contains("untrained miniature upscaler"), r.err());

@@ -16,7 +16,8 @@ final class SyntheticPhoto {
     double[] horizon = new double[width];
     for (int x = 0; x < width; x++) {
       double u = (double) x / width;
-      horizon[x] = 0.55 + 0.06 * StrictMath.sin(2 * Math.PI * 1.3 * u + 0.4) + 0.03 * StrictMath.sin(2 * Math.PI * 4.1 * u);
+      horizon[x] = 0.55 + 0.06 * StrictMath.sin(2 * Math.PI * 1.3 * u + 0.4)
+          + 0.03 * StrictMath.sin(2 * Math.PI * 4.1 * u);
     }
     SplittableRandom grain = new SplittableRandom(seed);
     double[] pixel = new double[3];

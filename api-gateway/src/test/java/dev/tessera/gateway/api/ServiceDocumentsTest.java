@@ -1,0 +1,40 @@
+package dev.tessera.gateway.api;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.notNullValue;
+
+import dev.tessera.gateway.GatewayServices;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+/** What operators and client authors read: readiness and the OpenAPI document. */
+@QuarkusTest
+@QuarkusTestResource(GatewayServices.class)
+class ServiceDocumentsTest {
+  @Test
+  void readinessReportsTheDatabaseUp() {
+    given().get("/q/health/ready").then().statusCode(200)
+        .body("status", equalTo("UP"))
+        .body("checks.name", hasItem("Database connections health check"))
+        .body("checks.find { it.name == 'Database connections health check' }.status", equalTo("UP"));
+  }
+
+  @Test
+  void openApiDescribesTheJobsEndpointsInTheirWireNames() {
+    given().accept("application/json").get("/q/openapi").then().statusCode(200)
+        .body("paths.'/v1/jobs'.post.responses", hasKey("202"))
+        .body("paths.'/v1/jobs'.post.responses", hasKey("422"))
+        .body("paths.'/v1/jobs'.post.responses.'202'.headers", hasKey("Location"))
+        .body("paths.'/v1/jobs/{id}'.get.responses", hasKey("404"))
+        .body("paths.'/v1/jobs/{id}'.get.responses.'404'.content", hasKey(Problem.MEDIA_TYPE))
+        .body("components.schemas.JobRequest.properties", hasKey("negative_prompt"))
+        .body("components.schemas.JobRequest.required", hasItem("prompt"))
+        .body("components.schemas.Job.properties", hasKey("result_url"))
+        .body("components.schemas.Problem.properties", hasKey("errors"))
+        .body("info.title", notNullValue());
+  }
+}
