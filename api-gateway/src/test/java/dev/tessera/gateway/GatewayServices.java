@@ -8,12 +8,9 @@ import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * Real PostgreSQL, Kafka and S3 for the gateway's Quarkus tests, started once for the test run, and handed to the app
@@ -37,8 +34,7 @@ public class GatewayServices implements QuarkusTestResourceLifecycleManager {
   @Override
   public Map<String, String> start() {
     try {
-      Files.createDirectories(Path.of("target"));
-      dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "services-");
+      dir = TestFiles.scratch("services-");
       stack = ServiceStack.start(dir);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -64,9 +60,7 @@ public class GatewayServices implements QuarkusTestResourceLifecycleManager {
         stack.close();
       }
       if (dir != null) {
-        try (Stream<Path> files = Files.walk(dir)) {
-          files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        TestFiles.deleteTree(dir);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);

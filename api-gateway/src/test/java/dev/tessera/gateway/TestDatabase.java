@@ -3,7 +3,6 @@ package dev.tessera.gateway;
 import dev.tessera.deploy.stack.PostgresService;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -21,14 +20,14 @@ public final class TestDatabase {
   public static synchronized DataSource dataSource() {
     if (dataSource == null) {
       try {
-        Files.createDirectories(Path.of("target"));
-        PostgresService postgres =
-            PostgresService.start(Files.createTempDirectory(Path.of("target").toAbsolutePath(), "plain-pg-"), 0);
+        Path dir = TestFiles.scratch("plain-pg-");
+        PostgresService postgres = PostgresService.start(dir, 0);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
           try {
             postgres.close();
+            TestFiles.deleteTree(dir);
           } catch (IOException e) {
-            // the JVM is exiting; the embedded server stops with it
+            System.err.println("cannot stop the test database cleanly: " + e);
           }
         }));
         PGSimpleDataSource pg = new PGSimpleDataSource();

@@ -25,7 +25,10 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** The jobs API: submit a render, poll its status. HTTP only; the work is in {@link JobSubmission} and {@link JobQuery}. */
+/**
+ * The jobs API: submit a render, poll its status. HTTP only; the work is in {@link JobSubmission} and
+ * {@link JobQuery}, the error answers in {@link ProblemMappers}.
+ */
 @Path("/v1/jobs")
 @Tag(name = "jobs", description = "Render jobs")
 @Produces(MediaType.APPLICATION_JSON)
@@ -44,9 +47,10 @@ public class JobsResource {
   @Operation(summary = "Submit a render job",
       description = "Stores the job and queues it for a worker of its model. Poll the Location for its status.")
   @APIResponse(responseCode = "202", description = "Accepted and queued",
-      headers = @Header(name = "Location", description = "/v1/jobs/{id}", schema = @Schema(implementation = String.class)),
+      headers = @Header(name = "Location", description = "/v1/jobs/{id}",
+          schema = @Schema(implementation = String.class)),
       content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = JobView.class)))
-  @APIResponse(responseCode = "400", description = "Body is not a JSON object",
+  @APIResponse(responseCode = "400", description = "Body is not one JSON object",
       content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
   @APIResponse(responseCode = "413", description = "Body larger than 1 MiB",
       content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))

@@ -15,8 +15,8 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
  * Answers every error as an RFC 9457 problem ({@code application/problem+json}): invalid fields (wrong JSON types
- * included) as 422 naming each field, bodies that are not one JSON object as 400 with a short reason, HTTP errors with their status, and anything unexpected
- * as a 500 that reveals nothing but is logged in full.
+ * included) as 422 naming each field, bodies that are not one JSON object as 400 with a short reason, HTTP errors
+ * with their status, and anything unexpected as a 500 that reveals nothing but is logged in full.
  */
 public class ProblemMappers {
   /** A request whose fields are invalid; {@code errors} names them. */

@@ -81,7 +81,8 @@ public final class JobQuery {
       select.setObject(1, id);
       try (ResultSet rows = select.executeQuery()) {
         while (rows.next()) {
-          timings.add(new StageTimings.Entry(rows.getString("stage"), rows.getDouble("millis"), rows.getString("detail")));
+          timings.add(new StageTimings.Entry(
+              rows.getString("stage"), rows.getDouble("millis"), rows.getString("detail")));
         }
       }
     }

@@ -70,10 +70,12 @@ public final class SubmissionRules {
     checkLength("prompt", settings.prompt(), problems);
     checkLength("negative_prompt", settings.negativePrompt(), problems);
     if (!models.contains(model)) {
-      problems.add(new FieldProblem("model", "unknown model '" + model + "', expected one of " + String.join(", ", models)));
+      problems.add(new FieldProblem(
+          "model", "unknown model '" + model + "', expected one of " + String.join(", ", models)));
     }
     if (!UPSCALES.contains(upscale)) {
-      problems.add(new FieldProblem("upscale", "unknown upscale '" + upscale + "', expected one of " + String.join(", ", UPSCALES)));
+      problems.add(new FieldProblem(
+          "upscale", "unknown upscale '" + upscale + "', expected one of " + String.join(", ", UPSCALES)));
     }
     if (!problems.isEmpty()) {
       throw new InvalidJobException(problems);
@@ -88,7 +90,8 @@ public final class SubmissionRules {
 
   private static void checkLength(String field, String text, List<FieldProblem> problems) {
     if (text != null && text.length() > MAX_PROMPT_CHARS) {
-      problems.add(new FieldProblem(field, "must be at most " + MAX_PROMPT_CHARS + " characters, got " + text.length()));
+      problems.add(new FieldProblem(
+          field, "must be at most " + MAX_PROMPT_CHARS + " characters, got " + text.length()));
     }
   }
 

@@ -7,7 +7,10 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-/** Client settings of the relay's producer and admin client, chosen so an unreachable broker fails a pass in seconds. */
+/**
+ * Client settings of the relay's producer and admin client, chosen so that an unreachable broker fails a relay pass
+ * within seconds.
+ */
 public final class KafkaClients {
   /** Longest a send waits for topic metadata, which it needs before it can queue a record. */
   static final Duration MAX_BLOCK = Duration.ofSeconds(5);

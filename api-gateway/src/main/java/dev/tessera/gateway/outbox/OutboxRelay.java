@@ -48,7 +48,8 @@ public final class OutboxRelay implements AutoCloseable {
    *     (expired batches, a fenced epoch) carries over
    * @param ackWait how long a pass waits for its acknowledgements
    */
-  public OutboxRelay(DataSource dataSource, Supplier<Producer<String, byte[]>> producers, int batchSize, Duration ackWait) {
+  public OutboxRelay(
+      DataSource dataSource, Supplier<Producer<String, byte[]>> producers, int batchSize, Duration ackWait) {
     if (batchSize < 1) {
       throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
     }
@@ -109,16 +110,22 @@ public final class OutboxRelay implements AutoCloseable {
     try {
       List<Future<RecordMetadata>> acks = new ArrayList<>(rows.size());
       for (Row row : rows) {
-        acks.add(producer.send(new ProducerRecord<>(row.topic(), row.key(), row.payload())));
+        Future<RecordMetadata> ack = producer.send(new ProducerRecord<>(row.topic(), row.key(), row.payload()));
+        // A record the producer could not even queue (no metadata within max.block.ms: broker down, topic missing)
+        // fails at once; stop there, or every further send would block as long again.
+        if (ack.isDone()) {
+          ack.get();
+        }
+        acks.add(ack);
       }
       long deadline = System.nanoTime() + ackWait.toNanos();
       for (Future<RecordMetadata> ack : acks) {
         ack.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
       }
     } catch (ExecutionException e) {
-      throw failed("a record was not acknowledged: " + e.getCause(), e.getCause());
+      throw failed("a record was not published: " + e.getCause(), e.getCause());
     } catch (TimeoutException e) {
-      throw failed("no acknowledgement within " + ackWait.toSeconds() + " s", e);
+      throw failed("no acknowledgement within " + ackWait.toMillis() + " ms", e);
     } catch (RuntimeException e) {
       // KafkaException (no metadata within max.block.ms, a fatal producer state) or a closed producer alike.
       throw failed("cannot send: " + e, e);

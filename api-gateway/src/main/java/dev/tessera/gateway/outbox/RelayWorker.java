@@ -100,9 +100,11 @@ public final class RelayWorker implements AutoCloseable {
       } else {
         LOG.infof("created job topics %s", created);
       }
-    } catch (ExecutionException e) {
+    } catch (ExecutionException | RuntimeException e) {
+      // RuntimeException: the admin client itself could not be made (e.g. a bootstrap host that does not resolve).
       nextTopicCheck = System.nanoTime() + TOPIC_RETRY.toNanos();
-      LOG.warnf("cannot check or create the job topics yet (%s); retrying in %d s", e.getCause(), TOPIC_RETRY.toSeconds());
+      Throwable why = e instanceof ExecutionException ? e.getCause() : e;
+      LOG.warnf("cannot check or create the job topics yet (%s); will retry", why);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

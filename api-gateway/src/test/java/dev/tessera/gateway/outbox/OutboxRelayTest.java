@@ -12,11 +12,16 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.NotEnoughReplicasException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
@@ -111,6 +116,29 @@ class OutboxRelayTest {
       assertEquals(2, relay.relayBatch());
       assertEquals(2, producers.size());
       assertEquals(0, unsent());
+    }
+  }
+
+  @Test
+  void aRecordThatCannotBeQueuedEndsThePassWithoutTryingTheRest() throws Exception {
+    insert("a");
+    insert("b");
+    insert("c");
+    AtomicInteger sends = new AtomicInteger();
+    // What a real producer does without metadata: block max.block.ms, then hand back a failed future.
+    OutboxRelay relay = new OutboxRelay(dataSource, () -> new MockProducer<>(true, null, new StringSerializer(),
+        new ByteArraySerializer()) {
+      @Override
+      public synchronized Future<RecordMetadata> send(ProducerRecord<String, byte[]> record) {
+        sends.incrementAndGet();
+        return CompletableFuture.failedFuture(new TimeoutException("Topic not present in metadata after 5000 ms."));
+      }
+    }, 10, Duration.ofSeconds(5));
+    try (relay) {
+      PublishException e = assertThrows(PublishException.class, relay::relayBatch);
+      assertTrue(e.getMessage().contains("not present in metadata"), e.getMessage());
+      assertEquals(1, sends.get());
+      assertEquals(3, unsent());
     }
   }
 

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.tessera.deploy.stack.KafkaService;
 import dev.tessera.gateway.Sql;
 import dev.tessera.gateway.TestDatabase;
+import dev.tessera.gateway.TestFiles;
 import dev.tessera.gateway.TopicReader;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -44,7 +44,7 @@ class RelayWorkerTest {
     admin.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2000);
     admin.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 1000);
     TopicProvisioner topics = new TopicProvisioner(admin, Set.of(TOPIC));
-    Path kafkaDir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "late-kafka-");
+    Path kafkaDir = TestFiles.scratch("late-kafka-");
 
     try (RelayWorker worker = new RelayWorker(relay, topics, Duration.ofMillis(200), Duration.ofSeconds(1))) {
       worker.start();
@@ -62,6 +62,8 @@ class RelayWorkerTest {
         List<ConsumerRecord<String, byte[]>> records = TopicReader.readAll(kafka.bootstrapServers(), TOPIC);
         assertEquals(List.of("a", "b", "c"), records.stream().map(ConsumerRecord::key).sorted().toList());
       }
+    } finally {
+      TestFiles.deleteTree(kafkaDir);
     }
   }
 }

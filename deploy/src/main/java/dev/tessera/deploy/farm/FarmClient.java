@@ -1,0 +1,116 @@
+package dev.tessera.deploy.farm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/** A small HTTP client of the gateway's API, for the demo and the end-to-end tests. Thread-safe. */
+public final class FarmClient {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Set<String> TERMINAL = Set.of("SUCCEEDED", "FAILED", "CANCELED");
+
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final String gatewayUrl;
+
+  public FarmClient(String gatewayUrl) {
+    this.gatewayUrl = gatewayUrl;
+  }
+
+  /** A job request with the given prompt and the API's defaults otherwise. */
+  public static ObjectNode request(String prompt) {
+    return JSON.createObjectNode().put("prompt", prompt);
+  }
+
+  /** Submits a job and returns its id; fails with the gateway's problem text unless it answers 202. */
+  public String submit(ObjectNode job) throws IOException {
+    HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(gatewayUrl + "/v1/jobs"))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(job.toString())).build());
+    if (response.statusCode() != 202) {
+      throw new IOException("gateway answered " + response.statusCode() + ": " + response.body());
+    }
+    return JSON.readTree(response.body()).path("id").asText();
+  }
+
+  /** The job's status document. */
+  public JsonNode status(String id) throws IOException {
+    HttpResponse<String> response =
+        send(HttpRequest.newBuilder(URI.create(gatewayUrl + "/v1/jobs/" + id)).GET().build());
+    if (response.statusCode() != 200) {
+      throw new IOException("gateway answered " + response.statusCode() + " for job " + id + ": " + response.body());
+    }
+    return JSON.readTree(response.body());
+  }
+
+  /** Polls until the job ends or {@code timeout} passes; {@code onPoll} sees every status read. */
+  public JsonNode awaitEnd(String id, Duration timeout, Consumer<JsonNode> onPoll) throws IOException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      JsonNode status = status(id);
+      onPoll.accept(status);
+      if (TERMINAL.contains(status.path("state").asText())) {
+        return status;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IOException("job " + id + " did not end within " + timeout + "; last status: " + status);
+      }
+      sleep(250);
+    }
+  }
+
+  /** Downloads the job's result through its presigned {@code result_url}. */
+  public byte[] download(JsonNode status) throws IOException {
+    String url = status.path("result_url").asText("");
+    if (url.isEmpty()) {
+      throw new IOException("job " + status.path("id").asText() + " has no result_url: " + status);
+    }
+    HttpResponse<byte[]> response = sendBytes(HttpRequest.newBuilder(URI.create(url)).GET().build());
+    if (response.statusCode() != 200) {
+      throw new IOException("result download answered " + response.statusCode());
+    }
+    return response.body();
+  }
+
+  /** Downloads the result into {@code file}. */
+  public void download(JsonNode status, Path file) throws IOException {
+    Files.createDirectories(file.toAbsolutePath().getParent());
+    Files.write(file, download(status));
+  }
+
+  private HttpResponse<String> send(HttpRequest request) throws IOException {
+    try {
+      return http.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    }
+  }
+
+  private HttpResponse<byte[]> sendBytes(HttpRequest request) throws IOException {
+    try {
+      return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    }
+  }
+
+  private static void sleep(long millis) throws IOException {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    }
+  }
+}

@@ -1,0 +1,186 @@
+package dev.tessera.deploy.farm;
+
+import dev.tessera.common.Topics;
+import dev.tessera.common.kafka.KafkaAdmin;
+import dev.tessera.deploy.stack.ServiceStack;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * The whole farm on this machine, without Docker: PostgreSQL, a Kafka broker and an S3 server (the
+ * {@link ServiceStack}), then the scheduler, the API gateway and render workers as child JVMs, each waited on
+ * until ready. Used by {@code ./farm demo}, {@code ./farm up} and the end-to-end tests alike.
+ *
+ * <p>Lifetime: from {@link #start} until {@link #close()} (safe twice), which stops the workers, the gateway, the
+ * scheduler and then the stack. Its data lives under {@code .farm/run/}, cleared at every start.
+ */
+public final class LocalFarm implements AutoCloseable {
+  /** The share group of the farm's workers. */
+  public static final String WORKER_GROUP = "tessera-render";
+  private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
+
+  /**
+   * What to run.
+   *
+   * @param workers render workers to start
+   * @param modelName the name jobs use for the model
+   * @param model the SD bundle, or null for the generated untrained miniature
+   * @param x4 the x4 upscaler bundle, or null for the generated untrained miniature
+   * @param sr an ONNX super-resolution model, or null for the generated untrained miniature
+   */
+  public record Options(int workers, String modelName, Path model, Path x4, Path sr) {
+    public static Options defaults(int workers) {
+      return new Options(workers, "miniature-sd2-v", null, null, null);
+    }
+  }
+
+  private final FarmHome home;
+  private final ServiceStack stack;
+  private final Map<String, String> workerEnv;
+  private final List<AppProcess> services = new ArrayList<>();
+  private final List<AppProcess> workers = new ArrayList<>();
+  private AppProcess gateway;
+  private int workerCount;
+  private boolean closed;
+
+  private LocalFarm(FarmHome home, ServiceStack stack, Map<String, String> workerEnv) {
+    this.home = home;
+    this.stack = stack;
+    this.workerEnv = workerEnv;
+  }
+
+  /** Starts everything and returns once every service reports ready. */
+  public static LocalFarm start(FarmHome home, Options options) throws IOException {
+    Path model = options.model() != null ? options.model() : MiniatureModels.ensure(home, "sd2-v");
+    Path x4 = options.x4() != null ? options.x4() : MiniatureModels.ensure(home, "x4-upscaler");
+    Path sr = options.sr() != null ? options.sr() : MiniatureModels.ensure(home, "sr");
+    deleteTree(home.run());
+    ServiceStack stack = ServiceStack.start(home.run().resolve("stack"));
+    Map<String, String> workerEnv = new LinkedHashMap<>(stack.environment());
+    workerEnv.put("TESSERA_MODEL_DIRS", options.modelName() + "=" + model.toAbsolutePath());
+    workerEnv.put("TESSERA_UPSCALER_X4", x4.toAbsolutePath().toString());
+    workerEnv.put("TESSERA_UPSCALER_SR", sr.toAbsolutePath().toString());
+    workerEnv.put("TESSERA_SHARE_GROUP", WORKER_GROUP);
+    // Workers share this machine's cores rather than each claiming all of them.
+    int cores = Runtime.getRuntime().availableProcessors();
+    workerEnv.put("TESSERA_THREADS", Integer.toString(Math.max(1, cores / Math.max(1, options.workers()))));
+    LocalFarm farm = new LocalFarm(home, stack, workerEnv);
+    try {
+      String bootstrap = stack.kafka().bootstrapServers();
+      KafkaAdmin.createTopics(bootstrap, List.of(Topics.EVENTS, Topics.jobs(options.modelName())), 4);
+      KafkaAdmin.readShareGroupFromEarliest(bootstrap, WORKER_GROUP);
+      Map<String, String> env = stack.environment();
+      AppProcess scheduler = farm.launch("scheduler", "scheduler", env);
+      Map<String, String> gatewayEnv = new LinkedHashMap<>(env);
+      gatewayEnv.put("TESSERA_MODELS", options.modelName());
+      farm.gateway = farm.launch("api-gateway", "api-gateway", gatewayEnv);
+      for (int i = 0; i < options.workers(); i++) {
+        farm.startWorkerProcess();
+      }
+      scheduler.awaitReady(READY_TIMEOUT);
+      farm.gateway.awaitReady(READY_TIMEOUT);
+      for (AppProcess worker : farm.workers) {
+        worker.awaitReady(READY_TIMEOUT);
+      }
+      return farm;
+    } catch (IOException | RuntimeException e) {
+      farm.close();
+      throw e;
+    }
+  }
+
+  private AppProcess launch(String name, String module, Map<String, String> env) throws IOException {
+    AppProcess process = AppProcess.start(name, home.quarkusApp(module), env, home.run().resolve("logs/" + name + ".log"));
+    services.add(process);
+    return process;
+  }
+
+  private AppProcess startWorkerProcess() throws IOException {
+    String id = "worker-" + (++workerCount);
+    Map<String, String> env = new LinkedHashMap<>(workerEnv);
+    env.put("WORKER_ID", id);
+    AppProcess worker = launch(id, "render-worker", env);
+    workers.add(worker);
+    return worker;
+  }
+
+  /** Starts one more render worker and waits until it is ready. */
+  public AppProcess addWorker() throws IOException {
+    AppProcess worker = startWorkerProcess();
+    worker.awaitReady(READY_TIMEOUT);
+    return worker;
+  }
+
+  public String gatewayUrl() {
+    return gateway.url();
+  }
+
+  public ServiceStack stack() {
+    return stack;
+  }
+
+  /** The workers started so far, running or not. */
+  public List<AppProcess> workers() {
+    return List.copyOf(workers);
+  }
+
+  /** What clients and tools need to reach this farm, as {@code KEY=value} lines ({@code .farm/stack.env}). */
+  public Map<String, String> environment() {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("GATEWAY_URL", gatewayUrl());
+    env.put("S3_ENDPOINT", stack.s3().endpoint());
+    env.put("S3_ACCESS_KEY", stack.s3().accessKey());
+    env.put("S3_SECRET_KEY", stack.s3().secretKey());
+    env.put("KAFKA_BOOTSTRAP", stack.kafka().bootstrapServers());
+    env.put("JDBC_URL", stack.jdbcUrl());
+    env.put("WORKER_PIDS", workers.stream().filter(AppProcess::isAlive).map(w -> Long.toString(w.pid()))
+        .collect(Collectors.joining(" ")));
+    return env;
+  }
+
+  /** Writes {@link #environment()} to {@code .farm/stack.env}. */
+  public void writeEnvironment() throws IOException {
+    String lines = environment().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+        .collect(Collectors.joining("\n", "", "\n"));
+    Files.writeString(home.stackEnv(), lines);
+  }
+
+  @Override
+  public synchronized void close() throws IOException {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    // Workers first (they were started last), so no event is sent to a scheduler that is gone.
+    List<AppProcess> stopping = new ArrayList<>(services);
+    java.util.Collections.reverse(stopping);
+    stopping.forEach(AppProcess::close);
+    stack.close();
+    Files.deleteIfExists(home.stackEnv());
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> {
+        try {
+          Files.delete(p);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+    }
+  }
+}
