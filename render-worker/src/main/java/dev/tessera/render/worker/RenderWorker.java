@@ -4,6 +4,8 @@ import dev.tessera.render.pipeline.CancelToken;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Collection;
 import java.util.Deque;
 import java.util.Properties;
@@ -16,6 +18,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaShareConsumer;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -26,9 +29,10 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * topics, runs it on a render thread, and acknowledges it explicitly when it ends.
  *
  * <p>While a job runs, the loop thread renews the job's acquisition lock every half lock period
- * ({@link AcknowledgeType#RENEW} then a poll), so a long render never loses its lock. Such a poll may hand the busy
- * worker another job; that job is kept (and renewed) as the next one instead of being released, because a release
- * would spend one of its deliveries. Only the loop thread touches the consumer, which is not thread-safe.
+ * ({@link AcknowledgeType#RENEW}, then polls until the renewed record is back), so a long render never loses its
+ * lock. While a renewal is pending the consumer fetches nothing new; should a poll still hand the busy worker another
+ * job, that job is kept (and renewed) as the next one instead of being released, because a release would spend one
+ * of its deliveries. Only the loop thread touches the consumer, which is not thread-safe.
  *
  * <p>Lifetime: {@link #run()} until {@link #close()} (from any thread, safe twice), which cancels the job under way
  * (it is released, so another worker takes it) and closes the consumer.
@@ -42,7 +46,8 @@ public final class RenderWorker implements Runnable, AutoCloseable {
   private final JobHandler handler;
   private final ExecutorService renderThread =
       Executors.newSingleThreadExecutor(r -> new Thread(r, "render"));
-  private final Deque<ConsumerRecord<String, byte[]>> next = new ArrayDeque<>();
+  /** Jobs this worker holds beyond the one under way (a poll may hand over more than asked). */
+  private final Deque<Held> next = new ArrayDeque<>();
   private volatile boolean running = true;
   private volatile CancelToken cancel;
   private boolean closed;
@@ -63,14 +68,32 @@ public final class RenderWorker implements Runnable, AutoCloseable {
     this.handler = handler;
   }
 
+  /**
+   * A record this worker holds. After a RENEW the consumer takes the record back until the broker confirms the
+   * renewal; only once a poll has returned it again may it be acknowledged again.
+   */
+  private static final class Held {
+    ConsumerRecord<String, byte[]> record;
+    boolean inFlight = true;
+
+    Held(ConsumerRecord<String, byte[]> record) {
+      this.record = record;
+    }
+
+    boolean is(ConsumerRecord<?, ?> other) {
+      return record.offset() == other.offset() && record.partition() == other.partition()
+          && record.topic().equals(other.topic());
+    }
+  }
+
   @Override
   public void run() {
     try {
       while (running) {
-        ConsumerRecord<String, byte[]> job = next.pollFirst();
+        Held job = next.pollFirst();
         if (job == null) {
           for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofSeconds(1))) {
-            next.addLast(r);
+            next.addLast(new Held(r));
           }
           continue;
         }
@@ -86,60 +109,106 @@ public final class RenderWorker implements Runnable, AutoCloseable {
   }
 
   /** Runs one job to its end, renewing the locks of what this worker holds meanwhile, then acknowledges it. */
-  private void run(ConsumerRecord<String, byte[]> job) {
-    int delivery = job.deliveryCount().map(Short::intValue).orElse(1);
+  private void run(Held job) {
+    int delivery = job.record.deliveryCount().map(Short::intValue).orElse(1);
     CancelToken token = new CancelToken();
     cancel = token;
-    Future<AcknowledgeType> result = renderThread.submit(() -> handler.handle(job.value(), delivery, token));
+    byte[] payload = job.record.value();
+    Future<AcknowledgeType> result = renderThread.submit(() -> handler.handle(payload, delivery, token));
+    long renewEvery = renewalInterval().toNanos();
+    Duration slice = Duration.ofNanos(Math.min(renewEvery / 3, Duration.ofSeconds(1).toNanos()));
+    long nextRenewal = System.nanoTime() + renewEvery;
     AcknowledgeType ack = null;
-    while (ack == null) {
+    long ackDeadline = Long.MAX_VALUE;
+    while (true) {
       if (!running) {
         token.cancel();
       }
-      try {
-        ack = result.get(running ? renewalInterval().toMillis() : 60_000, TimeUnit.MILLISECONDS);
-      } catch (TimeoutException e) {
-        if (running) {
-          renew(job);
-        } else {
-          ack = AcknowledgeType.RELEASE;
+      if (ack == null) {
+        ack = awaitResult(result, slice);
+        if (ack != null) {
+          ackDeadline = System.nanoTime() + 2 * renewEvery;
         }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        running = false;
-      } catch (ExecutionException e) {
-        LOG.log(Level.ERROR, "job handler failed: " + e.getCause(), e.getCause());
-        ack = AcknowledgeType.RELEASE;
+      } else if (System.nanoTime() > ackDeadline) {
+        // The renewal never came back (broker unreachable): the lock lapses and the job is delivered again, which
+        // the idempotent upload and the scheduler's guarded updates absorb.
+        LOG.log(Level.WARNING, "cannot acknowledge job at offset " + job.record.offset() + "; it will be redelivered");
+        cancel = null;
+        return;
       }
+      if (ack != null && job.inFlight) {
+        break;
+      }
+      // The consumer polls only when every record it handed out is acknowledged, a renewal counting as one.
+      if (held(job).stream().anyMatch(h -> h.inFlight)) {
+        if (ack == null && !(running && System.nanoTime() >= nextRenewal)) {
+          continue;
+        }
+        renew(job);
+        nextRenewal = System.nanoTime() + renewEvery;
+      }
+      collect(job);
     }
     cancel = null;
-    consumer.acknowledge(job, ack);
-    consumer.commitSync();
+    consumer.acknowledge(job.record, ack);
+    consumer.commitSync().forEach((partition, error) -> error.ifPresent(e -> LOG.log(Level.WARNING,
+        "acknowledging job at " + partition + " offset " + job.record.offset() + " failed; it will be redelivered: "
+            + e.getMessage())));
+  }
+
+  /** The handler's answer, or null when it is still working after {@code wait}. */
+  private AcknowledgeType awaitResult(Future<AcknowledgeType> result, Duration wait) {
+    try {
+      return result.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      running = false;
+      return null;
+    } catch (ExecutionException e) {
+      LOG.log(Level.ERROR, "job handler failed: " + e.getCause(), e.getCause());
+      return AcknowledgeType.RELEASE;
+    }
+  }
+
+  /** Renews the lock of every held record the consumer has in flight. */
+  private void renew(Held job) {
+    for (Held held : held(job)) {
+      if (held.inFlight) {
+        consumer.acknowledge(held.record, AcknowledgeType.RENEW);
+        held.inFlight = false;
+      }
+    }
   }
 
   /**
-   * Renews the lock of the job under way and of the held next jobs. A renewed record comes back from the poll that
-   * follows; any other record that poll hands over is kept as a next job.
+   * Polls briefly: renewed records come back in flight; a record this worker did not hold yet is kept as a next
+   * job rather than released (a release would spend one of its deliveries).
    */
-  private void renew(ConsumerRecord<String, byte[]> job) {
-    consumer.acknowledge(job, AcknowledgeType.RENEW);
-    for (ConsumerRecord<String, byte[]> held : next) {
-      consumer.acknowledge(held, AcknowledgeType.RENEW);
-    }
+  private void collect(Held job) {
+    ConsumerRecords<String, byte[]> records;
     try {
-      for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ZERO)) {
-        if (!sameRecord(r, job)) {
-          next.removeIf(h -> sameRecord(h, r));
-          next.addLast(r);
-        }
-      }
+      records = consumer.poll(Duration.ofMillis(100));
     } catch (WakeupException e) {
       // close() is stopping the worker; the job is cancelled on the next turn of the wait loop.
+      return;
+    }
+    for (ConsumerRecord<String, byte[]> r : records) {
+      Held known = held(job).stream().filter(h -> h.is(r)).findFirst().orElse(null);
+      if (known == null) {
+        next.addLast(new Held(r));
+      } else {
+        known.record = r;
+        known.inFlight = true;
+      }
     }
   }
 
-  private static boolean sameRecord(ConsumerRecord<?, ?> a, ConsumerRecord<?, ?> b) {
-    return a.offset() == b.offset() && a.partition() == b.partition() && a.topic().equals(b.topic());
+  private List<Held> held(Held job) {
+    List<Held> all = new ArrayList<>(next);
+    all.add(0, job);
+    return all;
   }
 
   /** Half the broker's lock period, so one late renewal still leaves time. */
@@ -149,8 +218,10 @@ public final class RenderWorker implements Runnable, AutoCloseable {
 
   private void releaseHeldAndClose() {
     try {
-      for (ConsumerRecord<String, byte[]> held : next) {
-        consumer.acknowledge(held, AcknowledgeType.RELEASE);
+      for (Held held : next) {
+        if (held.inFlight) {
+          consumer.acknowledge(held.record, AcknowledgeType.RELEASE);
+        }
       }
       next.clear();
       consumer.commitSync(Duration.ofSeconds(10));

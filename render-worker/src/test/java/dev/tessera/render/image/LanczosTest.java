@@ -55,7 +55,7 @@ class LanczosTest {
       int v = 32 + (i % width) * 3;
       rgb[i * 3] = (byte) v;
       rgb[i * 3 + 1] = (byte) v;
-      rgb[i * 3 + 2] = (byte) (255 - v);
+      rgb[i * 3 + 2] = (byte) v;
     }
     RgbImage up = Lanczos.resize(new RgbImage(width, 16, rgb), 160, 40);
     for (int y = 0; y < 40; y++) {

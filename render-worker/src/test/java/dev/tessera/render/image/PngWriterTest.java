@@ -2,6 +2,7 @@ package dev.tessera.render.image;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.ByteArrayInputStream;
@@ -130,6 +131,14 @@ class PngWriterTest {
       assertThrows(IllegalArgumentException.class, () -> PngWriter.write(image, text, out), text.toString());
       assertEquals(0, out.size());
     }
+  }
+
+  @Test
+  void rejectsBadTextBeforeCreatingTheFile(@TempDir Path dir) {
+    Path file = dir.resolve("out.png");
+    RgbImage image = SyntheticPhoto.landscape(8, 8, 1);
+    assertThrows(IllegalArgumentException.class, () -> PngWriter.write(image, Map.of("parameters", "\0"), file));
+    assertFalse(Files.exists(file));
   }
 
   private static byte[] png(RgbImage image, Map<String, String> text) throws IOException {

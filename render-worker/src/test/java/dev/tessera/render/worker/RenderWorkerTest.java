@@ -33,7 +33,11 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import javax.imageio.ImageIO;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -67,6 +71,12 @@ class RenderWorkerTest {
     KafkaSetup.createTopic(kafka.bootstrapServers(), Topics.jobs(MODEL), 1);
     KafkaSetup.createTopic(kafka.bootstrapServers(), Topics.EVENTS, 1);
     KafkaSetup.readShareGroupFromEarliest(kafka.bootstrapServers(), GROUP);
+    // A lock far shorter than a long render, so jobs only finish in one delivery if the worker renews its lock.
+    try (Admin admin = KafkaSetup.admin(kafka.bootstrapServers())) {
+      admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.GROUP, GROUP), List.of(
+          new AlterConfigOp(new ConfigEntry("share.record.lock.duration.ms", "2000"), AlterConfigOp.OpType.SET))))
+          .all().get();
+    }
     ResultStore store = new ResultStore(s3.endpoint(), s3.accessKey(), s3.secretKey(), "tessera");
     store.ensureBucket();
     Renderer renderer = Renderer.open(MiniatureFixtures.bundle(MiniatureKind.SD2, false), EngineOptions.defaults());
@@ -142,6 +152,21 @@ class RenderWorkerTest {
       assertEquals(512, png.getWidth());
       assertEquals(512, png.getHeight());
     }
+  }
+
+  /** With a 2 s lock, a render of several seconds survives only through renewals: one delivery, one result. */
+  @Test
+  void aLongJobKeepsItsLockAndIsDeliveredOnce() throws Exception {
+    RenderSettings slow = new RenderSettings("A person standing on road", "", 5, 400, 7, "euler", false, 512, 512);
+    RenderJob job = new RenderJob(UUID.randomUUID(), MODEL, slow, "lanczos", 512, Instant.now());
+    long t0 = System.nanoTime();
+    submit(job);
+    List<JobEvent> events = eventsUntilDone(job.jobId());
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    assertTrue(seconds > 4, "the render must outlast two lock periods to test renewal; took " + seconds + " s");
+    assertInstanceOf(JobEvent.Succeeded.class, events.get(events.size() - 1));
+    assertTrue(events.stream().allMatch(e -> e.attempt() == 1), "one delivery: " + events);
+    assertEquals(1, events.stream().filter(e -> e instanceof JobEvent.Started).count());
   }
 
   @Test
