@@ -53,6 +53,7 @@ public class WorkerService {
   private final WorkerConfig config;
   private volatile Phase phase = Phase.LOADING;
   private volatile String failure = "";
+  private volatile boolean stopping;
   private Thread starter;
   private Thread loop;
   private RenderWorker worker;
@@ -85,7 +86,7 @@ public class WorkerService {
       JobRunner runner = new JobRunner(config.id(), executor, store, events, config.maxDeliveries(),
           Duration.ofMillis(500), Clock.systemUTC());
       worker = new RenderWorker(config.kafkaBootstrap(), config.group(), topics, runner);
-      loop = new Thread(worker, "worker-loop");
+      loop = new Thread(this::runLoop, "worker-loop");
       loop.start();
       phase = Phase.READY;
       LOG.infof("worker %s ready: models %s, queues %s", config.id(), executor.models(), topics);
@@ -93,6 +94,15 @@ public class WorkerService {
       failure = e.getMessage();
       phase = Phase.FAILED;
       LOG.errorf(e, "worker start-up failed: %s", e.getMessage());
+    }
+  }
+
+  /** Runs the queue loop; a loop that ends while the service is not stopping fails the health checks. */
+  private void runLoop() {
+    worker.run();
+    if (!stopping) {
+      failure = "the queue loop stopped; see the log";
+      phase = Phase.FAILED;
     }
   }
 
@@ -169,6 +179,7 @@ public class WorkerService {
   }
 
   void onStop(@Observes ShutdownEvent event) throws InterruptedException {
+    stopping = true;
     if (starter != null) {
       starter.interrupt();
       starter.join(10_000);
