@@ -3,17 +3,17 @@ package dev.tessera.deploy.farm;
 import java.nio.file.Path;
 
 /**
- * Where the launcher finds the built services and keeps its state: the checkout ({@code tessera.home}) and its
- * {@code .farm/} directory (models, the running stack's data and logs, {@code stack.env}).
+ * Where the launcher finds the built services ({@code root}, the checkout) and keeps its state ({@code state}:
+ * models, the running farm's data and logs, {@code stack.env}).
  */
-public record FarmHome(Path root) {
-  /** The checkout the launcher runs from ({@code -Dtessera.home}, set by {@code ./farm}), else the working directory. */
+public record FarmHome(Path root, Path state) {
+  /**
+   * The checkout the launcher runs from ({@code -Dtessera.home}, set by {@code ./farm}), else the working directory,
+   * with its state in {@code .farm/}.
+   */
   public static FarmHome current() {
-    return new FarmHome(Path.of(System.getProperty("tessera.home", ".")).toAbsolutePath().normalize());
-  }
-
-  public Path state() {
-    return root.resolve(".farm");
+    Path root = Path.of(System.getProperty("tessera.home", ".")).toAbsolutePath().normalize();
+    return new FarmHome(root, root.resolve(".farm"));
   }
 
   /** Generated miniature bundles, kept across runs. */
