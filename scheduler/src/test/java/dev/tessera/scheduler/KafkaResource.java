@@ -2,7 +2,7 @@ package dev.tessera.scheduler;
 
 import dev.tessera.common.Topics;
 import dev.tessera.deploy.stack.KafkaService;
-import dev.tessera.deploy.stack.KafkaSetup;
+import dev.tessera.common.kafka.KafkaAdmin;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,7 +20,7 @@ public class KafkaResource implements QuarkusTestResourceLifecycleManager {
     try {
       dir = Files.createTempDirectory("tessera-scheduler-kafka");
       kafka = KafkaService.start(dir, 0);
-      KafkaSetup.createTopic(kafka.bootstrapServers(), Topics.EVENTS, 2);
+      KafkaAdmin.createTopics(kafka.bootstrapServers(), java.util.List.of(Topics.EVENTS), 2);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

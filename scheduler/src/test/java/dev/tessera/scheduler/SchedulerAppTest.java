@@ -8,7 +8,7 @@ import dev.tessera.common.JobState;
 import dev.tessera.common.Json;
 import dev.tessera.common.StageTimings;
 import dev.tessera.common.Topics;
-import dev.tessera.deploy.stack.KafkaSetup;
+import dev.tessera.common.kafka.KafkaAdmin;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -81,7 +81,7 @@ class SchedulerAppTest {
   }
 
   private long committed() {
-    try (Admin admin = KafkaSetup.admin(bootstrapServers)) {
+    try (Admin admin = KafkaAdmin.admin(bootstrapServers)) {
       Map<?, OffsetAndMetadata> offsets =
           admin.listConsumerGroupOffsets(EventsConsumer.GROUP).partitionsToOffsetAndMetadata().get();
       return offsets.values().stream().mapToLong(OffsetAndMetadata::offset).sum();

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -21,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * a log file. Lifetime: alive from {@link #launch} until {@link #stop}, {@link #kill} or {@link #close()} (safe
  * twice), and never longer than this JVM (see {@link ParentWatch}).
  */
-final class ServerProcess implements AutoCloseable {
+public final class ServerProcess implements AutoCloseable {
   private static final Duration STOP_GRACE = Duration.ofSeconds(30);
 
   private final String name;
@@ -40,20 +41,29 @@ final class ServerProcess implements AutoCloseable {
    */
   static ServerProcess launch(String name, String runtime, List<String> jvmOptions, String mainClass,
       List<String> args, Path log) throws IOException {
+    return launch(name, jvmOptions, classpath(runtime), mainClass, args, Map.of(), log);
+  }
+
+  /**
+   * Starts {@code mainClass} with {@code args} in a new JVM on {@code classpath} (plus {@link ParentWatch}), with
+   * {@code env} added to this JVM's environment.
+   */
+  public static ServerProcess launch(String name, List<String> jvmOptions, String classpath, String mainClass,
+      List<String> args, Map<String, String> env, Path log) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmOptions);
     command.add("-cp");
-    command.add(ownLocation() + java.io.File.pathSeparator + classpath(runtime));
+    command.add(ownLocation() + java.io.File.pathSeparator + classpath);
     command.add(ParentWatch.class.getName());
     command.add(mainClass);
     command.addAll(args);
     Files.createDirectories(log.getParent());
-    Process process = new ProcessBuilder(command)
+    ProcessBuilder builder = new ProcessBuilder(command)
         .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-        .start();
-    return new ServerProcess(name, process, log);
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    builder.environment().putAll(env);
+    return new ServerProcess(name, builder.start(), log);
   }
 
   /** Runs a command-line tool in its own JVM to completion; fails with its log when it exits non-zero. */
@@ -109,18 +119,26 @@ final class ServerProcess implements AutoCloseable {
   }
 
   /** A TCP port on 127.0.0.1 that was free a moment ago (the server binds it shortly after). */
-  static int freePort() throws IOException {
+  public static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     }
   }
 
-  boolean isAlive() {
+  public long pid() {
+    return process.pid();
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public boolean isAlive() {
     return process.isAlive();
   }
 
   /** Fails, naming the server and showing its log, when the process has exited. */
-  void checkAlive() throws IOException {
+  public void checkAlive() throws IOException {
     if (!process.isAlive()) {
       throw new IOException(name + " exited with code " + process.exitValue() + "; its log (" + log + "):\n"
           + logTail());
@@ -128,7 +146,7 @@ final class ServerProcess implements AutoCloseable {
   }
 
   /** Asks the server to shut down (SIGTERM) and waits for it; kills it when it takes longer than 30 s. */
-  void stop() {
+  public void stop() {
     process.destroy();
     try {
       if (!process.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -141,13 +159,13 @@ final class ServerProcess implements AutoCloseable {
   }
 
   /** Kills the server at once (SIGKILL), as a crash would, and waits until it is gone. */
-  void kill() {
+  public void kill() {
     process.destroyForcibly();
     process.onExit().join();
   }
 
   /** The last 60 lines of the server's log, for error messages. */
-  String logTail() {
+  public String logTail() {
     try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r")) {
       long start = Math.max(0, file.length() - 16_384);
       byte[] bytes = new byte[(int) (file.length() - start)];

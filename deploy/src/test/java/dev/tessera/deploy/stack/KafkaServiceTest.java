@@ -1,5 +1,6 @@
 package dev.tessera.deploy.stack;
 
+import dev.tessera.common.kafka.KafkaAdmin;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -104,8 +105,8 @@ class KafkaServiceTest {
   }
 
   private static String queue(String topic, String group) throws Exception {
-    KafkaSetup.createTopic(kafka.bootstrapServers(), topic, 1);
-    KafkaSetup.readShareGroupFromEarliest(kafka.bootstrapServers(), group);
+    KafkaAdmin.createTopics(kafka.bootstrapServers(), java.util.List.of(topic), 1);
+    KafkaAdmin.readShareGroupFromEarliest(kafka.bootstrapServers(), group);
     return topic;
   }
 

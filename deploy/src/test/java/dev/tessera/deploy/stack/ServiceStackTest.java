@@ -1,5 +1,6 @@
 package dev.tessera.deploy.stack;
 
+import dev.tessera.common.kafka.KafkaAdmin;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -37,7 +38,7 @@ class ServiceStackTest {
           env.get("JDBC_PASSWORD"))) {
         assertTrue(c.isValid(5));
       }
-      KafkaSetup.createTopic(env.get("KAFKA_BOOTSTRAP"), "render.jobs.test", 2);
+      KafkaAdmin.createTopics(env.get("KAFKA_BOOTSTRAP"), java.util.List.of("render.jobs.test"), 2);
       MinioClient minio = MinioClient.builder().endpoint(env.get("S3_ENDPOINT"))
           .credentials(env.get("S3_ACCESS_KEY"), env.get("S3_SECRET_KEY")).build();
       minio.makeBucket(MakeBucketArgs.builder().bucket("results").build());

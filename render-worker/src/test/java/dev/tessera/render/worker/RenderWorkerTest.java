@@ -12,7 +12,7 @@ import dev.tessera.common.RenderSettings;
 import dev.tessera.common.StageTimings;
 import dev.tessera.common.Topics;
 import dev.tessera.deploy.stack.KafkaService;
-import dev.tessera.deploy.stack.KafkaSetup;
+import dev.tessera.common.kafka.KafkaAdmin;
 import dev.tessera.deploy.stack.S3Service;
 import dev.tessera.render.MiniatureFixtures;
 import dev.tessera.render.miniature.MiniatureKind;
@@ -68,11 +68,11 @@ class RenderWorkerTest {
   static void start() throws Exception {
     kafka = KafkaService.start(dir.resolve("kafka"), 0);
     s3 = S3Service.start(dir.resolve("s3"), 0);
-    KafkaSetup.createTopic(kafka.bootstrapServers(), Topics.jobs(MODEL), 1);
-    KafkaSetup.createTopic(kafka.bootstrapServers(), Topics.EVENTS, 1);
-    KafkaSetup.readShareGroupFromEarliest(kafka.bootstrapServers(), GROUP);
+    KafkaAdmin.createTopics(kafka.bootstrapServers(), java.util.List.of(Topics.jobs(MODEL)), 1);
+    KafkaAdmin.createTopics(kafka.bootstrapServers(), java.util.List.of(Topics.EVENTS), 1);
+    KafkaAdmin.readShareGroupFromEarliest(kafka.bootstrapServers(), GROUP);
     // A lock far shorter than a long render, so jobs only finish in one delivery if the worker renews its lock.
-    try (Admin admin = KafkaSetup.admin(kafka.bootstrapServers())) {
+    try (Admin admin = KafkaAdmin.admin(kafka.bootstrapServers())) {
       admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.GROUP, GROUP), List.of(
           new AlterConfigOp(new ConfigEntry("share.record.lock.duration.ms", "2000"), AlterConfigOp.OpType.SET))))
           .all().get();
