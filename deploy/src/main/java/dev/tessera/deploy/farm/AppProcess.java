@@ -49,10 +49,15 @@ public final class AppProcess implements AutoCloseable {
         port);
   }
 
-  /** Waits until {@code /q/health/ready} answers 200; fails with the log's tail when the process exits first. */
+  /**
+   * Waits until {@code /q/health/ready} answers 200; fails with the log's tail when the process exits or reports
+   * itself not live ({@code /q/health/live}, e.g. a worker whose start-up failed) first.
+   */
   public void awaitReady(Duration timeout) throws IOException {
     long deadline = System.nanoTime() + timeout.toNanos();
     HttpRequest ready = HttpRequest.newBuilder(URI.create(url() + "/q/health/ready"))
+        .timeout(Duration.ofSeconds(2)).build();
+    HttpRequest live = HttpRequest.newBuilder(URI.create(url() + "/q/health/live"))
         .timeout(Duration.ofSeconds(2)).build();
     while (System.nanoTime() < deadline) {
       process.checkAlive();
@@ -60,8 +65,12 @@ public final class AppProcess implements AutoCloseable {
         if (HTTP.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
           return;
         }
+        HttpResponse<String> liveness = HTTP.send(live, HttpResponse.BodyHandlers.ofString());
+        if (liveness.statusCode() != 200) {
+          throw new IOException(name() + " failed to start: " + liveness.body() + "\nits log:\n" + process.logTail());
+        }
         Thread.sleep(250);
-      } catch (IOException e) {
+      } catch (java.net.ConnectException | java.net.http.HttpTimeoutException e) {
         // not listening yet
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

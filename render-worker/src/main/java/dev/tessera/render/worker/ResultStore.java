@@ -4,6 +4,7 @@ import io.minio.BucketExistsArgs;
 import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
+import io.minio.errors.ErrorResponseException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.UUID;
@@ -31,6 +32,11 @@ public final class ResultStore {
     try {
       if (!client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
         client.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
+      }
+    } catch (ErrorResponseException e) {
+      // Another worker starting at the same moment made it first.
+      if (!"BucketAlreadyOwnedByYou".equals(e.errorResponse().code())) {
+        throw new IOException("object storage: cannot create bucket '" + bucket + "': " + e.getMessage(), e);
       }
     } catch (Exception e) {
       throw new IOException("object storage: cannot reach or create bucket '" + bucket + "': " + e.getMessage(), e);
