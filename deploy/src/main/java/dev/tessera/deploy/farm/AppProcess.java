@@ -61,23 +61,34 @@ public final class AppProcess implements AutoCloseable {
         .timeout(Duration.ofSeconds(2)).build();
     while (System.nanoTime() < deadline) {
       process.checkAlive();
+      if (status(ready) == 200) {
+        return;
+      }
+      int liveness = status(live);
+      if (liveness != 200 && liveness != -1) {
+        throw new IOException(name() + " failed to start (/q/health/live answers " + liveness + "); its log:\n"
+            + process.logTail());
+      }
       try {
-        if (HTTP.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-          return;
-        }
-        HttpResponse<String> liveness = HTTP.send(live, HttpResponse.BodyHandlers.ofString());
-        if (liveness.statusCode() != 200) {
-          throw new IOException(name() + " failed to start: " + liveness.body() + "\nits log:\n" + process.logTail());
-        }
         Thread.sleep(250);
-      } catch (java.net.ConnectException | java.net.http.HttpTimeoutException e) {
-        // not listening yet
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IOException("interrupted while waiting for " + name(), e);
       }
     }
     throw new IOException(name() + " was not ready within " + timeout + "; its log:\n" + process.logTail());
+  }
+
+  /** The HTTP status of {@code request}, or -1 while the service does not answer yet. */
+  private static int status(HttpRequest request) throws IOException {
+    try {
+      return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+    } catch (IOException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    }
   }
 
   public String name() {
