@@ -13,7 +13,7 @@ import java.util.List;
  * @param seed seeds the torch-compatible noise generator; the same seed and settings give the same image
  * @param steps denoising steps, 1 to {@value #MAX_STEPS}
  * @param guidance classifier-free guidance scale, 0 to {@value #MAX_GUIDANCE}; at most 1 turns guidance off
- * @param sampler wire name of the scheduler (see {@link Sampler})
+ * @param scheduler wire name of the scheduler, as the API calls the sampler (see {@link Sampler})
  * @param karras Karras sigmas (for the sigma-based samplers)
  * @param width image width in pixels, a multiple of 8 in [{@value #MIN_SIZE}, {@value #MAX_SIZE}]
  * @param height image height in pixels, as width
@@ -24,7 +24,7 @@ public record RenderSettings(
     long seed,
     int steps,
     double guidance,
-    String sampler,
+    String scheduler,
     boolean karras,
     int width,
     int height) {
@@ -43,7 +43,7 @@ public record RenderSettings(
   public RenderSettings withDefaults() {
     return new RenderSettings(
         prompt, negativePrompt == null ? "" : negativePrompt, seed, steps, guidance,
-        sampler == null ? Sampler.EULER.wireName() : sampler, karras, width, height);
+        scheduler == null ? Sampler.EULER.wireName() : scheduler, karras, width, height);
   }
 
   /** Every invalid field, named by its API wire name; empty when the settings can be rendered. */
@@ -58,11 +58,11 @@ public record RenderSettings(
     if (!(guidance >= 0 && guidance <= MAX_GUIDANCE)) {
       problems.add(new FieldProblem("guidance", "must be between 0 and " + (int) MAX_GUIDANCE + ", got " + guidance));
     }
-    if (sampler != null && Sampler.fromWireName(sampler).isEmpty()) {
+    if (scheduler != null && Sampler.fromWireName(scheduler).isEmpty()) {
       problems.add(new FieldProblem(
-          "scheduler", "unknown scheduler '" + sampler + "', expected one of " + String.join(", ", Sampler.wireNames())));
+          "scheduler", "unknown scheduler '" + scheduler + "', expected one of " + String.join(", ", Sampler.wireNames())));
     }
-    if (karras && Sampler.DDIM.wireName().equals(sampler)) {
+    if (karras && Sampler.DDIM.wireName().equals(scheduler)) {
       problems.add(new FieldProblem("karras", "ddim has no Karras sigmas; use euler, euler-a or dpmpp-2m"));
     }
     checkSize("width", width, problems);

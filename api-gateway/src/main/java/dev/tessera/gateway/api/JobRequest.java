@@ -41,7 +41,7 @@ public record JobRequest(
   /** The complete request a stored job renders, from its parts. */
   public static JobRequest of(String model, RenderSettings settings, String upscale) {
     return new JobRequest(settings.prompt(), settings.negativePrompt(), settings.seed(), settings.steps(),
-        settings.guidance(), settings.sampler(), settings.width(), settings.height(), upscale, model,
+        settings.guidance(), settings.scheduler(), settings.width(), settings.height(), upscale, model,
         settings.karras());
   }
 }

@@ -59,7 +59,7 @@ public final class SubmissionRules {
         request.seed() != null ? request.seed() : seeds.getAsLong(),
         orDefault(request.steps(), defaults.steps()),
         orDefault(request.guidance(), defaults.guidance()),
-        orDefault(request.scheduler(), defaults.sampler()),
+        orDefault(request.scheduler(), defaults.scheduler()),
         orDefault(request.karras(), defaults.karras()),
         orDefault(request.width(), defaults.width()),
         orDefault(request.height(), defaults.height()));

@@ -87,7 +87,7 @@ class SubmitJobTest {
     RenderJob message = Json.decode((byte[]) outbox.get("payload"), RenderJob.class);
     assertEquals(id, message.jobId());
     assertEquals(createdAt, message.submittedAt());
-    assertEquals(Sampler.DPMPP_2M.wireName(), message.settings().sampler());
+    assertEquals(Sampler.DPMPP_2M.wireName(), message.settings().scheduler());
     assertTrue(message.settings().karras());
     assertEquals(768, message.settings().width());
 

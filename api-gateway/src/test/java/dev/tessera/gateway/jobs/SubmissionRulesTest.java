@@ -25,7 +25,7 @@ class SubmissionRulesTest {
   void aBarePromptGetsTheDefaultsOfRenderSettingsTheFirstModelAndADrawnSeed() {
     RenderJob job = rules.toJob(prompt("a fox"), ID, NOW);
     RenderSettings defaults = RenderSettings.of("a fox");
-    assertEquals(new RenderSettings("a fox", "", 1234L, defaults.steps(), defaults.guidance(), defaults.sampler(),
+    assertEquals(new RenderSettings("a fox", "", 1234L, defaults.steps(), defaults.guidance(), defaults.scheduler(),
         false, defaults.width(), defaults.height()), job.settings());
     assertEquals("sd21", job.model());
     assertEquals("x4", job.upscale());

@@ -44,7 +44,7 @@ final class RenderCommand {
         args.longValue("seed", defaults.seed()),
         args.integer("steps", defaults.steps()),
         args.decimal("guidance", defaults.guidance()),
-        args.string("scheduler", defaults.sampler()),
+        args.string("scheduler", defaults.scheduler()),
         args.flag("karras"),
         args.integer("width", defaults.width()),
         args.integer("height", defaults.height()));

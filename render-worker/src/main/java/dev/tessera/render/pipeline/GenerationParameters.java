@@ -16,7 +16,7 @@ final class GenerationParameters {
       out.append("\nNegative prompt: ").append(s.negativePrompt());
     }
     out.append("\nSteps: ").append(s.steps())
-        .append(", Sampler: ").append(s.sampler())
+        .append(", Sampler: ").append(s.scheduler())
         .append(s.karras() ? ", Schedule type: Karras" : "")
         .append(", Spacing: ").append(spacing)
         .append(", CFG scale: ").append(s.guidance())

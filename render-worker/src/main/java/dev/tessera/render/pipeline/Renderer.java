@@ -153,7 +153,7 @@ public final class Renderer implements AutoCloseable {
     Embeddings text = textEncoder.encode(rows, run);
     timings.add("text_encode", System.nanoTime() - t0);
 
-    Scheduler scheduler = Schedulers.create(s.sampler(), schedulerConfig, s.steps(), s.karras(), request.spacing());
+    Scheduler scheduler = Schedulers.create(s.scheduler(), schedulerConfig, s.steps(), s.karras(), request.spacing());
     LatentShape shape = new LatentShape(4, s.height() / VaeDecoder.SCALE, s.width() / VaeDecoder.SCALE);
     TorchNoise noise = new TorchNoise(s.seed());
     float[] latents;
@@ -192,7 +192,7 @@ public final class Renderer implements AutoCloseable {
     RgbImage image = RgbImage.fromPlanar(decoded.chw(), decoded.width(), decoded.height());
     timings.add("decode", System.nanoTime() - t0, decoded.tiles() + (decoded.tiles() == 1 ? " tile" : " tiles"));
 
-    Spacing spacing = Schedulers.spacing(s.sampler(), schedulerConfig, request.spacing());
+    Spacing spacing = Schedulers.spacing(s.scheduler(), schedulerConfig, request.spacing());
     String parameters = GenerationParameters.format(request, bundle.name(), bundle.isMiniature(), spacing.configName());
     return new RenderResult(image, timings, positive.droppedWords(), parameters);
   }
