@@ -148,9 +148,10 @@ public final class LocalFarm implements AutoCloseable {
     return env;
   }
 
-  /** Writes {@link #environment()} to {@code .farm/stack.env}. */
+  /** Writes {@link #environment()} to {@code .farm/stack.env}, quoted where needed so a shell can source it. */
   public void writeEnvironment() throws IOException {
-    String lines = environment().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+    String lines = environment().entrySet().stream()
+        .map(e -> e.getKey() + "=" + (e.getValue().contains(" ") ? "\"" + e.getValue() + "\"" : e.getValue()))
         .collect(Collectors.joining("\n", "", "\n"));
     Files.writeString(home.stackEnv(), lines);
   }
