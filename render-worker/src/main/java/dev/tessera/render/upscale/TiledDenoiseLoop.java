@@ -1,5 +1,6 @@
 package dev.tessera.render.upscale;
 
+import dev.tessera.render.pipeline.Unet;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession.RunOptions;
 import dev.tessera.render.pipeline.CancelToken;
@@ -18,14 +19,16 @@ import dev.tessera.render.schedule.Scheduler;
  * progress after every step.
  */
 final class TiledDenoiseLoop {
-  private static final int LATENT_CHANNELS = 4;
-  private static final int LOW_RES_CHANNELS = X4Unet.CHANNELS - LATENT_CHANNELS;
+  /** The x4 UNet's input: latents, then the noised low-res RGB. */
+  static final int CHANNELS = 7;
+  private static final int LATENT_CHANNELS = Unet.LATENT_CHANNELS;
+  private static final int LOW_RES_CHANNELS = CHANNELS - LATENT_CHANNELS;
 
-  private final X4Unet unet;
+  private final Unet unet;
   private final Tiling tiling;
   private final TileBlend blend;
 
-  TiledDenoiseLoop(X4Unet unet, Tiling tiling, TileBlend blend) {
+  TiledDenoiseLoop(Unet unet, Tiling tiling, TileBlend blend) {
     this.unet = unet;
     this.tiling = tiling;
     this.blend = blend;
@@ -37,7 +40,7 @@ final class TiledDenoiseLoop {
    * @param lowRes the noised low-res image [3, h, w] in [-1, 1]
    * @param context text conditioning: two rows (negative, then positive) when {@code guidance} is enabled, else one
    */
-  float[] run(Scheduler scheduler, float[] latents, float[] lowRes, int h, int w, X4Unet.Context context,
+  float[] run(Scheduler scheduler, float[] latents, float[] lowRes, int h, int w, Unet.Context context,
       double guidance, int noiseLevel, NoiseSource noise, RenderListener listener, CancelToken cancel, RunOptions run)
       throws OrtException {
     boolean guided = Guidance.enabled(guidance);
@@ -53,16 +56,16 @@ final class TiledDenoiseLoop {
       float[] input = scheduler.scaleModelInput(latents, i);
       float[] sum = new float[LATENT_CHANNELS * plane];
       float[] weight = new float[plane];
-      float[] x = new float[batch * X4Unet.CHANNELS * tilePlane];
+      float[] x = new float[batch * CHANNELS * tilePlane];
       for (int y0 : ys) {
         for (int x0 : xs) {
           cancel.check();
           copyTile(input, LATENT_CHANNELS, h, w, y0, x0, th, tw, x, 0);
           copyTile(lowRes, LOW_RES_CHANNELS, h, w, y0, x0, th, tw, x, LATENT_CHANNELS);
           if (guided) {
-            System.arraycopy(x, 0, x, X4Unet.CHANNELS * tilePlane, X4Unet.CHANNELS * tilePlane);
+            System.arraycopy(x, 0, x, CHANNELS * tilePlane, CHANNELS * tilePlane);
           }
-          float[] out = unet.predict(x, batch, th, tw, timesteps[i], noiseLevel, context, run);
+          float[] out = unet.predict(x, batch, CHANNELS, th, tw, timesteps[i], noiseLevel, context, run);
           float[] prediction = guided ? Guidance.combine(out, guidance) : out;
           float[] tileWeights = blend.weights(th, tw, tiling.overlap(), y0 == 0, y0 + th == h, x0 == 0, x0 + tw == w);
           accumulate(prediction, tileWeights, h, w, y0, x0, th, tw, sum, weight);

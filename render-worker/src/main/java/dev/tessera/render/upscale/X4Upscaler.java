@@ -14,6 +14,7 @@ import dev.tessera.render.pipeline.Guidance;
 import dev.tessera.render.pipeline.RenderCancelledException;
 import dev.tessera.render.pipeline.RenderListener;
 import dev.tessera.render.pipeline.TextEncoder;
+import dev.tessera.render.pipeline.Unet;
 import dev.tessera.render.schedule.NoiseSchedule;
 import dev.tessera.render.schedule.Scheduler;
 import dev.tessera.render.schedule.SchedulerConfig;
@@ -51,7 +52,7 @@ public final class X4Upscaler implements Upscaler {
   private final NoiseSchedule lowResSchedule;
   private final List<OnnxModel> models = new ArrayList<>();
   private final TextEncoder textEncoder;
-  private final X4Unet unet;
+  private final Unet unet;
   private final X4Decoder decoder;
   private boolean closed;
 
@@ -65,12 +66,28 @@ public final class X4Upscaler implements Upscaler {
     LOG.log(Level.INFO, "{0}: {1}", bundle.files().name(), provider.description());
     try {
       this.textEncoder = new TextEncoder(env, load("text_encoder/model.onnx"));
-      this.unet = new X4Unet(env, load("unet/model.onnx"));
+      this.unet = x4Unet(new Unet(env, load("unet/model.onnx")));
       this.decoder = new X4Decoder(env, load("vae_decoder/model.onnx"), bundle.scalingFactor(), options.decodeTiles());
     } catch (IOException | RuntimeException e) {
       close();
       throw e;
     }
+  }
+
+  /**
+   * Checks that {@code unet} has the x4 upscaler's contract: a 7-channel sample and a {@code class_labels} noise level.
+   *
+   * @throws IllegalArgumentException naming the model and what it declares instead
+   */
+  private static Unet x4Unet(Unet unet) {
+    var sample = unet.sampleSpec();
+    if (sample.rank() != 4 || (!sample.isDynamic(1) && sample.shape()[1] != TiledDenoiseLoop.CHANNELS)
+        || !unet.takesClassLabels()) {
+      throw new IllegalArgumentException(unet.label() + ": an x4 upscaler UNet takes a sample of [batch, "
+          + TiledDenoiseLoop.CHANNELS + ", h, w] (4 latent + 3 low-res RGB channels) and class_labels; this one "
+          + "declares " + sample + (unet.takesClassLabels() ? "" : " and no class_labels"));
+    }
+    return unet;
   }
 
   /**
@@ -156,7 +173,7 @@ public final class X4Upscaler implements Upscaler {
     for (int i = 0; i < latents.length; i++) {
       latents[i] *= sigma;
     }
-    try (X4Unet.Context context = unet.context(text)) {
+    try (Unet.Context context = unet.context(text)) {
       latents = new TiledDenoiseLoop(unet, options.unetTiles(), options.blend()).run(
           scheduler, latents, lowRes, h, w, context, s.guidance(), s.noiseLevel(), noise::randn, listener, cancel, run);
     }
