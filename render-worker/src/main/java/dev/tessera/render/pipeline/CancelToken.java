@@ -2,6 +2,7 @@ package dev.tessera.render.pipeline;
 
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession.RunOptions;
+import java.io.IOException;
 
 /**
  * Cancels one render from any thread: the render stops before its next step, and a model run already under way is
@@ -27,6 +28,37 @@ public final class CancelToken {
     return cancelled;
   }
 
+  /** Work on ONNX Runtime sessions that a {@link RunOptions} can terminate. */
+  @FunctionalInterface
+  public interface Cancellable<T> {
+    T run(RunOptions options) throws OrtException, IOException;
+  }
+
+  /**
+   * Runs {@code work} with fresh run options attached to this token, so that {@link #cancel()} terminates the session
+   * run under way.
+   *
+   * @throws RenderCancelledException when the work was cancelled
+   * @throws IOException when ONNX Runtime fails otherwise
+   */
+  public <T> T runCancellable(Cancellable<T> work) throws IOException {
+    try (RunOptions options = new RunOptions()) {
+      attach(options);
+      return work.run(options);
+    } catch (OrtException e) {
+      if (cancelled) {
+        throw new RenderCancelledException();
+      }
+      throw new IOException("ONNX Runtime failed: " + e.getMessage(), e);
+    } finally {
+      detach();
+    }
+  }
+
+  private synchronized void detach() {
+    running = null;
+  }
+
   /**
    * Throws when cancelled; called between steps.
    *
@@ -38,10 +70,10 @@ public final class CancelToken {
     }
   }
 
-  /** Registers the run options of the render under way (null when it ends), terminating them if already cancelled. */
-  public synchronized void attach(RunOptions options) throws OrtException {
+  /** Registers the run options of the work under way, terminating them if already cancelled. */
+  private synchronized void attach(RunOptions options) throws OrtException {
     running = options;
-    if (cancelled && options != null) {
+    if (cancelled) {
       options.setTerminate(true);
     }
   }

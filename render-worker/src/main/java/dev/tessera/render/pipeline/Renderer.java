@@ -10,6 +10,7 @@ import dev.tessera.render.image.RgbImage;
 import dev.tessera.render.noise.TorchNoise;
 import dev.tessera.render.onnx.ExecutionProvider;
 import dev.tessera.render.onnx.OnnxModel;
+import dev.tessera.render.onnx.OnnxSessions;
 import dev.tessera.render.schedule.Scheduler;
 import dev.tessera.render.schedule.SchedulerConfig;
 import dev.tessera.render.schedule.Schedulers;
@@ -17,9 +18,7 @@ import dev.tessera.render.schedule.Spacing;
 import dev.tessera.render.text.ClipTokenizer;
 import dev.tessera.render.text.Tokenization;
 import java.io.IOException;
-import java.lang.System.Logger.Level;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -32,15 +31,11 @@ import java.util.stream.Collectors;
  * from another thread through its {@link CancelToken}.
  */
 public final class Renderer implements AutoCloseable {
-  private static final System.Logger LOG = System.getLogger(Renderer.class.getName());
-
-  private final OrtEnvironment env = OrtEnvironment.getEnvironment();
   private final ModelBundle bundle;
-  private final ExecutionProvider.Choice provider;
+  private final OnnxSessions sessions;
   private final ClipTokenizer tokenizer;
   private final SchedulerConfig schedulerConfig;
   private final double scalingFactor;
-  private final List<OnnxModel> models = new ArrayList<>();
   private final TextEncoder textEncoder;
   private final Unet unet;
   private final VaeDecoder vaeDecoder;
@@ -52,9 +47,9 @@ public final class Renderer implements AutoCloseable {
     this.tokenizer = ClipTokenizer.load(bundle.resolve("tokenizer"));
     this.schedulerConfig = SchedulerConfig.read(bundle.resolve("scheduler/scheduler_config.json"));
     this.scalingFactor = bundle.scalingFactor();
-    this.provider = ExecutionProvider.configure(options.device(), options.cudaDevice(), options.threads());
-    LOG.log(Level.INFO, "{0}: {1}", bundle.name(), provider.description());
+    this.sessions = new OnnxSessions(bundle.name(), options.device(), options.cudaDevice(), options.threads());
     try {
+      OrtEnvironment env = sessions.env();
       this.textEncoder = new TextEncoder(env, load("text_encoder/model.onnx"));
       this.unet = new Unet(env, load("unet/model.onnx"));
       this.vaeDecoder = new VaeDecoder(
@@ -79,9 +74,7 @@ public final class Renderer implements AutoCloseable {
   }
 
   private OnnxModel load(String file) throws IOException {
-    OnnxModel model = OnnxModel.load(env, bundle.resolve(file), file, provider.options());
-    models.add(model);
-    return model;
+    return sessions.load(bundle.resolve(file), file);
   }
 
   public ModelBundle bundle() {
@@ -98,7 +91,7 @@ public final class Renderer implements AutoCloseable {
 
   /** Where the sessions run (CPU or CUDA) and why, for logs. */
   public ExecutionProvider.Choice provider() {
-    return provider;
+    return sessions.provider();
   }
 
   /**
@@ -117,22 +110,8 @@ public final class Renderer implements AutoCloseable {
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(problems.stream().map(FieldProblem::toString).collect(Collectors.joining("; ")));
     }
-    request = new RenderRequest(settings, request.init(), request.strength(), request.spacing());
-    try (RunOptions run = new RunOptions()) {
-      cancel.attach(run);
-      return render(request, listener, cancel, run);
-    } catch (OrtException e) {
-      if (cancel.isCancelled()) {
-        throw new RenderCancelledException();
-      }
-      throw new IOException("ONNX Runtime failed: " + e.getMessage(), e);
-    } finally {
-      try {
-        cancel.attach(null);
-      } catch (OrtException e) {
-        // attach(null) touches no native state.
-      }
-    }
+    RenderRequest checked = new RenderRequest(settings, request.init(), request.strength(), request.spacing());
+    return cancel.runCancellable(run -> render(checked, listener, cancel, run));
   }
 
   private RenderResult render(RenderRequest request, RenderListener listener, CancelToken cancel, RunOptions run)
@@ -216,26 +195,16 @@ public final class Renderer implements AutoCloseable {
       if (!bundle.hasVaeEncoder()) {
         throw new IOException("model bundle " + bundle.dir() + ": missing vae_encoder/model.onnx, which img2img needs");
       }
-      vaeEncoder = new VaeEncoder(env, load("vae_encoder/model.onnx"), scalingFactor);
+      vaeEncoder = new VaeEncoder(sessions.env(), load("vae_encoder/model.onnx"), scalingFactor);
     }
     return vaeEncoder;
   }
 
   @Override
   public synchronized void close() {
-    if (closed) {
-      return;
-    }
     closed = true;
-    for (OnnxModel model : models) {
-      try {
-        model.close();
-      } catch (OrtException e) {
-        LOG.log(Level.WARNING, "closing " + model.label() + ": " + e.getMessage());
-      }
-    }
-    if (provider != null) {
-      provider.options().close();
+    if (sessions != null) {
+      sessions.close();
     }
   }
 }

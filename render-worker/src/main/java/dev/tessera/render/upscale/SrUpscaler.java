@@ -6,13 +6,12 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession.Result;
 import ai.onnxruntime.OrtSession.RunOptions;
 import dev.tessera.render.image.RgbImage;
-import dev.tessera.render.onnx.ExecutionProvider;
 import dev.tessera.render.onnx.InputSpec;
 import dev.tessera.render.onnx.OnnxModel;
+import dev.tessera.render.onnx.OnnxSessions;
 import dev.tessera.render.onnx.Tensors;
 import dev.tessera.render.pipeline.CancelToken;
 import dev.tessera.render.pipeline.EngineOptions;
-import dev.tessera.render.pipeline.RenderCancelledException;
 import dev.tessera.render.pipeline.RenderListener;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -36,8 +35,8 @@ public final class SrUpscaler implements Upscaler {
   public static final Tiling DEFAULT_TILING = new Tiling(128, 16);
   private static final int PROBE_SIZE = 16;
 
-  private final OrtEnvironment env = OrtEnvironment.getEnvironment();
-  private final ExecutionProvider.Choice provider;
+  private final OnnxSessions sessions;
+  private final OrtEnvironment env;
   private final OnnxModel model;
   private final Path file;
   private final InputSpec input;
@@ -46,9 +45,10 @@ public final class SrUpscaler implements Upscaler {
   private final int scale;
   private boolean closed;
 
-  private SrUpscaler(ExecutionProvider.Choice provider, OnnxModel model, Path file, Tiling tiling)
+  private SrUpscaler(OnnxSessions sessions, OnnxModel model, Path file, Tiling tiling)
       throws OrtException {
-    this.provider = provider;
+    this.sessions = sessions;
+    this.env = sessions.env();
     this.model = model;
     this.file = file;
     this.input = model.input(null);
@@ -72,21 +72,19 @@ public final class SrUpscaler implements Upscaler {
     if (!Files.isRegularFile(file)) {
       throw new IOException("sr model " + path + ": expected an .onnx file or a directory with model.onnx");
     }
-    ExecutionProvider.Choice provider;
+    OnnxSessions sessions = null;
     try {
-      provider = ExecutionProvider.configure(engine.device(), engine.cudaDevice(), engine.threads());
+      sessions = new OnnxSessions("sr model " + file, engine.device(), engine.cudaDevice(), engine.threads());
+      return new SrUpscaler(sessions, sessions.load(file, "sr model " + file), file, tiling);
     } catch (OrtException e) {
-      throw new IOException("sr model " + file + ": " + e.getMessage(), e);
-    }
-    OnnxModel model = null;
-    try {
-      model = OnnxModel.load(OrtEnvironment.getEnvironment(), file, "sr model " + file, provider.options());
-      return new SrUpscaler(provider, model, file, tiling);
-    } catch (OrtException e) {
-      release(model, provider);
+      if (sessions != null) {
+        sessions.close();
+      }
       throw new IOException("sr model " + file + ": " + e.getMessage(), e);
     } catch (IOException | RuntimeException e) {
-      release(model, provider);
+      if (sessions != null) {
+        sessions.close();
+      }
       throw e;
     }
   }
@@ -157,26 +155,14 @@ public final class SrUpscaler implements Upscaler {
       throw new IllegalArgumentException(model.label() + ": takes a fixed " + fixedSize + "x" + fixedSize
           + " input; the image is only " + image.width() + "x" + image.height());
     }
-    try (RunOptions run = new RunOptions()) {
-      cancel.attach(run);
+    return cancel.runCancellable(run -> {
       TiledPass.Output out = TiledPass.run(UnitPlanar.of(image), 3, image.height(), image.width(), tiling, scale, 3,
           model.label(), (tile, h, w) -> call(tile, h, w, run), cancel);
       RgbImage upscaled = UnitPlanar.toImage(out.chw(), out.width(), out.height());
       String detail = "sr x" + scale + ", " + Tiling.describe(out.tiles()) + LanczosUpscaler.fitNote(upscaled, target);
       String parameters = "Upscaler: sr x" + scale + " " + file.getFileName() + ", Upscaled size: " + target;
       return new Upscaled(LanczosUpscaler.fit(upscaled, target), out.tiles(), detail, parameters);
-    } catch (OrtException e) {
-      if (cancel.isCancelled()) {
-        throw new RenderCancelledException();
-      }
-      throw new IOException("ONNX Runtime failed: " + e.getMessage(), e);
-    } finally {
-      try {
-        cancel.attach(null);
-      } catch (OrtException e) {
-        // attach(null) touches no native state.
-      }
-    }
+    });
   }
 
   private float[] call(float[] tile, int h, int w, RunOptions run) throws OrtException {
@@ -186,22 +172,9 @@ public final class SrUpscaler implements Upscaler {
     }
   }
 
-  private static void release(OnnxModel model, ExecutionProvider.Choice provider) {
-    if (model != null) {
-      try {
-        model.close();
-      } catch (OrtException e) {
-        // Closing after a failed load; the load's error is the one to report.
-      }
-    }
-    provider.options().close();
-  }
-
   @Override
   public synchronized void close() {
-    if (!closed) {
-      closed = true;
-      release(model, provider);
-    }
+    closed = true;
+    sessions.close();
   }
 }

@@ -5,13 +5,12 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession.RunOptions;
 import dev.tessera.render.image.RgbImage;
 import dev.tessera.render.noise.TorchNoise;
-import dev.tessera.render.onnx.ExecutionProvider;
 import dev.tessera.render.onnx.OnnxModel;
+import dev.tessera.render.onnx.OnnxSessions;
 import dev.tessera.render.pipeline.CancelToken;
 import dev.tessera.render.pipeline.Embeddings;
 import dev.tessera.render.pipeline.EngineOptions;
 import dev.tessera.render.pipeline.Guidance;
-import dev.tessera.render.pipeline.RenderCancelledException;
 import dev.tessera.render.pipeline.RenderListener;
 import dev.tessera.render.pipeline.TextEncoder;
 import dev.tessera.render.pipeline.Unet;
@@ -21,9 +20,7 @@ import dev.tessera.render.schedule.SchedulerConfig;
 import dev.tessera.render.schedule.Schedulers;
 import dev.tessera.render.text.ClipTokenizer;
 import java.io.IOException;
-import java.lang.System.Logger.Level;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -41,16 +38,12 @@ import java.util.List;
  * a model run under way.
  */
 public final class X4Upscaler implements Upscaler {
-  private static final System.Logger LOG = System.getLogger(X4Upscaler.class.getName());
-
-  private final OrtEnvironment env = OrtEnvironment.getEnvironment();
   private final X4Bundle bundle;
   private final X4Options options;
-  private final ExecutionProvider.Choice provider;
+  private final OnnxSessions sessions;
   private final ClipTokenizer tokenizer;
   private final SchedulerConfig schedulerConfig;
   private final NoiseSchedule lowResSchedule;
-  private final List<OnnxModel> models = new ArrayList<>();
   private final TextEncoder textEncoder;
   private final Unet unet;
   private final X4Decoder decoder;
@@ -62,9 +55,9 @@ public final class X4Upscaler implements Upscaler {
     this.tokenizer = ClipTokenizer.load(bundle.files().resolve("tokenizer"));
     this.schedulerConfig = SchedulerConfig.read(bundle.files().resolve("scheduler/scheduler_config.json"));
     this.lowResSchedule = NoiseSchedule.of(SchedulerConfig.read(bundle.files().resolve(X4Bundle.LOW_RES_SCHEDULER)));
-    this.provider = ExecutionProvider.configure(engine.device(), engine.cudaDevice(), engine.threads());
-    LOG.log(Level.INFO, "{0}: {1}", bundle.files().name(), provider.description());
+    this.sessions = new OnnxSessions(bundle.files().name(), engine.device(), engine.cudaDevice(), engine.threads());
     try {
+      OrtEnvironment env = sessions.env();
       this.textEncoder = new TextEncoder(env, load("text_encoder/model.onnx"));
       this.unet = x4Unet(new Unet(env, load("unet/model.onnx")));
       this.decoder = new X4Decoder(env, load("vae_decoder/model.onnx"), bundle.scalingFactor(), options.decodeTiles());
@@ -105,9 +98,7 @@ public final class X4Upscaler implements Upscaler {
   }
 
   private OnnxModel load(String file) throws IOException {
-    OnnxModel model = OnnxModel.load(env, bundle.files().resolve(file), file, provider.options());
-    models.add(model);
-    return model;
+    return sessions.load(bundle.files().resolve(file), file);
   }
 
   @Override
@@ -137,21 +128,7 @@ public final class X4Upscaler implements Upscaler {
       throw new IllegalStateException("x4 upscaler is closed");
     }
     check(settings);
-    try (RunOptions run = new RunOptions()) {
-      cancel.attach(run);
-      return upscale(image, target, settings, listener, cancel, run);
-    } catch (OrtException e) {
-      if (cancel.isCancelled()) {
-        throw new RenderCancelledException();
-      }
-      throw new IOException("ONNX Runtime failed: " + e.getMessage(), e);
-    } finally {
-      try {
-        cancel.attach(null);
-      } catch (OrtException e) {
-        // attach(null) touches no native state.
-      }
-    }
+    return cancel.runCancellable(run -> upscale(image, target, settings, listener, cancel, run));
   }
 
   private Upscaled upscale(RgbImage image, TargetSize target, UpscaleSettings s, RenderListener listener,
@@ -203,19 +180,10 @@ public final class X4Upscaler implements Upscaler {
 
   @Override
   public synchronized void close() {
-    if (closed) {
-      return;
-    }
     closed = true;
-    for (OnnxModel model : models) {
-      try {
-        model.close();
-      } catch (OrtException e) {
-        LOG.log(Level.WARNING, "closing " + model.label() + ": " + e.getMessage());
-      }
-    }
-    if (provider != null) {
-      provider.options().close();
+    if (sessions != null) {
+      sessions.close();
     }
   }
+
 }
