@@ -74,11 +74,21 @@ public final class ModelBundle {
 
   /** The VAE latent scaling factor from {@code vae_decoder/config.json}, else {@value #DEFAULT_SCALING_FACTOR}. */
   public double scalingFactor() throws IOException {
+    return scalingFactor(DEFAULT_SCALING_FACTOR);
+  }
+
+  /** The VAE latent scaling factor from {@code vae_decoder/config.json}, else {@code fallback}. */
+  public double scalingFactor(double fallback) throws IOException {
     if (!Files.isRegularFile(dir.resolve("vae_decoder/config.json"))) {
-      return DEFAULT_SCALING_FACTOR;
+      return fallback;
     }
     JsonNode factor = readJson(dir, "vae_decoder/config.json").get("scaling_factor");
-    return factor != null && factor.isNumber() ? factor.asDouble() : DEFAULT_SCALING_FACTOR;
+    return factor != null && factor.isNumber() ? factor.asDouble() : fallback;
+  }
+
+  /** {@code model_index.json}, as read when the bundle was opened. */
+  public JsonNode index() {
+    return index;
   }
 
   /** Whether this is one of Tessera's untrained miniature bundles (they prove the pipeline, not the pictures). */

@@ -1,7 +1,6 @@
 package dev.tessera.render.upscale;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tessera.render.pipeline.ModelBundle;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,7 +18,6 @@ final class X4Bundle {
   static final int DEFAULT_MAX_NOISE_LEVEL = 350;
   static final String LOW_RES_SCHEDULER = "low_res_scheduler/scheduler_config.json";
 
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final ModelBundle files;
   private final int maxNoiseLevel;
@@ -41,26 +39,9 @@ final class X4Bundle {
     if (!Files.isRegularFile(dir.resolve(LOW_RES_SCHEDULER))) {
       throw new IOException("x4 upscaler bundle " + dir + ": missing " + LOW_RES_SCHEDULER);
     }
-    JsonNode level = read(dir, "model_index.json").get("max_noise_level");
+    JsonNode level = files.index().get("max_noise_level");
     int maxNoiseLevel = level != null && level.canConvertToInt() ? level.intValue() : DEFAULT_MAX_NOISE_LEVEL;
-    double scalingFactor = DEFAULT_SCALING_FACTOR;
-    if (Files.isRegularFile(dir.resolve("vae_decoder/config.json"))) {
-      JsonNode factor = read(dir, "vae_decoder/config.json").get("scaling_factor");
-      scalingFactor = factor != null && factor.isNumber() ? factor.doubleValue() : DEFAULT_SCALING_FACTOR;
-    }
-    return new X4Bundle(files, maxNoiseLevel, scalingFactor);
-  }
-
-  private static JsonNode read(Path dir, String file) throws IOException {
-    try {
-      JsonNode node = JSON.readTree(dir.resolve(file).toFile());
-      if (node == null || !node.isObject()) {
-        throw new IOException(file + ": not a JSON object");
-      }
-      return node;
-    } catch (com.fasterxml.jackson.core.JacksonException e) {
-      throw new IOException(file + ": malformed JSON: " + e.getOriginalMessage(), e);
-    }
+    return new X4Bundle(files, maxNoiseLevel, files.scalingFactor(DEFAULT_SCALING_FACTOR));
   }
 
   ModelBundle files() {
