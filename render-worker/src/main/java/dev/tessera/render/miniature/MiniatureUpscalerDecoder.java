@@ -25,9 +25,6 @@ final class MiniatureUpscalerDecoder {
   static final int[] BLOCK_OUT_CHANNELS = {8, 16, 32};
   /** Output pixels per latent along each axis. */
   static final int SCALE = 4;
-  private static final double SILU_GAIN = 1.6;
-  private static final double RESIDUAL_GAIN = 0.5;
-  private static final double TEXTURE_GAIN = 0.3;
   private static final long SEED_OFFSET = 3;
 
   private MiniatureUpscalerDecoder() {}
@@ -40,19 +37,7 @@ final class MiniatureUpscalerDecoder {
     float scalingFactor = Float.parseFloat(UpscalerConfigFiles.VAE_SCALING_FACTOR);
     String latent = nn.mul(input, g.scalarWeight("scaling_factor", scalingFactor));
 
-    int top = BLOCK_OUT_CHANNELS.length - 1;
-    int width = BLOCK_OUT_CHANNELS[top];
-    String h = nn.conv("conv_in", latent, LATENT_CHANNELS, width, 3, 1, 1);
-    String r = nn.conv("mid_block.conv1", nn.silu(h), width, width, 3, 1, SILU_GAIN);
-    r = nn.conv("mid_block.conv2", nn.silu(r), width, width, 3, 1, RESIDUAL_GAIN);
-    h = nn.add(h, r);
-    for (int level = top - 1; level >= 0; level--) {
-      int narrower = BLOCK_OUT_CHANNELS[level];
-      h = nn.silu(nn.conv("up_blocks." + (top - 1 - level) + ".conv", nn.upsample2x(h), width, narrower, 3, 1,
-          SILU_GAIN));
-      width = narrower;
-    }
-    String texture = nn.centeredConv("conv_out", h, width, RGB, 3, 1, TEXTURE_GAIN);
+    String texture = MiniatureVaeDecoder.texture(nn, latent, BLOCK_OUT_CHANNELS);
 
     String colour = nn.conv("latent_to_rgb", latent, LatentColours.latentToRgb(spec), LATENT_CHANNELS, RGB, 1, 1);
     colour = g.node(

@@ -42,26 +42,34 @@ final class MiniatureVaeDecoder {
         "latent_sample", BATCH, Integer.toString(LATENT_CHANNELS), "latent_height", "latent_width");
     String latent = nn.mul(input, g.scalarWeight("scaling_factor", VAE_SCALING_FACTOR));
 
-    int top = BLOCK_OUT_CHANNELS.length - 1;
-    int width = BLOCK_OUT_CHANNELS[top];
-    String h = nn.conv("conv_in", latent, LATENT_CHANNELS, width, 3, 1, 1);
-    String r = nn.conv("mid_block.conv1", nn.silu(h), width, width, 3, 1, SILU_GAIN);
-    r = nn.conv("mid_block.conv2", nn.silu(r), width, width, 3, 1, RESIDUAL_GAIN);
-    h = nn.add(h, r);
-    for (int level = top - 1; level >= 0; level--) {
-      int narrower = BLOCK_OUT_CHANNELS[level];
-      h = nn.silu(nn.conv("up_blocks." + (top - 1 - level) + ".conv", nn.upsample2x(h), width, narrower, 3, 1,
-          SILU_GAIN));
-      width = narrower;
-    }
-    String texture = nn.centeredConv("conv_out", h, width, RGB, 3, 1, TEXTURE_GAIN);
-
+    String texture = texture(nn, latent, BLOCK_OUT_CHANNELS);
     String colour = nn.conv("latent_to_rgb", latent, LatentColours.latentToRgb(spec), LATENT_CHANNELS, RGB, 1, 1);
-    for (int level = top; level > 0; level--) {
+    // The colour path is upsampled as often as the trunk: once per step down the block channels.
+    for (int stage = 1; stage < BLOCK_OUT_CHANNELS.length; stage++) {
       colour = nn.upsample2x(colour);
     }
     String rgb = nn.add(texture, colour);
     g.floatOutput(rgb, "sample", BATCH, Integer.toString(RGB), "height", "width");
     return g.build(MiniatureBundle.DISCLAIMER + ": VAE decoder");
+  }
+
+  /**
+   * The convolutional trunk both miniature decoders share: conv_in, a residual mid block, one ×2 upsampling stage per
+   * step down {@code blockOutChannels}, and a zero-mean conv_out to RGB texture. Purely local: no normalisation.
+   */
+  static String texture(NetworkBlocks nn, String latent, int[] blockOutChannels) {
+    int top = blockOutChannels.length - 1;
+    int width = blockOutChannels[top];
+    String h = nn.conv("conv_in", latent, LATENT_CHANNELS, width, 3, 1, 1);
+    String r = nn.conv("mid_block.conv1", nn.silu(h), width, width, 3, 1, SILU_GAIN);
+    r = nn.conv("mid_block.conv2", nn.silu(r), width, width, 3, 1, RESIDUAL_GAIN);
+    h = nn.add(h, r);
+    for (int level = top - 1; level >= 0; level--) {
+      int narrower = blockOutChannels[level];
+      h = nn.silu(nn.conv("up_blocks." + (top - 1 - level) + ".conv", nn.upsample2x(h), width, narrower, 3, 1,
+          SILU_GAIN));
+      width = narrower;
+    }
+    return nn.centeredConv("conv_out", h, width, RGB, 3, 1, TEXTURE_GAIN);
   }
 }
