@@ -2,6 +2,7 @@ package dev.tessera.render.worker;
 
 import dev.tessera.common.FieldProblem;
 import dev.tessera.common.RenderJob;
+import dev.tessera.common.RenderSettings;
 import dev.tessera.common.StageTimings;
 import dev.tessera.render.image.PngWriter;
 import dev.tessera.render.image.RgbImage;
@@ -74,19 +75,20 @@ public final class JobExecutor implements AutoCloseable {
     if (renderer == null) {
       throw new JobRejectedException("unknown model '" + job.model() + "'; this worker renders " + models());
     }
-    List<FieldProblem> problems = job.settings().withDefaults().problems();
+    RenderSettings settings = job.settings().withDefaults();
+    List<FieldProblem> problems = settings.problems();
     if (!problems.isEmpty()) {
       throw new JobRejectedException(problems.stream().map(FieldProblem::toString).collect(Collectors.joining("; ")));
     }
     Upscaler upscaler = null;
     UpscaleSettings upscale = UpscaleSettings.of(
-        job.settings().prompt(), job.settings().withDefaults().negativePrompt(), job.settings().seed());
+        settings.prompt(), settings.negativePrompt(), settings.seed());
     TargetSize target = null;
     if (!"none".equals(job.upscale())) {
       UpscaleMode mode;
       try {
         mode = UpscaleMode.parse(job.upscale());
-        target = TargetSize.of(job.settings().width(), job.settings().height(), job.targetSize());
+        target = TargetSize.of(settings.width(), settings.height(), job.targetSize());
       } catch (IllegalArgumentException e) {
         throw new JobRejectedException("upscale: " + e.getMessage());
       }
@@ -101,13 +103,13 @@ public final class JobExecutor implements AutoCloseable {
         throw new JobRejectedException("upscale: " + e.getMessage());
       }
     }
-    int renderSteps = job.settings().steps();
+    int renderSteps = settings.steps();
     int total = renderSteps + (upscaler != null && upscaler.mode() == UpscaleMode.X4 ? upscale.steps() : 0);
 
     RenderResult result;
     try {
       result = renderer.render(
-          RenderRequest.of(job.settings()), (step, steps) -> listener.onStep(step, total), cancel);
+          RenderRequest.of(settings), (step, steps) -> listener.onStep(step, total), cancel);
     } catch (IllegalArgumentException e) {
       throw new JobRejectedException(e.getMessage());
     }
