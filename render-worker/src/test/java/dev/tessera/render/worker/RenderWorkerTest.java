@@ -112,21 +112,21 @@ class RenderWorkerTest {
 
   /** The events of {@code jobId} up to and including its first terminal one. */
   private static List<JobEvent> eventsUntilDone(UUID jobId) {
-    List<JobEvent> events = new ArrayList<>();
     long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-    while (System.nanoTime() < deadline) {
-      for (var record : eventsConsumer.poll(Duration.ofMillis(500))) {
-        JobEvent e = Json.decode(record.value(), JobEvent.class);
-        seen.add(e);
-        if (e.jobId().equals(jobId)) {
-          events.add(e);
-          if (e instanceof JobEvent.Succeeded || e instanceof JobEvent.Failed) {
-            return events;
-          }
+    while (true) {
+      List<JobEvent> events = seen.stream().filter(e -> e.jobId().equals(jobId)).toList();
+      for (int i = 0; i < events.size(); i++) {
+        if (events.get(i) instanceof JobEvent.Succeeded || events.get(i) instanceof JobEvent.Failed) {
+          return events.subList(0, i + 1);
         }
       }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("job " + jobId + " did not finish; events so far: " + events);
+      }
+      for (var record : eventsConsumer.poll(Duration.ofMillis(500))) {
+        seen.add(Json.decode(record.value(), JobEvent.class));
+      }
     }
-    throw new AssertionError("job " + jobId + " did not finish; events so far: " + events);
   }
 
   private static RenderJob job(String model, int steps) {
@@ -167,6 +167,51 @@ class RenderWorkerTest {
     assertInstanceOf(JobEvent.Succeeded.class, events.get(events.size() - 1));
     assertTrue(events.stream().allMatch(e -> e.attempt() == 1), "one delivery: " + events);
     assertEquals(1, events.stream().filter(e -> e instanceof JobEvent.Started).count());
+  }
+
+  /**
+   * Two renders of several lock periods, then ten short ones, all queued at once: a busy worker fetches nothing, so
+   * no queued job's lock lapses behind a long one. Each job is delivered once, and each starts as soon as the one
+   * before it ends.
+   */
+  @Test
+  void longJobsThenShortOnesRunOnceEachWithoutGaps() throws Exception {
+    RenderWorker.Status before = worker.status();
+    List<RenderJob> jobs = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      int steps = i < 2 ? 300 : 20;
+      RenderSettings settings = new RenderSettings("A person standing on road", "", i, steps, 7, "euler", false, 512, 512);
+      jobs.add(new RenderJob(UUID.randomUUID(), MODEL, settings, "lanczos", 512, Instant.now()));
+    }
+    long t0 = System.nanoTime();
+    for (RenderJob job : jobs) {
+      submit(job);
+    }
+    List<List<JobEvent>> runs = new ArrayList<>();
+    for (RenderJob job : jobs) {
+      runs.add(eventsUntilDone(job.jobId()));
+    }
+    double firstRender = (System.nanoTime() - t0) / 1e9;
+    for (int i = 0; i < jobs.size(); i++) {
+      UUID id = jobs.get(i).jobId();
+      assertInstanceOf(JobEvent.Succeeded.class, runs.get(i).get(runs.get(i).size() - 1), "job " + i);
+      assertEquals(1, seen.stream().filter(e -> e.jobId().equals(id) && e instanceof JobEvent.Started).count(),
+          "job " + i + " rendered once: " + runs.get(i));
+      assertTrue(runs.get(i).stream().allMatch(e -> e.attempt() == 1), "job " + i + " delivered once");
+    }
+    for (int i = 1; i < jobs.size(); i++) {
+      Instant previousEnd = runs.get(i - 1).get(runs.get(i - 1).size() - 1).at();
+      Instant start = runs.get(i).get(0).at();
+      Duration gap = Duration.between(previousEnd, start);
+      assertTrue(gap.compareTo(Duration.ofSeconds(1)) < 0, "job " + i + " started " + gap + " after the previous one");
+    }
+    RenderWorker.Status after = worker.status();
+    assertTrue(firstRender > 4, "the long renders must outlast two lock periods; all took " + firstRender + " s");
+    assertTrue(after.renewals() > before.renewals(), "the long renders were renewed: " + after);
+    assertEquals(before.lostLocks(), after.lostLocks(), "no lock lost: " + after);
+    assertEquals(before.failedAcknowledgements(), after.failedAcknowledgements(), "no acknowledgement failed: " + after);
+    assertEquals(before.releasedUnstarted(), after.releasedUnstarted(), "nothing fetched while busy: " + after);
+    assertEquals(before.reconnects(), after.reconnects(), "the consumer was kept: " + after);
   }
 
   @Test

@@ -1,0 +1,145 @@
+package dev.tessera.render.worker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tessera.common.JobEvent;
+import dev.tessera.common.Json;
+import dev.tessera.common.RenderJob;
+import dev.tessera.common.RenderSettings;
+import dev.tessera.common.Topics;
+import dev.tessera.common.kafka.KafkaAdmin;
+import dev.tessera.deploy.stack.KafkaService;
+import dev.tessera.deploy.stack.S3Service;
+import dev.tessera.render.MiniatureFixtures;
+import dev.tessera.render.miniature.MiniatureKind;
+import dev.tessera.render.pipeline.EngineOptions;
+import dev.tessera.render.pipeline.Renderer;
+import dev.tessera.render.upscale.LanczosUpscaler;
+import dev.tessera.render.upscale.UpscaleMode;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A worker whose lock renewal fails (the broker is down for longer than a lock period mid-render) cancels the job,
+ * replaces its consumer, renders the job again once the broker is back, and then goes on taking work.
+ */
+class RenderWorkerRecoveryTest {
+  private static final String MODEL = "mini";
+  private static final String GROUP = "recovery-test";
+
+  @TempDir Path dir;
+
+  @Test
+  void aLostLockCancelsTheJobReplacesTheConsumerAndTheWorkGoesOn() throws Exception {
+    try (KafkaService kafka = KafkaService.start(dir.resolve("kafka"), 0);
+        S3Service s3 = S3Service.start(dir.resolve("s3"), 0)) {
+      String bootstrap = kafka.bootstrapServers();
+      KafkaAdmin.createTopics(bootstrap, List.of(Topics.jobs(MODEL), Topics.EVENTS), 1);
+      KafkaAdmin.readShareGroupFromEarliest(bootstrap, GROUP);
+      try (Admin admin = KafkaAdmin.admin(bootstrap)) {
+        admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.GROUP, GROUP), List.of(
+            new AlterConfigOp(new ConfigEntry("share.record.lock.duration.ms", "2000"), AlterConfigOp.OpType.SET))))
+            .all().get();
+      }
+      ResultStore store = new ResultStore(s3.endpoint(), s3.accessKey(), s3.secretKey(), "tessera");
+      store.ensureBucket();
+      try (Renderer renderer = Renderer.open(MiniatureFixtures.bundle(MiniatureKind.SD2, false), EngineOptions.defaults());
+          EventPublisher events = new EventPublisher(bootstrap);
+          KafkaConsumer<String, byte[]> eventsConsumer = eventsConsumer(bootstrap)) {
+        JobExecutor executor = new JobExecutor(Map.of(MODEL, renderer), Map.of(UpscaleMode.LANCZOS, new LanczosUpscaler()));
+        JobRunner runner = new JobRunner("w1", executor, store, events, 5, Duration.ZERO, Clock.systemUTC());
+        RenderWorker worker = new RenderWorker(bootstrap, GROUP, List.of(Topics.jobs(MODEL)), runner);
+        Thread loop = new Thread(worker, "worker-loop");
+        loop.start();
+        try {
+          List<JobEvent> seen = new ArrayList<>();
+          RenderJob slow = job(400);
+          submit(bootstrap, slow);
+          awaitEvent(eventsConsumer, seen, slow.jobId(), JobEvent.Started.class);
+          kafka.stop();
+          Thread.sleep(5_000); // more than two lock periods: the renewal cannot succeed
+          kafka.restart();
+          awaitEvent(eventsConsumer, seen, slow.jobId(), JobEvent.Succeeded.class);
+          RenderWorker.Status status = worker.status();
+          assertTrue(status.lostLocks() >= 1, "the renewal failed and the job was given up: " + status);
+          assertTrue(status.reconnects() >= 1, "the consumer was replaced: " + status);
+          assertTrue(seen.stream().filter(e -> e.jobId().equals(slow.jobId()) && e instanceof JobEvent.Started).count() >= 2,
+              "the job was rendered again after the outage: " + seen);
+
+          RenderJob next = job(2);
+          submit(bootstrap, next);
+          awaitEvent(eventsConsumer, seen, next.jobId(), JobEvent.Succeeded.class);
+          assertEquals(RenderWorker.State.POLLING, awaitIdle(worker), "idle again after the work");
+        } finally {
+          worker.close();
+          loop.join(30_000);
+        }
+      }
+    }
+  }
+
+  private static RenderJob job(int steps) {
+    RenderSettings settings = new RenderSettings("A person standing on road", "", 1, steps, 7, "euler", false, 512, 512);
+    return new RenderJob(UUID.randomUUID(), MODEL, settings, "lanczos", 512, Instant.now());
+  }
+
+  private static void submit(String bootstrap, RenderJob job) throws Exception {
+    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+        Map.of("bootstrap.servers", bootstrap), new StringSerializer(), new ByteArraySerializer())) {
+      producer.send(new ProducerRecord<>(Topics.jobs(MODEL), job.jobId().toString(), Json.encode(job))).get();
+    }
+  }
+
+  private static KafkaConsumer<String, byte[]> eventsConsumer(String bootstrap) {
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, "events-recovery-test");
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+    consumer.subscribe(List.of(Topics.EVENTS));
+    return consumer;
+  }
+
+  private static void awaitEvent(KafkaConsumer<String, byte[]> consumer, List<JobEvent> seen, UUID jobId,
+      Class<? extends JobEvent> type) {
+    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    while (seen.stream().noneMatch(e -> e.jobId().equals(jobId) && type.isInstance(e))) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("no " + type.getSimpleName() + " for job " + jobId + "; seen: " + seen);
+      }
+      for (var record : consumer.poll(Duration.ofMillis(500))) {
+        seen.add(Json.decode(record.value(), JobEvent.class));
+      }
+    }
+  }
+
+  private static RenderWorker.State awaitIdle(RenderWorker worker) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (worker.status().state() != RenderWorker.State.POLLING && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    return worker.status().state();
+  }
+}
