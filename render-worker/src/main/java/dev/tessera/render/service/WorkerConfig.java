@@ -1,6 +1,7 @@
 package dev.tessera.render.service;
 
 import io.smallrye.config.ConfigMapping;
+import java.time.Duration;
 import java.util.Optional;
 
 /** The worker service's settings ({@code tessera.worker.*}, each also settable by the environment variable in
@@ -31,6 +32,12 @@ public interface WorkerConfig {
   String device();
 
   int threads();
+
+  /**
+   * How long the queue loop may sit idle while jobs wait in its queues (or hang in a step that takes seconds) before
+   * liveness reports it down, so that it is restarted.
+   */
+  Duration stallTimeout();
 
   /** Partitions of the job topics this worker creates when they are missing. */
   int topicPartitions();

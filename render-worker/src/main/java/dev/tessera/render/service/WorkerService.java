@@ -21,8 +21,10 @@ import dev.tessera.render.upscale.X4Upscaler;
 import dev.tessera.render.worker.EventPublisher;
 import dev.tessera.render.worker.JobExecutor;
 import dev.tessera.render.worker.JobRunner;
+import dev.tessera.render.worker.QueueBacklog;
 import dev.tessera.render.worker.RenderWorker;
 import dev.tessera.render.worker.ResultStore;
+import dev.tessera.render.worker.StallWatch;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -36,6 +38,11 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
@@ -46,6 +53,7 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class WorkerService {
   private static final Logger LOG = Logger.getLogger(WorkerService.class);
+  private static final Duration STALL_CHECK = Duration.ofSeconds(5);
 
   /** Where the start-up is, for the readiness check. */
   enum Phase { LOADING, WARMING_UP, CONNECTING, READY, FAILED }
@@ -56,7 +64,10 @@ public class WorkerService {
   private volatile boolean stopping;
   private Thread starter;
   private Thread loop;
-  private RenderWorker worker;
+  private volatile RenderWorker worker;
+  private QueueBacklog backlog;
+  private ScheduledExecutorService stallWatch;
+  private volatile Optional<String> stall = Optional.empty();
   private JobExecutor executor;
   private EventPublisher events;
 
@@ -88,6 +99,7 @@ public class WorkerService {
       worker = new RenderWorker(config.kafkaBootstrap(), config.group(), topics, runner);
       loop = new Thread(this::runLoop, "worker-loop");
       loop.start();
+      watchForStalls(topics);
       phase = Phase.READY;
       LOG.infof("worker %s ready: models %s, queues %s", config.id(), executor.models(), topics);
     } catch (IOException | RuntimeException e) {
@@ -95,6 +107,24 @@ public class WorkerService {
       phase = Phase.FAILED;
       LOG.errorf(e, "worker start-up failed: %s", e.getMessage());
     }
+  }
+
+  /** Checks the loop every few seconds; a stall fails liveness until the loop moves again. */
+  private void watchForStalls(List<String> topics) {
+    backlog = new QueueBacklog(config.kafkaBootstrap(), config.group(), Set.copyOf(topics));
+    StallWatch watch = new StallWatch(config.stallTimeout(), backlog::waiting);
+    stallWatch = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "stall-watch"));
+    stallWatch.scheduleWithFixedDelay(() -> {
+      Optional<String> verdict = watch.check(worker.status(), System.nanoTime());
+      if (!verdict.equals(stall)) {
+        if (verdict.isPresent()) {
+          LOG.errorf("worker stalled: %s; liveness reports down (%s)", verdict.get(), worker.status());
+        } else {
+          LOG.infof("worker moving again (%s)", worker.status());
+        }
+      }
+      stall = verdict;
+    }, STALL_CHECK.toMillis(), STALL_CHECK.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** Runs the queue loop; a loop that ends while the service is not stopping fails the health checks. */
@@ -178,11 +208,26 @@ public class WorkerService {
     return failure;
   }
 
+  /** Why the queue loop counts as stalled, or empty. */
+  Optional<String> stall() {
+    return stall;
+  }
+
+  /** The queue loop's state and counters, once it runs. */
+  Optional<RenderWorker.Status> loopStatus() {
+    RenderWorker w = worker;
+    return w == null ? Optional.empty() : Optional.of(w.status());
+  }
+
   void onStop(@Observes ShutdownEvent event) throws InterruptedException {
     stopping = true;
     if (starter != null) {
       starter.interrupt();
       starter.join(10_000);
+    }
+    if (stallWatch != null) {
+      stallWatch.shutdownNow();
+      backlog.close();
     }
     if (worker != null) {
       worker.close();
