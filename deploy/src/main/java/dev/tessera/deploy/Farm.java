@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tessera.deploy.farm.FarmClient;
 import dev.tessera.deploy.farm.FarmHome;
+import dev.tessera.deploy.farm.LoadHarness;
 import dev.tessera.deploy.farm.LocalFarm;
 import java.io.File;
 import java.io.IOException;
@@ -27,6 +28,8 @@ public final class Farm {
       "  ./farm demo \"PROMPT\" [--model DIR] [--upscale x4|sr|lanczos] [--upscaler DIR] [--workers N]",
       "  ./farm up [--workers N] [--model DIR] [--x4 DIR] [--sr FILE]",
       "  ./farm down",
+      "  ./farm load [--workers N] [--long N] [--long-steps N] [--long-upscale x4|sr|lanczos] [--short N]"
+          + " [--short-steps N] [--lock SECONDS]",
       "  ./farm model|render|tokenize|schedule ...   (the engine; see the README)");
 
   private Farm() {}
@@ -40,6 +43,7 @@ public final class Farm {
         case "demo" -> demo(rest);
         case "up" -> up(rest);
         case "down" -> down();
+        case "load" -> load(rest);
         case "host" -> host(rest);
         default -> throw new IllegalArgumentException(command.isEmpty() ? USAGE : "unknown command '" + command
             + "'\n" + USAGE);
@@ -61,7 +65,7 @@ public final class Farm {
     Path upscaler = args.option("upscaler").map(Path::of).orElse(null);
     LocalFarm.Options options = new LocalFarm.Options(args.intOption("workers", 1), "miniature-sd2-v",
         args.option("model").map(Path::of).orElse(null),
-        "x4".equals(upscale) ? upscaler : null, "sr".equals(upscale) ? upscaler : null);
+        "x4".equals(upscale) ? upscaler : null, "sr".equals(upscale) ? upscaler : null, null);
     args.finish();
     if (options.model() == null) {
       System.out.println("note: no --model: rendering with the untrained miniature bundle (proves the pipeline, "
@@ -108,6 +112,17 @@ public final class Farm {
     return p.isObject() ? " step " + p.path("step").asInt() + "/" + p.path("total").asInt() : "";
   }
 
+  /** The load harness: a mix of long and short jobs on a fresh farm, and how busy the workers kept. */
+  private static void load(Args args) throws IOException {
+    int workers = args.intOption("workers", 1);
+    LoadHarness.Mix mix = new LoadHarness.Mix(args.intOption("long", 2), args.intOption("long-steps", 25),
+        args.option("long-upscale").orElse("x4"), args.intOption("short", 10), args.intOption("short-steps", 6));
+    Duration lock = args.option("lock").isPresent() ? Duration.ofSeconds(args.intOption("lock", 30)) : null;
+    args.finish();
+    System.out.println("note: untrained miniature models; the figures measure the farm's scheduling, not SD's speed");
+    LoadHarness.run(FarmHome.current(), LocalFarm.Options.defaults(workers).withLock(lock), mix, System.out);
+  }
+
   /** Starts the farm in a background process and returns once it is ready ({@code .farm/stack.env} written). */
   private static void up(Args args) throws IOException {
     FarmHome home = FarmHome.current();
@@ -143,7 +158,7 @@ public final class Farm {
     FarmHome home = FarmHome.current();
     LocalFarm.Options options = new LocalFarm.Options(args.intOption("workers", 1), "miniature-sd2-v",
         args.option("model").map(Path::of).orElse(null), args.option("x4").map(Path::of).orElse(null),
-        args.option("sr").map(Path::of).orElse(null));
+        args.option("sr").map(Path::of).orElse(null), null);
     args.finish();
     LocalFarm farm = LocalFarm.start(home, options);
     CountDownLatch stopped = new CountDownLatch(1);

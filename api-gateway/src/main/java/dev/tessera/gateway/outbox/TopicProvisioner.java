@@ -1,5 +1,6 @@
 package dev.tessera.gateway.outbox;
 
+import dev.tessera.common.Topics;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -11,7 +12,8 @@ import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
  * Creates the job topics the gateway publishes to when they do not exist yet (brokers may refuse to create topics on
- * first use), with the broker's default partition count and replication factor. Creates only what is missing, so it
+ * first use), with {@link Topics#JOB_PARTITIONS} partitions (so every worker serves every job) and the broker's default
+ * replication factor. Creates only what is missing, so it
  * also works where topic creation is not allowed but the topics were made by an operator. Thread-safe.
  */
 public final class TopicProvisioner {
@@ -38,7 +40,7 @@ public final class TopicProvisioner {
         return missing;
       }
       var results = admin.createTopics(
-          missing.stream().map(t -> new NewTopic(t, Optional.empty(), Optional.empty())).toList()).values();
+          missing.stream().map(t -> new NewTopic(t, Optional.of(Topics.JOB_PARTITIONS), Optional.empty())).toList()).values();
       Set<String> created = new TreeSet<>();
       for (var result : results.entrySet()) {
         try {

@@ -59,6 +59,18 @@ public final class KafkaAdmin {
     }
   }
 
+  /** The partition count of each topic. */
+  public static Map<String, Integer> partitions(String bootstrapServers, Collection<String> topics) throws IOException {
+    try (Admin admin = admin(bootstrapServers)) {
+      Map<String, Integer> counts = new java.util.TreeMap<>();
+      admin.describeTopics(topics).allTopicNames().get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+          .forEach((name, description) -> counts.put(name, description.partitions().size()));
+      return counts;
+    } catch (ExecutionException | TimeoutException | InterruptedException e) {
+      throw failed("describe topics " + topics, bootstrapServers, e);
+    }
+  }
+
   /**
    * Sets the share group's {@code share.auto.offset.reset} to {@code earliest}, so the group also delivers records
    * written before its first consumer joined (the default, {@code latest}, silently skips them: jobs enqueued before
@@ -73,6 +85,22 @@ public final class KafkaAdmin {
           .get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException | TimeoutException | InterruptedException e) {
       throw failed("set share.auto.offset.reset=earliest on share group " + groupId, bootstrapServers, e);
+    }
+  }
+
+  /**
+   * Sets how long the share group's consumers hold a record before it is delivered again
+   * ({@code share.record.lock.duration.ms}); the broker bounds it by its {@code group.share.min/max...} settings.
+   */
+  public static void setRecordLock(String bootstrapServers, String groupId, Duration lock) throws IOException {
+    ConfigResource group = new ConfigResource(ConfigResource.Type.GROUP, groupId);
+    AlterConfigOp set = new AlterConfigOp(
+        new ConfigEntry("share.record.lock.duration.ms", Long.toString(lock.toMillis())), AlterConfigOp.OpType.SET);
+    try (Admin admin = admin(bootstrapServers)) {
+      admin.incrementalAlterConfigs(Map.of(group, List.of(set))).all()
+          .get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException | TimeoutException | InterruptedException e) {
+      throw failed("set the record lock of share group " + groupId + " to " + lock, bootstrapServers, e);
     }
   }
 

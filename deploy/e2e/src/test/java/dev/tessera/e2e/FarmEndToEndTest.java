@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tessera.deploy.farm.AppProcess;
 import dev.tessera.deploy.farm.FarmClient;
 import dev.tessera.deploy.farm.FarmHome;
+import dev.tessera.deploy.farm.JobTimeline;
 import dev.tessera.deploy.farm.LocalFarm;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -33,12 +34,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole farm on real services, as {@code ./farm} runs it: PostgreSQL, a Kafka broker and an S3 server started
- * without Docker, then the scheduler, the gateway and two render workers as separate JVMs, all driven over HTTP.
+ * without Docker, then the scheduler, the gateway and one render worker (a second joins for the later tests) as
+ * separate JVMs, all driven over HTTP, with the launcher restarting a worker that dies.
  * Models are the untrained miniatures (they prove the pipeline, not the pictures).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FarmEndToEndTest {
   private static final Duration JOB_TIMEOUT = Duration.ofMinutes(8);
+  /** The share group's record lock: short, so that renewals and redeliveries happen within the tests. */
+  private static final Duration LOCK = Duration.ofSeconds(4);
+
 
   @TempDir static Path state;
   private static LocalFarm farm;
@@ -47,7 +52,7 @@ class FarmEndToEndTest {
   @BeforeAll
   static void start() throws IOException {
     FarmHome checkout = FarmHome.current();
-    farm = LocalFarm.start(new FarmHome(checkout.root(), state), LocalFarm.Options.defaults(2));
+    farm = LocalFarm.start(new FarmHome(checkout.root(), state), LocalFarm.Options.defaults(1).withLock(LOCK));
     client = new FarmClient(farm.gatewayUrl());
   }
 
@@ -58,9 +63,13 @@ class FarmEndToEndTest {
     }
   }
 
-  /** A quick job: few steps, super-resolution to 2048 (the x4 path is exercised by one job of its own). */
   private static ObjectNode job(String prompt, int steps, String upscale) {
     return FarmClient.request(prompt).put("steps", steps).put("seed", 7).put("upscale", upscale);
+  }
+
+  /** A job that renders for more than two lock periods on a worker of its own (about 10 s on 2 cores). */
+  private static ObjectNode longJob(int i) {
+    return job("a long render " + i, 400, "sr").put("width", 768).put("height", 768);
   }
 
   private static void assertDelivered(JsonNode status) throws IOException {
@@ -80,8 +89,85 @@ class FarmEndToEndTest {
     }
   }
 
+  /**
+   * One worker, two jobs that each render for more than two lock periods, then ten short ones, all queued at once:
+   * each is rendered once, and the worker starts the next job as soon as one ends.
+   */
   @Test
   @Order(1)
+  void oneWorkerRendersLongThenShortJobsOnceEachWithoutGaps() throws Exception {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      ids.add(client.submit(i < 2 ? longJob(i) : job("a short render " + i, 3, "sr")));
+    }
+    awaitAll(ids);
+    JobTimeline timeline = timeline(ids);
+    System.out.print("one worker, 2 long + 10 short jobs:\n" + timeline.report());
+    for (JobTimeline.Run run : timeline.runs()) {
+      assertEquals("SUCCEEDED", run.state(), run.toString());
+      assertEquals(1, run.attempts(), "rendered once: " + run);
+    }
+    String worker = farm.workers().get(0).name();
+    assertEquals(List.of(worker), timeline.workers());
+    assertTrue(timeline.runs().stream().filter(r -> r.busy().compareTo(LOCK.multipliedBy(2)) > 0).count() >= 2,
+        "the long jobs must outlast two lock periods: " + timeline.runs());
+    assertTrue(timeline.longestGap(worker).compareTo(Duration.ofSeconds(3)) < 0,
+        "no wait between jobs while jobs were queued: " + timeline.report());
+    assertLoopClean(farm.workers().get(0));
+  }
+
+  /**
+   * Two workers, thirty mixed jobs, one worker SIGKILLed mid-job: every job succeeds, the killed one's job is delivered
+   * once more (and recorded once), the surviving worker never waits beside the backlog, and the launcher restarts the
+   * killed worker.
+   */
+  @Test
+  @Order(2)
+  void thirtyMixedJobsSurviveAWorkerKilledMidJob() throws Exception {
+    farm.addWorker();
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      ids.add(client.submit(i < 3 ? longJob(i) : job("a short render " + i, 3, "sr")));
+    }
+    String killedJob = ids.get(0);
+    String victimName = awaitRunningOn(killedJob);
+    AppProcess victim = farm.workers().stream().filter(w -> w.name().equals(victimName)).findFirst().orElseThrow();
+    victim.kill();
+    awaitAll(ids);
+    JobTimeline timeline = timeline(ids);
+    System.out.print("two workers, 3 long + 27 short jobs, " + victimName + " killed:\n" + timeline.report());
+    for (JobTimeline.Run run : timeline.runs()) {
+      assertEquals("SUCCEEDED", run.state(), run.toString());
+      int expected = run.id().toString().equals(killedJob) ? 2 : 1;
+      assertEquals(expected, run.attempts(), "deliveries of " + run);
+    }
+    try (Connection db = database()) {
+      ResultSet row = db.createStatement().executeQuery(
+          "SELECT (SELECT count(*) FROM job_timings t WHERE t.job_id = j.id),"
+              + " (SELECT count(DISTINCT stage) FROM job_timings t WHERE t.job_id = j.id)"
+              + " FROM jobs j WHERE id = '" + UUID.fromString(killedJob) + "'");
+      row.next();
+      assertEquals(row.getInt(2), row.getInt(1), "one set of timings, no stage recorded twice");
+    }
+    String survivor = farm.workers().stream().map(AppProcess::name).filter(n -> !n.equals(victimName))
+        .findFirst().orElseThrow();
+    Duration bound = Duration.ofNanos((long) (1.3 * timeline.busy(survivor).toNanos())).plus(LOCK);
+    assertTrue(timeline.wall().compareTo(bound) <= 0,
+        "wall " + timeline.wall() + " within 1.3 x the survivor's busy time + one lock: " + timeline.report());
+    assertTrue(timeline.longestGap(survivor).compareTo(Duration.ofSeconds(3)) < 0,
+        "the survivor never waited beside the backlog: " + timeline.report());
+    AppProcess survivorProcess = farm.workers().stream().filter(w -> w.name().equals(survivor)).findFirst()
+        .orElseThrow();
+    assertLoopClean(survivorProcess);
+    assertEquals(1, farm.restarts(victimName), "the launcher restarted the killed worker");
+    AppProcess restarted = farm.workers().stream().filter(w -> w.name().equals(victimName)).findFirst().orElseThrow();
+    assertTrue(restarted.pid() != victim.pid(), "a new process");
+    restarted.awaitReady(Duration.ofMinutes(3));
+  }
+
+  /** A quick job: few steps, super-resolution to 2048 (the x4 path is exercised by one job of its own). */
+  @Test
+  @Order(3)
   void twentyJobsOverHttpAllSucceedWith2048PngsAndTimings() throws IOException {
     List<String> ids = new ArrayList<>();
     ids.add(client.submit(job("A person standing on road wearing jacket with Mountain in background", 4, "x4")));
@@ -93,35 +179,9 @@ class FarmEndToEndTest {
     }
   }
 
-  /**
-   * A worker killed with SIGKILL mid-render: its job's lock lapses, the queue delivers it again, the other worker
-   * renders it, and it completes once (one SUCCEEDED transition, one set of timings).
-   */
-  @Test
-  @Order(2)
-  void aJobOfAKilledWorkerIsRedeliveredAndCompletedOnce() throws Exception {
-    String id = client.submit(job("A person standing on road in the rain, long render", 400, "sr"));
-    String workerId = awaitRunningOn(id);
-    AppProcess victim = farm.workers().stream().filter(w -> w.name().equals(workerId)).findFirst().orElseThrow();
-    victim.kill();
-    JsonNode status = client.awaitEnd(id, JOB_TIMEOUT, s -> {});
-    assertDelivered(status);
-    assertEquals(2, status.path("attempts").asInt(), "delivered twice: " + status);
-    try (Connection db = database()) {
-      ResultSet row = db.createStatement().executeQuery(
-          "SELECT worker_id, (SELECT count(*) FROM job_timings t WHERE t.job_id = j.id),"
-              + " (SELECT count(DISTINCT stage) FROM job_timings t WHERE t.job_id = j.id)"
-              + " FROM jobs j WHERE id = '" + UUID.fromString(id) + "'");
-      row.next();
-      assertTrue(!row.getString(1).equals(workerId), "finished by the surviving worker");
-      assertEquals(row.getInt(3), row.getInt(2), "one set of timings, no stage recorded twice");
-    }
-    farm.addWorker();
-  }
-
   /** The broker down while jobs are submitted: the gateway's outbox keeps them; once it is back all are rendered. */
   @Test
-  @Order(3)
+  @Order(4)
   void jobsSubmittedWhileTheBrokerIsDownAreNotLost() throws IOException {
     farm.stack().kafka().stop();
     List<String> ids = new ArrayList<>();
@@ -134,6 +194,27 @@ class FarmEndToEndTest {
     }
     for (String id : ids) {
       assertDelivered(client.awaitEnd(id, JOB_TIMEOUT, s -> {}));
+    }
+  }
+
+  private static void awaitAll(List<String> ids) throws IOException {
+    for (String id : ids) {
+      client.awaitEnd(id, JOB_TIMEOUT, s -> {});
+    }
+  }
+
+  private static JobTimeline timeline(List<String> ids) throws IOException {
+    return JobTimeline.read(farm.stack().jdbcUrl(), farm.stack().jdbcUser(), farm.stack().jdbcPassword(),
+        ids.stream().map(UUID::fromString).toList());
+  }
+
+  /** The worker's queue loop lost no lock, had no acknowledgement refused, and fetched nothing while busy. */
+  private static void assertLoopClean(AppProcess worker) throws Exception {
+    assertEquals(200, worker.liveness());
+    JsonNode data = worker.livenessData();
+    assertTrue(data.path("renewals").asLong() > 0, "locks were renewed: " + data);
+    for (String counter : List.of("lost_locks", "failed_acknowledgements", "released_unstarted", "reconnects")) {
+      assertEquals(0, data.path(counter).asLong(), counter + ": " + data);
     }
   }
 

@@ -1,5 +1,7 @@
 package dev.tessera.deploy.farm;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tessera.deploy.stack.ServerProcess;
 import java.io.IOException;
 import java.net.URI;
@@ -22,6 +24,7 @@ import java.util.Map;
  */
 public final class AppProcess implements AutoCloseable {
   private static final String QUARKUS_MAIN = "io.quarkus.bootstrap.runner.QuarkusEntryPoint";
+  private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   private final ServerProcess process;
@@ -57,14 +60,12 @@ public final class AppProcess implements AutoCloseable {
     long deadline = System.nanoTime() + timeout.toNanos();
     HttpRequest ready = HttpRequest.newBuilder(URI.create(url() + "/q/health/ready"))
         .timeout(Duration.ofSeconds(2)).build();
-    HttpRequest live = HttpRequest.newBuilder(URI.create(url() + "/q/health/live"))
-        .timeout(Duration.ofSeconds(2)).build();
     while (System.nanoTime() < deadline) {
       process.checkAlive();
       if (status(ready) == 200) {
         return;
       }
-      int liveness = status(live);
+      int liveness = liveness();
       if (liveness != 200 && liveness != -1) {
         throw new IOException(name() + " failed to start (/q/health/live answers " + liveness + "); its log:\n"
             + process.logTail());
@@ -77,6 +78,28 @@ public final class AppProcess implements AutoCloseable {
       }
     }
     throw new IOException(name() + " was not ready within " + timeout + "; its log:\n" + process.logTail());
+  }
+
+  /** The status {@code /q/health/live} answers (200 live, 503 down), or -1 while the service does not answer. */
+  public int liveness() throws IOException {
+    return status(HttpRequest.newBuilder(URI.create(url() + "/q/health/live")).timeout(Duration.ofSeconds(2)).build());
+  }
+
+  /**
+   * What the liveness check reports besides its status (for a render worker: the queue loop's state and counters).
+   *
+   * @throws IOException when the service does not answer
+   */
+  public JsonNode livenessData() throws IOException {
+    HttpRequest live = HttpRequest.newBuilder(URI.create(url() + "/q/health/live")).timeout(Duration.ofSeconds(5))
+        .build();
+    try {
+      String body = HTTP.send(live, HttpResponse.BodyHandlers.ofString()).body();
+      return JSON.readTree(body).path("checks").path(0).path("data");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    }
   }
 
   /** The HTTP status of {@code request}, or -1 while the service does not answer yet. */

@@ -37,10 +37,16 @@ public final class LocalFarm implements AutoCloseable {
    * @param model the SD bundle, or null for the generated untrained miniature
    * @param x4 the x4 upscaler bundle, or null for the generated untrained miniature
    * @param sr an ONNX super-resolution model, or null for the generated untrained miniature
+   * @param lock the share group's record lock ({@code share.record.lock.duration.ms}), or null for the broker's
+   *     30 s; how soon a crashed worker's job is delivered again
    */
-  public record Options(int workers, String modelName, Path model, Path x4, Path sr) {
+  public record Options(int workers, String modelName, Path model, Path x4, Path sr, Duration lock) {
     public static Options defaults(int workers) {
-      return new Options(workers, "miniature-sd2-v", null, null, null);
+      return new Options(workers, "miniature-sd2-v", null, null, null, null);
+    }
+
+    public Options withLock(Duration lock) {
+      return new Options(workers, modelName, model, x4, sr, lock);
     }
   }
 
@@ -48,7 +54,7 @@ public final class LocalFarm implements AutoCloseable {
   private final ServiceStack stack;
   private final Map<String, String> workerEnv;
   private final List<AppProcess> services = new ArrayList<>();
-  private final List<AppProcess> workers = new ArrayList<>();
+  private final WorkerSupervisor workers;
   private AppProcess gateway;
   private int workerCount;
   private boolean closed;
@@ -57,6 +63,7 @@ public final class LocalFarm implements AutoCloseable {
     this.home = home;
     this.stack = stack;
     this.workerEnv = workerEnv;
+    this.workers = new WorkerSupervisor(this::launchWorker);
   }
 
   /** Starts everything and returns once every service reports ready. */
@@ -77,8 +84,12 @@ public final class LocalFarm implements AutoCloseable {
     LocalFarm farm = new LocalFarm(home, stack, workerEnv);
     try {
       String bootstrap = stack.kafka().bootstrapServers();
-      KafkaAdmin.createTopics(bootstrap, List.of(Topics.EVENTS, Topics.jobs(options.modelName())), 4);
+      KafkaAdmin.createTopics(bootstrap, List.of(Topics.EVENTS), 4);
+      KafkaAdmin.createTopics(bootstrap, List.of(Topics.jobs(options.modelName())), Topics.JOB_PARTITIONS);
       KafkaAdmin.readShareGroupFromEarliest(bootstrap, WORKER_GROUP);
+      if (options.lock() != null) {
+        KafkaAdmin.setRecordLock(bootstrap, WORKER_GROUP, options.lock());
+      }
       Map<String, String> env = stack.environment();
       AppProcess scheduler = farm.launch("scheduler", "scheduler", env);
       Map<String, String> gatewayEnv = new LinkedHashMap<>(env);
@@ -89,7 +100,7 @@ public final class LocalFarm implements AutoCloseable {
       }
       scheduler.awaitReady(READY_TIMEOUT);
       farm.gateway.awaitReady(READY_TIMEOUT);
-      for (AppProcess worker : farm.workers) {
+      for (AppProcess worker : farm.workers.workers()) {
         worker.awaitReady(READY_TIMEOUT);
       }
       return farm;
@@ -106,12 +117,13 @@ public final class LocalFarm implements AutoCloseable {
   }
 
   private AppProcess startWorkerProcess() throws IOException {
-    String id = "worker-" + (++workerCount);
+    return workers.start("worker-" + (++workerCount));
+  }
+
+  private AppProcess launchWorker(String id) throws IOException {
     Map<String, String> env = new LinkedHashMap<>(workerEnv);
     env.put("WORKER_ID", id);
-    AppProcess worker = launch(id, "render-worker", env);
-    workers.add(worker);
-    return worker;
+    return AppProcess.start(id, home.quarkusApp("render-worker"), env, home.run().resolve("logs/" + id + ".log"));
   }
 
   /** Starts one more render worker and waits until it is ready. */
@@ -129,9 +141,14 @@ public final class LocalFarm implements AutoCloseable {
     return stack;
   }
 
-  /** The workers started so far, running or not. */
+  /** The workers' processes: for a worker restarted after a crash or a stall, its newest one. */
   public List<AppProcess> workers() {
-    return List.copyOf(workers);
+    return workers.workers();
+  }
+
+  /** How many times the launcher restarted the worker named {@code name} (its process exited or stalled). */
+  public int restarts(String name) {
+    return workers.restarts(name);
   }
 
   /** What clients and tools need to reach this farm, as {@code KEY=value} lines ({@code .farm/stack.env}). */
@@ -143,7 +160,7 @@ public final class LocalFarm implements AutoCloseable {
     env.put("S3_SECRET_KEY", stack.s3().secretKey());
     env.put("KAFKA_BOOTSTRAP", stack.kafka().bootstrapServers());
     env.put("JDBC_URL", stack.jdbcUrl());
-    env.put("WORKER_PIDS", workers.stream().filter(AppProcess::isAlive).map(w -> Long.toString(w.pid()))
+    env.put("WORKER_PIDS", workers().stream().filter(AppProcess::isAlive).map(w -> Long.toString(w.pid()))
         .collect(Collectors.joining(" ")));
     return env;
   }
@@ -162,7 +179,9 @@ public final class LocalFarm implements AutoCloseable {
       return;
     }
     closed = true;
-    // Workers first (they were started last), so no event is sent to a scheduler that is gone.
+    // Workers first, so no event is sent to a scheduler that is gone.
+    workers.close();
+    workers().forEach(AppProcess::close);
     List<AppProcess> stopping = new ArrayList<>(services);
     java.util.Collections.reverse(stopping);
     stopping.forEach(AppProcess::close);

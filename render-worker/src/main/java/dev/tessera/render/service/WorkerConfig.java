@@ -39,8 +39,8 @@ public interface WorkerConfig {
    */
   Duration stallTimeout();
 
-  /** Partitions of the job topics this worker creates when they are missing. */
-  int topicPartitions();
+  /** Partitions of the events topic, when this worker is the first to create it (job topics always get one). */
+  int eventPartitions();
 
   String s3Endpoint();
 

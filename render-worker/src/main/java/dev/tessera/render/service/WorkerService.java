@@ -181,12 +181,18 @@ public class WorkerService {
 
   /** Creates the queues and configures the share group, waiting for the broker as long as it takes. */
   private void awaitKafka(List<String> jobTopics) {
-    List<String> topics = new ArrayList<>(jobTopics);
-    topics.add(Topics.EVENTS);
     while (true) {
       try {
-        KafkaAdmin.createTopics(config.kafkaBootstrap(), topics, config.topicPartitions());
+        KafkaAdmin.createTopics(config.kafkaBootstrap(), jobTopics, Topics.JOB_PARTITIONS);
+        KafkaAdmin.createTopics(config.kafkaBootstrap(), List.of(Topics.EVENTS), config.eventPartitions());
         KafkaAdmin.readShareGroupFromEarliest(config.kafkaBootstrap(), config.group());
+        KafkaAdmin.partitions(config.kafkaBootstrap(), jobTopics).forEach((topic, partitions) -> {
+          if (partitions > Topics.JOB_PARTITIONS) {
+            LOG.warnf("%s has %d partitions: while the farm has no more workers than that, each worker serves only"
+                + " its own partitions and jobs wait behind a busy worker while others idle; recreate it with %d",
+                topic, partitions, Topics.JOB_PARTITIONS);
+          }
+        });
         return;
       } catch (IOException e) {
         LOG.warnf("Kafka at %s not ready (%s); retrying", config.kafkaBootstrap(), e.getMessage());

@@ -26,14 +26,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AlterConfigOp;
-import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -58,11 +54,7 @@ class RenderWorkerRecoveryTest {
       String bootstrap = kafka.bootstrapServers();
       KafkaAdmin.createTopics(bootstrap, List.of(Topics.jobs(MODEL), Topics.EVENTS), 1);
       KafkaAdmin.readShareGroupFromEarliest(bootstrap, GROUP);
-      try (Admin admin = KafkaAdmin.admin(bootstrap)) {
-        admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.GROUP, GROUP), List.of(
-            new AlterConfigOp(new ConfigEntry("share.record.lock.duration.ms", "2000"), AlterConfigOp.OpType.SET))))
-            .all().get();
-      }
+      KafkaAdmin.setRecordLock(bootstrap, GROUP, Duration.ofSeconds(2));
       ResultStore store = new ResultStore(s3.endpoint(), s3.accessKey(), s3.secretKey(), "tessera");
       store.ensureBucket();
       try (Renderer renderer = Renderer.open(MiniatureFixtures.bundle(MiniatureKind.SD2, false), EngineOptions.defaults());

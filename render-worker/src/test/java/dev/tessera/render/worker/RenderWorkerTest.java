@@ -33,11 +33,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import javax.imageio.ImageIO;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AlterConfigOp;
-import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -72,11 +68,7 @@ class RenderWorkerTest {
     KafkaAdmin.createTopics(kafka.bootstrapServers(), java.util.List.of(Topics.EVENTS), 1);
     KafkaAdmin.readShareGroupFromEarliest(kafka.bootstrapServers(), GROUP);
     // A lock far shorter than a long render, so jobs only finish in one delivery if the worker renews its lock.
-    try (Admin admin = KafkaAdmin.admin(kafka.bootstrapServers())) {
-      admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.GROUP, GROUP), List.of(
-          new AlterConfigOp(new ConfigEntry("share.record.lock.duration.ms", "2000"), AlterConfigOp.OpType.SET))))
-          .all().get();
-    }
+    KafkaAdmin.setRecordLock(kafka.bootstrapServers(), GROUP, Duration.ofSeconds(2));
     ResultStore store = new ResultStore(s3.endpoint(), s3.accessKey(), s3.secretKey(), "tessera");
     store.ensureBucket();
     Renderer renderer = Renderer.open(MiniatureFixtures.bundle(MiniatureKind.SD2, false), EngineOptions.defaults());
