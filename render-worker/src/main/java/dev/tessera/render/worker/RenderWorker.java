@@ -52,15 +52,16 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * <p>An earlier loop renewed its lock by acknowledging RENEW and then polling. In kafka-clients 4.2 a poll that finds
  * no record in flight (the renewed one is in flight again only once the broker confirmed) hands the network thread a
  * fetch; the broker answers the RENEW-carrying fetch without records (KIP-1222), but the client keeps fetching in the
- * background until one arrives. So every renewal acquired the next job while the worker was busy. That record waited
- * in the client's fetch buffer, invisible to the application (a poll returns buffered records only once nothing is
- * in flight), so nobody renewed it; its lock lapsed after one lock period, and the broker delivered it again, often
- * to this same consumer's next background fetch. When the long job ended, the worker rendered the stale copy, and its
- * acknowledgement failed with "The record state is invalid" while another copy was rendered again (one job rendered
- * three times in the reproduction). A RENEW whose outcome never came back also left the record "renewing" inside the
- * client, and while any record is renewing a poll returns nothing buffered: the loop polled on and fetched nothing
- * while the backlog waited. CPU starvation of the loop thread and a slow broker under load only made the lapses more
- * frequent; the buffer was the cause.
+ * background until one arrives. So renewals acquired further jobs while the worker was busy. Such a record waited in
+ * the client's fetch buffer, invisible to the application (a poll returns buffered records only once nothing is in
+ * flight or renewing), so nobody renewed it; its lock lapsed, and the next renewal's fetch acquired it again, one
+ * delivery more each time. When the long job ended, the worker rendered the stale copies, whose acknowledgements
+ * failed with "The record state is invalid" while the same jobs were delivered again. Reproduced with a 2 s lock:
+ * the four jobs queued behind a 25 s render were each rendered five times, reaching the group's delivery limit (5),
+ * past which the broker archives a record and its job stays QUEUED, never attempted, while the worker idles beside
+ * it. A renewal whose outcome never came back also left the record "renewing" inside the client, and while one is,
+ * a poll returns nothing. CPU starvation of the loop thread and a slow broker only made lapses more frequent. (The
+ * other cause of idle workers beside a backlog was the queues' partition count: see {@code Topics.JOB_PARTITIONS}.)
  *
  * <p>This loop renews with {@link ShareConsumer#commitSync(Duration)}, which sends a ShareAcknowledge request and
  * never a fetch, and then polls with a zero timeout, which hands the renewed record back without fetching (the
