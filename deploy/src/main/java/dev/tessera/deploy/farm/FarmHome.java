@@ -1,5 +1,9 @@
 package dev.tessera.deploy.farm;
 
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
@@ -34,13 +38,24 @@ public record FarmHome(Path root, Path state) {
     return state().resolve("host.pid");
   }
 
-  /** A service's {@code target/quarkus-app}. */
+  /** A service's {@code target/quarkus-app}, by the service's folder ({@code render-worker/service}). */
   public Path quarkusApp(String module) {
     return root.resolve(module).resolve("target").resolve("quarkus-app");
   }
 
-  /** The render worker's jar and classpath file, for the engine's CLI. */
-  public Path engineClasspathFile() {
-    return root.resolve("render-worker/target/classpath.txt");
+  /**
+   * The engine CLI's classpath: the miniature models' jar (which adds the {@code model} command) and its
+   * dependencies, the engine among them.
+   */
+  public String engineClasspath() throws IOException {
+    Path target = root.resolve("render-worker/models/target");
+    Path jar;
+    try (var jars = Files.list(target)) {
+      jar = jars.filter(p -> p.getFileName().toString().matches("render-models-[^-]+(-SNAPSHOT)?\\.jar")).findFirst()
+          .orElseThrow(() -> new IOException("the engine is not built; run ./mvnw install -DskipTests"));
+    } catch (NoSuchFileException e) {
+      throw new IOException("the engine is not built (no " + target + "); run ./mvnw install -DskipTests", e);
+    }
+    return jar + File.pathSeparator + Files.readString(target.resolve("classpath.txt")).trim();
   }
 }

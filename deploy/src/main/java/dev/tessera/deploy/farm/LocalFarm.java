@@ -123,7 +123,7 @@ public final class LocalFarm implements AutoCloseable {
   private AppProcess launchWorker(String id) throws IOException {
     Map<String, String> env = new LinkedHashMap<>(workerEnv);
     env.put("WORKER_ID", id);
-    return AppProcess.start(id, home.quarkusApp("render-worker"), env, home.run().resolve("logs/" + id + ".log"));
+    return AppProcess.start(id, home.quarkusApp("render-worker/service"), env, home.run().resolve("logs/" + id + ".log"));
   }
 
   /** Starts one more render worker and waits until it is ready. */

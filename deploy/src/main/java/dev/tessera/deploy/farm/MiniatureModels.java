@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Writes the untrained miniature bundles the local farm runs on when no real model is given, with the engine's own
- * {@code model miniature} command (run in the render worker's JVM: the launcher does not link the engine).
+ * {@code model miniature} command (run in a JVM of its own: the launcher does not link the engine).
  * Generated once into {@code .farm/models/} and reused.
  */
 final class MiniatureModels {
@@ -23,12 +23,7 @@ final class MiniatureModels {
       return dir;
     }
     Path partial = dir.resolveSibling(dir.getFileName() + ".partial-" + ProcessHandle.current().pid());
-    Path jar;
-    try (var jars = Files.list(home.root().resolve("render-worker/target"))) {
-      jar = jars.filter(p -> p.getFileName().toString().matches("render-worker-.*\\.jar")).findFirst()
-          .orElseThrow(() -> new IOException("render-worker is not built; run ./mvnw install -DskipTests"));
-    }
-    String classpath = jar + java.io.File.pathSeparator + Files.readString(home.engineClasspathFile()).trim();
+    String classpath = home.engineClasspath();
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Dtessera.home=" + home.root(), "-cp", classpath, "dev.tessera.render.cli.EngineCli",

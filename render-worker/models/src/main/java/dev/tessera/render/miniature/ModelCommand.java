@@ -1,0 +1,80 @@
+package dev.tessera.render.miniature;
+
+import dev.tessera.render.cli.Args;
+import dev.tessera.render.cli.EngineCommand;
+import dev.tessera.render.cli.UsageException;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * {@code model miniature --kind K [--fp16] --out DIR}: writes an untrained miniature bundle (Stable Diffusion, x4
+ * upscaler) or sr model; and the bundle {@code render} uses without {@code --model}. Added to the engine's CLI
+ * through {@link EngineCommand}.
+ */
+public final class ModelCommand implements EngineCommand {
+  /**
+   * Where the real CLIP tokenizer files are looked for: {@code ../shared/data/clip-tokenizer} beside the checkout
+   * (the launcher passes the checkout as {@code tessera.home}).
+   */
+  static Path sharedTokenizer() {
+    return Path.of(System.getProperty("tessera.home", ".")).resolve("../shared/data/clip-tokenizer").normalize();
+  }
+
+  @Override
+  public String name() {
+    return "model";
+  }
+
+  @Override
+  public String usage() {
+    return "model miniature --kind sd2|sd2-v|sd1|x4-upscaler|sr [--fp16] --out DIR";
+  }
+
+  /**
+   * The bundle {@code render} uses without {@code --model}: an untrained SD 2.x v-prediction miniature under
+   * {@code .farm/models/} in the checkout, written on first use.
+   */
+  @Override
+  public Optional<Path> defaultBundle(PrintStream err) throws IOException {
+    String home = System.getProperty("tessera.home");
+    if (home == null) {
+      return Optional.empty();
+    }
+    Path dir = Path.of(home, ".farm", "models", "miniature-sd2-v");
+    if (!Files.isDirectory(dir)) {
+      // Written beside and moved into place, so an interrupted first run leaves no half bundle behind.
+      Path partial = dir.resolveSibling(dir.getFileName() + ".partial-" + ProcessHandle.current().pid());
+      Path tokenizer = sharedTokenizer();
+      MiniatureBundle.write(MiniatureKind.SD2_V, false, partial,
+          Files.isRegularFile(tokenizer.resolve("vocab.json")) ? tokenizer : null);
+      Files.move(partial, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      err.println("note: no --model given; wrote the untrained miniature bundle " + dir);
+    }
+    return Optional.of(dir);
+  }
+
+  @Override
+  public void run(List<String> words, PrintStream out, PrintStream err) throws IOException {
+    Args args = new Args(words, Set.of("fp16"));
+    if (args.positional().size() != 1 || !args.positional().get(0).equals("miniature")) {
+      throw new UsageException("expected: " + usage());
+    }
+    MiniatureKind kind = MiniatureKind.parse(args.required("kind"));
+    boolean fp16 = args.flag("fp16");
+    Path outDir = args.path("out");
+    Path tokenizer = Path.of(args.string("tokenizer", sharedTokenizer().toString()));
+    args.finish();
+    boolean realVocabulary = Files.isRegularFile(tokenizer.resolve("vocab.json"));
+    MiniatureBundle.write(kind, fp16, outDir, realVocabulary ? tokenizer : null);
+    String vocabulary = kind == MiniatureKind.SR ? ""
+        : realVocabulary ? " (CLIP tokenizer from " + tokenizer + ")" : " (small generated vocabulary)";
+    out.println("wrote untrained miniature " + kind.cliName() + (fp16 ? " fp16" : "") + " "
+        + (kind == MiniatureKind.SR ? "model" : "bundle") + " to " + outDir + vocabulary);
+    err.println("note: a miniature bundle proves the pipeline, not the pictures; see the README for real SD 2.x weights");
+  }
+}
