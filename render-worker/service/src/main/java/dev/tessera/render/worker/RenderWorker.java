@@ -15,6 +15,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -108,6 +109,9 @@ public final class RenderWorker implements Runnable, AutoCloseable {
   public record Status(State state, long sinceNanos, long jobs, long renewals, long lostLocks,
       long failedAcknowledgements, long reconnects, long releasedUnstarted) {}
 
+  /** One move of the loop from one state to another, as the class comment lists them. */
+  public record Transition(State from, State to) {}
+
   private static final System.Logger LOG = System.getLogger(RenderWorker.class.getName());
   /** Share groups fix at most this many records held by one idle consumer: one job. */
   private static final int RECORDS_PER_POLL = 1;
@@ -120,6 +124,7 @@ public final class RenderWorker implements Runnable, AutoCloseable {
 
   private final Supplier<ShareConsumer<String, byte[]>> consumers;
   private final JobHandler handler;
+  private final Consumer<Transition> transitions;
   private final ExecutorService renderThread =
       Executors.newSingleThreadExecutor(r -> new Thread(r, "render"));
   private final AtomicLong jobs = new AtomicLong();
@@ -142,12 +147,23 @@ public final class RenderWorker implements Runnable, AutoCloseable {
    * @param group the share group all workers of the farm join
    */
   public RenderWorker(String bootstrapServers, String group, Collection<String> topics, JobHandler handler) {
-    this.consumers = () -> openConsumer(bootstrapServers, group, topics);
+    this(() -> openConsumer(bootstrapServers, group, topics), handler, t -> {});
+  }
+
+  /**
+   * @param consumers opens a share consumer subscribed to the job topics; called again to replace one in doubt
+   * @param transitions told of every change of state, on the loop thread
+   */
+  RenderWorker(Supplier<ShareConsumer<String, byte[]>> consumers, JobHandler handler,
+      Consumer<Transition> transitions) {
+    this.consumers = consumers;
     this.handler = handler;
+    this.transitions = transitions;
     this.consumer = consumers.get();
   }
 
-  private static ShareConsumer<String, byte[]> openConsumer(String bootstrap, String group, Collection<String> topics) {
+  /** A share consumer of {@code topics} as the loop needs it: explicit acknowledgement, one record at a time. */
+  static ShareConsumer<String, byte[]> openConsumer(String bootstrap, String group, Collection<String> topics) {
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
@@ -229,8 +245,10 @@ public final class RenderWorker implements Runnable, AutoCloseable {
 
   private void enter(State next) {
     if (next != state) {
+      State from = state;
       state = next;
       stateSince = System.nanoTime();
+      transitions.accept(new Transition(from, next));
     }
   }
 
