@@ -97,7 +97,7 @@ public final class Renderer implements AutoCloseable {
   /**
    * Renders one image.
    *
-   * @throws IllegalArgumentException naming the bad settings
+   * @throws UnsupportedRequestException naming the bad settings, or what this model cannot do
    * @throws RenderCancelledException when {@code cancel} was cancelled before the render finished
    */
   public synchronized RenderResult render(RenderRequest request, RenderListener listener, CancelToken cancel)
@@ -108,7 +108,8 @@ public final class Renderer implements AutoCloseable {
     RenderSettings settings = request.settings().withDefaults();
     List<FieldProblem> problems = settings.problems();
     if (!problems.isEmpty()) {
-      throw new IllegalArgumentException(problems.stream().map(FieldProblem::toString).collect(Collectors.joining("; ")));
+      throw new UnsupportedRequestException(
+          problems.stream().map(FieldProblem::toString).collect(Collectors.joining("; ")));
     }
     RenderRequest checked = new RenderRequest(settings, request.init(), request.strength(), request.spacing());
     return cancel.runCancellable(run -> render(checked, listener, cancel, run));
@@ -179,12 +180,12 @@ public final class Renderer implements AutoCloseable {
   /**
    * The step img2img starts from, as diffusers computes it: strength k of n steps runs the last floor(n·k) of them.
    *
-   * @throws IllegalArgumentException when that leaves no step to run
+   * @throws UnsupportedRequestException when that leaves no step to run
    */
   static int firstImg2ImgStep(int steps, double strength) {
     int run = Math.min((int) Math.floor(steps * strength), steps);
     if (run < 1) {
-      throw new IllegalArgumentException(
+      throw new UnsupportedRequestException(
           "strength: " + strength + " of " + steps + " steps runs no step; raise strength or steps");
     }
     return steps - run;
@@ -193,7 +194,8 @@ public final class Renderer implements AutoCloseable {
   private VaeEncoder vaeEncoder() throws IOException {
     if (vaeEncoder == null) {
       if (!bundle.hasVaeEncoder()) {
-        throw new IOException("model bundle " + bundle.dir() + ": missing vae_encoder/model.onnx, which img2img needs");
+        throw new UnsupportedRequestException(
+            "model bundle " + bundle.dir() + ": missing vae_encoder/model.onnx, which img2img needs");
       }
       vaeEncoder = new VaeEncoder(sessions.env(), load("vae_encoder/model.onnx"), scalingFactor);
     }

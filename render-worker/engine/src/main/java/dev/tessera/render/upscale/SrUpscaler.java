@@ -1,5 +1,6 @@
 package dev.tessera.render.upscale;
 
+import dev.tessera.render.pipeline.UnsupportedRequestException;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
@@ -152,7 +153,7 @@ public final class SrUpscaler implements Upscaler {
       throw new IllegalStateException("sr upscaler is closed");
     }
     if (fixedSize > 0 && (image.width() < fixedSize || image.height() < fixedSize)) {
-      throw new IllegalArgumentException(model.label() + ": takes a fixed " + fixedSize + "x" + fixedSize
+      throw new UnsupportedRequestException(model.label() + ": takes a fixed " + fixedSize + "x" + fixedSize
           + " input; the image is only " + image.width() + "x" + image.height());
     }
     return cancel.runCancellable(run -> {

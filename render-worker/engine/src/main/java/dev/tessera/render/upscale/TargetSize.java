@@ -1,5 +1,6 @@
 package dev.tessera.render.upscale;
 
+import dev.tessera.render.pipeline.UnsupportedRequestException;
 import dev.tessera.render.image.RgbImage;
 
 /**
@@ -15,14 +16,14 @@ public record TargetSize(int width, int height) {
   /**
    * The target with {@code longSide} on the long side of a {@code baseWidth × baseHeight} image.
    *
-   * @throws IllegalArgumentException when {@code longSide} is above {@value #MAX} or below the base's long side
+   * @throws UnsupportedRequestException when {@code longSide} is above {@value #MAX} or below the base's long side
    */
   public static TargetSize of(int baseWidth, int baseHeight, int longSide) {
     if (longSide > MAX) {
-      throw new IllegalArgumentException("must be at most " + MAX + ", got " + longSide);
+      throw new UnsupportedRequestException("must be at most " + MAX + ", got " + longSide);
     }
     if (longSide < Math.max(baseWidth, baseHeight)) {
-      throw new IllegalArgumentException(
+      throw new UnsupportedRequestException(
           longSide + " is smaller than the " + baseWidth + "x" + baseHeight + " image it would upscale");
     }
     if (baseWidth >= baseHeight) {

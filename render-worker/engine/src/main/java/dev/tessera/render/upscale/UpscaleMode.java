@@ -1,5 +1,6 @@
 package dev.tessera.render.upscale;
 
+import dev.tessera.render.pipeline.UnsupportedRequestException;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -32,7 +33,7 @@ public enum UpscaleMode {
   /**
    * Finds a mode by its {@link #cliName()}, ignoring case.
    *
-   * @throws IllegalArgumentException naming the allowed values when {@code name} matches none
+   * @throws UnsupportedRequestException naming the allowed values when {@code name} matches none
    */
   public static UpscaleMode parse(String name) {
     for (UpscaleMode mode : values()) {
@@ -41,6 +42,6 @@ public enum UpscaleMode {
       }
     }
     String allowed = Arrays.stream(values()).map(UpscaleMode::cliName).collect(Collectors.joining(", "));
-    throw new IllegalArgumentException("unknown upscale mode '" + name + "'; known modes: " + allowed);
+    throw new UnsupportedRequestException("unknown upscale mode '" + name + "'; known modes: " + allowed);
   }
 }

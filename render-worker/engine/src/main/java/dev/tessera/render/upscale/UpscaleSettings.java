@@ -1,5 +1,6 @@
 package dev.tessera.render.upscale;
 
+import dev.tessera.render.pipeline.UnsupportedRequestException;
 import dev.tessera.common.RenderSettings;
 
 /**
@@ -30,19 +31,19 @@ public record UpscaleSettings(
   /**
    * Checks the numbers against the limits of renders and a bundle's {@code max_noise_level}.
    *
-   * @throws IllegalArgumentException naming the first bad setting
+   * @throws UnsupportedRequestException naming the first bad setting
    */
   void check(int maxNoiseLevel) {
     if (steps < 1 || steps > RenderSettings.MAX_STEPS) {
-      throw new IllegalArgumentException(
+      throw new UnsupportedRequestException(
           "upscale steps must be between 1 and " + RenderSettings.MAX_STEPS + ", got " + steps);
     }
     if (!(guidance >= 0 && guidance <= RenderSettings.MAX_GUIDANCE)) {
-      throw new IllegalArgumentException(
+      throw new UnsupportedRequestException(
           "upscale guidance must be between 0 and " + (int) RenderSettings.MAX_GUIDANCE + ", got " + guidance);
     }
     if (noiseLevel < 0 || noiseLevel > maxNoiseLevel) {
-      throw new IllegalArgumentException("noise level must be between 0 and " + maxNoiseLevel
+      throw new UnsupportedRequestException("noise level must be between 0 and " + maxNoiseLevel
           + " (the bundle's max_noise_level), got " + noiseLevel);
     }
   }

@@ -21,7 +21,7 @@ public interface Upscaler extends AutoCloseable {
   /**
    * Checks settings before a job is rendered, so bad ones fail before any work is done.
    *
-   * @throws IllegalArgumentException naming the first bad setting
+   * @throws dev.tessera.render.pipeline.UnsupportedRequestException naming the first bad setting
    */
   default void check(UpscaleSettings settings) {}
 
@@ -30,7 +30,8 @@ public interface Upscaler extends AutoCloseable {
    * result with Lanczos only when it is not already the target size.
    *
    * @param listener hears denoising steps (x4 only)
-   * @throws IllegalArgumentException when the settings or the image do not suit this upscaler
+   * @throws dev.tessera.render.pipeline.UnsupportedRequestException when the settings or the image do not suit this
+   *     upscaler
    * @throws dev.tessera.render.pipeline.RenderCancelledException when {@code cancel} was cancelled
    * @throws IOException when ONNX Runtime fails
    */

@@ -153,7 +153,8 @@ class RendererTest {
 
   @Test
   void strengthThatRunsNoStepIsRejected() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Renderer.firstImg2ImgStep(6, 0.1));
+    UnsupportedRequestException e =
+        assertThrows(UnsupportedRequestException.class, () -> Renderer.firstImg2ImgStep(6, 0.1));
     assertTrue(e.getMessage().contains("strength"));
     assertEquals(4, Renderer.firstImg2ImgStep(6, 0.34));
     assertEquals(0, Renderer.firstImg2ImgStep(6, 1.0));

@@ -11,6 +11,7 @@ import dev.tessera.render.pipeline.RenderListener;
 import dev.tessera.render.pipeline.RenderRequest;
 import dev.tessera.render.pipeline.RenderResult;
 import dev.tessera.render.pipeline.Renderer;
+import dev.tessera.render.pipeline.UnsupportedRequestException;
 import dev.tessera.render.upscale.TargetSize;
 import dev.tessera.render.upscale.UpscaleMode;
 import dev.tessera.render.upscale.UpscaleSettings;
@@ -65,11 +66,21 @@ public final class JobExecutor implements AutoCloseable {
   /**
    * Renders {@code job}. Progress counts the render's denoising steps, then the x4 upscaler's.
    *
-   * @throws JobRejectedException when the job can never succeed here (bad settings, unknown model or upscale mode)
+   * @throws JobRejectedException when the job can never succeed here: a model or upscale mode this worker does not
+   *     have, or a request the engine reports unsupported ({@link UnsupportedRequestException})
    * @throws dev.tessera.render.pipeline.RenderCancelledException when {@code cancel} was cancelled
-   * @throws IOException when ONNX Runtime or encoding fails
+   * @throws IOException when ONNX Runtime or encoding fails (another try may succeed)
    */
   public Output execute(RenderJob job, RenderListener listener, CancelToken cancel)
+      throws JobRejectedException, IOException {
+    try {
+      return run(job, listener, cancel);
+    } catch (UnsupportedRequestException e) {
+      throw new JobRejectedException(e.getMessage());
+    }
+  }
+
+  private Output run(RenderJob job, RenderListener listener, CancelToken cancel)
       throws JobRejectedException, IOException {
     Renderer renderer = renderers.get(job.model());
     if (renderer == null) {
@@ -81,15 +92,14 @@ public final class JobExecutor implements AutoCloseable {
       throw new JobRejectedException(problems.stream().map(FieldProblem::toString).collect(Collectors.joining("; ")));
     }
     Upscaler upscaler = null;
-    UpscaleSettings upscale = UpscaleSettings.of(
-        settings.prompt(), settings.negativePrompt(), settings.seed());
+    UpscaleSettings upscale = UpscaleSettings.of(settings.prompt(), settings.negativePrompt(), settings.seed());
     TargetSize target = null;
     if (!"none".equals(job.upscale())) {
       UpscaleMode mode;
       try {
         mode = UpscaleMode.parse(job.upscale());
         target = TargetSize.of(settings.width(), settings.height(), job.targetSize());
-      } catch (IllegalArgumentException e) {
+      } catch (UnsupportedRequestException e) {
         throw new JobRejectedException("upscale: " + e.getMessage());
       }
       upscaler = upscalers.get(mode);
@@ -99,20 +109,15 @@ public final class JobExecutor implements AutoCloseable {
       }
       try {
         upscaler.check(upscale);
-      } catch (IllegalArgumentException e) {
+      } catch (UnsupportedRequestException e) {
         throw new JobRejectedException("upscale: " + e.getMessage());
       }
     }
     int renderSteps = settings.steps();
     int total = renderSteps + (upscaler != null && upscaler.mode() == UpscaleMode.X4 ? upscale.steps() : 0);
 
-    RenderResult result;
-    try {
-      result = renderer.render(
-          RenderRequest.of(settings), (step, steps) -> listener.onStep(step, total), cancel);
-    } catch (IllegalArgumentException e) {
-      throw new JobRejectedException(e.getMessage());
-    }
+    RenderResult result =
+        renderer.render(RenderRequest.of(settings), (step, steps) -> listener.onStep(step, total), cancel);
     StageTimings timings = result.timings();
     RgbImage image = result.image();
     String parameters = result.parameters();

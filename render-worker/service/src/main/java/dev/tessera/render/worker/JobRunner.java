@@ -66,7 +66,7 @@ public final class JobRunner implements JobHandler {
     } catch (JobRejectedException e) {
       return fail(job, delivery, e.getMessage(), false);
     } catch (RenderCancelledException e) {
-      LOG.log(Level.INFO, "job " + job.jobId() + " cancelled by shutdown; released for another worker");
+      LOG.log(Level.INFO, "job " + job.jobId() + " cancelled (shutdown, or its lock was lost); released");
       return AcknowledgeType.RELEASE;
     } catch (IOException | RuntimeException e) {
       LOG.log(Level.WARNING, "job " + job.jobId() + " delivery " + delivery + " failed: " + e.getMessage(), e);

@@ -8,17 +8,25 @@ import io.minio.errors.ErrorResponseException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Stores finished PNGs in S3-compatible object storage (MinIO, or any S3 server) under {@code results/<job-id>.png}.
- * A redelivered job overwrites its own key with the same image, so uploads are idempotent. Thread-safe.
+ * A redelivered job overwrites its own key with the same image, so uploads are idempotent. Every call gives up after
+ * its timeouts (connecting {@value #CONNECT_SECONDS} s, reading or writing {@value #TRANSFER_SECONDS} s), so a hung
+ * server fails the job (to be retried) instead of holding the worker. Thread-safe.
  */
 public final class ResultStore {
+  private static final long CONNECT_SECONDS = 10;
+  private static final long TRANSFER_SECONDS = 60;
+
   private final MinioClient client;
   private final String bucket;
 
   public ResultStore(String endpoint, String accessKey, String secretKey, String bucket) {
     this.client = MinioClient.builder().endpoint(endpoint).credentials(accessKey, secretKey).build();
+    this.client.setTimeout(TimeUnit.SECONDS.toMillis(CONNECT_SECONDS), TimeUnit.SECONDS.toMillis(TRANSFER_SECONDS),
+        TimeUnit.SECONDS.toMillis(TRANSFER_SECONDS));
     this.bucket = bucket;
   }
 

@@ -1,0 +1,176 @@
+package dev.tessera.render.worker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tessera.common.JobEvent;
+import dev.tessera.common.Json;
+import dev.tessera.common.RenderJob;
+import dev.tessera.common.RenderSettings;
+import dev.tessera.common.Topics;
+import dev.tessera.common.kafka.KafkaAdmin;
+import dev.tessera.deploy.stack.KafkaService;
+import dev.tessera.deploy.stack.S3Service;
+import dev.tessera.render.MiniatureFixtures;
+import dev.tessera.render.miniature.MiniatureKind;
+import dev.tessera.render.pipeline.CancelToken;
+import dev.tessera.render.pipeline.EngineOptions;
+import dev.tessera.render.pipeline.Renderer;
+import dev.tessera.render.upscale.LanczosUpscaler;
+import dev.tessera.render.upscale.UpscaleMode;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.AcknowledgeType;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * How a job's failure is decided by its kind: a request that can never succeed fails for good and is rejected; a
+ * failure that may pass (storage, ONNX Runtime) is reported retryable and released, until the last delivery.
+ * Real renders, a real S3 server and a real broker for the events.
+ */
+class JobRunnerTest {
+  private static final String MODEL = "mini";
+  private static final int MAX_DELIVERIES = 3;
+
+  @TempDir static Path dir;
+  private static KafkaService kafka;
+  private static S3Service s3;
+  private static Renderer renderer;
+  private static EventPublisher events;
+  private static KafkaConsumer<String, byte[]> eventsConsumer;
+  private static final List<JobEvent> seen = new ArrayList<>();
+
+  @BeforeAll
+  static void start() throws Exception {
+    kafka = KafkaService.start(dir.resolve("kafka"), 0);
+    s3 = S3Service.start(dir.resolve("s3"), 0);
+    KafkaAdmin.createTopics(kafka.bootstrapServers(), List.of(Topics.EVENTS), 1);
+    renderer = Renderer.open(MiniatureFixtures.bundle(MiniatureKind.SD2, false), EngineOptions.defaults());
+    events = new EventPublisher(kafka.bootstrapServers());
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, "job-runner-test");
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    eventsConsumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+    eventsConsumer.subscribe(List.of(Topics.EVENTS));
+  }
+
+  @AfterAll
+  static void stop() {
+    eventsConsumer.close();
+    events.close();
+    renderer.close();
+    s3.close();
+    kafka.close();
+  }
+
+  /** A runner over the shared renderer (not closed here) storing into {@code store}. */
+  private static JobRunner runner(ResultStore store) {
+    JobExecutor executor = new JobExecutor(Map.of(MODEL, renderer), Map.of(UpscaleMode.LANCZOS, new LanczosUpscaler()));
+    return new JobRunner("w1", executor, store, events, MAX_DELIVERIES, Duration.ofSeconds(5), Clock.systemUTC());
+  }
+
+  private static ResultStore liveStore() throws Exception {
+    ResultStore store = new ResultStore(s3.endpoint(), s3.accessKey(), s3.secretKey(), "tessera");
+    store.ensureBucket();
+    return store;
+  }
+
+  private static RenderJob job(String model, int targetSize) {
+    RenderSettings settings = new RenderSettings("A person standing on road", "", 1, 2, 7, "euler", false, 128, 128);
+    return new RenderJob(UUID.randomUUID(), model, settings, "lanczos", targetSize, Instant.now());
+  }
+
+  private static JobEvent.Failed failure(UUID jobId) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < deadline) {
+      for (var record : eventsConsumer.poll(Duration.ofMillis(200))) {
+        seen.add(Json.decode(record.value(), JobEvent.class));
+      }
+      for (JobEvent e : seen) {
+        if (e.jobId().equals(jobId) && e instanceof JobEvent.Failed f) {
+          return f;
+        }
+      }
+    }
+    throw new AssertionError("no Failed event for job " + jobId + "; seen " + seen);
+  }
+
+  @Test
+  void anUnknownModelFailsForGood() throws Exception {
+    RenderJob job = job("no-such-model", 512);
+    assertEquals(AcknowledgeType.REJECT, runner(liveStore()).handle(Json.encode(job), 1, new CancelToken()));
+    JobEvent.Failed failed = failure(job.jobId());
+    assertFalse(failed.retryable());
+    assertTrue(failed.reason().contains("unknown model 'no-such-model'"), failed.reason());
+  }
+
+  @Test
+  void aRequestTheEngineCannotTakeFailsForGood() throws Exception {
+    // A target smaller than the render: the engine's TargetSize refuses it, on every delivery alike.
+    RenderJob job = job(MODEL, 64);
+    assertEquals(AcknowledgeType.REJECT, runner(liveStore()).handle(Json.encode(job), 1, new CancelToken()));
+    JobEvent.Failed failed = failure(job.jobId());
+    assertFalse(failed.retryable());
+    assertTrue(failed.reason().contains("64 is smaller than the 128x128 image"), failed.reason());
+  }
+
+  @Test
+  void aStorageFailureIsRetriedUntilTheLastDelivery() throws Exception {
+    ResultStore unreachable = new ResultStore("http://127.0.0.1:1", "key", "secret", "tessera");
+    RenderJob first = job(MODEL, 512);
+    assertEquals(AcknowledgeType.RELEASE, runner(unreachable).handle(Json.encode(first), 1, new CancelToken()));
+    JobEvent.Failed retryable = failure(first.jobId());
+    assertTrue(retryable.retryable(), retryable.toString());
+    assertTrue(retryable.reason().contains("object storage: upload of results/"), retryable.reason());
+
+    RenderJob last = job(MODEL, 512);
+    assertEquals(AcknowledgeType.REJECT,
+        runner(unreachable).handle(Json.encode(last), MAX_DELIVERIES, new CancelToken()));
+    JobEvent.Failed final_ = failure(last.jobId());
+    assertFalse(final_.retryable());
+    assertTrue(final_.reason().startsWith("gave up after " + MAX_DELIVERIES + " deliveries"), final_.reason());
+  }
+
+  @Test
+  void aCancelledJobIsReleasedWithoutAFailure() throws Exception {
+    CancelToken cancelled = new CancelToken();
+    cancelled.cancel();
+    RenderJob job = job(MODEL, 512);
+    assertEquals(AcknowledgeType.RELEASE, runner(liveStore()).handle(Json.encode(job), 1, cancelled));
+    JobEvent.Started started = assertInstanceOf(JobEvent.Started.class, firstEventOf(job.jobId()));
+    assertEquals(1, started.attempt());
+    assertTrue(seen.stream().noneMatch(e -> e.jobId().equals(job.jobId()) && e instanceof JobEvent.Failed));
+  }
+
+  private static JobEvent firstEventOf(UUID jobId) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < deadline) {
+      for (var record : eventsConsumer.poll(Duration.ofMillis(200))) {
+        seen.add(Json.decode(record.value(), JobEvent.class));
+      }
+      for (JobEvent e : seen) {
+        if (e.jobId().equals(jobId)) {
+          return e;
+        }
+      }
+    }
+    throw new AssertionError("no event for job " + jobId);
+  }
+}
