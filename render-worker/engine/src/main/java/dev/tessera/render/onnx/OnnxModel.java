@@ -26,7 +26,7 @@ public final class OnnxModel implements AutoCloseable {
   private final OrtSession session;
   private final Map<String, InputSpec> inputs;
   private final Map<String, InputSpec> outputs;
-  private boolean closed;
+  private volatile boolean closed;
 
   private OnnxModel(String label, OrtSession session) throws OrtException {
     this.label = label;
@@ -105,11 +105,14 @@ public final class OnnxModel implements AutoCloseable {
    * @param runOptions lets another thread terminate the run; may be null
    */
   public Result run(Map<String, OnnxTensor> feeds, RunOptions runOptions) throws OrtException {
+    if (closed) {
+      throw new IllegalStateException(label + ": the model's session is closed");
+    }
     return runOptions == null ? session.run(feeds) : session.run(feeds, runOptions);
   }
 
   @Override
-  public void close() throws OrtException {
+  public synchronized void close() throws OrtException {
     if (!closed) {
       closed = true;
       session.close();

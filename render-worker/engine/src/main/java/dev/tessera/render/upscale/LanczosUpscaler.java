@@ -7,6 +7,8 @@ import dev.tessera.render.pipeline.RenderListener;
 
 /** Lanczos resampling straight to the target: the baseline the model upscalers are compared with. Holds nothing. */
 public final class LanczosUpscaler implements Upscaler {
+  private volatile boolean closed;
+
   @Override
   public UpscaleMode mode() {
     return UpscaleMode.LANCZOS;
@@ -15,6 +17,9 @@ public final class LanczosUpscaler implements Upscaler {
   @Override
   public Upscaled upscale(RgbImage image, TargetSize target, UpscaleSettings settings, RenderListener listener,
       CancelToken cancel) {
+    if (closed) {
+      throw new IllegalStateException("lanczos upscaler is closed");
+    }
     cancel.check();
     return new Upscaled(fit(image, target), 0, "lanczos " + size(image) + " to " + target,
         "Upscaler: lanczos, Upscaled size: " + target);
@@ -34,6 +39,9 @@ public final class LanczosUpscaler implements Upscaler {
     return image.width() + "x" + image.height();
   }
 
+  /** Holds no native resource; closing only makes later use fail loudly, as for the model upscalers. */
   @Override
-  public void close() {}
+  public void close() {
+    closed = true;
+  }
 }

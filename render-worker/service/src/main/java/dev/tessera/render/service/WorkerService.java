@@ -59,17 +59,16 @@ public class WorkerService {
   enum Phase { LOADING, WARMING_UP, CONNECTING, READY, FAILED }
 
   private final WorkerConfig config;
+  /** Guards the hand-over between start-up and shutdown: whichever comes second closes what the first opened. */
+  private final Object lifecycle = new Object();
+  /** Everything the service runs and owns, last opened first closed; start-up adds, shutdown closes. */
+  private final Closer resources = new Closer();
   private volatile Phase phase = Phase.LOADING;
   private volatile String failure = "";
-  private volatile boolean stopping;
+  private boolean stopping;
   private Thread starter;
-  private Thread loop;
   private volatile RenderWorker worker;
-  private QueueBacklog backlog;
-  private ScheduledExecutorService stallWatch;
   private volatile Optional<String> stall = Optional.empty();
-  private JobExecutor executor;
-  private EventPublisher events;
 
   WorkerService(WorkerConfig config) {
     this.config = config;
@@ -80,47 +79,75 @@ public class WorkerService {
     starter.start();
   }
 
+  /**
+   * Loads, warms up, connects, and only then starts the queue loop. Each resource goes into {@link #resources} as it
+   * is opened, so a failure half way, or a shutdown that began meanwhile, closes whatever was opened; the loop is
+   * started under the lifecycle lock, and never once shutdown began.
+   */
   private void startUp() {
     try {
       EngineOptions engine = new EngineOptions(ExecutionProvider.Preference.parse(config.device()), 0,
           config.threads(), EngineOptions.defaults().decodeTile(), EngineOptions.defaults().decodeOverlap());
-      executor = new JobExecutor(openRenderers(engine), openUpscalers(engine));
+      JobExecutor executor = new JobExecutor(openRenderers(engine), openUpscalers(engine));
       phase = Phase.WARMING_UP;
-      warmUp();
+      warmUp(executor);
       phase = Phase.CONNECTING;
       List<String> topics = executor.models().stream().map(Topics::jobs).toList();
       awaitKafka(topics);
       ResultStore store = new ResultStore(
           config.s3Endpoint(), config.s3AccessKey(), config.s3SecretKey(), config.s3Bucket());
       store.ensureBucket();
-      events = new EventPublisher(config.kafkaBootstrap());
+      EventPublisher events = resources.add(new EventPublisher(config.kafkaBootstrap()));
       JobRunner runner = new JobRunner(config.id(), executor, store, events, config.maxDeliveries(),
           Duration.ofMillis(500), Clock.systemUTC());
-      worker = new RenderWorker(config.kafkaBootstrap(), config.group(), topics, runner);
-      loop = new Thread(this::runLoop, "worker-loop");
-      loop.start();
-      watchForStalls(topics);
-      phase = Phase.READY;
+      synchronized (lifecycle) {
+        if (stopping) {
+          LOG.info("shutdown began during start-up; the worker does not start");
+          resources.close();
+          return;
+        }
+        startLoop(new RenderWorker(config.kafkaBootstrap(), config.group(), topics, runner), topics);
+        phase = Phase.READY;
+      }
       LOG.infof("worker %s ready: models %s, queues %s", config.id(), executor.models(), topics);
     } catch (IOException | RuntimeException e) {
+      resources.close();
+      if (stoppingNow()) {
+        return;
+      }
       failure = e.getMessage();
       phase = Phase.FAILED;
       LOG.errorf(e, "worker start-up failed: %s", e.getMessage());
     }
   }
 
-  /** Checks the loop every few seconds; a stall fails liveness until the loop moves again. */
-  private void watchForStalls(List<String> topics) {
-    backlog = new QueueBacklog(config.kafkaBootstrap(), config.group(), Set.copyOf(topics));
+  private boolean stoppingNow() {
+    synchronized (lifecycle) {
+      return stopping;
+    }
+  }
+
+  /** Starts the queue loop and its stall watch; closing them stops the watch, then the loop (waiting for it). */
+  private void startLoop(RenderWorker loopWorker, List<String> topics) {
+    Thread loop = new Thread(this::runLoop, "worker-loop");
+    worker = loopWorker;
+    resources.add(() -> {
+      loopWorker.close();
+      loop.join(60_000);
+    });
+    loop.start();
+    QueueBacklog backlog = resources.add(new QueueBacklog(config.kafkaBootstrap(), config.group(), Set.copyOf(topics)));
     StallWatch watch = new StallWatch(config.stallTimeout(), backlog::waiting);
-    stallWatch = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "stall-watch"));
+    ScheduledExecutorService stallWatch = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "stall-watch"));
+    resources.add(stallWatch::shutdownNow);
+    // A stall fails liveness until the loop moves again.
     stallWatch.scheduleWithFixedDelay(() -> {
-      Optional<String> verdict = watch.check(worker.status(), System.nanoTime());
+      Optional<String> verdict = watch.check(loopWorker.status(), System.nanoTime());
       if (!verdict.equals(stall)) {
         if (verdict.isPresent()) {
-          LOG.errorf("worker stalled: %s; liveness reports down (%s)", verdict.get(), worker.status());
+          LOG.errorf("worker stalled: %s; liveness reports down (%s)", verdict.get(), loopWorker.status());
         } else {
-          LOG.infof("worker moving again (%s)", worker.status());
+          LOG.infof("worker moving again (%s)", loopWorker.status());
         }
       }
       stall = verdict;
@@ -130,7 +157,7 @@ public class WorkerService {
   /** Runs the queue loop; a loop that ends while the service is not stopping fails the health checks. */
   private void runLoop() {
     worker.run();
-    if (!stopping) {
+    if (!stoppingNow()) {
       failure = "the queue loop stopped; see the log";
       phase = Phase.FAILED;
     }
@@ -144,7 +171,7 @@ public class WorkerService {
         throw new IllegalArgumentException(
             "tessera.worker.models (TESSERA_MODEL_DIRS): expected name=dir[,name=dir], got '" + entry + "'");
       }
-      renderers.put(nameAndDir[0].trim(), Renderer.open(Path.of(nameAndDir[1].trim()), engine));
+      renderers.put(nameAndDir[0].trim(), resources.add(Renderer.open(Path.of(nameAndDir[1].trim()), engine)));
       LOG.infof("model %s loaded from %s", nameAndDir[0].trim(), nameAndDir[1].trim());
     }
     return renderers;
@@ -154,17 +181,18 @@ public class WorkerService {
     Map<UpscaleMode, Upscaler> upscalers = new EnumMap<>(UpscaleMode.class);
     upscalers.put(UpscaleMode.LANCZOS, new LanczosUpscaler());
     if (config.upscalerX4().isPresent()) {
-      upscalers.put(UpscaleMode.X4, X4Upscaler.open(Path.of(config.upscalerX4().get()), engine, X4Options.defaults()));
+      upscalers.put(UpscaleMode.X4,
+          resources.add(X4Upscaler.open(Path.of(config.upscalerX4().get()), engine, X4Options.defaults())));
     }
     if (config.upscalerSr().isPresent()) {
       upscalers.put(UpscaleMode.SR,
-          SrUpscaler.open(Path.of(config.upscalerSr().get()), engine, SrUpscaler.DEFAULT_TILING));
+          resources.add(SrUpscaler.open(Path.of(config.upscalerSr().get()), engine, SrUpscaler.DEFAULT_TILING)));
     }
     return upscalers;
   }
 
   /** One tiny render per model and one upscale per upscaler, so the first job does not pay for lazy set-up. */
-  private void warmUp() throws IOException {
+  private void warmUp(JobExecutor executor) throws IOException {
     long t0 = System.nanoTime();
     RgbImage image = null;
     for (String model : executor.models()) {
@@ -225,25 +253,19 @@ public class WorkerService {
     return w == null ? Optional.empty() : Optional.of(w.status());
   }
 
+  /**
+   * Stops taking work: the job under way is cancelled and released to another worker, then everything the start-up
+   * opened is closed. A start-up still loading (a slow model) is interrupted and waited for a while; should it finish
+   * later, it sees that shutdown began, closes what it opened and starts nothing.
+   */
   void onStop(@Observes ShutdownEvent event) throws InterruptedException {
-    stopping = true;
+    synchronized (lifecycle) {
+      stopping = true;
+    }
     if (starter != null) {
       starter.interrupt();
       starter.join(10_000);
     }
-    if (stallWatch != null) {
-      stallWatch.shutdownNow();
-      backlog.close();
-    }
-    if (worker != null) {
-      worker.close();
-      loop.join(60_000);
-    }
-    if (events != null) {
-      events.close();
-    }
-    if (executor != null) {
-      executor.close();
-    }
+    resources.close();
   }
 }

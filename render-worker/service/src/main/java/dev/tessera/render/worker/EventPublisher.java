@@ -20,7 +20,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class EventPublisher implements AutoCloseable {
   private final KafkaProducer<String, byte[]> producer;
-  private boolean closed;
+  private volatile boolean closed;
 
   public EventPublisher(String bootstrapServers) {
     Properties props = new Properties();
@@ -50,7 +50,10 @@ public final class EventPublisher implements AutoCloseable {
     producer.send(record(event));
   }
 
-  private static ProducerRecord<String, byte[]> record(JobEvent event) {
+  private ProducerRecord<String, byte[]> record(JobEvent event) {
+    if (closed) {
+      throw new IllegalStateException("event publisher is closed; cannot send " + event.getClass().getSimpleName());
+    }
     return new ProducerRecord<>(Topics.EVENTS, event.jobId().toString(), Json.encode(event));
   }
 

@@ -37,7 +37,7 @@ public final class JobExecutor implements AutoCloseable {
 
   private final Map<String, Renderer> renderers;
   private final Map<UpscaleMode, Upscaler> upscalers;
-  private boolean closed;
+  private volatile boolean closed;
 
   /**
    * @param renderers by model name, as jobs name them
@@ -73,6 +73,9 @@ public final class JobExecutor implements AutoCloseable {
    */
   public Output execute(RenderJob job, RenderListener listener, CancelToken cancel)
       throws JobRejectedException, IOException {
+    if (closed) {
+      throw new IllegalStateException("job executor is closed");
+    }
     try {
       return run(job, listener, cancel);
     } catch (UnsupportedRequestException e) {

@@ -33,6 +33,7 @@ public final class QueueBacklog implements AutoCloseable {
   private final Admin admin;
   private final String group;
   private final Set<String> topics;
+  private volatile boolean closed;
 
   public QueueBacklog(String bootstrapServers, String group, Set<String> topics) {
     this.admin = KafkaAdmin.admin(bootstrapServers);
@@ -46,6 +47,9 @@ public final class QueueBacklog implements AutoCloseable {
    * @throws IOException when the broker does not answer within a few seconds
    */
   public long waiting() throws IOException {
+    if (closed) {
+      throw new IllegalStateException("queue backlog probe is closed");
+    }
     try {
       List<TopicPartition> partitions = new ArrayList<>();
       for (TopicDescription topic : get(admin.describeTopics(topics).allTopicNames()).values()) {
@@ -101,7 +105,10 @@ public final class QueueBacklog implements AutoCloseable {
   }
 
   @Override
-  public void close() {
-    admin.close(TIMEOUT);
+  public synchronized void close() {
+    if (!closed) {
+      closed = true;
+      admin.close(TIMEOUT);
+    }
   }
 }
