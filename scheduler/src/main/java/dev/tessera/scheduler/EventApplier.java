@@ -86,9 +86,7 @@ public final class EventApplier {
     if (row.state().isTerminal() || e.attempt() < current || row.state() == JobState.QUEUED && e.attempt() == current) {
       return ignored(row, e);
     }
-    JobFields f = row.fields();
-    JobFields running = new JobFields(e.attempt(), e.workerId(), null, null, f.error(), null, e.at(), null);
-    return write(row, JobState.RUNNING, running);
+    return write(row, JobState.RUNNING, row.fields().started(e.attempt(), e.workerId(), e.at()));
   }
 
   private Optional<Outcome> progress(JobRow row, JobEvent.Progress e) {
@@ -113,13 +111,11 @@ public final class EventApplier {
     if (row.state() == JobState.QUEUED) {
       // Its start was lost: the table has no QUEUED -> SUCCEEDED, so mark it running (start time unknown) and
       // finish it on the next read; a crash in between leaves it RUNNING until this event is redelivered.
-      JobFields running = new JobFields(Math.max(e.attempt(), f.attempt()), e.workerId(), null, null, f.error(),
-          null, null, null);
+      JobFields running = f.startLost(Math.max(e.attempt(), f.attempt()), e.workerId());
       jobs.transition(row.id(), JobState.QUEUED, row.version(), JobState.RUNNING, running);
       return Optional.empty(); // won or lost, the next read decides
     }
-    JobFields done = new JobFields(e.attempt(), e.workerId(), f.progressStep(), f.progressTotal(), null,
-        e.objectKey(), f.startedAt(), e.at());
+    JobFields done = f.succeeded(e.attempt(), e.workerId(), e.objectKey(), e.at());
     return jobs.succeed(row.id(), row.state(), row.version(), done, e.timings()) ? applied() : Optional.empty();
   }
 
@@ -137,10 +133,9 @@ public final class EventApplier {
     }
     JobFields f = row.fields();
     if (e.retryable()) {
-      return write(row, JobState.QUEUED, new JobFields(e.attempt(), null, null, null, e.reason(), null, null, null));
+      return write(row, JobState.QUEUED, f.requeued(e.attempt(), e.reason()));
     }
-    return write(row, JobState.FAILED, new JobFields(e.attempt(), e.workerId(), f.progressStep(), f.progressTotal(),
-        e.reason(), null, f.startedAt(), e.at()));
+    return write(row, JobState.FAILED, f.failed(e.attempt(), e.workerId(), e.reason(), e.at()));
   }
 
   private Optional<Outcome> write(JobRow row, JobState to, JobFields fields) {

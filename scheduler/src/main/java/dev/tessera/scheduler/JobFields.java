@@ -4,7 +4,8 @@ import java.time.Instant;
 
 /**
  * The lifecycle columns of a job that a state transition rewrites, besides state and version. A transition writes
- * all of them, so a caller starts from the row it read and changes what the event says.
+ * all of them, so a caller starts from the row it read and derives the next fields with the method named for the
+ * transition, which says what is kept and what is cleared.
  *
  * @param attempt the delivery the state refers to: the running one, the last one requeued or failed, the one that
  *     succeeded (0 before the first start)
@@ -25,4 +26,30 @@ public record JobFields(
     String error,
     String objectKey,
     Instant startedAt,
-    Instant finishedAt) {}
+    Instant finishedAt) {
+
+  /** Started by {@code workerId} as delivery {@code attempt} at {@code at}; an earlier failure's reason is kept. */
+  public JobFields started(int attempt, String workerId, Instant at) {
+    return new JobFields(attempt, workerId, null, null, error, null, at, null);
+  }
+
+  /** Running on {@code workerId} although its start event was lost: start time unknown. */
+  public JobFields startLost(int attempt, String workerId) {
+    return new JobFields(attempt, workerId, null, null, error, null, null, null);
+  }
+
+  /** Back in the queue after delivery {@code attempt} failed with {@code reason}, for the queue to deliver again. */
+  public JobFields requeued(int attempt, String reason) {
+    return new JobFields(attempt, null, null, null, reason, null, null, null);
+  }
+
+  /** Succeeded as delivery {@code attempt} on {@code workerId}, its image at {@code objectKey}; the error clears. */
+  public JobFields succeeded(int attempt, String workerId, String objectKey, Instant at) {
+    return new JobFields(attempt, workerId, progressStep, progressTotal, null, objectKey, startedAt, at);
+  }
+
+  /** Failed for good as delivery {@code attempt} on {@code workerId}, with {@code reason}. */
+  public JobFields failed(int attempt, String workerId, String reason, Instant at) {
+    return new JobFields(attempt, workerId, progressStep, progressTotal, reason, null, startedAt, at);
+  }
+}
