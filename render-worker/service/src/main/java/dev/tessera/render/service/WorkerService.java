@@ -98,8 +98,8 @@ public class WorkerService {
           config.s3Endpoint(), config.s3AccessKey(), config.s3SecretKey(), config.s3Bucket());
       store.ensureBucket();
       EventPublisher events = resources.add(new EventPublisher(config.kafkaBootstrap()));
-      JobRunner runner = new JobRunner(config.id(), executor, store, events, config.maxDeliveries(),
-          Duration.ofMillis(500), Clock.systemUTC());
+      JobRunner runner = new JobRunner(executor, store, events,
+          new JobRunner.Policy(config.id(), config.maxDeliveries(), Duration.ofMillis(500)), Clock.systemUTC());
       synchronized (lifecycle) {
         if (stopping) {
           LOG.info("shutdown began during start-up; the worker does not start");

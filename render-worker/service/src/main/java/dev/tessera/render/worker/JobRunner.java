@@ -21,26 +21,26 @@ import org.apache.kafka.clients.consumer.AcknowledgeType;
 public final class JobRunner implements JobHandler {
   private static final System.Logger LOG = System.getLogger(JobRunner.class.getName());
 
-  private final String workerId;
-  private final JobExecutor executor;
-  private final ResultStore store;
-  private final EventPublisher events;
-  private final int maxDeliveries;
-  private final Duration progressInterval;
-  private final Clock clock;
-
   /**
+   * How a runner reports and retries.
+   *
+   * @param workerId names the worker in events
    * @param maxDeliveries the share group's delivery-count limit: the delivery that reaches it is the last
    * @param progressInterval at most one progress event per this interval (plus the last step)
    */
-  public JobRunner(String workerId, JobExecutor executor, ResultStore store, EventPublisher events, int maxDeliveries,
-      Duration progressInterval, Clock clock) {
-    this.workerId = workerId;
+  public record Policy(String workerId, int maxDeliveries, Duration progressInterval) {}
+
+  private final JobExecutor executor;
+  private final ResultStore store;
+  private final EventPublisher events;
+  private final Policy policy;
+  private final Clock clock;
+
+  public JobRunner(JobExecutor executor, ResultStore store, EventPublisher events, Policy policy, Clock clock) {
     this.executor = executor;
     this.store = store;
     this.events = events;
-    this.maxDeliveries = maxDeliveries;
-    this.progressInterval = progressInterval;
+    this.policy = policy;
     this.clock = clock;
   }
 
@@ -55,13 +55,13 @@ public final class JobRunner implements JobHandler {
       return AcknowledgeType.REJECT;
     }
     try {
-      events.publish(new JobEvent.Started(job.jobId(), workerId, delivery, clock.instant()));
+      events.publish(new JobEvent.Started(job.jobId(), policy.workerId(), delivery, clock.instant()));
       JobExecutor.Output out = executor.execute(job, progress(job, delivery), cancel);
       long t0 = System.nanoTime();
       String key = store.put(job.jobId(), out.png());
       out.timings().add("upload", System.nanoTime() - t0);
       events.publish(new JobEvent.Succeeded(
-          job.jobId(), workerId, delivery, key, out.timings().entries(), clock.instant()));
+          job.jobId(), policy.workerId(), delivery, key, out.timings().entries(), clock.instant()));
       return AcknowledgeType.ACCEPT;
     } catch (JobRejectedException e) {
       return fail(job, delivery, e.getMessage(), false);
@@ -70,7 +70,7 @@ public final class JobRunner implements JobHandler {
       return AcknowledgeType.RELEASE;
     } catch (IOException | RuntimeException e) {
       LOG.log(Level.WARNING, "job " + job.jobId() + " delivery " + delivery + " failed: " + e.getMessage(), e);
-      if (delivery >= maxDeliveries) {
+      if (delivery >= policy.maxDeliveries()) {
         return fail(job, delivery, "gave up after " + delivery + " deliveries: " + e.getMessage(), false);
       }
       return fail(job, delivery, e.getMessage(), true);
@@ -79,7 +79,8 @@ public final class JobRunner implements JobHandler {
 
   private AcknowledgeType fail(RenderJob job, int delivery, String reason, boolean retryable) {
     try {
-      events.publish(new JobEvent.Failed(job.jobId(), workerId, delivery, reason, retryable, clock.instant()));
+      events.publish(
+          new JobEvent.Failed(job.jobId(), policy.workerId(), delivery, reason, retryable, clock.instant()));
     } catch (IOException e) {
       // The scheduler did not hear it: let the queue deliver the job again rather than lose the outcome.
       LOG.log(Level.WARNING, "cannot report failure of job " + job.jobId() + ": " + e.getMessage());
@@ -92,9 +93,9 @@ public final class JobRunner implements JobHandler {
     Instant[] last = {Instant.MIN};
     return (step, total) -> {
       Instant now = clock.instant();
-      if (step == total || Duration.between(last[0], now).compareTo(progressInterval) >= 0) {
+      if (step == total || Duration.between(last[0], now).compareTo(policy.progressInterval()) >= 0) {
         last[0] = now;
-        events.publishLater(new JobEvent.Progress(job.jobId(), workerId, delivery, step, total, now));
+        events.publishLater(new JobEvent.Progress(job.jobId(), policy.workerId(), delivery, step, total, now));
       }
     };
   }

@@ -83,7 +83,8 @@ class JobRunnerTest {
   /** A runner over the shared renderer (not closed here) storing into {@code store}. */
   private static JobRunner runner(ResultStore store) {
     JobExecutor executor = new JobExecutor(Map.of(MODEL, renderer), Map.of(UpscaleMode.LANCZOS, new LanczosUpscaler()));
-    return new JobRunner("w1", executor, store, events, MAX_DELIVERIES, Duration.ofSeconds(5), Clock.systemUTC());
+    return new JobRunner(executor, store, events,
+        new JobRunner.Policy("w1", MAX_DELIVERIES, Duration.ofSeconds(5)), Clock.systemUTC());
   }
 
   private static ResultStore liveStore() throws Exception {

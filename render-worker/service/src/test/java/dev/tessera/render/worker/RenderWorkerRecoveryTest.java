@@ -61,7 +61,8 @@ class RenderWorkerRecoveryTest {
           EventPublisher events = new EventPublisher(bootstrap);
           KafkaConsumer<String, byte[]> eventsConsumer = eventsConsumer(bootstrap)) {
         JobExecutor executor = new JobExecutor(Map.of(MODEL, renderer), Map.of(UpscaleMode.LANCZOS, new LanczosUpscaler()));
-        JobRunner runner = new JobRunner("w1", executor, store, events, 5, Duration.ZERO, Clock.systemUTC());
+        JobRunner runner = new JobRunner(
+            executor, store, events, new JobRunner.Policy("w1", 5, Duration.ZERO), Clock.systemUTC());
         RenderWorker worker = new RenderWorker(bootstrap, GROUP, List.of(Topics.jobs(MODEL)), runner);
         Thread loop = new Thread(worker, "worker-loop");
         loop.start();

@@ -74,7 +74,7 @@ class RenderWorkerTest {
     Renderer renderer = Renderer.open(MiniatureFixtures.bundle(MiniatureKind.SD2, false), EngineOptions.defaults());
     JobExecutor executor = new JobExecutor(Map.of(MODEL, renderer), Map.of(UpscaleMode.LANCZOS, new LanczosUpscaler()));
     EventPublisher events = new EventPublisher(kafka.bootstrapServers());
-    JobRunner runner = new JobRunner("w1", executor, store, events, 5, Duration.ZERO, Clock.systemUTC());
+    JobRunner runner = new JobRunner(executor, store, events, new JobRunner.Policy("w1", 5, Duration.ZERO), Clock.systemUTC());
     worker = new RenderWorker(kafka.bootstrapServers(), GROUP, List.of(Topics.jobs(MODEL)), runner);
     loop = new Thread(worker, "worker-loop");
     loop.start();
