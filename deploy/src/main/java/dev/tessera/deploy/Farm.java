@@ -6,6 +6,7 @@ import dev.tessera.deploy.farm.FarmClient;
 import dev.tessera.deploy.farm.FarmHome;
 import dev.tessera.deploy.farm.LoadHarness;
 import dev.tessera.deploy.farm.LocalFarm;
+import dev.tessera.deploy.farm.ProgressDisplay;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -80,14 +81,8 @@ public final class Farm {
       ObjectNode job = FarmClient.request(prompt).put("upscale", upscale);
       String id = client.submit(job);
       System.out.println("submitted job " + id);
-      String[] lastLine = {""};
-      JsonNode done = client.awaitEnd(id, Duration.ofMinutes(15), status -> {
-        String line = status.path("state").asText() + progress(status);
-        if (!line.equals(lastLine[0])) {
-          System.out.println("  " + line);
-          lastLine[0] = line;
-        }
-      });
+      ProgressDisplay display = new ProgressDisplay(System.out, System.console() != null, System::nanoTime);
+      JsonNode done = client.awaitEnd(id, Duration.ofMinutes(15), display::update);
       if (!"SUCCEEDED".equals(done.path("state").asText())) {
         throw new IOException("job " + id + " ended " + done.path("state").asText() + ": " + done.path("error"));
       }
@@ -105,11 +100,6 @@ public final class Farm {
       System.out.printf("  %-12s %9.1f ms%n", "total", total);
       System.out.println("saved " + home.root().relativize(out));
     }
-  }
-
-  private static String progress(JsonNode status) {
-    JsonNode p = status.path("progress");
-    return p.isObject() ? " step " + p.path("step").asInt() + "/" + p.path("total").asInt() : "";
   }
 
   /** The load harness: a mix of long and short jobs on a fresh farm, and how busy the workers kept. */

@@ -48,14 +48,18 @@ public record FarmHome(Path root, Path state) {
    * dependencies, the engine among them.
    */
   public String engineClasspath() throws IOException {
+    return modelsJar() + File.pathSeparator
+        + Files.readString(modelsJar().resolveSibling("classpath.txt")).trim();
+  }
+
+  /** The jar of the miniature generators: a miniature bundle older than it was written by an older generator. */
+  public Path modelsJar() throws IOException {
     Path target = root.resolve("render-worker/models/target");
-    Path jar;
     try (var jars = Files.list(target)) {
-      jar = jars.filter(p -> p.getFileName().toString().matches("render-models-[^-]+(-SNAPSHOT)?\\.jar")).findFirst()
+      return jars.filter(p -> p.getFileName().toString().matches("render-models-[^-]+(-SNAPSHOT)?\\.jar")).findFirst()
           .orElseThrow(() -> new IOException("the engine is not built; run ./mvnw install -DskipTests"));
     } catch (NoSuchFileException e) {
       throw new IOException("the engine is not built (no " + target + "); run ./mvnw install -DskipTests", e);
     }
-    return jar + File.pathSeparator + Files.readString(target.resolve("classpath.txt")).trim();
   }
 }

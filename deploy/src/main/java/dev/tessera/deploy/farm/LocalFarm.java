@@ -1,20 +1,18 @@
 package dev.tessera.deploy.farm;
 
+import dev.tessera.common.FileTrees;
 import dev.tessera.common.Topics;
 import dev.tessera.common.kafka.KafkaAdmin;
 import dev.tessera.deploy.stack.ServiceStack;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * The whole farm on this machine, without Docker: PostgreSQL, a Kafka broker and an S3 server (the
@@ -71,7 +69,7 @@ public final class LocalFarm implements AutoCloseable {
     Path model = options.model() != null ? options.model() : MiniatureModels.ensure(home, "sd2-v");
     Path x4 = options.x4() != null ? options.x4() : MiniatureModels.ensure(home, "x4-upscaler");
     Path sr = options.sr() != null ? options.sr() : MiniatureModels.ensure(home, "sr");
-    deleteTree(home.run());
+    FileTrees.delete(home.run());
     ServiceStack stack = ServiceStack.start(home.run().resolve("stack"));
     Map<String, String> workerEnv = new LinkedHashMap<>(stack.environment());
     workerEnv.put("TESSERA_MODEL_DIRS", options.modelName() + "=" + model.toAbsolutePath());
@@ -189,18 +187,4 @@ public final class LocalFarm implements AutoCloseable {
     Files.deleteIfExists(home.stackEnv());
   }
 
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> files = Files.walk(dir)) {
-      files.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.delete(p);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
-    }
-  }
 }

@@ -1,9 +1,12 @@
 package dev.tessera.deploy.farm;
 
+import dev.tessera.common.FileTrees;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -11,17 +14,22 @@ import java.util.concurrent.TimeUnit;
 /**
  * Writes the untrained miniature bundles the local farm runs on when no real model is given, with the engine's own
  * {@code model miniature} command (run in a JVM of its own: the launcher does not link the engine).
- * Generated once into {@code .farm/models/} and reused.
+ * Generated into {@code .farm/models/} and reused until the generators change.
  */
 final class MiniatureModels {
   private MiniatureModels() {}
 
-  /** The bundle of {@code kind} ({@code sd2-v}, {@code x4-upscaler}, {@code sr}), written when missing. */
+  /**
+   * The bundle of {@code kind} ({@code sd2-v}, {@code x4-upscaler}, {@code sr}), written when missing or older than
+   * the generators (a changed miniature is written anew).
+   */
   static Path ensure(FarmHome home, String kind) throws IOException {
     Path dir = home.models().resolve("miniature-" + kind);
-    if (Files.isDirectory(dir)) {
+    if (Files.isDirectory(dir)
+        && Files.getLastModifiedTime(dir).compareTo(Files.getLastModifiedTime(home.modelsJar())) >= 0) {
       return dir;
     }
+    FileTrees.delete(dir);
     Path partial = dir.resolveSibling(dir.getFileName() + ".partial-" + ProcessHandle.current().pid());
     String classpath = home.engineClasspath();
     List<String> command = new ArrayList<>(List.of(
@@ -43,6 +51,7 @@ final class MiniatureModels {
       throw new IOException("interrupted while writing the miniature " + kind + " bundle", e);
     }
     Files.move(partial, dir, StandardCopyOption.ATOMIC_MOVE);
+    Files.setLastModifiedTime(dir, FileTime.from(Instant.now()));
     return dir;
   }
 }

@@ -1,5 +1,6 @@
 package dev.tessera.render.miniature;
 
+import dev.tessera.common.FileTrees;
 import dev.tessera.render.cli.Args;
 import dev.tessera.render.cli.EngineCommand;
 import dev.tessera.render.cli.UsageException;
@@ -46,16 +47,28 @@ public final class ModelCommand implements EngineCommand {
       return Optional.empty();
     }
     Path dir = Path.of(home, ".farm", "models", "miniature-sd2-v");
-    if (!Files.isDirectory(dir)) {
+    if (!Files.isDirectory(dir) || olderThanThisGenerator(dir)) {
+      FileTrees.delete(dir);
       // Written beside and moved into place, so an interrupted first run leaves no half bundle behind.
       Path partial = dir.resolveSibling(dir.getFileName() + ".partial-" + ProcessHandle.current().pid());
       Path tokenizer = sharedTokenizer();
       MiniatureBundle.write(MiniatureKind.SD2_V, false, partial,
           Files.isRegularFile(tokenizer.resolve("vocab.json")) ? tokenizer : null);
       Files.move(partial, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      Files.setLastModifiedTime(dir, java.nio.file.attribute.FileTime.from(java.time.Instant.now()));
       err.println("note: no --model given; wrote the untrained miniature bundle " + dir);
     }
     return Optional.of(dir);
+  }
+
+  /** Whether {@code dir} was written before the jar this class runs from (by an older generator). */
+  private static boolean olderThanThisGenerator(Path dir) throws IOException {
+    try {
+      Path code = Path.of(ModelCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      return Files.isRegularFile(code) && Files.getLastModifiedTime(dir).compareTo(Files.getLastModifiedTime(code)) < 0;
+    } catch (java.net.URISyntaxException | SecurityException e) {
+      return false;
+    }
   }
 
   @Override
