@@ -21,6 +21,7 @@ public final class ProgressDisplay {
   private String stage;
   private int firstStep;
   private long firstSeen;
+  private int stageTotal;
   private String lastLine = "";
 
   /**
@@ -44,6 +45,9 @@ public final class ProgressDisplay {
     if (!now.equals(state)) {
       state = now;
       if (!"RUNNING".equals(now)) {
+        if ("SUCCEEDED".equals(now)) {
+          completeStage();
+        }
         endLine();
         out.println("  " + now.toLowerCase(Locale.ROOT));
       }
@@ -56,8 +60,10 @@ public final class ProgressDisplay {
     int inStage = upscaling ? step - renderSteps : step;
     int ofStage = upscaling ? total - renderSteps : Math.min(total, renderSteps > 0 ? renderSteps : total);
     if (!name.equals(stage)) {
+      completeStage(); // polls can miss a stage's last steps; the next stage began, so it is done
       endLine();
       stage = name;
+      stageTotal = ofStage;
       firstStep = inStage;
       firstSeen = nanoClock.getAsLong();
     } else if (lastLine.isEmpty()) {
@@ -75,6 +81,17 @@ public final class ProgressDisplay {
       out.flush();
     } else if (inStage >= ofStage) {
       endLine();
+    }
+  }
+
+  /** Shows the current stage, if its line is still open, as done. */
+  private void completeStage() {
+    if (stage != null && !lastLine.isEmpty()) {
+      String previous = lastLine;
+      lastLine = line(stage, stageTotal, stageTotal, Duration.ZERO);
+      if (terminal) {
+        out.print("\r" + lastLine + " ".repeat(Math.max(0, previous.length() - lastLine.length())));
+      }
     }
   }
 

@@ -52,6 +52,19 @@ class ProgressDisplayTest {
   }
 
   @Test
+  void aStageThePollsLeftBeforeItsEndIsShownDone() throws Exception {
+    ProgressDisplay display = new ProgressDisplay(new PrintStream(bytes, true, StandardCharsets.UTF_8), false,
+        clock::get);
+    display.update(status("RUNNING", 1, 10));
+    display.update(status("RUNNING", 7, 10));
+    display.update(status("SUCCEEDED", 9, 10));
+    assertEquals(String.join("\n",
+        "  denoise  [########################]    4/4  done",
+        "  upscale  [########################]    6/6  done",
+        "  succeeded", ""), output());
+  }
+
+  @Test
   void onATerminalTheLineIsRedrawnInPlaceWithTheTimeLeft() throws Exception {
     ProgressDisplay display = new ProgressDisplay(new PrintStream(bytes, true, StandardCharsets.UTF_8), true,
         clock::get);
