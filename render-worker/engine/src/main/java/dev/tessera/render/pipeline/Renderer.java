@@ -53,7 +53,7 @@ public final class Renderer implements AutoCloseable {
       this.textEncoder = new TextEncoder(env, load("text_encoder/model.onnx"));
       this.unet = new Unet(env, load("unet/model.onnx"));
       this.vaeDecoder = new VaeDecoder(
-          env, load("vae_decoder/model.onnx"), scalingFactor, options.decodeTile(), options.decodeOverlap());
+          env, load("vae_decoder/model.onnx"), scalingFactor, VaeDecoder.SD_SCALE, options.decodeTiles());
     } catch (IOException | RuntimeException e) {
       close();
       throw e;
@@ -133,7 +133,7 @@ public final class Renderer implements AutoCloseable {
     timings.add("text_encode", System.nanoTime() - t0);
 
     Scheduler scheduler = Schedulers.create(s.scheduler(), schedulerConfig, s.steps(), s.karras(), request.spacing());
-    LatentShape shape = new LatentShape(4, s.height() / VaeDecoder.SCALE, s.width() / VaeDecoder.SCALE);
+    LatentShape shape = new LatentShape(4, s.height() / VaeDecoder.SD_SCALE, s.width() / VaeDecoder.SD_SCALE);
     TorchNoise noise = new TorchNoise(s.seed());
     float[] latents;
     if (request.init() == null) {
@@ -165,11 +165,12 @@ public final class Renderer implements AutoCloseable {
     long denoise = System.nanoTime() - t0;
     timings.add("denoise", denoise, String.format("%d steps, %.1f ms/step", steps, denoise / 1e6 / Math.max(1, steps)));
 
-    cancel.check();
     t0 = System.nanoTime();
-    VaeDecoder.Decoded decoded = vaeDecoder.decode(latents, shape.height(), shape.width(), run);
-    RgbImage image = RgbImage.fromPlanar(decoded.chw(), decoded.width(), decoded.height());
-    timings.add("decode", System.nanoTime() - t0, decoded.tiles() + (decoded.tiles() == 1 ? " tile" : " tiles"));
+    TiledPass.Output decoded = vaeDecoder.decode(
+        new PlanarImage(latents, shape.channels(), shape.height(), shape.width()), cancel, run);
+    PlanarImage pixels = decoded.image();
+    RgbImage image = RgbImage.fromPlanar(pixels.values(), pixels.width(), pixels.height());
+    timings.add("decode", System.nanoTime() - t0, Tiling.describe(decoded.tiles()));
 
     Spacing spacing = Schedulers.spacing(s.scheduler(), schedulerConfig, request.spacing());
     String parameters = GenerationParameters.format(request, bundle.name(), bundle.isMiniature(), spacing.configName());

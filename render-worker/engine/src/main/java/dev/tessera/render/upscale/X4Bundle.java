@@ -17,7 +17,8 @@ final class X4Bundle {
   /** diffusers' {@code max_noise_level} default for the upscale pipeline. */
   static final int DEFAULT_MAX_NOISE_LEVEL = 350;
   static final String LOW_RES_SCHEDULER = "low_res_scheduler/scheduler_config.json";
-
+  /** Pixels per latent along each axis of the ×4 VAE decoder. */
+  static final int DECODER_SCALE = 4;
 
   private final ModelBundle files;
   private final int maxNoiseLevel;

@@ -13,7 +13,8 @@ import dev.tessera.render.pipeline.CancelToken;
 import dev.tessera.render.pipeline.EngineOptions;
 import dev.tessera.render.pipeline.RenderCancelledException;
 import dev.tessera.render.pipeline.RenderListener;
-import dev.tessera.render.pipeline.TileGrid;
+import dev.tessera.render.pipeline.TileBlend;
+import dev.tessera.render.pipeline.Tiling;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -62,12 +63,12 @@ class X4UpscalerTest {
   /** Output pixel positions where tiles of {@code tiling} over {@code length} low-res pixels start or end. */
   private static Set<Integer> boundaries(Tiling tiling, int length) {
     Set<Integer> edges = new TreeSet<>();
-    for (int start : TileGrid.starts(length, tiling.size(), tiling.overlap())) {
+    for (int start : tiling.starts(length)) {
       if (start > 0) {
-        edges.add(X4Decoder.SCALE * start);
+        edges.add(X4Bundle.DECODER_SCALE * start);
       }
       if (start + tiling.size() < length) {
-        edges.add(X4Decoder.SCALE * (start + tiling.size()));
+        edges.add(X4Bundle.DECODER_SCALE * (start + tiling.size()));
       }
     }
     return edges;
