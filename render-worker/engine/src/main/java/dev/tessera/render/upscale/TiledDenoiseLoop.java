@@ -1,16 +1,14 @@
 package dev.tessera.render.upscale;
 
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession.RunOptions;
-import dev.tessera.render.pipeline.CancelToken;
-import dev.tessera.render.pipeline.Guidance;
+import dev.tessera.render.pipeline.Conditioning;
 import dev.tessera.render.pipeline.PlanarImage;
-import dev.tessera.render.pipeline.RenderListener;
+import dev.tessera.render.pipeline.RunControl;
+import dev.tessera.render.pipeline.Sampling;
 import dev.tessera.render.pipeline.TileBlend;
 import dev.tessera.render.pipeline.TiledPass;
 import dev.tessera.render.pipeline.Tiling;
 import dev.tessera.render.pipeline.Unet;
-import dev.tessera.render.schedule.NoiseSource;
 import dev.tessera.render.schedule.Scheduler;
 
 /**
@@ -25,44 +23,29 @@ import dev.tessera.render.schedule.Scheduler;
 final class TiledDenoiseLoop {
   /** The x4 UNet's input: latents, then the noised low-res RGB. */
   static final int CHANNELS = 7;
-  private static final int LATENT_CHANNELS = Unet.LATENT_CHANNELS;
 
   private final Unet unet;
   private final TiledPass pass;
 
   TiledDenoiseLoop(Unet unet, Tiling tiling, TileBlend blend) {
     this.unet = unet;
-    this.pass = new TiledPass(tiling, blend, 1, LATENT_CHANNELS);
+    this.pass = new TiledPass(tiling, blend, 1, Unet.LATENT_CHANNELS);
   }
 
-  /**
-   * Denoises {@code latents} [4, h, w] over all of the scheduler's timesteps.
-   *
-   * @param lowRes the noised low-res image [3, h, w] in [-1, 1]
-   * @param context text conditioning: two rows (negative, then positive) when {@code guidance} is enabled, else one
-   */
-  float[] run(Scheduler scheduler, float[] latents, float[] lowRes, int h, int w, Unet.Context context,
-      double guidance, int noiseLevel, NoiseSource noise, RenderListener listener, CancelToken cancel, RunOptions run)
+  /** Denoises {@code latents} [4, h, w] over all of the scheduler's timesteps. */
+  PlanarImage run(Sampling sampling, PlanarImage latents, LowRes lowRes, Conditioning conditioning, RunControl control)
       throws OrtException {
-    boolean guided = Guidance.enabled(guidance);
-    int batch = guided ? 2 : 1;
-    PlanarImage image = new PlanarImage(lowRes, CHANNELS - LATENT_CHANNELS, h, w);
+    Scheduler scheduler = sampling.scheduler();
     double[] timesteps = scheduler.timesteps();
+    float[] x = latents.values();
     for (int i = 0; i < timesteps.length; i++) {
-      PlanarImage input = new PlanarImage(scheduler.scaleModelInput(latents, i), LATENT_CHANNELS, h, w).stack(image);
+      PlanarImage input = latents.withValues(scheduler.scaleModelInput(x, i)).stack(lowRes.image());
       double t = timesteps[i];
-      TiledPass.Output blended = pass.run(input, unet.label(), tile -> {
-        int size = tile.values().length;
-        float[] x = new float[batch * size];
-        for (int b = 0; b < batch; b++) {
-          System.arraycopy(tile.values(), 0, x, b * size, size);
-        }
-        float[] out = unet.predict(x, batch, CHANNELS, tile.height(), tile.width(), t, noiseLevel, context, run);
-        return guided ? Guidance.combine(out, guidance) : out;
-      }, cancel);
-      latents = scheduler.step(blended.image().values(), i, latents, noise);
-      listener.onStep(i + 1, timesteps.length);
+      TiledPass.Output blended = pass.run(input, unet.label(),
+          tile -> unet.predict(tile, t, lowRes.noiseLevel(), conditioning, control.run()), control.cancel());
+      x = scheduler.step(blended.image().values(), i, x, sampling.noise());
+      control.listener().onStep(i + 1, timesteps.length);
     }
-    return latents;
+    return latents.withValues(x);
   }
 }

@@ -2,17 +2,19 @@ package dev.tessera.render.upscale;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession.RunOptions;
 import dev.tessera.render.image.RgbImage;
 import dev.tessera.render.noise.TorchNoise;
 import dev.tessera.render.onnx.OnnxModel;
 import dev.tessera.render.onnx.OnnxSessions;
 import dev.tessera.render.pipeline.CancelToken;
+import dev.tessera.render.pipeline.Conditioning;
 import dev.tessera.render.pipeline.Embeddings;
 import dev.tessera.render.pipeline.EngineOptions;
 import dev.tessera.render.pipeline.Guidance;
 import dev.tessera.render.pipeline.PlanarImage;
 import dev.tessera.render.pipeline.RenderListener;
+import dev.tessera.render.pipeline.RunControl;
+import dev.tessera.render.pipeline.Sampling;
 import dev.tessera.render.pipeline.TextEncoder;
 import dev.tessera.render.pipeline.TiledPass;
 import dev.tessera.render.pipeline.Tiling;
@@ -133,33 +135,37 @@ public final class X4Upscaler implements Upscaler {
       throw new IllegalStateException("x4 upscaler is closed");
     }
     check(settings);
-    return cancel.runCancellable(run -> upscale(image, target, settings, listener, cancel, run));
+    return cancel.runCancellable(run -> upscale(image, target, settings, new RunControl(listener, cancel, run)));
   }
 
-  private Upscaled upscale(RgbImage image, TargetSize target, UpscaleSettings s, RenderListener listener,
-      CancelToken cancel, RunOptions run) throws OrtException {
+  private Upscaled upscale(RgbImage image, TargetSize target, UpscaleSettings s, RunControl control)
+      throws OrtException {
     int h = image.height();
     int w = image.width();
     boolean guided = Guidance.enabled(s.guidance());
     List<int[]> rows = guided
         ? List.of(tokenizer.tokenize(s.negativePrompt()).ids(), tokenizer.tokenize(s.prompt()).ids())
         : List.of(tokenizer.tokenize(s.prompt()).ids());
-    cancel.check();
-    Embeddings text = textEncoder.encode(rows, run);
+    control.cancel().check();
+    Embeddings text = textEncoder.encode(rows, control.run());
 
     TorchNoise noise = new TorchNoise(s.seed());
-    float[] lowRes = addLowResNoise(image.toPlanar(), noise.randn(3 * h * w), s.noiseLevel());
+    float[] noisedLowRes = addLowResNoise(image.toPlanar(), noise.randn(3 * h * w), s.noiseLevel());
+    LowRes lowRes = new LowRes(new PlanarImage(noisedLowRes, 3, h, w), s.noiseLevel());
     Scheduler scheduler = Schedulers.create("ddim", schedulerConfig, s.steps(), false, null);
-    float[] latents = noise.randn(4 * h * w);
+    float[] latents = noise.randn(Unet.LATENT_CHANNELS * h * w);
     float sigma = (float) scheduler.initNoiseSigma();
     for (int i = 0; i < latents.length; i++) {
       latents[i] *= sigma;
     }
+    Sampling sampling = new Sampling(scheduler, noise::randn);
+    PlanarImage denoised;
     try (Unet.Context context = unet.context(text)) {
-      latents = new TiledDenoiseLoop(unet, options.unetTiles(), options.blend()).run(
-          scheduler, latents, lowRes, h, w, context, s.guidance(), s.noiseLevel(), noise::randn, listener, cancel, run);
+      TiledDenoiseLoop loop = new TiledDenoiseLoop(unet, options.unetTiles(), options.blend());
+      denoised = loop.run(sampling, new PlanarImage(latents, Unet.LATENT_CHANNELS, h, w), lowRes,
+          new Conditioning(context, s.guidance()), control);
     }
-    TiledPass.Output decoded = decoder.decode(new PlanarImage(latents, Unet.LATENT_CHANNELS, h, w), cancel, run);
+    TiledPass.Output decoded = decoder.decode(denoised, control.cancel(), control.run());
     PlanarImage pixels = decoded.image();
     RgbImage upscaled = RgbImage.fromPlanar(pixels.values(), pixels.width(), pixels.height());
 
