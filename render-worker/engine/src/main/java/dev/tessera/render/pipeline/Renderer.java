@@ -53,7 +53,7 @@ public final class Renderer implements AutoCloseable {
       this.textEncoder = new TextEncoder(env, load("text_encoder/model.onnx"));
       this.unet = new Unet(env, load("unet/model.onnx"));
       this.vaeDecoder = new VaeDecoder(
-          env, load("vae_decoder/model.onnx"), scalingFactor, VaeDecoder.SD_SCALE, options.decodeTiles());
+          env, load(bundle.vaeDecoder()), scalingFactor, VaeDecoder.SD_SCALE, options.decodeTiles());
     } catch (IOException | RuntimeException e) {
       close();
       throw e;

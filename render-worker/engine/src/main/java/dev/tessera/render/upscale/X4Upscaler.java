@@ -66,8 +66,8 @@ public final class X4Upscaler implements Upscaler {
       OrtEnvironment env = sessions.env();
       this.textEncoder = new TextEncoder(env, load("text_encoder/model.onnx"));
       this.unet = x4Unet(new Unet(env, load("unet/model.onnx")));
-      this.decoder = new VaeDecoder(env, load("vae_decoder/model.onnx"), bundle.scalingFactor(), X4Bundle.DECODER_SCALE,
-          options.decodeTiles());
+      this.decoder = new VaeDecoder(env, load(bundle.files().vaeDecoder()), bundle.scalingFactor(),
+          X4Bundle.DECODER_SCALE, options.decodeTiles());
     } catch (IOException | RuntimeException e) {
       close();
       throw e;
