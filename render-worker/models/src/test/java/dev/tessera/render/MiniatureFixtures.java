@@ -35,6 +35,17 @@ public final class MiniatureFixtures {
     });
   }
 
+  /** A copy of the fp32 bundle of {@code kind} in {@code dir}, which must not exist yet, for a test to change. */
+  public static Path copy(MiniatureKind kind, Path dir) throws IOException {
+    Path source = bundle(kind, false);
+    try (Stream<Path> files = Files.walk(source)) {
+      for (Path file : (Iterable<Path>) files::iterator) {
+        Files.copy(file, dir.resolve(source.relativize(file).toString()));
+      }
+    }
+    return dir;
+  }
+
   private static Path tokenizerSource() {
     Path dir = TestData.projectRoot().resolve("../shared/data/clip-tokenizer").normalize();
     return Files.isRegularFile(dir.resolve("vocab.json")) ? dir : null;

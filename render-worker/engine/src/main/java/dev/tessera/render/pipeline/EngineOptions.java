@@ -19,6 +19,15 @@ public record EngineOptions(
     return new EngineOptions(ExecutionProvider.Preference.AUTO, 0, 0, 64, 16);
   }
 
+  /**
+   * The VAE decode tiles.
+   *
+   * @throws IllegalArgumentException when the tile is not positive or the overlap is outside [0, tile)
+   */
+  public Tiling decodeTiles() {
+    return new Tiling(decodeTile, decodeOverlap);
+  }
+
   /** The same options with another decode tile size. */
   public EngineOptions withDecodeTile(int tile, int overlap) {
     return new EngineOptions(device, cudaDevice, threads, tile, overlap);

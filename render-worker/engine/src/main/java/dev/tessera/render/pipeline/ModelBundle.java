@@ -5,28 +5,35 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * A Stable Diffusion ONNX bundle on disk in the diffusers/optimum layout ({@code model_index.json},
  * {@code scheduler/}, {@code tokenizer/}, {@code text_encoder/}, {@code unet/}, {@code vae_decoder/},
- * optionally {@code vae_encoder/}). Holds paths and the small JSON facts; loads no model.
+ * optionally {@code vae_encoder/}). Some exports name the VAE decoder's folder {@code vae/}; such bundles load too.
+ * Holds paths and the small JSON facts; loads no model.
  */
 public final class ModelBundle {
-  /** The VAE latent scale of SD 1.x and 2.x, used when {@code vae_decoder/config.json} does not say. */
+  /** The VAE latent scale of SD 1.x and 2.x, used when the VAE decoder's {@code config.json} does not say. */
   public static final double DEFAULT_SCALING_FACTOR = 0.18215;
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String[] REQUIRED = {
     "model_index.json", "scheduler/scheduler_config.json", "tokenizer/vocab.json", "tokenizer/merges.txt",
-    "text_encoder/model.onnx", "unet/model.onnx", "vae_decoder/model.onnx"
+    "text_encoder/model.onnx", "unet/model.onnx"
   };
+  /** The VAE decoder's folders, in order of preference: the diffusers/optimum name, then other exports'. */
+  private static final List<String> VAE_DECODER_DIRS = List.of("vae_decoder", "vae");
 
   private final Path dir;
   private final JsonNode index;
+  private final String vaeDecoderDir;
 
-  private ModelBundle(Path dir, JsonNode index) {
+  private ModelBundle(Path dir, JsonNode index, String vaeDecoderDir) {
     this.dir = dir;
     this.index = index;
+    this.vaeDecoderDir = vaeDecoderDir;
   }
 
   /**
@@ -43,7 +50,12 @@ public final class ModelBundle {
         throw new IOException("model bundle " + dir + ": missing " + file);
       }
     }
-    return new ModelBundle(dir, readJson(dir, "model_index.json"));
+    String vaeDecoderDir = VAE_DECODER_DIRS.stream()
+        .filter(d -> Files.isRegularFile(dir.resolve(d).resolve("model.onnx")))
+        .findFirst()
+        .orElseThrow(() -> new IOException("model bundle " + dir + ": missing "
+            + VAE_DECODER_DIRS.stream().map(d -> d + "/model.onnx").collect(Collectors.joining(" or "))));
+    return new ModelBundle(dir, readJson(dir, "model_index.json"), vaeDecoderDir);
   }
 
   private static JsonNode readJson(Path dir, String file) throws IOException {
@@ -67,22 +79,30 @@ public final class ModelBundle {
     return dir.resolve(relative);
   }
 
+  /** The VAE decoder's model, relative to the bundle: {@code vae_decoder/model.onnx}, else {@code vae/model.onnx}. */
+  public String vaeDecoder() {
+    return vaeDecoderDir + "/model.onnx";
+  }
+
   /** Whether the bundle has a {@code vae_encoder}, which img2img needs. */
   public boolean hasVaeEncoder() {
     return Files.isRegularFile(dir.resolve("vae_encoder/model.onnx"));
   }
 
-  /** The VAE latent scaling factor from {@code vae_decoder/config.json}, else {@value #DEFAULT_SCALING_FACTOR}. */
+  /**
+   * The VAE latent scaling factor from the VAE decoder's {@code config.json}, else {@value #DEFAULT_SCALING_FACTOR}.
+   */
   public double scalingFactor() throws IOException {
     return scalingFactor(DEFAULT_SCALING_FACTOR);
   }
 
-  /** The VAE latent scaling factor from {@code vae_decoder/config.json}, else {@code fallback}. */
+  /** The VAE latent scaling factor from the VAE decoder's {@code config.json}, else {@code fallback}. */
   public double scalingFactor(double fallback) throws IOException {
-    if (!Files.isRegularFile(dir.resolve("vae_decoder/config.json"))) {
+    String config = vaeDecoderDir + "/config.json";
+    if (!Files.isRegularFile(dir.resolve(config))) {
       return fallback;
     }
-    JsonNode factor = readJson(dir, "vae_decoder/config.json").get("scaling_factor");
+    JsonNode factor = readJson(dir, config).get("scaling_factor");
     return factor != null && factor.isNumber() ? factor.asDouble() : fallback;
   }
 

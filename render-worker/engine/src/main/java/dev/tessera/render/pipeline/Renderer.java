@@ -53,7 +53,7 @@ public final class Renderer implements AutoCloseable {
       this.textEncoder = new TextEncoder(env, load("text_encoder/model.onnx"));
       this.unet = new Unet(env, load("unet/model.onnx"));
       this.vaeDecoder = new VaeDecoder(
-          env, load("vae_decoder/model.onnx"), scalingFactor, options.decodeTile(), options.decodeOverlap());
+          env, load(bundle.vaeDecoder()), scalingFactor, VaeDecoder.SD_SCALE, options.decodeTiles());
     } catch (IOException | RuntimeException e) {
       close();
       throw e;
@@ -112,12 +112,13 @@ public final class Renderer implements AutoCloseable {
           problems.stream().map(FieldProblem::toString).collect(Collectors.joining("; ")));
     }
     RenderRequest checked = new RenderRequest(settings, request.init(), request.strength(), request.spacing());
-    return cancel.runCancellable(run -> render(checked, listener, cancel, run));
+    return cancel.runCancellable(run -> render(checked, new RunControl(listener, cancel, run)));
   }
 
-  private RenderResult render(RenderRequest request, RenderListener listener, CancelToken cancel, RunOptions run)
-      throws OrtException, IOException {
+  private RenderResult render(RenderRequest request, RunControl control) throws OrtException, IOException {
     RenderSettings s = request.settings();
+    CancelToken cancel = control.cancel();
+    RunOptions run = control.run();
     StageTimings timings = new StageTimings();
     boolean guided = Guidance.enabled(s.guidance());
 
@@ -134,11 +135,13 @@ public final class Renderer implements AutoCloseable {
     timings.add("text_encode", System.nanoTime() - t0);
 
     Scheduler scheduler = Schedulers.create(s.scheduler(), schedulerConfig, s.steps(), s.karras(), request.spacing());
-    LatentShape shape = new LatentShape(4, s.height() / VaeDecoder.SCALE, s.width() / VaeDecoder.SCALE);
+    int h = s.height() / VaeDecoder.SD_SCALE;
+    int w = s.width() / VaeDecoder.SD_SCALE;
+    int size = Unet.LATENT_CHANNELS * h * w;
     TorchNoise noise = new TorchNoise(s.seed());
     float[] latents;
     if (request.init() == null) {
-      latents = noise.randn(shape.size());
+      latents = noise.randn(size);
       float sigma = (float) scheduler.initNoiseSigma();
       for (int i = 0; i < latents.length; i++) {
         latents[i] *= sigma;
@@ -154,23 +157,24 @@ public final class Renderer implements AutoCloseable {
       timings.add("image_encode", System.nanoTime() - t0);
       int start = firstImg2ImgStep(s.steps(), request.strength());
       scheduler.setBeginIndex(start);
-      latents = scheduler.addNoise(clean, noise.randn(shape.size()), start);
+      latents = scheduler.addNoise(clean, noise.randn(size), start);
     }
 
     t0 = System.nanoTime();
     int steps = scheduler.timesteps().length - scheduler.beginIndex();
+    PlanarImage denoised;
     try (Unet.Context context = unet.context(text)) {
-      latents = new DenoiseLoop(unet).run(
-          scheduler, latents, shape, context, s.guidance(), noise::randn, listener, cancel, run);
+      denoised = new DenoiseLoop(unet).run(new Sampling(scheduler, noise::randn),
+          new PlanarImage(latents, Unet.LATENT_CHANNELS, h, w), new Conditioning(context, s.guidance()), control);
     }
     long denoise = System.nanoTime() - t0;
     timings.add("denoise", denoise, String.format("%d steps, %.1f ms/step", steps, denoise / 1e6 / Math.max(1, steps)));
 
-    cancel.check();
     t0 = System.nanoTime();
-    VaeDecoder.Decoded decoded = vaeDecoder.decode(latents, shape.height(), shape.width(), run);
-    RgbImage image = RgbImage.fromPlanar(decoded.chw(), decoded.width(), decoded.height());
-    timings.add("decode", System.nanoTime() - t0, decoded.tiles() + (decoded.tiles() == 1 ? " tile" : " tiles"));
+    TiledPass.Output decoded = vaeDecoder.decode(denoised, cancel, run);
+    PlanarImage pixels = decoded.image();
+    RgbImage image = RgbImage.fromPlanar(pixels.values(), pixels.width(), pixels.height());
+    timings.add("decode", System.nanoTime() - t0, Tiling.describe(decoded.tiles()));
 
     Spacing spacing = Schedulers.spacing(s.scheduler(), schedulerConfig, request.spacing());
     String parameters = GenerationParameters.format(request, bundle.name(), bundle.isMiniature(), spacing.configName());

@@ -12,17 +12,20 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * One UNet evaluation: {@code sample}, {@code timestep} and text embeddings in, the model output ({@code out_sample}:
- * epsilon or v, 4 latent channels) out. Serves the Stable Diffusion UNet ({@code sample} of 4 channels) and the x4
- * upscaler's (7 channels: latents and low-res RGB, plus a {@code class_labels} noise level). Adapts to what the
- * exported graph declares: float32 or float16 tensors, a timestep of shape [], [1] or [batch] in float or int64, and
- * a static batch of 1 (then each batch item is its own call).
+ * One UNet prediction: {@code sample}, {@code timestep} and text embeddings in, the model output ({@code out_sample}:
+ * epsilon or v, 4 latent channels) out, both halves of classifier-free guidance combined where it is on. Serves the
+ * Stable Diffusion UNet ({@code sample} of 4 channels) and the x4 upscaler's (7 channels: latents and low-res RGB,
+ * plus a {@code class_labels} noise level). Adapts to what the exported graph declares: float32 or float16 tensors, a
+ * timestep of shape [], [1] or [batch] in float or int64, and a static batch of 1 (then each batch item is its own
+ * call).
  *
  * <p>Does not own the model; whoever loaded it closes it.
  */
 public final class Unet {
   /** Channels of SD latents, and of every UNet's output. */
   public static final int LATENT_CHANNELS = 4;
+  /** The class label passed for a model without {@code class_labels}. */
+  public static final int NO_CLASS_LABEL = -1;
 
   private final OrtEnvironment env;
   private final OnnxModel model;
@@ -102,43 +105,69 @@ public final class Unet {
     return new Context(text);
   }
 
-  /**
-   * Predicts for a Stable Diffusion UNet: {@code latents} of shape {@code [batch, channels, h, w]} at timestep
-   * {@code t}, conditioned on {@code context} (made from as many text rows as the batch has).
-   */
-  float[] predict(float[] latents, int batch, int channels, int h, int w, double t, Context context, RunOptions run)
-      throws OrtException {
-    return predict(latents, batch, channels, h, w, t, -1, context, run);
+  /** Predicts for a Stable Diffusion UNet, which takes no {@code class_labels}. */
+  float[] predict(PlanarImage input, double t, Conditioning conditioning, RunOptions run) throws OrtException {
+    return predict(input, t, NO_CLASS_LABEL, conditioning, run);
   }
 
   /**
-   * Predicts for {@code input} of shape {@code [batch, channels, h, w]} at timestep {@code t}; the output has
-   * {@link #LATENT_CHANNELS} channels.
+   * Predicts for one item {@code input} [channels, h, w] at timestep {@code t}; the output has {@link #LATENT_CHANNELS}
+   * channels. Under classifier-free guidance both halves (the unconditional and the text-conditioned prediction) run
+   * in one batch-2 call where the model takes a batch, and are combined by the guidance scale.
    *
-   * @param classLabel the {@code class_labels} value (the x4 upscaler's noise level), or -1 when the model has none
+   * @param classLabel the {@code class_labels} value (the x4 upscaler's noise level), or {@link #NO_CLASS_LABEL}
    */
-  public float[] predict(float[] input, int batch, int channels, int h, int w, double t, int classLabel,
-      Context context, RunOptions run) throws OrtException {
-    if (context.tensors.length == 1) {
-      return call(input, batch, channels, h, w, t, classLabel, context.tensors[0], run);
+  public float[] predict(PlanarImage input, double t, int classLabel, Conditioning conditioning, RunOptions run)
+      throws OrtException {
+    double guidance = conditioning.guidance();
+    boolean guided = Guidance.enabled(guidance);
+    Batch batch = Batch.repeated(input, guided ? 2 : 1);
+    float[] out = conditioning.text().tensors.length == 1
+        ? call(batch, t, classLabel, conditioning.text().tensors[0], run)
+        : callPerItem(batch, t, classLabel, conditioning.text(), run);
+    return guided ? Guidance.combine(out, guidance) : out;
+  }
+
+  /** The {@code sample} of one call: {@code size} items of {@code [channels, height, width]}, one after another. */
+  private record Batch(float[] values, int size, int channels, int height, int width) {
+    /** {@code size} copies of {@code item}, one per guidance half. */
+    static Batch repeated(PlanarImage item, int size) {
+      float[] one = item.values();
+      float[] values = one;
+      if (size > 1) {
+        values = new float[size * one.length];
+        for (int i = 0; i < size; i++) {
+          System.arraycopy(one, 0, values, i * one.length, one.length);
+        }
+      }
+      return new Batch(values, size, item.channels(), item.height(), item.width());
     }
-    int in = channels * h * w;
-    int out = LATENT_CHANNELS * h * w;
-    float[] predictions = new float[batch * out];
-    float[] one = new float[in];
-    for (int i = 0; i < batch; i++) {
-      System.arraycopy(input, i * in, one, 0, in);
-      System.arraycopy(call(one, 1, channels, h, w, t, classLabel, context.tensors[i], run), 0, predictions, i * out,
-          out);
+
+    /** Item {@code i} alone, a batch of one. */
+    Batch item(int i) {
+      int length = channels * height * width;
+      float[] one = new float[length];
+      System.arraycopy(values, i * length, one, 0, length);
+      return new Batch(one, 1, channels, height, width);
+    }
+  }
+
+  /** One call per batch item, for a UNet that takes a batch of one. */
+  private float[] callPerItem(Batch batch, double t, int classLabel, Context text, RunOptions run)
+      throws OrtException {
+    int out = LATENT_CHANNELS * batch.height() * batch.width();
+    float[] predictions = new float[batch.size() * out];
+    for (int i = 0; i < batch.size(); i++) {
+      System.arraycopy(call(batch.item(i), t, classLabel, text.tensors[i], run), 0, predictions, i * out, out);
     }
     return predictions;
   }
 
-  private float[] call(float[] input, int batch, int channels, int h, int w, double t, int classLabel,
-      OnnxTensor text, RunOptions run) throws OrtException {
-    try (OnnxTensor x = Tensors.floats(env, input, new long[] {batch, channels, h, w}, sample.type());
-        OnnxTensor time = Tensors.filled(env, t, timestep, batch);
-        OnnxTensor labels = classLabels == null ? null : Tensors.filled(env, classLabel, classLabels, batch)) {
+  private float[] call(Batch batch, double t, int classLabel, OnnxTensor text, RunOptions run) throws OrtException {
+    long[] shape = {batch.size(), batch.channels(), batch.height(), batch.width()};
+    try (OnnxTensor x = Tensors.floats(env, batch.values(), shape, sample.type());
+        OnnxTensor time = Tensors.filled(env, t, timestep, batch.size());
+        OnnxTensor labels = classLabels == null ? null : Tensors.filled(env, classLabel, classLabels, batch.size())) {
       Map<String, OnnxTensor> feeds = new HashMap<>(Map.of(sample.name(), x, timestep.name(), time,
           hiddenStates.name(), text));
       if (labels != null) {

@@ -35,7 +35,7 @@ final class VaeEncoder {
     try (OnnxTensor x = Tensors.floats(env, chw, new long[] {1, 3, height, width}, input.type());
         Result result = model.run(Map.of(input.name(), x), run)) {
       float[] out = Tensors.toFloats(result.get(0));
-      int size = 4 * (height / VaeDecoder.SCALE) * (width / VaeDecoder.SCALE);
+      int size = 4 * (height / VaeDecoder.SD_SCALE) * (width / VaeDecoder.SD_SCALE);
       if (out.length != size && out.length != 2 * size) {
         throw new IllegalArgumentException(model.label() + ": expected 4 or 8 latent channels at 1/8 scale, got "
             + java.util.Arrays.toString(Tensors.shape(result.get(0))));

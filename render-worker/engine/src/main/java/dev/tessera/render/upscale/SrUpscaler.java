@@ -2,10 +2,8 @@ package dev.tessera.render.upscale;
 
 import dev.tessera.render.pipeline.UnsupportedRequestException;
 import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession.Result;
-import ai.onnxruntime.OrtSession.RunOptions;
 import dev.tessera.render.image.RgbImage;
 import dev.tessera.render.onnx.InputSpec;
 import dev.tessera.render.onnx.OnnxModel;
@@ -13,7 +11,11 @@ import dev.tessera.render.onnx.OnnxSessions;
 import dev.tessera.render.onnx.Tensors;
 import dev.tessera.render.pipeline.CancelToken;
 import dev.tessera.render.pipeline.EngineOptions;
+import dev.tessera.render.pipeline.ImageNetwork;
 import dev.tessera.render.pipeline.RenderListener;
+import dev.tessera.render.pipeline.TileBlend;
+import dev.tessera.render.pipeline.TiledPass;
+import dev.tessera.render.pipeline.Tiling;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,29 +39,30 @@ public final class SrUpscaler implements Upscaler {
   private static final int PROBE_SIZE = 16;
 
   private final OnnxSessions sessions;
-  private final OrtEnvironment env;
   private final OnnxModel model;
   private final Path file;
   private final InputSpec input;
+  private final ImageNetwork network;
   private final int fixedSize;
-  private final Tiling tiling;
+  private final TiledPass pass;
   private final int scale;
   private boolean closed;
 
   private SrUpscaler(OnnxSessions sessions, OnnxModel model, Path file, Tiling tiling)
       throws OrtException {
     this.sessions = sessions;
-    this.env = sessions.env();
     this.model = model;
     this.file = file;
     this.input = model.input(null);
+    this.network = new ImageNetwork(sessions.env(), model, input);
     InputSpec output = model.output(null);
     requireImageShape("input", input);
     requireImageShape("output", output);
     this.fixedSize = fixedSize(input);
-    this.tiling = fixedSize > 0 ? new Tiling(fixedSize, Math.min(tiling.overlap(), fixedSize / 2)) : tiling;
     boolean declared = fixedSize > 0 && !output.isDynamic(2) && !output.isDynamic(3);
     this.scale = declared ? scaleOf(output.shape(), fixedSize) : probeScale();
+    Tiling tiles = fixedSize > 0 ? new Tiling(fixedSize, Math.min(tiling.overlap(), fixedSize / 2)) : tiling;
+    this.pass = new TiledPass(tiles, TileBlend.LINEAR, scale, 3);
   }
 
   /**
@@ -115,7 +118,8 @@ public final class SrUpscaler implements Upscaler {
 
   private int probeScale() throws OrtException {
     int side = fixedSize > 0 ? fixedSize : PROBE_SIZE;
-    try (OnnxTensor x = Tensors.floats(env, new float[3 * side * side], new long[] {1, 3, side, side}, input.type());
+    long[] shape = {1, 3, side, side};
+    try (OnnxTensor x = Tensors.floats(sessions.env(), new float[3 * side * side], shape, input.type());
         Result result = model.run(Map.of(input.name(), x), null)) {
       return scaleOf(Tensors.shape(result.get(0)), side);
     }
@@ -157,20 +161,12 @@ public final class SrUpscaler implements Upscaler {
           + " input; the image is only " + image.width() + "x" + image.height());
     }
     return cancel.runCancellable(run -> {
-      TiledPass.Output out = TiledPass.run(UnitPlanar.of(image), 3, image.height(), image.width(), tiling, scale, 3,
-          model.label(), (tile, h, w) -> call(tile, h, w, run), cancel);
-      RgbImage upscaled = UnitPlanar.toImage(out.chw(), out.width(), out.height());
+      TiledPass.Output out = pass.run(UnitPlanar.of(image), model.label(), tile -> network.run(tile, run), cancel);
+      RgbImage upscaled = UnitPlanar.toImage(out.image());
       String detail = "sr x" + scale + ", " + Tiling.describe(out.tiles()) + LanczosUpscaler.fitNote(upscaled, target);
       String parameters = "Upscaler: sr x" + scale + " " + file.getFileName() + ", Upscaled size: " + target;
       return new Upscaled(LanczosUpscaler.fit(upscaled, target), out.tiles(), detail, parameters);
     });
-  }
-
-  private float[] call(float[] tile, int h, int w, RunOptions run) throws OrtException {
-    try (OnnxTensor x = Tensors.floats(env, tile, new long[] {1, 3, h, w}, input.type());
-        Result result = model.run(Map.of(input.name(), x), run)) {
-      return Tensors.toFloats(result.get(0));
-    }
   }
 
   @Override

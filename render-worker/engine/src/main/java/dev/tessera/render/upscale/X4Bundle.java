@@ -9,15 +9,17 @@ import java.nio.file.Path;
 /**
  * A Stable Diffusion x4 upscaler ONNX bundle on disk: the Stable Diffusion layout ({@link ModelBundle}) plus
  * {@code low_res_scheduler/scheduler_config.json}, {@code max_noise_level} in {@code model_index.json} and a ×4
- * {@code vae_decoder} whose {@code config.json} gives the scaling factor. Holds paths and JSON facts; loads no model.
+ * VAE decoder ({@code vae_decoder/} or {@code vae/}) whose {@code config.json} gives the scaling factor. Holds paths
+ * and JSON facts; loads no model.
  */
 final class X4Bundle {
-  /** The x4 upscaler's VAE scaling factor, used when {@code vae_decoder/config.json} does not say. */
+  /** The x4 upscaler's VAE scaling factor, used when the VAE decoder's {@code config.json} does not say. */
   static final double DEFAULT_SCALING_FACTOR = 0.08333;
   /** diffusers' {@code max_noise_level} default for the upscale pipeline. */
   static final int DEFAULT_MAX_NOISE_LEVEL = 350;
   static final String LOW_RES_SCHEDULER = "low_res_scheduler/scheduler_config.json";
-
+  /** Pixels per latent along each axis of the ×4 VAE decoder. */
+  static final int DECODER_SCALE = 4;
 
   private final ModelBundle files;
   private final int maxNoiseLevel;

@@ -1,5 +1,8 @@
 package dev.tessera.render.upscale;
 
+import dev.tessera.render.pipeline.TileBlend;
+import dev.tessera.render.pipeline.Tiling;
+
 /**
  * How an {@link X4Upscaler} tiles its work. Both tilings are in low-res pixels, which are the latents' pixels.
  *

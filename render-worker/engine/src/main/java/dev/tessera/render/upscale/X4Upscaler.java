@@ -2,18 +2,24 @@ package dev.tessera.render.upscale;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession.RunOptions;
 import dev.tessera.render.image.RgbImage;
 import dev.tessera.render.noise.TorchNoise;
 import dev.tessera.render.onnx.OnnxModel;
 import dev.tessera.render.onnx.OnnxSessions;
 import dev.tessera.render.pipeline.CancelToken;
+import dev.tessera.render.pipeline.Conditioning;
 import dev.tessera.render.pipeline.Embeddings;
 import dev.tessera.render.pipeline.EngineOptions;
 import dev.tessera.render.pipeline.Guidance;
+import dev.tessera.render.pipeline.PlanarImage;
 import dev.tessera.render.pipeline.RenderListener;
+import dev.tessera.render.pipeline.RunControl;
+import dev.tessera.render.pipeline.Sampling;
 import dev.tessera.render.pipeline.TextEncoder;
+import dev.tessera.render.pipeline.TiledPass;
+import dev.tessera.render.pipeline.Tiling;
 import dev.tessera.render.pipeline.Unet;
+import dev.tessera.render.pipeline.VaeDecoder;
 import dev.tessera.render.schedule.NoiseSchedule;
 import dev.tessera.render.schedule.Scheduler;
 import dev.tessera.render.schedule.SchedulerConfig;
@@ -29,7 +35,7 @@ import java.util.List;
  * the noise level with the bundle's low-res DDPM schedule; start from Gaussian latents the low-res image's size
  * (the noise drawn before the latents from one torch-compatible stream, in diffusers' order); run the bundle's DDIM
  * schedule ({@code scheduler/}, v-prediction) with the UNet on overlapping tiles blended by Mixture of Diffusers
- * ({@link TiledDenoiseLoop}); divide by the VAE scaling factor and decode ×4 in cross-faded tiles ({@link X4Decoder});
+ * ({@link TiledDenoiseLoop}); divide by the VAE scaling factor and decode ×4 in cross-faded tiles ({@link VaeDecoder});
  * clamp to [0, 1] as the render engine does; then resample with Lanczos if the target is not exactly ×4.
  *
  * <p>Lifetime: {@link #open} loads the tokenizer and the text-encoder, UNet and VAE-decoder sessions once; every
@@ -46,7 +52,7 @@ public final class X4Upscaler implements Upscaler {
   private final NoiseSchedule lowResSchedule;
   private final TextEncoder textEncoder;
   private final Unet unet;
-  private final X4Decoder decoder;
+  private final VaeDecoder decoder;
   private boolean closed;
 
   private X4Upscaler(X4Bundle bundle, EngineOptions engine, X4Options options) throws IOException, OrtException {
@@ -60,7 +66,8 @@ public final class X4Upscaler implements Upscaler {
       OrtEnvironment env = sessions.env();
       this.textEncoder = new TextEncoder(env, load("text_encoder/model.onnx"));
       this.unet = x4Unet(new Unet(env, load("unet/model.onnx")));
-      this.decoder = new X4Decoder(env, load("vae_decoder/model.onnx"), bundle.scalingFactor(), options.decodeTiles());
+      this.decoder = new VaeDecoder(env, load(bundle.files().vaeDecoder()), bundle.scalingFactor(),
+          X4Bundle.DECODER_SCALE, options.decodeTiles());
     } catch (IOException | RuntimeException e) {
       close();
       throw e;
@@ -128,34 +135,39 @@ public final class X4Upscaler implements Upscaler {
       throw new IllegalStateException("x4 upscaler is closed");
     }
     check(settings);
-    return cancel.runCancellable(run -> upscale(image, target, settings, listener, cancel, run));
+    return cancel.runCancellable(run -> upscale(image, target, settings, new RunControl(listener, cancel, run)));
   }
 
-  private Upscaled upscale(RgbImage image, TargetSize target, UpscaleSettings s, RenderListener listener,
-      CancelToken cancel, RunOptions run) throws OrtException {
+  private Upscaled upscale(RgbImage image, TargetSize target, UpscaleSettings s, RunControl control)
+      throws OrtException {
     int h = image.height();
     int w = image.width();
     boolean guided = Guidance.enabled(s.guidance());
     List<int[]> rows = guided
         ? List.of(tokenizer.tokenize(s.negativePrompt()).ids(), tokenizer.tokenize(s.prompt()).ids())
         : List.of(tokenizer.tokenize(s.prompt()).ids());
-    cancel.check();
-    Embeddings text = textEncoder.encode(rows, run);
+    control.cancel().check();
+    Embeddings text = textEncoder.encode(rows, control.run());
 
     TorchNoise noise = new TorchNoise(s.seed());
-    float[] lowRes = addLowResNoise(image.toPlanar(), noise.randn(3 * h * w), s.noiseLevel());
+    float[] noisedLowRes = addLowResNoise(image.toPlanar(), noise.randn(3 * h * w), s.noiseLevel());
+    LowRes lowRes = new LowRes(new PlanarImage(noisedLowRes, 3, h, w), s.noiseLevel());
     Scheduler scheduler = Schedulers.create("ddim", schedulerConfig, s.steps(), false, null);
-    float[] latents = noise.randn(4 * h * w);
+    float[] latents = noise.randn(Unet.LATENT_CHANNELS * h * w);
     float sigma = (float) scheduler.initNoiseSigma();
     for (int i = 0; i < latents.length; i++) {
       latents[i] *= sigma;
     }
+    Sampling sampling = new Sampling(scheduler, noise::randn);
+    PlanarImage denoised;
     try (Unet.Context context = unet.context(text)) {
-      latents = new TiledDenoiseLoop(unet, options.unetTiles(), options.blend()).run(
-          scheduler, latents, lowRes, h, w, context, s.guidance(), s.noiseLevel(), noise::randn, listener, cancel, run);
+      TiledDenoiseLoop loop = new TiledDenoiseLoop(unet, options.unetTiles(), options.blend());
+      denoised = loop.run(sampling, new PlanarImage(latents, Unet.LATENT_CHANNELS, h, w), lowRes,
+          new Conditioning(context, s.guidance()), control);
     }
-    TiledPass.Output decoded = decoder.decode(latents, h, w, cancel, run);
-    RgbImage upscaled = RgbImage.fromPlanar(decoded.chw(), decoded.width(), decoded.height());
+    TiledPass.Output decoded = decoder.decode(denoised, control.cancel(), control.run());
+    PlanarImage pixels = decoded.image();
+    RgbImage upscaled = RgbImage.fromPlanar(pixels.values(), pixels.width(), pixels.height());
 
     int tiles = options.unetTiles().count(w, h);
     String detail = "x4, " + Tiling.describe(tiles) + ", " + s.steps() + " steps, decoded in "

@@ -21,7 +21,7 @@ final class LatentColours {
   /** [3, 4] row-major: random orthogonal directions drawn with the spec's seed, scaled to {@value #ROW_NORM}. */
   static float[] latentToRgb(MiniatureSpec spec) {
     int latent = MiniatureSpec.LATENT_CHANNELS;
-    float[] drawn = new GaussianWeights(spec.seed() + SEED_OFFSET).next(RGB * latent, 1);
+    float[] drawn = new GaussianWeights(spec.weights().seed() + SEED_OFFSET).next(RGB * latent, 1);
     double[][] rows = new double[RGB][latent];
     for (int i = 0; i < RGB; i++) {
       for (int k = 0; k < latent; k++) {

@@ -40,8 +40,8 @@ final class LowResColourPath {
     String lowRes = g.node("Slice",
         List.of(sample, g.int64Vector(LATENT_CHANNELS), g.int64Vector(LATENT_CHANNELS + LOW_RES_CHANNELS), channelAxis));
     // rgbToLatent is [4, 3] row-major, which is the [out, in, 1, 1] layout of a 1×1 convolution
-    String colour = nn.conv("low_res_to_latent", lowRes, LatentColours.rgbToLatent(spec), LOW_RES_CHANNELS,
-        LATENT_CHANNELS, 1, 1);
+    String colour = nn.conv("low_res_to_latent", lowRes, LatentColours.rgbToLatent(spec),
+        new ConvShape(LOW_RES_CHANNELS, LATENT_CHANNELS, 1, 1));
     String clean = nn.add(colour, nn.mul(texture, g.scalarWeight("texture_gain", (float) TEXTURE)));
 
     NoiseSchedule schedule = NoiseSchedule.of(UpscalerConfigFiles.denoisingSchedule());

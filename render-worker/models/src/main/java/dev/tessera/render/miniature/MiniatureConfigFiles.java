@@ -43,7 +43,7 @@ final class MiniatureConfigFiles {
     json.set("feature_extractor", pair(null, null));
     json.put("requires_safety_checker", false);
     json.set("safety_checker", pair(null, null));
-    json.set("scheduler", pair("diffusers", spec.schedulerClass()));
+    json.set("scheduler", pair("diffusers", spec.scheduling().className()));
     json.set("text_encoder", pair("optimum", "ORTModelTextEncoder"));
     json.set("tokenizer", pair("transformers", "CLIPTokenizer"));
     json.set("unet", pair("optimum", "ORTModelUnet"));
@@ -55,14 +55,14 @@ final class MiniatureConfigFiles {
   /** The SD 2.x training schedule; no {@code timestep_spacing}, so DDIM/PNDM default to "leading". */
   static void scheduler(Path file, MiniatureSpec spec) throws IOException {
     ObjectNode json = MAPPER.createObjectNode();
-    json.put("_class_name", spec.schedulerClass());
+    json.put("_class_name", spec.scheduling().className());
     json.put("_diffusers_version", DIFFUSERS_VERSION);
     json.put("beta_end", new BigDecimal("0.012"));
     json.put("beta_schedule", "scaled_linear");
     json.put("beta_start", new BigDecimal("0.00085"));
     json.put("clip_sample", false);
     json.put("num_train_timesteps", 1000);
-    json.put("prediction_type", spec.predictionType());
+    json.put("prediction_type", spec.scheduling().predictionType());
     json.put("set_alpha_to_one", false);
     json.put("skip_prk_steps", true);
     json.put("steps_offset", 1);
@@ -79,7 +79,7 @@ final class MiniatureConfigFiles {
     json.put("eos_token", EOS);
     json.put("errors", "replace");
     json.put("model_max_length", MiniatureSpec.MAX_TOKENS);
-    json.put("pad_token", spec.padToken());
+    json.put("pad_token", spec.text().padToken());
     json.put("tokenizer_class", "CLIPTokenizer");
     json.put("unk_token", EOS);
     write(file, json);
@@ -89,13 +89,13 @@ final class MiniatureConfigFiles {
     ObjectNode json = MAPPER.createObjectNode();
     json.set("bos_token", addedToken(BOS));
     json.set("eos_token", addedToken(EOS));
-    json.put("pad_token", spec.padToken());
+    json.put("pad_token", spec.text().padToken());
     json.set("unk_token", addedToken(EOS));
     write(file, json);
   }
 
   static void textEncoder(Path file, MiniatureSpec spec, int vocabularySize) throws IOException {
-    int hidden = spec.textHiddenSize();
+    int hidden = spec.text().hiddenSize();
     ObjectNode json = MAPPER.createObjectNode();
     json.set("architectures", MAPPER.createArrayNode().add("CLIPTextModel"));
     json.put("hidden_act", "gelu");
@@ -105,7 +105,7 @@ final class MiniatureConfigFiles {
     json.put("model_type", "clip_text_model");
     json.put("num_attention_heads", MiniatureTextEncoder.HEADS);
     json.put("num_hidden_layers", MiniatureTextEncoder.LAYERS);
-    json.put("torch_dtype", spec.fp16() ? "float16" : "float32");
+    json.put("torch_dtype", spec.weights().fp16() ? "float16" : "float32");
     json.put("transformers_version", TRANSFORMERS_VERSION);
     json.put("vocab_size", vocabularySize);
     write(file, json);
@@ -116,7 +116,7 @@ final class MiniatureConfigFiles {
     json.put("_class_name", "UNet2DConditionModel");
     json.put("_diffusers_version", DIFFUSERS_VERSION);
     json.set("block_out_channels", ints(MiniatureUnet.CHANNELS));
-    json.put("cross_attention_dim", spec.textHiddenSize());
+    json.put("cross_attention_dim", spec.text().hiddenSize());
     json.put("in_channels", MiniatureSpec.LATENT_CHANNELS);
     json.put("out_channels", MiniatureSpec.LATENT_CHANNELS);
     json.put("sample_size", MiniatureUnet.SAMPLE_SIZE);

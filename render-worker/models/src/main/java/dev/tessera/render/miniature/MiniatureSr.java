@@ -72,11 +72,12 @@ final class MiniatureSr {
         stringAttr("mode", "linear"),
         stringAttr("coordinate_transformation_mode", "half_pixel"));
 
-    String features = leakyRelu(g, nn.conv("conv_first", image, RGB, FEATURES, 3, 1, 1));
-    String body = nn.conv("body.conv", features, FEATURES, FEATURES, 3, 1, RESIDUAL_GAIN * LEAKY_GAIN);
+    String features = leakyRelu(g, nn.conv("conv_first", image, new ConvShape(RGB, FEATURES, 3, 1), 1));
+    String body = nn.conv("body.conv", features, new ConvShape(FEATURES, FEATURES, 3, 1), RESIDUAL_GAIN * LEAKY_GAIN);
     features = nn.add(features, leakyRelu(g, body));
     int shuffled = RGB * SCALE * SCALE;
-    String texture = nn.centeredConv("conv_up", features, FEATURES, shuffled, 3, 1, TEXTURE_GAIN * LEAKY_GAIN);
+    String texture =
+        nn.centeredConv("conv_up", features, new ConvShape(FEATURES, shuffled, 3, 1), TEXTURE_GAIN * LEAKY_GAIN);
     texture = g.node("DepthToSpace", List.of(texture), intAttr("blocksize", SCALE), stringAttr("mode", "CRD"));
 
     g.floatOutput(nn.add(base, texture), "output", BATCH, Integer.toString(RGB), "output_height", "output_width");

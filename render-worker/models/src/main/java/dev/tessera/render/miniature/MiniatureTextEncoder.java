@@ -25,10 +25,10 @@ final class MiniatureTextEncoder {
 
   /** @param vocabularySize rows of the token embedding: one per vocab.json entry */
   static ModelProto build(MiniatureSpec spec, int vocabularySize) {
-    int hidden = spec.textHiddenSize();
+    int hidden = spec.text().hiddenSize();
     NetworkBlocks nn = spec.newNetwork("text_encoder", SEED_OFFSET);
     OnnxGraphBuilder g = nn.graph();
-    String ids = g.input("input_ids", spec.inputIdsType(), BATCH, Integer.toString(MAX_TOKENS));
+    String ids = g.input("input_ids", spec.text().inputIdsType(), BATCH, Integer.toString(MAX_TOKENS));
 
     String table = nn.gaussian("embeddings.token_embedding.weight", 1.0, vocabularySize, hidden);
     String tokens = g.node("Gather", List.of(table, ids), intAttr("axis", 0));
@@ -39,7 +39,8 @@ final class MiniatureTextEncoder {
     for (int layer = 0; layer < LAYERS; layer++) {
       String scope = "encoder.layers." + layer;
       String normed = nn.layerNorm(scope + ".layer_norm1", x, hidden);
-      x = nn.add(x, nn.attention(scope + ".self_attn", normed, normed, hidden, hidden, HEADS, mask));
+      AttentionShape selfAttention = new AttentionShape(hidden, hidden, HEADS);
+      x = nn.add(x, nn.attention(scope + ".self_attn", normed, normed, selfAttention, mask));
       x = nn.add(x, nn.feedForward(scope + ".mlp", nn.layerNorm(scope + ".layer_norm2", x, hidden), hidden, 4, 1));
     }
     String last = nn.layerNorm("final_layer_norm", x, hidden);

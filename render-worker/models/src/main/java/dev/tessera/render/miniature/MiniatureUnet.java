@@ -13,7 +13,7 @@ import java.util.List;
  * {@code encoder_hidden_states} [batch, 77, H] → {@code out_sample} [batch, 4, height, width]. Height and width must
  * be multiples of 4.
  *
- * <p>With the x4 upscaler's contract ({@link MiniatureSpec#upscaler()}) {@code sample} has 7 channels (latents, then
+ * <p>With the x4 upscaler's contract ({@link MiniatureSpec.UnetIo#upscaler()}) {@code sample} has 7 channels (latents, then
  * the noised low-res RGB image), an int64 {@code class_labels} [batch] (the noise level) selects a row of a class
  * embedding that is added to the timestep embedding, as in diffusers' {@code num_class_embeds}, and the output goes
  * through {@link LowResColourPath} so that denoising converges to the low-res image's colours.
@@ -58,41 +58,42 @@ final class MiniatureUnet {
   }
 
   private ModelProto network(MiniatureSpec spec) {
-    String batch = spec.unetBatch();
+    MiniatureSpec.UnetIo io = spec.unet();
+    String batch = io.batch();
     String latentChannels = Integer.toString(LATENT_CHANNELS);
-    int inChannels = spec.unetInChannels();
+    int inChannels = io.inChannels();
     String sample = g.floatInput("sample", batch, Integer.toString(inChannels), "height", "width");
-    String timestep = g.input("timestep", spec.timestepType(), spec.timestepDims().toArray(String[]::new));
+    String timestep = g.input("timestep", io.timestepType(), io.timestepDims().toArray(String[]::new));
     String context = g.floatInput(
-        "encoder_hidden_states", batch, Integer.toString(MAX_TOKENS), Integer.toString(spec.textHiddenSize()));
+        "encoder_hidden_states", batch, Integer.toString(MAX_TOKENS), Integer.toString(spec.text().hiddenSize()));
     String time = timeEmbedding(timestep);
-    if (spec.upscaler()) {
+    if (io.upscaler()) {
       String classLabels = g.input("class_labels", DataType.INT64_VALUE, batch);
       String table = nn.gaussian("class_embedding.weight", 1.0, NUM_CLASS_EMBEDS, TIME_EMBEDDING);
       time = nn.add(time, g.node("Gather", List.of(table, classLabels), OnnxGraphBuilder.intAttr("axis", 0)));
     }
 
-    int[] channels = spec.upscaler() ? UPSCALER_CHANNELS : CHANNELS;
+    int[] channels = io.upscaler() ? UPSCALER_CHANNELS : CHANNELS;
     int c0 = channels[0];
     int c1 = channels[1];
     int c2 = channels[2];
-    String h = nn.conv("conv_in", sample, inChannels, c0, 3, 1, 1);
+    String h = nn.conv("conv_in", sample, new ConvShape(inChannels, c0, 3, 1), 1);
     String skip0 = resnet("down_blocks.0.resnet", h, c0, c0, time);
-    String down0 = nn.conv("down_blocks.0.downsample", skip0, c0, c0, 3, 2, 1);
+    String down0 = nn.conv("down_blocks.0.downsample", skip0, new ConvShape(c0, c0, 3, 2), 1);
     String skip1 = resnet("down_blocks.1.resnet", down0, c0, c1, time);
-    String down1 = nn.conv("down_blocks.1.downsample", skip1, c1, c1, 3, 2, 1);
+    String down1 = nn.conv("down_blocks.1.downsample", skip1, new ConvShape(c1, c1, 3, 2), 1);
 
     String mid = resnet("mid_block.resnet", down1, c1, c2, time);
-    mid = transformer("mid_block.attention", mid, c2, context, spec.textHiddenSize());
+    mid = transformer("mid_block.attention", mid, c2, context, spec.text().hiddenSize());
 
-    String up0 = nn.conv("up_blocks.0.upsample", nn.upsample2x(mid), c2, c1, 3, 1, 1);
+    String up0 = nn.conv("up_blocks.0.upsample", nn.upsample2x(mid), new ConvShape(c2, c1, 3, 1), 1);
     up0 = resnet("up_blocks.0.resnet", nn.concat(1, up0, skip1), 2 * c1, c1, time);
-    String up1 = nn.conv("up_blocks.1.upsample", nn.upsample2x(up0), c1, c0, 3, 1, 1);
+    String up1 = nn.conv("up_blocks.1.upsample", nn.upsample2x(up0), new ConvShape(c1, c0, 3, 1), 1);
     up1 = resnet("up_blocks.1.resnet", nn.concat(1, up1, skip0), 2 * c0, c0, time);
 
     String normed = nn.silu(nn.groupNorm("conv_norm_out", up1, c0, GROUPS));
-    String out = nn.conv("conv_out", normed, c0, LATENT_CHANNELS, 3, 1, SILU_GAIN);
-    if (spec.upscaler()) {
+    String out = nn.conv("conv_out", normed, new ConvShape(c0, LATENT_CHANNELS, 3, 1), SILU_GAIN);
+    if (io.upscaler()) {
       out = LowResColourPath.vPrediction(nn, spec, sample, timestep, out);
     }
     g.floatOutput(out, "out_sample", batch, latentChannels, "height", "width");
@@ -115,28 +116,30 @@ final class MiniatureUnet {
 
   /** GroupNorm → SiLU → conv, plus the projected timestep embedding, GroupNorm → SiLU → conv, plus shortcut. */
   private String resnet(String scope, String x, int in, int out, String timeEmbedding) {
-    String h = nn.conv(scope + ".conv1", nn.silu(nn.groupNorm(scope + ".norm1", x, in, GROUPS)), in, out, 3, 1,
-        SILU_GAIN);
+    String h = nn.conv(scope + ".conv1", nn.silu(nn.groupNorm(scope + ".norm1", x, in, GROUPS)),
+        new ConvShape(in, out, 3, 1), SILU_GAIN);
     String time = nn.linear(scope + ".time_emb_proj", nn.silu(timeEmbedding), TIME_EMBEDDING, out, 1);
     h = nn.add(h, nn.reshape(time, g.int64Vector(-1, out, 1, 1))); // [n, out] → [n, out, 1, 1], n = 1 or batch
-    h = nn.conv(scope + ".conv2", nn.silu(nn.groupNorm(scope + ".norm2", h, out, GROUPS)), out, out, 3, 1,
-        RESIDUAL_GAIN);
-    String shortcut = in == out ? x : nn.conv(scope + ".conv_shortcut", x, in, out, 1, 1, 1);
+    h = nn.conv(scope + ".conv2", nn.silu(nn.groupNorm(scope + ".norm2", h, out, GROUPS)),
+        new ConvShape(out, out, 3, 1), RESIDUAL_GAIN);
+    String shortcut = in == out ? x : nn.conv(scope + ".conv_shortcut", x, new ConvShape(in, out, 1, 1), 1);
     return nn.add(shortcut, h);
   }
 
   /** Self-attention over the h·w pixels, cross-attention over the text tokens, feed-forward; all residual. */
   private String transformer(String scope, String x, int channels, String context, int contextDim) {
-    String h = nn.conv(scope + ".proj_in", nn.groupNorm(scope + ".norm", x, channels, GROUPS), channels, channels,
-        1, 1, 1);
+    ConvShape projection = new ConvShape(channels, channels, 1, 1);
+    String h = nn.conv(scope + ".proj_in", nn.groupNorm(scope + ".norm", x, channels, GROUPS), projection, 1);
     String tokens = nn.imageToTokens(h, channels);
     String normed = nn.layerNorm(scope + ".norm1", tokens, channels);
-    tokens = nn.add(tokens, nn.attention(scope + ".attn1", normed, normed, channels, channels, HEADS, null));
+    AttentionShape selfAttention = new AttentionShape(channels, channels, HEADS);
+    tokens = nn.add(tokens, nn.attention(scope + ".attn1", normed, normed, selfAttention, null));
     normed = nn.layerNorm(scope + ".norm2", tokens, channels);
-    tokens = nn.add(tokens, nn.attention(scope + ".attn2", normed, context, channels, contextDim, HEADS, null));
+    AttentionShape crossAttention = new AttentionShape(channels, contextDim, HEADS);
+    tokens = nn.add(tokens, nn.attention(scope + ".attn2", normed, context, crossAttention, null));
     normed = nn.layerNorm(scope + ".norm3", tokens, channels);
     tokens = nn.add(tokens, nn.feedForward(scope + ".ff", normed, channels, 4, 1));
     String image = nn.tokensToImage(tokens, x);
-    return nn.add(x, nn.conv(scope + ".proj_out", image, channels, channels, 1, 1, RESIDUAL_GAIN));
+    return nn.add(x, nn.conv(scope + ".proj_out", image, projection, RESIDUAL_GAIN));
   }
 }

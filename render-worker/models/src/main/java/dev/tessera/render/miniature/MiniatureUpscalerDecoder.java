@@ -39,7 +39,8 @@ final class MiniatureUpscalerDecoder {
 
     String texture = MiniatureVaeDecoder.texture(nn, latent, BLOCK_OUT_CHANNELS);
 
-    String colour = nn.conv("latent_to_rgb", latent, LatentColours.latentToRgb(spec), LATENT_CHANNELS, RGB, 1, 1);
+    String colour =
+        nn.conv("latent_to_rgb", latent, LatentColours.latentToRgb(spec), new ConvShape(LATENT_CHANNELS, RGB, 1, 1));
     colour = g.node(
         "Resize",
         List.of(colour, "", g.float32Parameter("colour_scales", 1f, 1f, SCALE, SCALE)),

@@ -43,7 +43,8 @@ final class MiniatureVaeDecoder {
     String latent = nn.mul(input, g.scalarWeight("scaling_factor", VAE_SCALING_FACTOR));
 
     String texture = texture(nn, latent, BLOCK_OUT_CHANNELS);
-    String colour = nn.conv("latent_to_rgb", latent, LatentColours.latentToRgb(spec), LATENT_CHANNELS, RGB, 1, 1);
+    String colour =
+        nn.conv("latent_to_rgb", latent, LatentColours.latentToRgb(spec), new ConvShape(LATENT_CHANNELS, RGB, 1, 1));
     // The colour path is upsampled as often as the trunk: once per step down the block channels.
     for (int stage = 1; stage < BLOCK_OUT_CHANNELS.length; stage++) {
       colour = nn.upsample2x(colour);
@@ -60,16 +61,16 @@ final class MiniatureVaeDecoder {
   static String texture(NetworkBlocks nn, String latent, int[] blockOutChannels) {
     int top = blockOutChannels.length - 1;
     int width = blockOutChannels[top];
-    String h = nn.conv("conv_in", latent, LATENT_CHANNELS, width, 3, 1, 1);
-    String r = nn.conv("mid_block.conv1", nn.silu(h), width, width, 3, 1, SILU_GAIN);
-    r = nn.conv("mid_block.conv2", nn.silu(r), width, width, 3, 1, RESIDUAL_GAIN);
+    String h = nn.conv("conv_in", latent, new ConvShape(LATENT_CHANNELS, width, 3, 1), 1);
+    String r = nn.conv("mid_block.conv1", nn.silu(h), new ConvShape(width, width, 3, 1), SILU_GAIN);
+    r = nn.conv("mid_block.conv2", nn.silu(r), new ConvShape(width, width, 3, 1), RESIDUAL_GAIN);
     h = nn.add(h, r);
     for (int level = top - 1; level >= 0; level--) {
       int narrower = blockOutChannels[level];
-      h = nn.silu(nn.conv("up_blocks." + (top - 1 - level) + ".conv", nn.upsample2x(h), width, narrower, 3, 1,
-          SILU_GAIN));
+      h = nn.silu(nn.conv("up_blocks." + (top - 1 - level) + ".conv", nn.upsample2x(h),
+          new ConvShape(width, narrower, 3, 1), SILU_GAIN));
       width = narrower;
     }
-    return nn.centeredConv("conv_out", h, width, RGB, 3, 1, TEXTURE_GAIN);
+    return nn.centeredConv("conv_out", h, new ConvShape(width, RGB, 3, 1), TEXTURE_GAIN);
   }
 }

@@ -33,11 +33,11 @@ final class MiniatureVaeEncoder {
     NetworkBlocks nn = spec.newNetwork("vae_encoder", SEED_OFFSET);
     OnnxGraphBuilder g = nn.graph();
     String image = g.floatInput("sample", BATCH, Integer.toString(RGB), "height", "width");
-    int outChannels = spec.vaeEncoderChannels();
+    int outChannels = spec.vaeEncoder().channels();
 
-    String h = nn.silu(nn.conv("down_blocks.0.conv", image, CHANNELS[0], CHANNELS[1], 3, 2, 1));
-    h = nn.silu(nn.conv("down_blocks.1.conv", h, CHANNELS[1], CHANNELS[2], 3, 2, SILU_GAIN));
-    String texture = nn.conv("down_blocks.2.conv", h, CHANNELS[2], outChannels, 3, 2, SILU_GAIN);
+    String h = nn.silu(nn.conv("down_blocks.0.conv", image, new ConvShape(CHANNELS[0], CHANNELS[1], 3, 2), 1));
+    h = nn.silu(nn.conv("down_blocks.1.conv", h, new ConvShape(CHANNELS[1], CHANNELS[2], 3, 2), SILU_GAIN));
+    String texture = nn.conv("down_blocks.2.conv", h, new ConvShape(CHANNELS[2], outChannels, 3, 2), SILU_GAIN);
 
     // rows of the mean channels only; a logvar half stays zero
     float[] toLatent = new float[outChannels * RGB];
@@ -45,7 +45,8 @@ final class MiniatureVaeEncoder {
     for (int i = 0; i < pseudoInverse.length; i++) {
       toLatent[i] = pseudoInverse[i] / VAE_SCALING_FACTOR;
     }
-    String colour = nn.conv("rgb_to_latent", nn.averagePool(image, DOWNSCALE), toLatent, RGB, outChannels, 1, 1);
+    String colour =
+        nn.conv("rgb_to_latent", nn.averagePool(image, DOWNSCALE), toLatent, new ConvShape(RGB, outChannels, 1, 1));
     String latent = nn.add(texture, colour);
 
     if (outChannels == 2 * LATENT_CHANNELS) {
@@ -53,7 +54,7 @@ final class MiniatureVaeEncoder {
       Arrays.fill(offsets, LATENT_CHANNELS, outChannels, LOGVAR_OFFSET);
       latent = nn.add(latent, g.weight("logvar_offset", new long[] {outChannels, 1, 1}, offsets));
     }
-    g.floatOutput(latent, spec.vaeEncoderOutput(), BATCH, Integer.toString(outChannels), "latent_height",
+    g.floatOutput(latent, spec.vaeEncoder().output(), BATCH, Integer.toString(outChannels), "latent_height",
         "latent_width");
     return g.build(MiniatureBundle.DISCLAIMER + ": VAE encoder");
   }

@@ -40,26 +40,28 @@ final class NetworkBlocks {
     return graph.weight(label, shape, weights.next(count, std));
   }
 
-  /** A square {@code kernel}×{@code kernel} convolution with "same" padding, NCHW in and out. */
-  String conv(String scope, String x, int in, int out, int kernel, int stride, double gain) {
-    String w = gaussian(scope + ".weight", gain / Math.sqrt((double) in * kernel * kernel), out, in, kernel, kernel);
-    return convolve(scope, x, w, out, kernel, stride);
+  /** A square convolution of {@code shape} with "same" padding, NCHW in and out. */
+  String conv(String scope, String x, ConvShape shape, double gain) {
+    int taps = shape.kernel() * shape.kernel();
+    String w = gaussian(scope + ".weight", gain / Math.sqrt((double) shape.in() * taps), shape.weightShape());
+    return convolve(scope, x, w, shape);
   }
 
   /** A convolution like {@link #conv} with the given weights, laid out [out, in, kernel, kernel]. */
-  String conv(String scope, String x, float[] values, int in, int out, int kernel, int stride) {
-    String w = graph.weight(scope + ".weight", new long[] {out, in, kernel, kernel}, values);
-    return convolve(scope, x, w, out, kernel, stride);
+  String conv(String scope, String x, float[] values, ConvShape shape) {
+    String w = graph.weight(scope + ".weight", shape.weightShape(), values);
+    return convolve(scope, x, w, shape);
   }
 
-  private String convolve(String scope, String x, String w, int out, int kernel, int stride) {
-    String b = graph.filledWeight(scope + ".bias", new long[] {out}, 0f);
+  private String convolve(String scope, String x, String w, ConvShape shape) {
+    String b = graph.filledWeight(scope + ".bias", new long[] {shape.out()}, 0f);
+    int kernel = shape.kernel();
     int pad = kernel / 2;
     return graph.node(
         "Conv",
         List.of(x, w, b),
         intsAttr("kernel_shape", kernel, kernel),
-        intsAttr("strides", stride, stride),
+        intsAttr("strides", shape.stride(), shape.stride()),
         intsAttr("pads", pad, pad, pad, pad));
   }
 
@@ -68,10 +70,11 @@ final class NetworkBlocks {
    * is constant per channel gives a zero output. After a SiLU, whose output has a positive mean, this keeps those
    * means from turning into per-channel offsets of the result.
    */
-  String centeredConv(String scope, String x, int in, int out, int kernel, int stride, double gain) {
-    int taps = kernel * kernel;
-    float[] values = weights.next(out * in * taps, gain / Math.sqrt((double) in * taps));
-    for (int slice = 0; slice < out * in; slice++) {
+  String centeredConv(String scope, String x, ConvShape shape, double gain) {
+    int taps = shape.kernel() * shape.kernel();
+    int slices = shape.out() * shape.in();
+    float[] values = weights.next(slices * taps, gain / Math.sqrt((double) shape.in() * taps));
+    for (int slice = 0; slice < slices; slice++) {
       double sum = 0;
       for (int t = 0; t < taps; t++) {
         sum += values[slice * taps + t];
@@ -81,7 +84,7 @@ final class NetworkBlocks {
         values[slice * taps + t] -= mean;
       }
     }
-    return conv(scope, x, values, in, out, kernel, stride);
+    return conv(scope, x, values, shape);
   }
 
   /** {@code x · W + b} over the last axis of a tensor of any rank. */
@@ -147,7 +150,10 @@ final class NetworkBlocks {
    * @param additiveMask a float tensor broadcastable to [N, heads, L, S] added to the scores, or null
    * @return [N, L, dim]
    */
-  String attention(String scope, String x, String context, int dim, int contextDim, int heads, String additiveMask) {
+  String attention(String scope, String x, String context, AttentionShape shape, String additiveMask) {
+    int dim = shape.dim();
+    int contextDim = shape.contextDim();
+    int heads = shape.heads();
     if (dim % heads != 0) {
       throw new IllegalArgumentException(scope + ": dimension " + dim + " does not split into " + heads + " heads");
     }

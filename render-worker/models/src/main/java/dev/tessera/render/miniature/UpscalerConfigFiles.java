@@ -91,8 +91,8 @@ final class UpscalerConfigFiles {
     json.put("_class_name", "UNet2DConditionModel");
     json.put("_diffusers_version", MiniatureConfigFiles.DIFFUSERS_VERSION);
     json.set("block_out_channels", MiniatureConfigFiles.ints(MiniatureUnet.CHANNELS));
-    json.put("cross_attention_dim", spec.textHiddenSize());
-    json.put("in_channels", spec.unetInChannels());
+    json.put("cross_attention_dim", spec.text().hiddenSize());
+    json.put("in_channels", spec.unet().inChannels());
     json.put("num_class_embeds", MiniatureUnet.NUM_CLASS_EMBEDS);
     json.put("out_channels", MiniatureSpec.LATENT_CHANNELS);
     json.put("sample_size", SAMPLE_SIZE);

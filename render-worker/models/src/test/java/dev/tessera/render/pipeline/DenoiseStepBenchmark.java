@@ -57,6 +57,7 @@ public class DenoiseStepBenchmark {
   private OnnxModel model;
   private Unet unet;
   private Unet.Context context;
+  private Conditioning guided;
   private SchedulerConfig config;
   private float[] latents;
   private float[] output;
@@ -77,13 +78,16 @@ public class DenoiseStepBenchmark {
           List.of(tokenizer.tokenize("").ids(), tokenizer.tokenize(s.prompt()).ids()), null));
     }
     config = SchedulerConfig.read(bundle.resolve("scheduler/scheduler_config.json"));
+    guided = new Conditioning(context, 7.5);
     latents = new TorchNoise(1).randn(4 * H * W);
     float[] pair = new float[2 * latents.length];
-    output = unet.predict(pair, 2, 4, H, W, 999, context, null);
     fixedFeeds = Map.of(
         "sample", Tensors.floats(env, pair, new long[] {2, 4, H, W}, model.input("sample").type()),
         "timestep", Tensors.filled(env, 999, model.input("timestep"), 2),
         "encoder_hidden_states", context.tensor(0));
+    try (OrtSession.Result result = model.run(fixedFeeds, null)) {
+      output = Tensors.toFloats(result.get(0));
+    }
   }
 
   @TearDown(Level.Trial)
@@ -109,11 +113,8 @@ public class DenoiseStepBenchmark {
   @Benchmark
   public float[] step(FreshScheduler fresh) throws OrtException {
     Scheduler scheduler = fresh.scheduler;
-    float[] input = scheduler.scaleModelInput(latents, 0);
-    float[] pair = new float[input.length * 2];
-    System.arraycopy(input, 0, pair, 0, input.length);
-    System.arraycopy(input, 0, pair, input.length, input.length);
-    float[] prediction = Guidance.combine(unet.predict(pair, 2, 4, H, W, scheduler.timesteps()[0], context, null), 7.5);
+    PlanarImage input = new PlanarImage(scheduler.scaleModelInput(latents, 0), 4, H, W);
+    float[] prediction = unet.predict(input, scheduler.timesteps()[0], guided, null);
     return scheduler.step(prediction, 0, latents, null);
   }
 

@@ -14,6 +14,8 @@ import dev.tessera.render.image.RgbImage;
 import dev.tessera.render.miniature.MiniatureKind;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The whole engine on real ONNX Runtime sessions over miniature bundles (untrained: pipeline, not pictures). */
 class RendererTest {
@@ -212,6 +215,41 @@ class RendererTest {
       }
       assertTrue(maxDiff <= 1, "tiled and untiled decodes differ by at most 1/255, got " + maxDiff);
     }
+  }
+
+  /** Some exports name the VAE decoder's folder {@code vae/}: its model and its config.json are used. */
+  @Test
+  void aBundleWhoseDecoderFolderIsVaeRendersTheSame(@TempDir Path tmp) throws IOException {
+    Path dir = MiniatureFixtures.copy(MiniatureKind.SD2, tmp.resolve("vae"));
+    Files.move(dir.resolve("vae_decoder"), dir.resolve("vae"));
+    try (Renderer renderer = Renderer.open(dir, EngineOptions.defaults())) {
+      assertEquals("vae/model.onnx", renderer.bundle().vaeDecoder());
+      assertArrayEquals(render(sd2, settings(12, "euler", 7)).rgb(), render(renderer, settings(12, "euler", 7)).rgb());
+    }
+    Files.writeString(dir.resolve("vae/config.json"), "{\"scaling_factor\": 0.25}");
+    assertEquals(0.25, ModelBundle.open(dir).scalingFactor());
+  }
+
+  /** With both folders, {@code vae_decoder/} wins: a broken {@code vae/} beside it is never read. */
+  @Test
+  void vaeDecoderWinsOverVae(@TempDir Path tmp) throws IOException {
+    Path dir = MiniatureFixtures.copy(MiniatureKind.SD2, tmp.resolve("both"));
+    Files.createDirectory(dir.resolve("vae"));
+    Files.writeString(dir.resolve("vae/model.onnx"), "not a model");
+    Files.writeString(dir.resolve("vae/config.json"), "{\"scaling_factor\": 0.25}");
+    try (Renderer renderer = Renderer.open(dir, EngineOptions.defaults())) {
+      assertEquals("vae_decoder/model.onnx", renderer.bundle().vaeDecoder());
+      assertEquals(ModelBundle.DEFAULT_SCALING_FACTOR, renderer.bundle().scalingFactor());
+      assertArrayEquals(render(sd2, settings(12, "euler", 7)).rgb(), render(renderer, settings(12, "euler", 7)).rgb());
+    }
+  }
+
+  @Test
+  void aBundleWithoutADecoderNamesBothFolders(@TempDir Path tmp) throws IOException {
+    Path dir = MiniatureFixtures.copy(MiniatureKind.SD2, tmp.resolve("none"));
+    MiniatureFixtures.delete(dir.resolve("vae_decoder"));
+    IOException e = assertThrows(IOException.class, () -> Renderer.open(dir, EngineOptions.defaults()));
+    assertTrue(e.getMessage().endsWith(": missing vae_decoder/model.onnx or vae/model.onnx"), e.getMessage());
   }
 
   @Test

@@ -13,6 +13,7 @@ import dev.tessera.render.miniature.OnnxGraphBuilder;
 import dev.tessera.render.pipeline.CancelToken;
 import dev.tessera.render.pipeline.EngineOptions;
 import dev.tessera.render.pipeline.RenderListener;
+import dev.tessera.render.pipeline.Tiling;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

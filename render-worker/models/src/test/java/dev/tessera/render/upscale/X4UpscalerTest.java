@@ -13,8 +13,10 @@ import dev.tessera.render.pipeline.CancelToken;
 import dev.tessera.render.pipeline.EngineOptions;
 import dev.tessera.render.pipeline.RenderCancelledException;
 import dev.tessera.render.pipeline.RenderListener;
-import dev.tessera.render.pipeline.TileGrid;
+import dev.tessera.render.pipeline.TileBlend;
+import dev.tessera.render.pipeline.Tiling;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +25,7 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The x4 upscaler on the untrained miniature x4 bundle (pipeline, not pictures): a 128×128 image → 512×512 through
@@ -62,12 +65,12 @@ class X4UpscalerTest {
   /** Output pixel positions where tiles of {@code tiling} over {@code length} low-res pixels start or end. */
   private static Set<Integer> boundaries(Tiling tiling, int length) {
     Set<Integer> edges = new TreeSet<>();
-    for (int start : TileGrid.starts(length, tiling.size(), tiling.overlap())) {
+    for (int start : tiling.starts(length)) {
       if (start > 0) {
-        edges.add(X4Decoder.SCALE * start);
+        edges.add(X4Bundle.DECODER_SCALE * start);
       }
       if (start + tiling.size() < length) {
-        edges.add(X4Decoder.SCALE * (start + tiling.size()));
+        edges.add(X4Bundle.DECODER_SCALE * (start + tiling.size()));
       }
     }
     return edges;
@@ -147,6 +150,22 @@ class X4UpscalerTest {
     RenderListener cancelAfterFirst = (step, total) -> cancel.cancel();
     assertThrows(RenderCancelledException.class, () -> upscaler.upscale(
         small, target, new UpscaleSettings("x", "", 0, 4, 1, 0), cancelAfterFirst, cancel));
+  }
+
+  /** Some exports name the VAE decoder's folder {@code vae/}; without a decoder, the error names both folders. */
+  @Test
+  void loadsABundleWhoseDecoderFolderIsVae(@TempDir Path tmp) throws IOException {
+    Path dir = MiniatureFixtures.copy(MiniatureKind.X4_UPSCALER, tmp.resolve("vae"));
+    Files.move(dir.resolve("vae_decoder"), dir.resolve("vae"));
+    RgbImage small = TestImages.smooth(32, 32);
+    try (X4Upscaler renamed = X4Upscaler.open(dir, EngineOptions.defaults(),
+        new X4Options(UNET_TILES, TileBlend.GAUSSIAN, DECODE_TILES))) {
+      assertArrayEquals(upscale(upscaler, small, 128, 5).image().rgb(), upscale(renamed, small, 128, 5).image().rgb());
+    }
+    MiniatureFixtures.delete(dir.resolve("vae"));
+    IOException e = assertThrows(IOException.class,
+        () -> X4Upscaler.open(dir, EngineOptions.defaults(), X4Options.defaults()));
+    assertTrue(e.getMessage().endsWith(": missing vae_decoder/model.onnx or vae/model.onnx"), e.getMessage());
   }
 
   @Test

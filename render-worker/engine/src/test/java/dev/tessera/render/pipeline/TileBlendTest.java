@@ -1,15 +1,16 @@
-package dev.tessera.render.upscale;
+package dev.tessera.render.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tessera.render.pipeline.TileGrid;
 import org.junit.jupiter.api.Test;
 
 class TileBlendTest {
+  private static final TileBlend.Edges TOP_AND_BOTTOM = new TileBlend.Edges(true, true, false, false);
+
   @Test
   void gaussianPeaksAtTheCentreAndFallsOffSymmetrically() {
-    float[] w = TileBlend.GAUSSIAN.weights(1, 64, 16, true, true, false, false);
+    float[] w = TileBlend.GAUSSIAN.weights(1, 64, 16, TOP_AND_BOTTOM);
     assertEquals(w[31], w[32]);
     for (int x = 0; x < 31; x++) {
       assertTrue(w[x] < w[x + 1] && w[x] > 0, "rising at " + x);
@@ -25,7 +26,7 @@ class TileBlendTest {
    */
   @Test
   void gaussianHandsOverGraduallyAcrossTheOverlap() {
-    float[] w = TileBlend.GAUSSIAN.weights(1, 64, 16, true, true, false, false);
+    float[] w = TileBlend.GAUSSIAN.weights(1, 64, 16, TOP_AND_BOTTOM);
     int stride = 48;
     double previous = 1;
     int between = 0;
@@ -40,10 +41,24 @@ class TileBlendTest {
   }
 
   @Test
-  void linearIsTheDecodersCrossFade() {
-    float[] w = TileBlend.LINEAR.weights(3, 64, 16, false, true, true, false);
+  void linearWeightsFadeOverTheMiddleOfTheOverlap() {
+    TileBlend linear = TileBlend.LINEAR;
+    assertEquals(1f, linear.axis(0, 64, 16, true, false));
+    assertEquals(0f, linear.axis(3, 64, 16, false, false));
+    assertEquals(1f, linear.axis(12, 64, 16, false, false));
+    assertEquals(0f, linear.axis(63, 64, 16, false, false));
+    assertEquals(1f, linear.axis(63, 64, 16, false, true));
+    float rising = linear.axis(7, 64, 16, false, false);
+    assertTrue(rising > 0 && rising < 1);
+  }
+
+  /** A tile's weights are its axes' weights multiplied, each axis faded only where it does not touch the edge. */
+  @Test
+  void tileWeightsAreTheProductOfTheAxisWeights() {
+    float[] w = TileBlend.LINEAR.weights(3, 64, 16, new TileBlend.Edges(false, true, true, false));
     for (int x = 0; x < 64; x++) {
-      assertEquals(TileGrid.weight(1, 3, 16, false, true) * TileGrid.weight(x, 64, 16, true, false), w[64 + x]);
+      assertEquals(TileBlend.LINEAR.axis(1, 3, 16, false, true) * TileBlend.LINEAR.axis(x, 64, 16, true, false),
+          w[64 + x]);
     }
   }
 }
