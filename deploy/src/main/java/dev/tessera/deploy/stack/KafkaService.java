@@ -59,8 +59,9 @@ public final class KafkaService implements AutoCloseable {
   }
 
   /**
-   * Starts a broker listening on 127.0.0.1:{@code port} (0: a free port) with its data under {@code dataDir},
-   * formatting the log directory on first use, and returns once it answers an Admin client.
+   * Starts a broker listening on 127.0.0.1:{@code port} with its data under {@code dataDir}, formatting the log
+   * directory on first use, and returns once it answers an Admin client. With {@code port} 0 it chooses free ports,
+   * and chooses again when another process takes one before the broker binds it ({@link FreePorts#retry}).
    *
    * @param brokerConfig broker properties that replace or extend the defaults, e.g.
    *     {@code group.share.record.lock.duration.ms}; they are kept for {@link #restart}.
@@ -68,7 +69,15 @@ public final class KafkaService implements AutoCloseable {
   public static KafkaService start(Path dataDir, int port, Map<String, String> brokerConfig) throws IOException {
     Path dir = dataDir.toAbsolutePath();
     Files.createDirectories(dir);
-    KafkaService kafka = new KafkaService(dir, port > 0 ? port : ServerProcess.freePort(), ServerProcess.freePort());
+    if (port > 0) {
+      return startOn(dir, port, FreePorts.next(), brokerConfig);
+    }
+    return FreePorts.retry("Kafka broker", () -> startOn(dir, FreePorts.next(), FreePorts.next(), brokerConfig));
+  }
+
+  private static KafkaService startOn(Path dir, int port, int controllerPort, Map<String, String> brokerConfig)
+      throws IOException {
+    KafkaService kafka = new KafkaService(dir, port, controllerPort);
     kafka.writeConfig(brokerConfig);
     if (!Files.exists(kafka.logDir().resolve("meta.properties"))) {
       kafka.format();
