@@ -26,7 +26,7 @@ import java.util.Properties;
  * <p>Lifetime: running from {@link #start} until {@link #close()} (safe twice); the data survives, so starting again
  * on the same directory finds the same buckets and objects. The server JVM never outlives the JVM that started it.
  */
-public final class S3Service implements AutoCloseable {
+public final class S3Service implements ObjectStore {
   public static final String ACCESS_KEY = "tessera";
   public static final String SECRET_KEY = "tessera-secret";
 
@@ -69,14 +69,17 @@ public final class S3Service implements AutoCloseable {
   }
 
   /** {@code http://127.0.0.1:port}, the endpoint for path-style S3 clients. */
+  @Override
   public String endpoint() {
     return "http://127.0.0.1:" + port;
   }
 
+  @Override
   public String accessKey() {
     return ACCESS_KEY;
   }
 
+  @Override
   public String secretKey() {
     return SECRET_KEY;
   }

@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Lifetime: alive from {@link #launch} until {@link #stop}, {@link #kill} or {@link #close()} (safe twice), and
  * never longer than this JVM (see {@link ParentWatch}).
  */
-public final class ServerProcess implements AutoCloseable {
+public final class ServerProcess implements WatchedServer, AutoCloseable {
   private static final Duration STOP_GRACE = Duration.ofSeconds(30);
   /**
    * How a failed bind reads in a server's output: the message of {@link java.net.BindException}, and Jetty's, which
@@ -147,6 +147,7 @@ public final class ServerProcess implements AutoCloseable {
    * Fails, naming the server and showing its log, when the process has exited: with {@link PortInUseException} when it
    * exited because a port it was to bind was taken.
    */
+  @Override
   public void checkAlive() throws IOException {
     if (!process.isAlive()) {
       String message = name + " exited with code " + process.exitValue() + "; its log (" + log + "):\n" + logTail();
@@ -183,6 +184,7 @@ public final class ServerProcess implements AutoCloseable {
   }
 
   /** The last 60 lines of the server's log, for error messages. */
+  @Override
   public String logTail() {
     List<String> lines = read(0, TAIL_BYTES).lines().toList();
     return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
