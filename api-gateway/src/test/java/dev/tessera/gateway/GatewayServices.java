@@ -1,6 +1,7 @@
 package dev.tessera.gateway;
 
 import dev.tessera.deploy.stack.ServiceStack;
+import dev.tessera.teststack.TestStack;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,9 +14,10 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Real PostgreSQL, Kafka and S3 for the gateway's Quarkus tests, started once for the test run, and handed to the app
- * through the same variables operators set ({@code JDBC_URL}, {@code KAFKA_BOOTSTRAP}, {@code S3_*},
- * {@code TESSERA_MODELS}). Tests get the running {@link ServiceStack} in a field marked {@link Services}.
+ * Real PostgreSQL, Kafka and S3 for the gateway's Quarkus tests (the {@link TestStack}), started once for the test
+ * run, and handed to the app through the same variables operators set ({@code JDBC_URL}, {@code KAFKA_BOOTSTRAP},
+ * {@code S3_*}, {@code TESSERA_MODELS}). Tests get the running {@link ServiceStack} in a field marked
+ * {@link Services}; their classes carry {@code @NeedsStack}.
  */
 public class GatewayServices implements QuarkusTestResourceLifecycleManager {
   public static final String MODEL = "miniature-sd2-v";
@@ -35,7 +37,7 @@ public class GatewayServices implements QuarkusTestResourceLifecycleManager {
   public Map<String, String> start() {
     try {
       dir = TestFiles.scratch("services-");
-      stack = ServiceStack.start(dir);
+      stack = ServiceStack.start(dir, System.getenv(), TestStack.services());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -1,6 +1,8 @@
 package dev.tessera.gateway;
 
-import dev.tessera.deploy.stack.PostgresService;
+import dev.tessera.deploy.stack.BackingServices;
+import dev.tessera.deploy.stack.Database;
+import dev.tessera.teststack.TestStack;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -20,8 +22,9 @@ public final class TestDatabase {
   public static synchronized DataSource dataSource() {
     if (dataSource == null) {
       try {
+        BackingServices services = TestStack.services();
         Path dir = TestFiles.scratch("plain-pg-");
-        PostgresService postgres = PostgresService.start(dir, 0);
+        Database postgres = services.startDatabase(dir);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
           try {
             postgres.close();

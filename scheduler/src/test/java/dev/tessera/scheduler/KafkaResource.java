@@ -1,8 +1,9 @@
 package dev.tessera.scheduler;
 
 import dev.tessera.common.Topics;
-import dev.tessera.deploy.stack.KafkaService;
 import dev.tessera.common.kafka.KafkaAdmin;
+import dev.tessera.deploy.stack.Broker;
+import dev.tessera.teststack.TestStack;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,14 +13,14 @@ import java.util.Map;
 
 /** A real single-node Kafka broker with {@code render.events} created, for a {@code @QuarkusTest}. */
 public class KafkaResource implements QuarkusTestResourceLifecycleManager {
-  private KafkaService kafka;
+  private Broker kafka;
   private Path dir;
 
   @Override
   public Map<String, String> start() {
     try {
       dir = Files.createTempDirectory("tessera-scheduler-kafka");
-      kafka = KafkaService.start(dir, 0);
+      kafka = TestStack.services().startBroker(dir);
       KafkaAdmin.createTopics(kafka.bootstrapServers(), java.util.List.of(Topics.EVENTS), 2);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

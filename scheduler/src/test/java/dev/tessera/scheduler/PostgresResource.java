@@ -1,6 +1,7 @@
 package dev.tessera.scheduler;
 
-import dev.tessera.deploy.stack.PostgresService;
+import dev.tessera.deploy.stack.Database;
+import dev.tessera.teststack.TestStack;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,14 +11,14 @@ import java.util.Map;
 
 /** A real PostgreSQL for a {@code @QuarkusTest}: the app's datasource points at it, Flyway migrates it at start. */
 public class PostgresResource implements QuarkusTestResourceLifecycleManager {
-  private PostgresService pg;
+  private Database pg;
   private Path dir;
 
   @Override
   public Map<String, String> start() {
     try {
       dir = Files.createTempDirectory("tessera-scheduler-app-pg");
-      pg = PostgresService.start(dir, 0);
+      pg = TestStack.services().startDatabase(dir);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

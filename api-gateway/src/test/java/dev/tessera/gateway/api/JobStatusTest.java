@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.tessera.deploy.stack.ServiceStack;
 import dev.tessera.gateway.GatewayServices;
 import dev.tessera.gateway.Sql;
+import dev.tessera.teststack.NeedsStack;
 import io.minio.BucketExistsArgs;
 import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
@@ -39,6 +40,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @QuarkusTestResource(GatewayServices.class)
+@NeedsStack
 class JobStatusTest {
   @GatewayServices.Services
   ServiceStack services;

@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.notNullValue;
 
 import dev.tessera.gateway.GatewayServices;
+import dev.tessera.teststack.NeedsStack;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Test;
 /** What operators and client authors read: readiness and the OpenAPI document. */
 @QuarkusTest
 @QuarkusTestResource(GatewayServices.class)
+@NeedsStack
 class ServiceDocumentsTest {
   @Test
   void readinessReportsTheDatabaseUp() {

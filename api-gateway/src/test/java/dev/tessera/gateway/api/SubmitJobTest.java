@@ -16,6 +16,7 @@ import dev.tessera.deploy.stack.ServiceStack;
 import dev.tessera.gateway.GatewayServices;
 import dev.tessera.gateway.Sql;
 import dev.tessera.gateway.TopicReader;
+import dev.tessera.teststack.NeedsStack;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -38,6 +39,7 @@ import org.junit.jupiter.api.Test;
 /** Submitting a job: the answer, both rows of its transaction, and the relay carrying it to the model's queue. */
 @QuarkusTest
 @QuarkusTestResource(GatewayServices.class)
+@NeedsStack
 class SubmitJobTest {
   @GatewayServices.Services
   ServiceStack services;

@@ -8,6 +8,7 @@ import dev.tessera.deploy.stack.ServiceStack;
 import dev.tessera.gateway.GatewayServices;
 import dev.tessera.gateway.Sql;
 import dev.tessera.gateway.TopicReader;
+import dev.tessera.teststack.NeedsStack;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
 /** The broker goes down: jobs are still accepted, their rows wait, and after the restart each is published once. */
 @QuarkusTest
 @QuarkusTestResource(GatewayServices.class)
+@NeedsStack
 class RelayOutageTest {
   private static final String UNSENT = "SELECT count(*) FROM outbox WHERE sent_at IS NULL";
 

@@ -2,12 +2,13 @@ package dev.tessera.gateway.outbox;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.tessera.deploy.stack.KafkaService;
+import dev.tessera.deploy.stack.BackingServices;
+import dev.tessera.deploy.stack.Broker;
 import dev.tessera.gateway.Sql;
 import dev.tessera.gateway.TestDatabase;
 import dev.tessera.gateway.TestFiles;
 import dev.tessera.gateway.TopicReader;
-import java.net.ServerSocket;
+import dev.tessera.teststack.TestStack;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,7 +21,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.Test;
 
-/** The relay thread with a real producer, started while no broker is up yet, as after a cold start of the farm. */
+/**
+ * The relay thread with a real producer, started while its broker is down, as after a cold start of the farm: the
+ * broker is started (for its address) and stopped before the relay starts, and restarted later on the same address.
+ */
 class RelayWorkerTest {
   private static final String TOPIC = "render.jobs.late-model";
 
@@ -32,26 +36,25 @@ class RelayWorkerTest {
       sql.update("INSERT INTO outbox (topic, key, payload) VALUES (?, ?, ?)", TOPIC, key,
           key.getBytes(StandardCharsets.UTF_8));
     }
-    int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
-    String bootstrap = "127.0.0.1:" + port;
-    OutboxRelay relay = new OutboxRelay(TestDatabase.dataSource(),
-        () -> new KafkaProducer<>(KafkaClients.producer(bootstrap)), 10, KafkaClients.ACK_WAIT);
-    // Admin calls give up sooner than in production, so the first topic check fails and has to be retried.
-    Map<String, Object> admin = new HashMap<>(KafkaClients.admin(bootstrap));
-    admin.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2000);
-    admin.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 1000);
-    TopicProvisioner topics = new TopicProvisioner(admin, Set.of(TOPIC));
+    BackingServices services = TestStack.services();
     Path kafkaDir = TestFiles.scratch("late-kafka-");
+    try (Broker kafka = services.startBroker(kafkaDir)) {
+      kafka.stop();
+      String bootstrap = kafka.bootstrapServers();
+      OutboxRelay relay = new OutboxRelay(TestDatabase.dataSource(),
+          () -> new KafkaProducer<>(KafkaClients.producer(bootstrap)), 10, KafkaClients.ACK_WAIT);
+      // Admin calls give up sooner than in production, so the first topic check fails and has to be retried.
+      Map<String, Object> admin = new HashMap<>(KafkaClients.admin(bootstrap));
+      admin.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2000);
+      admin.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 1000);
+      TopicProvisioner topics = new TopicProvisioner(admin, Set.of(TOPIC));
 
-    try (RelayWorker worker = new RelayWorker(relay, topics, Duration.ofMillis(200), Duration.ofSeconds(1))) {
-      worker.start();
-      Thread.sleep(4000);
-      assertEquals(3, sql.count("SELECT count(*) FROM outbox WHERE sent_at IS NULL"));
+      try (RelayWorker worker = new RelayWorker(relay, topics, Duration.ofMillis(200), Duration.ofSeconds(1))) {
+        worker.start();
+        Thread.sleep(4000);
+        assertEquals(3, sql.count("SELECT count(*) FROM outbox WHERE sent_at IS NULL"));
 
-      try (KafkaService kafka = KafkaService.start(kafkaDir, port)) {
+        kafka.restart();
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (sql.count("SELECT count(*) FROM outbox WHERE sent_at IS NULL") > 0) {
           if (System.nanoTime() > deadline) {
@@ -59,7 +62,7 @@ class RelayWorkerTest {
           }
           Thread.sleep(200);
         }
-        List<ConsumerRecord<String, byte[]>> records = TopicReader.readAll(kafka.bootstrapServers(), TOPIC);
+        List<ConsumerRecord<String, byte[]>> records = TopicReader.readAll(bootstrap, TOPIC);
         assertEquals(List.of("a", "b", "c"), records.stream().map(ConsumerRecord::key).sorted().toList());
       }
     } finally {

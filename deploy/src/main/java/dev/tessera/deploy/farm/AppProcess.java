@@ -2,6 +2,7 @@ package dev.tessera.deploy.farm;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tessera.deploy.stack.FreePorts;
 import dev.tessera.deploy.stack.ServerProcess;
 import java.io.IOException;
 import java.net.URI;
@@ -20,19 +21,35 @@ import java.util.Map;
  * {@code target/quarkus-app} on a free HTTP port, with its output appended to a log file. Like the stack's servers it
  * exits when this JVM dies.
  *
- * <p>Lifetime: from {@link #start} until {@link #stop}, {@link #kill} or {@link #close()} (safe twice).
+ * <p>The port is chosen here and bound by the child a few seconds later, once Quarkus has started; should another
+ * process take it meanwhile, the child exits, and the service is started again on another port (at most
+ * {@value FreePorts#ATTEMPTS} launches in all) as soon as {@link #awaitReady} or {@link #liveness} notices. Until then
+ * {@link #isAlive} counts it as alive, so that a supervisor does not start a second one; {@link #url} names the port
+ * of the latest launch.
+ *
+ * <p>Lifetime: from {@link #start} until {@link #stop}, {@link #kill} or {@link #close()} (safe twice); none of them
+ * is followed by a relaunch.
  */
 public final class AppProcess implements AutoCloseable {
   private static final String QUARKUS_MAIN = "io.quarkus.bootstrap.runner.QuarkusEntryPoint";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private static final System.Logger LOG = System.getLogger(AppProcess.class.getName());
 
-  private final ServerProcess process;
-  private final int httpPort;
+  /** Starts the service's JVM, which is to listen on {@code httpPort}. */
+  @FunctionalInterface
+  interface Launcher {
+    ServerProcess launch(int httpPort) throws IOException;
+  }
 
-  private AppProcess(ServerProcess process, int httpPort) {
-    this.process = process;
-    this.httpPort = httpPort;
+  private final Launcher launcher;
+  private ServerProcess process;
+  private int httpPort;
+  private int launches;
+  private boolean stopped;
+
+  private AppProcess(Launcher launcher) {
+    this.launcher = launcher;
   }
 
   /**
@@ -44,12 +61,41 @@ public final class AppProcess implements AutoCloseable {
     if (!Files.isRegularFile(runJar)) {
       throw new IOException(name + ": " + runJar + " is missing; build the farm first (./mvnw install -DskipTests)");
     }
-    int port = ServerProcess.freePort();
-    Map<String, String> withPort = new LinkedHashMap<>(env);
-    withPort.put("QUARKUS_HTTP_PORT", Integer.toString(port));
-    return new AppProcess(
-        ServerProcess.launch(name, List.of("-Xmx2g"), runJar.toString(), QUARKUS_MAIN, List.of(), withPort, log),
-        port);
+    return start(port -> {
+      Map<String, String> withPort = new LinkedHashMap<>(env);
+      withPort.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+      return ServerProcess.launch(name, List.of("-Xmx2g"), runJar.toString(), QUARKUS_MAIN, List.of(), withPort, log);
+    });
+  }
+
+  /** Starts a service through {@code launcher} on a port from {@link FreePorts}. */
+  static AppProcess start(Launcher launcher) throws IOException {
+    AppProcess app = new AppProcess(launcher);
+    synchronized (app) {
+      app.launch();
+    }
+    return app;
+  }
+
+  private void launch() throws IOException {
+    httpPort = FreePorts.next();
+    process = launcher.launch(httpPort);
+    launches++;
+  }
+
+  /** Whether the last launch exited on a taken port and may be launched again. */
+  private boolean relaunchDue() {
+    return !stopped && launches < FreePorts.ATTEMPTS && process.exitedOnTakenPort();
+  }
+
+  /** The process of the latest launch, after launching again on another port when {@link #relaunchDue}. */
+  private synchronized ServerProcess current() throws IOException {
+    if (relaunchDue()) {
+      LOG.log(System.Logger.Level.INFO, process.name() + ": another process took port " + httpPort
+          + " before the service could bind it; starting it again on another port");
+      launch();
+    }
+    return process;
   }
 
   /**
@@ -58,17 +104,18 @@ public final class AppProcess implements AutoCloseable {
    */
   public void awaitReady(Duration timeout) throws IOException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    HttpRequest ready = HttpRequest.newBuilder(URI.create(url() + "/q/health/ready"))
-        .timeout(Duration.ofSeconds(2)).build();
     while (System.nanoTime() < deadline) {
-      process.checkAlive();
-      if (status(ready) == 200) {
+      ServerProcess running = current();
+      if (status(URI.create(url() + "/q/health/ready")) == 200) {
         return;
+      }
+      if (!running.isAlive() && !isAlive()) {
+        running.checkAlive(); // fails with the log; one that lost its port is launched again instead, just below
       }
       int liveness = liveness();
       if (liveness != 200 && liveness != -1) {
         throw new IOException(name() + " failed to start (/q/health/live answers " + liveness + "); its log:\n"
-            + process.logTail());
+            + running.logTail());
       }
       try {
         Thread.sleep(250);
@@ -77,12 +124,13 @@ public final class AppProcess implements AutoCloseable {
         throw new IOException("interrupted while waiting for " + name(), e);
       }
     }
-    throw new IOException(name() + " was not ready within " + timeout + "; its log:\n" + process.logTail());
+    throw new IOException(name() + " was not ready within " + timeout + "; its log:\n" + current().logTail());
   }
 
   /** The status {@code /q/health/live} answers (200 live, 503 down), or -1 while the service does not answer. */
   public int liveness() throws IOException {
-    return status(HttpRequest.newBuilder(URI.create(url() + "/q/health/live")).timeout(Duration.ofSeconds(2)).build());
+    current();
+    return status(URI.create(url() + "/q/health/live"));
   }
 
   /**
@@ -102,8 +150,9 @@ public final class AppProcess implements AutoCloseable {
     }
   }
 
-  /** The HTTP status of {@code request}, or -1 while the service does not answer yet. */
-  private static int status(HttpRequest request) throws IOException {
+  /** The HTTP status a GET of {@code uri} answers, or -1 while the service does not answer yet. */
+  private static int status(URI uri) throws IOException {
+    HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).build();
     try {
       return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
     } catch (IOException e) {
@@ -114,35 +163,42 @@ public final class AppProcess implements AutoCloseable {
     }
   }
 
-  public String name() {
+  public synchronized String name() {
     return process.name();
   }
 
-  public long pid() {
+  public synchronized long pid() {
     return process.pid();
   }
 
-  /** {@code http://127.0.0.1:<port>}. */
-  public String url() {
+  /** {@code http://127.0.0.1:<port>}, the port of the latest launch. */
+  public synchronized String url() {
     return "http://127.0.0.1:" + httpPort;
   }
 
-  public boolean isAlive() {
-    return process.isAlive();
+  /** Whether the service runs, or is to be launched again because its port was taken. */
+  public synchronized boolean isAlive() {
+    return process.isAlive() || relaunchDue();
   }
 
   /** Asks the service to shut down (SIGTERM) and waits; kills it when it takes too long. */
   public void stop() {
-    process.stop();
+    stopping().stop();
   }
 
   /** Kills the service at once (SIGKILL), as a crash would, and waits until it is gone. */
   public void kill() {
-    process.kill();
+    stopping().kill();
   }
 
   @Override
   public void close() {
-    process.close();
+    stopping().close();
+  }
+
+  /** Rules out any further launch and returns the process to stop, which is waited for outside the lock. */
+  private synchronized ServerProcess stopping() {
+    stopped = true;
+    return process;
   }
 }

@@ -36,7 +36,7 @@ import org.apache.kafka.common.Uuid;
  * brings it back on the same ports with the same data. {@link #close()} is safe twice; afterwards the service cannot
  * be restarted. The broker JVM never outlives the JVM that started it.
  */
-public final class KafkaService implements AutoCloseable {
+public final class KafkaService implements Broker {
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
   private static final Duration FORMAT_TIMEOUT = Duration.ofSeconds(60);
   private static final String RUNTIME = "kafka";
@@ -59,16 +59,25 @@ public final class KafkaService implements AutoCloseable {
   }
 
   /**
-   * Starts a broker listening on 127.0.0.1:{@code port} (0: a free port) with its data under {@code dataDir},
-   * formatting the log directory on first use, and returns once it answers an Admin client.
+   * Starts a broker listening on 127.0.0.1:{@code port} with its data under {@code dataDir}, formatting the log
+   * directory on first use, and returns once it answers an Admin client. With {@code port} 0 it chooses free ports,
+   * and chooses again when another process takes one before the broker binds it ({@link FreePorts#retry}).
    *
-   * @param brokerConfig broker properties that replace or extend the defaults, e.g.
+   * @param brokerConfig broker properties that replace or extend the {@linkplain #brokerDefaults() defaults}, e.g.
    *     {@code group.share.record.lock.duration.ms}; they are kept for {@link #restart}.
    */
   public static KafkaService start(Path dataDir, int port, Map<String, String> brokerConfig) throws IOException {
     Path dir = dataDir.toAbsolutePath();
     Files.createDirectories(dir);
-    KafkaService kafka = new KafkaService(dir, port > 0 ? port : ServerProcess.freePort(), ServerProcess.freePort());
+    if (port > 0) {
+      return startOn(dir, port, FreePorts.next(), brokerConfig);
+    }
+    return FreePorts.retry("Kafka broker", () -> startOn(dir, FreePorts.next(), FreePorts.next(), brokerConfig));
+  }
+
+  private static KafkaService startOn(Path dir, int port, int controllerPort, Map<String, String> brokerConfig)
+      throws IOException {
+    KafkaService kafka = new KafkaService(dir, port, controllerPort);
     kafka.writeConfig(brokerConfig);
     if (!Files.exists(kafka.logDir().resolve("meta.properties"))) {
       kafka.format();
@@ -77,7 +86,36 @@ public final class KafkaService implements AutoCloseable {
     return kafka;
   }
 
+  /**
+   * The broker settings of a one-node stack that do not depend on where it runs (addresses and directories aside);
+   * a broker in a container gets the same ones.
+   */
+  public static Map<String, String> brokerDefaults() {
+    Map<String, String> config = new LinkedHashMap<>();
+    config.put("num.partitions", "4");
+    config.put("auto.create.topics.enable", "false");
+    config.put("offsets.topic.replication.factor", "1");
+    config.put("offsets.topic.num.partitions", "4");
+    config.put("transaction.state.log.replication.factor", "1");
+    config.put("transaction.state.log.min.isr", "1");
+    config.put("transaction.state.log.num.partitions", "4");
+    config.put("share.coordinator.state.topic.replication.factor", "1");
+    config.put("share.coordinator.state.topic.min.isr", "1");
+    config.put("share.coordinator.state.topic.num.partitions", "4");
+    // A broker killed and restarted re-registers only after its old session expired (default 9 s).
+    config.put("broker.heartbeat.interval.ms", "500");
+    config.put("broker.session.timeout.ms", "3000");
+    config.put("group.initial.rebalance.delay.ms", "0");
+    config.put("group.share.record.lock.duration.ms", "30000");
+    config.put("group.share.min.record.lock.duration.ms", "1000");
+    config.put("group.share.max.record.lock.duration.ms", "3600000");
+    config.put("group.share.heartbeat.interval.ms", "1000");
+    config.put("group.share.min.heartbeat.interval.ms", "1000");
+    return config;
+  }
+
   /** {@code 127.0.0.1:port}, for {@code bootstrap.servers}. */
+  @Override
   public String bootstrapServers() {
     return "127.0.0.1:" + port;
   }
@@ -91,11 +129,13 @@ public final class KafkaService implements AutoCloseable {
     return dataDir.resolve("kafka.log");
   }
 
+  @Override
   public synchronized boolean isRunning() {
     return broker != null && broker.isAlive();
   }
 
   /** Shuts the broker down cleanly (SIGTERM, as an operator would) and waits until its JVM has exited. */
+  @Override
   public synchronized void stop() {
     if (broker != null) {
       broker.stop();
@@ -112,6 +152,7 @@ public final class KafkaService implements AutoCloseable {
   }
 
   /** Stops the broker if it runs, then starts it again on the same ports with the same data and configuration. */
+  @Override
   public synchronized void restart() throws IOException {
     if (closed) {
       throw new IllegalStateException("KafkaService at " + dataDir + " is closed; start a new one instead");
@@ -172,25 +213,7 @@ public final class KafkaService implements AutoCloseable {
     config.put("controller.listener.names", "CONTROLLER");
     config.put("inter.broker.listener.name", "PLAINTEXT");
     config.put("log.dirs", logDir().toString());
-    config.put("num.partitions", "4");
-    config.put("auto.create.topics.enable", "false");
-    config.put("offsets.topic.replication.factor", "1");
-    config.put("offsets.topic.num.partitions", "4");
-    config.put("transaction.state.log.replication.factor", "1");
-    config.put("transaction.state.log.min.isr", "1");
-    config.put("transaction.state.log.num.partitions", "4");
-    config.put("share.coordinator.state.topic.replication.factor", "1");
-    config.put("share.coordinator.state.topic.min.isr", "1");
-    config.put("share.coordinator.state.topic.num.partitions", "4");
-    // A broker killed and restarted re-registers only after its old session expired (default 9 s).
-    config.put("broker.heartbeat.interval.ms", "500");
-    config.put("broker.session.timeout.ms", "3000");
-    config.put("group.initial.rebalance.delay.ms", "0");
-    config.put("group.share.record.lock.duration.ms", "30000");
-    config.put("group.share.min.record.lock.duration.ms", "1000");
-    config.put("group.share.max.record.lock.duration.ms", "3600000");
-    config.put("group.share.heartbeat.interval.ms", "1000");
-    config.put("group.share.min.heartbeat.interval.ms", "1000");
+    config.putAll(brokerDefaults());
     config.putAll(overrides);
     Properties properties = new Properties();
     properties.putAll(config);

@@ -10,17 +10,17 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.FinalizedVersionRange;
 
 /**
- * The readiness check of {@link KafkaService}. Topic creation and share-group settings, which the services need
- * too, are in {@link KafkaAdmin}.
+ * The readiness check of a {@link Broker}, wherever it runs. Topic creation and share-group settings, which the
+ * services need too, are in {@link KafkaAdmin}.
  */
-final class KafkaSetup {
+public final class KafkaSetup {
   private KafkaSetup() {}
 
   /**
    * Waits until the broker answers {@code describeCluster} and has share groups enabled; fails early with the
-   * broker's log when its process exits, or after {@code timeout}.
+   * broker's log when it exits, or after {@code timeout}.
    */
-  static void awaitReady(String bootstrapServers, ServerProcess broker, Duration timeout) throws IOException {
+  public static void awaitReady(String bootstrapServers, WatchedServer broker, Duration timeout) throws IOException {
     long deadline = System.nanoTime() + timeout.toNanos();
     Exception last = null;
     try (Admin admin = KafkaAdmin.admin(bootstrapServers)) {
@@ -43,7 +43,7 @@ final class KafkaSetup {
         + " (last error: " + last + "); its log:\n" + broker.logTail(), last);
   }
 
-  private static void checkShareGroupsEnabled(Admin admin, ServerProcess broker)
+  private static void checkShareGroupsEnabled(Admin admin, WatchedServer broker)
       throws ExecutionException, TimeoutException, InterruptedException, IOException {
     FinalizedVersionRange share = admin.describeFeatures().featureMetadata().get(5, TimeUnit.SECONDS)
         .finalizedFeatures().get("share.version");

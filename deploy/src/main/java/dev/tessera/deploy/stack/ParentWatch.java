@@ -7,12 +7,13 @@ import java.io.InputStream;
  * Main class of the stack's server JVMs ({@link ServerProcess}): runs the main class named by the first argument with
  * the remaining arguments, and exits the JVM (running its shutdown hooks, so Kafka shuts down cleanly) as soon as its
  * standard input reaches end-of-file. The JVM that started the server holds the other end of that pipe, so a test JVM
- * that crashes or is killed takes its servers with it instead of leaving orphan brokers behind.
+ * that crashes or is killed takes its servers with it instead of leaving orphan brokers behind. A main method that
+ * throws ends the JVM with status 1.
  */
 public final class ParentWatch {
   private ParentWatch() {}
 
-  public static void main(String[] args) throws Throwable {
+  public static void main(String[] args) throws ReflectiveOperationException {
     if (args.length == 0) {
       throw new IllegalArgumentException("usage: ParentWatch <main class> [args...]");
     }
@@ -24,7 +25,10 @@ public final class ParentWatch {
     try {
       Class.forName(args[0]).getMethod("main", String[].class).invoke(null, (Object) rest);
     } catch (java.lang.reflect.InvocationTargetException e) {
-      throw e.getCause();
+      // A server whose main method failed may have left non-daemon threads (a web server's pool) that would keep its
+      // JVM up, half started; exiting lets the parent see the failure at once (and a port taken, in the trace).
+      e.getCause().printStackTrace();
+      System.exit(1);
     }
   }
 

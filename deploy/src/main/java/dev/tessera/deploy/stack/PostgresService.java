@@ -13,7 +13,7 @@ import java.sql.Statement;
  * with one database {@code tessera}. Lifetime: running from {@link #start} until {@link #close()} (safe twice); the
  * data directory survives a close, so a restart keeps the data.
  */
-public final class PostgresService implements AutoCloseable {
+public final class PostgresService implements Database {
   public static final String DATABASE = "tessera";
   public static final String USER = "postgres";
 
@@ -55,15 +55,18 @@ public final class PostgresService implements AutoCloseable {
   }
 
   /** JDBC URL of the {@code tessera} database. */
+  @Override
   public String jdbcUrl() {
     return "jdbc:postgresql://localhost:" + port() + "/" + DATABASE;
   }
 
+  @Override
   public String user() {
     return USER;
   }
 
   /** The embedded server trusts local connections; any password works. */
+  @Override
   public String password() {
     return "postgres";
   }

@@ -2,7 +2,6 @@ package dev.tessera.deploy.stack;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,7 +26,7 @@ import java.util.Properties;
  * <p>Lifetime: running from {@link #start} until {@link #close()} (safe twice); the data survives, so starting again
  * on the same directory finds the same buckets and objects. The server JVM never outlives the JVM that started it.
  */
-public final class S3Service implements AutoCloseable {
+public final class S3Service implements ObjectStore {
   public static final String ACCESS_KEY = "tessera";
   public static final String SECRET_KEY = "tessera-secret";
 
@@ -42,20 +41,24 @@ public final class S3Service implements AutoCloseable {
   }
 
   /**
-   * Starts S3Proxy on 127.0.0.1:{@code port} (0: a free port) with its data under {@code dataDir}, and returns once
-   * it answers HTTP requests.
+   * Starts S3Proxy on 127.0.0.1:{@code port} with its data under {@code dataDir}, and returns once it answers HTTP
+   * requests. With {@code port} 0 it chooses a free port, and chooses again when another process takes it before
+   * S3Proxy binds it ({@link FreePorts#retry}).
    */
   public static S3Service start(Path dataDir, int port) throws IOException {
     Path dir = dataDir.toAbsolutePath();
     Files.createDirectories(dir.resolve("blobs"));
-    int chosen = port > 0 ? port : ServerProcess.freePort();
-    Path properties = writeConfig(dir, chosen);
+    return port > 0 ? startOn(dir, port) : FreePorts.retry("S3Proxy", () -> startOn(dir, FreePorts.next()));
+  }
+
+  private static S3Service startOn(Path dir, int port) throws IOException {
+    Path properties = writeConfig(dir, port);
     // C1 only and the serial collector, as for the broker: it starts in half the time on two cores
     List<String> jvmOptions = List.of("-Xms64m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
         "-Djava.awt.headless=true", "-Dlogback.configurationFile=" + dir.resolve("logback.xml"));
     ServerProcess server = ServerProcess.launch("S3Proxy", "s3proxy", jvmOptions, "org.gaul.s3proxy.Main",
         List.of("--properties", properties.toString()), dir.resolve("s3proxy.log"));
-    S3Service s3 = new S3Service(chosen, server);
+    S3Service s3 = new S3Service(port, server);
     try {
       s3.awaitReady();
     } catch (IOException | RuntimeException e) {
@@ -66,14 +69,17 @@ public final class S3Service implements AutoCloseable {
   }
 
   /** {@code http://127.0.0.1:port}, the endpoint for path-style S3 clients. */
+  @Override
   public String endpoint() {
     return "http://127.0.0.1:" + port;
   }
 
+  @Override
   public String accessKey() {
     return ACCESS_KEY;
   }
 
+  @Override
   public String secretKey() {
     return SECRET_KEY;
   }
@@ -104,20 +110,26 @@ public final class S3Service implements AutoCloseable {
     return file;
   }
 
-  /** Waits for any HTTP answer (an anonymous request is refused with 403 once the server is up). */
+  /**
+   * Waits for S3Proxy's answer to an anonymous request, 403 (any other answer, or none, may come from a process that
+   * holds the port S3Proxy has yet to find taken); fails early with its log when it exits.
+   */
   private void awaitReady() throws IOException {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    HttpRequest probe = HttpRequest.newBuilder(URI.create(endpoint() + "/")).timeout(Duration.ofSeconds(5)).build();
+    HttpRequest probe = HttpRequest.newBuilder(URI.create(endpoint() + "/")).timeout(Duration.ofSeconds(2)).build();
     long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-    IOException last = null;
+    String last = "no answer";
     try {
       while (System.nanoTime() < deadline) {
         server.checkAlive();
         try {
-          http.send(probe, HttpResponse.BodyHandlers.discarding());
-          return;
-        } catch (ConnectException e) {
-          last = e;
+          int status = http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode();
+          if (status == 403) {
+            return;
+          }
+          last = "HTTP " + status;
+        } catch (IOException e) {
+          last = e.toString();
         }
         Thread.sleep(100);
       }
@@ -125,7 +137,7 @@ public final class S3Service implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while waiting for S3Proxy at " + endpoint(), e);
     }
-    throw new IOException("S3Proxy at " + endpoint() + " did not answer within " + READY_TIMEOUT + " (last error: "
-        + last + "); its log:\n" + server.logTail(), last);
+    throw new IOException("S3Proxy at " + endpoint() + " did not answer within " + READY_TIMEOUT + " (last: " + last
+        + "); its log:\n" + server.logTail());
   }
 }

@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,20 +17,34 @@ import java.util.concurrent.TimeUnit;
 /**
  * One server JVM of the stack (the Kafka broker, S3Proxy), started with {@code java} from this JVM's
  * {@code java.home} on a classpath resolved at build time (see {@link #classpath}), with stdout and stderr appended to
- * a log file. Lifetime: alive from {@link #launch} until {@link #stop}, {@link #kill} or {@link #close()} (safe
- * twice), and never longer than this JVM (see {@link ParentWatch}).
+ * a log file. A server that exits because another process took its port is told apart ({@link #checkAlive},
+ * {@link #exitedOnTakenPort}), so that its owner can start it again on another port.
+ *
+ * <p>Lifetime: alive from {@link #launch} until {@link #stop}, {@link #kill} or {@link #close()} (safe twice), and
+ * never longer than this JVM (see {@link ParentWatch}).
  */
-public final class ServerProcess implements AutoCloseable {
+public final class ServerProcess implements WatchedServer, AutoCloseable {
   private static final Duration STOP_GRACE = Duration.ofSeconds(30);
+  /**
+   * How a failed bind reads in a server's output: the message of {@link java.net.BindException}, and Jetty's, which
+   * S3Proxy logs without the cause.
+   */
+  private static final List<String> BIND_FAILURES = List.of("Address already in use", "Failed to bind to ");
+  private static final int TAIL_BYTES = 16_384;
+  /** How much of its output since launch is searched for a failed bind; a server's shutdown follows the failure. */
+  private static final int BIND_FAILURE_SCAN_BYTES = 262_144;
 
   private final String name;
   private final Process process;
   private final Path log;
+  /** Where this process's output starts in the log, which earlier runs of the server may have written to. */
+  private final long logStart;
 
-  private ServerProcess(String name, Process process, Path log) {
+  private ServerProcess(String name, Process process, Path log, long logStart) {
     this.name = name;
     this.process = process;
     this.log = log;
+    this.logStart = logStart;
   }
 
   /**
@@ -59,11 +71,12 @@ public final class ServerProcess implements AutoCloseable {
     command.add(mainClass);
     command.addAll(args);
     Files.createDirectories(log.getParent());
+    long logStart = Files.exists(log) ? Files.size(log) : 0;
     ProcessBuilder builder = new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     builder.environment().putAll(env);
-    return new ServerProcess(name, builder.start(), log);
+    return new ServerProcess(name, builder.start(), log, logStart);
   }
 
   /** Runs a command-line tool in its own JVM to completion; fails with its log when it exits non-zero. */
@@ -118,13 +131,6 @@ public final class ServerProcess implements AutoCloseable {
     }
   }
 
-  /** A TCP port on 127.0.0.1 that was free a moment ago (the server binds it shortly after). */
-  public static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
-  }
-
   public long pid() {
     return process.pid();
   }
@@ -137,12 +143,25 @@ public final class ServerProcess implements AutoCloseable {
     return process.isAlive();
   }
 
-  /** Fails, naming the server and showing its log, when the process has exited. */
+  /**
+   * Fails, naming the server and showing its log, when the process has exited: with {@link PortInUseException} when it
+   * exited because a port it was to bind was taken.
+   */
+  @Override
   public void checkAlive() throws IOException {
     if (!process.isAlive()) {
-      throw new IOException(name + " exited with code " + process.exitValue() + "; its log (" + log + "):\n"
-          + logTail());
+      String message = name + " exited with code " + process.exitValue() + "; its log (" + log + "):\n" + logTail();
+      throw exitedOnTakenPort() ? new PortInUseException(message) : new IOException(message);
     }
+  }
+
+  /** Whether the process has exited after failing to bind a port (its output since launch says so). */
+  public boolean exitedOnTakenPort() {
+    if (process.isAlive()) {
+      return false;
+    }
+    String output = read(logStart, BIND_FAILURE_SCAN_BYTES);
+    return BIND_FAILURES.stream().anyMatch(output::contains);
   }
 
   /** Asks the server to shut down (SIGTERM) and waits for it; kills it when it takes longer than 30 s. */
@@ -165,14 +184,20 @@ public final class ServerProcess implements AutoCloseable {
   }
 
   /** The last 60 lines of the server's log, for error messages. */
+  @Override
   public String logTail() {
+    List<String> lines = read(0, TAIL_BYTES).lines().toList();
+    return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
+  }
+
+  /** The log from byte {@code from} on, at most its last {@code maxBytes}. */
+  private String read(long from, int maxBytes) {
     try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r")) {
-      long start = Math.max(0, file.length() - 16_384);
-      byte[] bytes = new byte[(int) (file.length() - start)];
+      long start = Math.max(from, file.length() - maxBytes);
+      byte[] bytes = new byte[(int) Math.max(0, file.length() - start)];
       file.seek(start);
       file.readFully(bytes);
-      List<String> lines = new String(bytes, StandardCharsets.UTF_8).lines().toList();
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
+      return new String(bytes, StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the log of " + name + " at " + log, e);
     }

@@ -14,14 +14,15 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The farm's backing services for tests and local runs: PostgreSQL, a Kafka broker and an S3 server, each in its own
- * subdirectory ({@code postgres/}, {@code kafka/}, {@code s3/}) of one directory, started in parallel.
+ * subdirectory ({@code postgres/}, {@code kafka/}, {@code s3/}) of one directory, started in parallel through a
+ * {@link BackingServices} ({@link EmbeddedServices} unless the caller names another).
  *
- * <p>An existing PostgreSQL is used instead of an embedded one when the environment names it:
+ * <p>An existing PostgreSQL is used instead of a started one when the environment names it:
  * {@code TESSERA_JDBC_URL}, {@code TESSERA_JDBC_USER} and optionally {@code TESSERA_JDBC_PASSWORD}.
  *
  * <p>Lifetime: every service runs from {@link #start} until {@link #close()}, which stops them in reverse order and
- * is safe twice. The data stays in the directory, so a stack started again on it finds the same rows, topics and
- * objects.
+ * is safe twice. Embedded services keep their data in the directory, so a stack started again on it finds the same
+ * rows, topics and objects.
  */
 public final class ServiceStack implements AutoCloseable {
   public static final String ENV_JDBC_URL = "TESSERA_JDBC_URL";
@@ -31,47 +32,53 @@ public final class ServiceStack implements AutoCloseable {
   /** How to reach a PostgreSQL database. */
   private record Jdbc(String url, String user, String password) {}
 
-  private final Optional<PostgresService> postgres;
+  private final Optional<Database> database;
   private final Jdbc jdbc;
-  private final KafkaService kafka;
-  private final S3Service s3;
+  private final Broker kafka;
+  private final ObjectStore s3;
   private boolean closed;
 
-  private ServiceStack(Optional<PostgresService> postgres, Jdbc jdbc, KafkaService kafka, S3Service s3) {
-    this.postgres = postgres;
+  private ServiceStack(Optional<Database> database, Jdbc jdbc, Broker kafka, ObjectStore s3) {
+    this.database = database;
     this.jdbc = jdbc;
     this.kafka = kafka;
     this.s3 = s3;
   }
 
-  /** Starts the stack under {@code dir}, honouring {@code TESSERA_JDBC_*} from the process environment. */
+  /** Starts the embedded stack under {@code dir}, honouring {@code TESSERA_JDBC_*} from the process environment. */
   public static ServiceStack start(Path dir) throws IOException {
     return start(dir, System.getenv());
   }
 
-  /**
-   * Starts the stack under {@code dir}; {@code env} may name an existing PostgreSQL ({@code TESSERA_JDBC_URL} and
-   * {@code TESSERA_JDBC_USER}, optionally {@code TESSERA_JDBC_PASSWORD}), which is checked first, so a wrong URL
-   * fails before anything starts. If one service fails to start, those already started are stopped again.
-   */
+  /** Starts the embedded stack under {@code dir}; see {@link #start(Path, Map, BackingServices)}. */
   public static ServiceStack start(Path dir, Map<String, String> env) throws IOException {
+    return start(dir, env, EmbeddedServices.INSTANCE);
+  }
+
+  /**
+   * Starts the stack under {@code dir} through {@code services}; {@code env} may name an existing PostgreSQL
+   * ({@code TESSERA_JDBC_URL} and {@code TESSERA_JDBC_USER}, optionally {@code TESSERA_JDBC_PASSWORD}), which is
+   * checked first, so a wrong URL fails before anything starts. If one service fails to start, those already started
+   * are stopped again.
+   */
+  public static ServiceStack start(Path dir, Map<String, String> env, BackingServices services) throws IOException {
     Optional<Jdbc> external = externalDatabase(env);
     try (ParallelStart starting = new ParallelStart()) {
-      Optional<CompletableFuture<PostgresService>> pg = external.isPresent() ? Optional.empty()
-          : Optional.of(starting.submit(() -> PostgresService.start(dir.resolve("postgres"), 0)));
-      CompletableFuture<KafkaService> kafka = starting.submit(() -> KafkaService.start(dir.resolve("kafka"), 0));
-      CompletableFuture<S3Service> s3 = starting.submit(() -> S3Service.start(dir.resolve("s3"), 0));
+      Optional<CompletableFuture<Database>> pg = external.isPresent() ? Optional.empty()
+          : Optional.of(starting.submit(() -> services.startDatabase(dir.resolve("postgres"))));
+      CompletableFuture<Broker> kafka = starting.submit(() -> services.startBroker(dir.resolve("kafka")));
+      CompletableFuture<ObjectStore> s3 = starting.submit(() -> services.startObjectStore(dir.resolve("s3")));
       starting.awaitAll();
-      Optional<PostgresService> postgres = pg.map(CompletableFuture::join);
-      Jdbc jdbc = external.orElseGet(() -> new Jdbc(postgres.get().jdbcUrl(), postgres.get().user(),
-          postgres.get().password()));
-      return new ServiceStack(postgres, jdbc, kafka.join(), s3.join());
+      Optional<Database> database = pg.map(CompletableFuture::join);
+      Jdbc jdbc = external.orElseGet(() -> new Jdbc(database.get().jdbcUrl(), database.get().user(),
+          database.get().password()));
+      return new ServiceStack(database, jdbc, kafka.join(), s3.join());
     }
   }
 
-  /** The embedded PostgreSQL, or empty when the stack uses an existing server. */
-  public Optional<PostgresService> postgres() {
-    return postgres;
+  /** The database this stack started, or empty when it uses an existing server. */
+  public Optional<Database> database() {
+    return database;
   }
 
   public String jdbcUrl() {
@@ -86,11 +93,11 @@ public final class ServiceStack implements AutoCloseable {
     return jdbc.password();
   }
 
-  public KafkaService kafka() {
+  public Broker kafka() {
     return kafka;
   }
 
-  public S3Service s3() {
+  public ObjectStore s3() {
     return s3;
   }
 
@@ -111,7 +118,7 @@ public final class ServiceStack implements AutoCloseable {
     return Collections.unmodifiableMap(env);
   }
 
-  /** Stops S3, Kafka, then PostgreSQL (when embedded), each even if an earlier one fails. */
+  /** Stops S3, Kafka, then PostgreSQL (when this stack started it), each even if an earlier one fails. */
   @Override
   public synchronized void close() throws IOException {
     if (closed) {
@@ -119,7 +126,7 @@ public final class ServiceStack implements AutoCloseable {
     }
     closed = true;
     List<AutoCloseable> services = new ArrayList<>(List.of(s3, kafka));
-    postgres.ifPresent(services::add);
+    database.ifPresent(services::add);
     ParallelStart.closeAll(services, null);
   }
 
@@ -131,15 +138,14 @@ public final class ServiceStack implements AutoCloseable {
     String user = env.get(ENV_JDBC_USER);
     if (user == null || user.isBlank()) {
       throw new IllegalArgumentException(ENV_JDBC_URL + " is set but " + ENV_JDBC_USER + " is not: set both (and "
-          + ENV_JDBC_PASSWORD + " if the server asks for one), or neither to use an embedded PostgreSQL");
+          + ENV_JDBC_PASSWORD + " if the server asks for one), or neither to start a PostgreSQL");
     }
     Jdbc jdbc = new Jdbc(url, user, env.getOrDefault(ENV_JDBC_PASSWORD, ""));
     try {
       DriverManager.getConnection(jdbc.url(), jdbc.user(), jdbc.password()).close();
     } catch (SQLException e) {
       throw new IOException("cannot connect to the PostgreSQL named by " + ENV_JDBC_URL + "=" + url + " as " + user
-          + ": " + e.getMessage() + "; fix the TESSERA_JDBC_* variables, or unset them to use an embedded "
-          + "PostgreSQL", e);
+          + ": " + e.getMessage() + "; fix the TESSERA_JDBC_* variables, or unset them to start a PostgreSQL", e);
     }
     return Optional.of(jdbc);
   }

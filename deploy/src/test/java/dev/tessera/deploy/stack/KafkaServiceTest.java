@@ -4,8 +4,11 @@ import dev.tessera.common.kafka.KafkaAdmin;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -108,6 +111,16 @@ class KafkaServiceTest {
     KafkaAdmin.createTopics(kafka.bootstrapServers(), java.util.List.of(topic), 1);
     KafkaAdmin.readShareGroupFromEarliest(kafka.bootstrapServers(), group);
     return topic;
+  }
+
+  /** A broker whose port is taken exits, and its owner learns why (with port 0 it would start again elsewhere). */
+  @Test
+  void aTakenPortIsReportedAsSuch() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      PortInUseException e = assertThrows(PortInUseException.class,
+          () -> KafkaService.start(dir.resolve("taken"), taken.getLocalPort()));
+      assertTrue(e.getMessage().contains("Kafka broker exited"), e.getMessage());
+    }
   }
 
   private static void produce(String topic, String value) throws Exception {

@@ -15,6 +15,8 @@ import io.minio.StatObjectArgs;
 import io.minio.errors.ErrorResponseException;
 import io.minio.http.Method;
 import java.io.ByteArrayInputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -70,6 +72,15 @@ class S3ServiceTest {
           HttpResponse.BodyHandlers.ofString());
       assertEquals(403, anonymous.statusCode());
       assertTrue(anonymous.body().contains("AccessDenied"), anonymous.body());
+    }
+  }
+
+  /** S3Proxy exits when its port is taken (rather than idling half started), and its owner learns why. */
+  @Test
+  void aTakenPortIsReportedAsSuch() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      PortInUseException e = assertThrows(PortInUseException.class, () -> S3Service.start(dir, taken.getLocalPort()));
+      assertTrue(e.getMessage().contains("S3Proxy exited"), e.getMessage());
     }
   }
 }

@@ -32,7 +32,7 @@ class ServiceStackTest {
       assertEquals(List.of("JDBC_URL", "JDBC_USER", "JDBC_PASSWORD", "KAFKA_BOOTSTRAP", "S3_ENDPOINT",
           "S3_ACCESS_KEY", "S3_SECRET_KEY"), List.copyOf(env.keySet()));
       env.forEach((key, value) -> assertFalse(value.isBlank(), key));
-      assertTrue(stack.postgres().isPresent());
+      assertTrue(stack.database().isPresent());
 
       try (var c = DriverManager.getConnection(env.get("JDBC_URL"), env.get("JDBC_USER"),
           env.get("JDBC_PASSWORD"))) {
@@ -49,7 +49,7 @@ class ServiceStackTest {
           ServiceStack.ENV_JDBC_URL, env.get("JDBC_URL"),
           ServiceStack.ENV_JDBC_USER, env.get("JDBC_USER"),
           ServiceStack.ENV_JDBC_PASSWORD, env.get("JDBC_PASSWORD")))) {
-        assertTrue(second.postgres().isEmpty());
+        assertTrue(second.database().isEmpty());
         assertEquals(env.get("JDBC_URL"), second.environment().get("JDBC_URL"));
         assertNotEquals(env.get("KAFKA_BOOTSTRAP"), second.environment().get("KAFKA_BOOTSTRAP"));
       }

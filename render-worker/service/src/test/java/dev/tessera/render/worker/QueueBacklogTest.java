@@ -4,7 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.tessera.common.kafka.KafkaAdmin;
-import dev.tessera.deploy.stack.KafkaService;
+import dev.tessera.deploy.stack.Broker;
+import dev.tessera.teststack.TestStack;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,7 +34,7 @@ class QueueBacklogTest {
 
   @Test
   void countsWaitingJobsLessThoseOtherMembersHold() throws Exception {
-    try (KafkaService kafka = KafkaService.start(dir.resolve("kafka"), 0)) {
+    try (Broker kafka = TestStack.services().startBroker(dir.resolve("kafka"))) {
       String bootstrap = kafka.bootstrapServers();
       KafkaAdmin.createTopics(bootstrap, List.of(TOPIC), 1);
       KafkaAdmin.readShareGroupFromEarliest(bootstrap, GROUP);

@@ -9,14 +9,16 @@ import dev.tessera.common.RenderJob;
 import dev.tessera.common.RenderSettings;
 import dev.tessera.common.Topics;
 import dev.tessera.common.kafka.KafkaAdmin;
-import dev.tessera.deploy.stack.KafkaService;
-import dev.tessera.deploy.stack.S3Service;
+import dev.tessera.deploy.stack.BackingServices;
+import dev.tessera.deploy.stack.Broker;
+import dev.tessera.deploy.stack.ObjectStore;
 import dev.tessera.render.MiniatureFixtures;
 import dev.tessera.render.miniature.MiniatureKind;
 import dev.tessera.render.pipeline.EngineOptions;
 import dev.tessera.render.pipeline.Renderer;
 import dev.tessera.render.upscale.LanczosUpscaler;
 import dev.tessera.render.upscale.UpscaleMode;
+import dev.tessera.teststack.TestStack;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -49,8 +51,9 @@ class RenderWorkerRecoveryTest {
 
   @Test
   void aLostLockCancelsTheJobReplacesTheConsumerAndTheWorkGoesOn() throws Exception {
-    try (KafkaService kafka = KafkaService.start(dir.resolve("kafka"), 0);
-        S3Service s3 = S3Service.start(dir.resolve("s3"), 0)) {
+    BackingServices services = TestStack.services();
+    try (Broker kafka = services.startBroker(dir.resolve("kafka"));
+        ObjectStore s3 = services.startObjectStore(dir.resolve("s3"))) {
       String bootstrap = kafka.bootstrapServers();
       KafkaAdmin.createTopics(bootstrap, List.of(Topics.jobs(MODEL), Topics.EVENTS), 1);
       KafkaAdmin.readShareGroupFromEarliest(bootstrap, GROUP);

@@ -11,15 +11,18 @@ import dev.tessera.common.RenderJob;
 import dev.tessera.common.RenderSettings;
 import dev.tessera.common.StageTimings;
 import dev.tessera.common.Topics;
-import dev.tessera.deploy.stack.KafkaService;
 import dev.tessera.common.kafka.KafkaAdmin;
-import dev.tessera.deploy.stack.S3Service;
+import dev.tessera.deploy.stack.BackingServices;
+import dev.tessera.deploy.stack.Broker;
+import dev.tessera.deploy.stack.ObjectStore;
 import dev.tessera.render.MiniatureFixtures;
 import dev.tessera.render.miniature.MiniatureKind;
 import dev.tessera.render.pipeline.EngineOptions;
 import dev.tessera.render.pipeline.Renderer;
 import dev.tessera.render.upscale.LanczosUpscaler;
 import dev.tessera.render.upscale.UpscaleMode;
+import dev.tessera.teststack.NeedsStack;
+import dev.tessera.teststack.TestStack;
 import io.minio.GetObjectArgs;
 import io.minio.MinioClient;
 import java.awt.image.BufferedImage;
@@ -47,13 +50,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The worker's queue loop and job runner against a real Kafka broker and a real S3 server. */
+@NeedsStack
 class RenderWorkerTest {
   private static final String MODEL = "mini";
   private static final String GROUP = "workers-test";
 
   @TempDir static Path dir;
-  private static KafkaService kafka;
-  private static S3Service s3;
+  private static Broker kafka;
+  private static ObjectStore s3;
   private static RenderWorker worker;
   private static Thread loop;
   private static KafkaConsumer<String, byte[]> eventsConsumer;
@@ -62,8 +66,9 @@ class RenderWorkerTest {
 
   @BeforeAll
   static void start() throws Exception {
-    kafka = KafkaService.start(dir.resolve("kafka"), 0);
-    s3 = S3Service.start(dir.resolve("s3"), 0);
+    BackingServices services = TestStack.services();
+    kafka = services.startBroker(dir.resolve("kafka"));
+    s3 = services.startObjectStore(dir.resolve("s3"));
     KafkaAdmin.createTopics(kafka.bootstrapServers(), java.util.List.of(Topics.jobs(MODEL)), 1);
     KafkaAdmin.createTopics(kafka.bootstrapServers(), java.util.List.of(Topics.EVENTS), 1);
     KafkaAdmin.readShareGroupFromEarliest(kafka.bootstrapServers(), GROUP);
