@@ -4,28 +4,33 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tessera.deploy.stack.KafkaService;
-import dev.tessera.deploy.stack.S3Service;
+import dev.tessera.deploy.stack.BackingServices;
+import dev.tessera.deploy.stack.Broker;
+import dev.tessera.deploy.stack.ObjectStore;
 import dev.tessera.render.MiniatureFixtures;
 import dev.tessera.render.miniature.MiniatureKind;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import dev.tessera.teststack.NeedsStack;
+import dev.tessera.teststack.TestStack;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The worker service's start-up and shutdown, without Quarkus, on a real broker and S3 server. */
+@NeedsStack
 class WorkerServiceLifecycleTest {
   @TempDir static Path dir;
-  private static KafkaService kafka;
-  private static S3Service s3;
+  private static Broker kafka;
+  private static ObjectStore s3;
 
   @BeforeAll
   static void start() throws Exception {
-    kafka = KafkaService.start(dir.resolve("kafka"), 0);
-    s3 = S3Service.start(dir.resolve("s3"), 0);
+    BackingServices services = TestStack.services();
+    kafka = services.startBroker(dir.resolve("kafka"));
+    s3 = services.startObjectStore(dir.resolve("s3"));
   }
 
   @AfterAll

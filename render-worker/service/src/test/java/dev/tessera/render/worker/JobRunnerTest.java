@@ -11,8 +11,9 @@ import dev.tessera.common.RenderJob;
 import dev.tessera.common.RenderSettings;
 import dev.tessera.common.Topics;
 import dev.tessera.common.kafka.KafkaAdmin;
-import dev.tessera.deploy.stack.KafkaService;
-import dev.tessera.deploy.stack.S3Service;
+import dev.tessera.deploy.stack.BackingServices;
+import dev.tessera.deploy.stack.Broker;
+import dev.tessera.deploy.stack.ObjectStore;
 import dev.tessera.render.MiniatureFixtures;
 import dev.tessera.render.miniature.MiniatureKind;
 import dev.tessera.render.pipeline.CancelToken;
@@ -34,6 +35,8 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import dev.tessera.teststack.NeedsStack;
+import dev.tessera.teststack.TestStack;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,13 +47,14 @@ import org.junit.jupiter.api.io.TempDir;
  * failure that may pass (storage, ONNX Runtime) is reported retryable and released, until the last delivery.
  * Real renders, a real S3 server and a real broker for the events.
  */
+@NeedsStack
 class JobRunnerTest {
   private static final String MODEL = "mini";
   private static final int MAX_DELIVERIES = 3;
 
   @TempDir static Path dir;
-  private static KafkaService kafka;
-  private static S3Service s3;
+  private static Broker kafka;
+  private static ObjectStore s3;
   private static Renderer renderer;
   private static EventPublisher events;
   private static KafkaConsumer<String, byte[]> eventsConsumer;
@@ -58,8 +62,9 @@ class JobRunnerTest {
 
   @BeforeAll
   static void start() throws Exception {
-    kafka = KafkaService.start(dir.resolve("kafka"), 0);
-    s3 = S3Service.start(dir.resolve("s3"), 0);
+    BackingServices services = TestStack.services();
+    kafka = services.startBroker(dir.resolve("kafka"));
+    s3 = services.startObjectStore(dir.resolve("s3"));
     KafkaAdmin.createTopics(kafka.bootstrapServers(), List.of(Topics.EVENTS), 1);
     renderer = Renderer.open(MiniatureFixtures.bundle(MiniatureKind.SD2, false), EngineOptions.defaults());
     events = new EventPublisher(kafka.bootstrapServers());

@@ -4,7 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tessera.common.kafka.KafkaAdmin;
-import dev.tessera.deploy.stack.KafkaService;
+import dev.tessera.deploy.stack.BackingServices;
+import dev.tessera.deploy.stack.Broker;
 import dev.tessera.render.worker.RenderWorker.State;
 import dev.tessera.render.worker.RenderWorker.Transition;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +21,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import dev.tessera.teststack.NeedsStack;
+import dev.tessera.teststack.TestStack;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,11 +34,12 @@ import org.junit.jupiter.api.io.TempDir;
  * Each transition of the queue loop, on a real broker: jobs are plain waits (the handler sleeps for the milliseconds
  * in the record), and faults are injected into a real consumer's poll or commit.
  */
+@NeedsStack
 class RenderWorkerTransitionsTest {
   private static final Duration LOCK = Duration.ofSeconds(2);
 
   @TempDir static Path dir;
-  private static KafkaService kafka;
+  private static Broker kafka;
 
   private final List<Transition> seen = new CopyOnWriteArrayList<>();
   private final List<String> handled = new CopyOnWriteArrayList<>();
@@ -47,7 +51,7 @@ class RenderWorkerTransitionsTest {
 
   @BeforeAll
   static void startBroker() throws Exception {
-    kafka = KafkaService.start(dir.resolve("kafka"), 0);
+    kafka = TestStack.services().startBroker(dir.resolve("kafka"));
   }
 
   @AfterAll
