@@ -14,15 +14,17 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Real PostgreSQL, Kafka and S3 for the gateway's Quarkus tests (the {@link TestStack}), started once for the test
- * run, and handed to the app through the same variables operators set ({@code JDBC_URL}, {@code KAFKA_BOOTSTRAP},
- * {@code S3_*}, {@code TESSERA_MODELS}). Tests get the running {@link ServiceStack} in a field marked
- * {@link Services}; their classes carry {@code @NeedsStack}.
+ * Real PostgreSQL, Kafka and S3 for the gateway's Quarkus tests (the {@link TestStack}), started
+ * once for the test run, and handed to the app through the same variables operators set ({@code
+ * JDBC_URL}, {@code KAFKA_BOOTSTRAP}, {@code S3_*}, {@code TESSERA_MODELS}). Tests get the running
+ * {@link ServiceStack} in a field marked {@link Services}; their classes carry {@code @NeedsStack}.
  */
 public class GatewayServices implements QuarkusTestResourceLifecycleManager {
   public static final String MODEL = "miniature-sd2-v";
+
   /** A second model, so the tests see a queue per model and a non-default model choice. */
   public static final String OTHER_MODEL = "miniature-sd2";
+
   public static final String BUCKET = "tessera-test";
 
   /** Marks the test field that receives the running {@link ServiceStack}. */
@@ -52,7 +54,8 @@ public class GatewayServices implements QuarkusTestResourceLifecycleManager {
 
   @Override
   public void inject(TestInjector injector) {
-    injector.injectIntoFields(stack, new TestInjector.AnnotatedAndMatchesType(Services.class, ServiceStack.class));
+    injector.injectIntoFields(
+        stack, new TestInjector.AnnotatedAndMatchesType(Services.class, ServiceStack.class));
   }
 
   @Override

@@ -20,7 +20,8 @@ public final class Sql {
 
   /** Every row {@code sql} returns, as column name to value. */
   public List<Map<String, Object>> rows(String sql, Object... params) throws SQLException {
-    try (Connection c = dataSource.getConnection(); PreparedStatement s = prepare(c, sql, params);
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = prepare(c, sql, params);
         ResultSet rs = s.executeQuery()) {
       List<Map<String, Object>> rows = new ArrayList<>();
       while (rs.next()) {
@@ -48,12 +49,14 @@ public final class Sql {
   }
 
   public int update(String sql, Object... params) throws SQLException {
-    try (Connection c = dataSource.getConnection(); PreparedStatement s = prepare(c, sql, params)) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = prepare(c, sql, params)) {
       return s.executeUpdate();
     }
   }
 
-  private static PreparedStatement prepare(Connection c, String sql, Object... params) throws SQLException {
+  private static PreparedStatement prepare(Connection c, String sql, Object... params)
+      throws SQLException {
     PreparedStatement s = c.prepareStatement(sql);
     for (int i = 0; i < params.length; i++) {
       s.setObject(i + 1, params[i]);

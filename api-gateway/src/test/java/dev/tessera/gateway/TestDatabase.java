@@ -11,8 +11,8 @@ import org.flywaydb.core.Flyway;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
- * One real PostgreSQL with the farm's schema (common's Flyway migrations) for the plain, framework-free tests of this
- * module; started on first use and stopped when the test JVM exits.
+ * One real PostgreSQL with the farm's schema (common's Flyway migrations) for the plain,
+ * framework-free tests of this module; started on first use and stopped when the test JVM exits.
  */
 public final class TestDatabase {
   private static DataSource dataSource;
@@ -25,14 +25,17 @@ public final class TestDatabase {
         BackingServices services = TestStack.services();
         Path dir = TestFiles.scratch("plain-pg-");
         Database postgres = services.startDatabase(dir);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-          try {
-            postgres.close();
-            TestFiles.deleteTree(dir);
-          } catch (IOException e) {
-            System.err.println("cannot stop the test database cleanly: " + e);
-          }
-        }));
+        Runtime.getRuntime()
+            .addShutdownHook(
+                new Thread(
+                    () -> {
+                      try {
+                        postgres.close();
+                        TestFiles.deleteTree(dir);
+                      } catch (IOException e) {
+                        System.err.println("cannot stop the test database cleanly: " + e);
+                      }
+                    }));
         PGSimpleDataSource pg = new PGSimpleDataSource();
         pg.setUrl(postgres.jdbcUrl());
         pg.setUser(postgres.user());

@@ -6,7 +6,10 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-/** Scratch directories of the tests' services, under {@code target/}, removed when the services stop. */
+/**
+ * Scratch directories of the tests' services, under {@code target/}, removed when the services
+ * stop.
+ */
 public final class TestFiles {
   private TestFiles() {}
 

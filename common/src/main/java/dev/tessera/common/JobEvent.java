@@ -8,11 +8,13 @@ import java.util.Objects;
 import java.util.UUID;
 
 /**
- * What a worker reports about a job on {@link Topics#EVENTS} (Kafka key: the job id). The JSON form carries a
- * {@code "type"} property: {@code started}, {@code progress}, {@code succeeded} or {@code failed}.
+ * What a worker reports about a job on {@link Topics#EVENTS} (Kafka key: the job id). The JSON form
+ * carries a {@code "type"} property: {@code started}, {@code progress}, {@code succeeded} or {@code
+ * failed}.
  *
- * <p>Events may arrive twice, late, or from an older delivery of the same job; {@link #attempt()} (the queue's
- * delivery count, from 1) tells deliveries apart so the scheduler can ignore what is stale.
+ * <p>Events may arrive twice, late, or from an older delivery of the same job; {@link #attempt()}
+ * (the queue's delivery count, from 1) tells deliveries apart so the scheduler can ignore what is
+ * stale.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
@@ -41,17 +43,28 @@ public sealed interface JobEvent {
   }
 
   /** Denoising reached {@code step} of {@code total}. */
-  record Progress(UUID jobId, String workerId, int attempt, int step, int total, Instant at) implements JobEvent {
+  record Progress(UUID jobId, String workerId, int attempt, int step, int total, Instant at)
+      implements JobEvent {
     public Progress {
       checkCommon(jobId, workerId, attempt, at);
       if (total <= 0 || step < 0 || step > total) {
-        throw new IllegalArgumentException("progress " + step + " of " + total + " is not a step of a render");
+        throw new IllegalArgumentException(
+            "progress " + step + " of " + total + " is not a step of a render");
       }
     }
   }
 
-  /** The image is rendered and stored under {@code objectKey}; {@code timings} lists the stages in the order run. */
-  record Succeeded(UUID jobId, String workerId, int attempt, String objectKey, List<StageTimings.Entry> timings, Instant at)
+  /**
+   * The image is rendered and stored under {@code objectKey}; {@code timings} lists the stages in
+   * the order run.
+   */
+  record Succeeded(
+      UUID jobId,
+      String workerId,
+      int attempt,
+      String objectKey,
+      List<StageTimings.Entry> timings,
+      Instant at)
       implements JobEvent {
     public Succeeded {
       checkCommon(jobId, workerId, attempt, at);
@@ -61,10 +74,12 @@ public sealed interface JobEvent {
   }
 
   /**
-   * The render failed. {@code retryable}: another delivery may succeed (worker out of memory, storage down), so the
-   * job goes back to the queue; otherwise (bad settings, unknown model) the job fails for good.
+   * The render failed. {@code retryable}: another delivery may succeed (worker out of memory,
+   * storage down), so the job goes back to the queue; otherwise (bad settings, unknown model) the
+   * job fails for good.
    */
-  record Failed(UUID jobId, String workerId, int attempt, String reason, boolean retryable, Instant at)
+  record Failed(
+      UUID jobId, String workerId, int attempt, String reason, boolean retryable, Instant at)
       implements JobEvent {
     public Failed {
       checkCommon(jobId, workerId, attempt, at);

@@ -1,8 +1,8 @@
 package dev.tessera.common;
 
 /**
- * Where a render job is in its life. The scheduler alone writes it; {@link JobStateMachine} lists the moves between
- * states. The wire and database form is the constant's name.
+ * Where a render job is in its life. The scheduler alone writes it; {@link JobStateMachine} lists
+ * the moves between states. The wire and database form is the constant's name.
  */
 public enum JobState {
   /** Stored and sent to the job queue; no worker is rendering it. */

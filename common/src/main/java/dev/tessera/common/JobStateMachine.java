@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Every allowed move between {@link JobState}s, as one explicit table. A move that is not listed is a bug in the
- * caller, not an event to apply: the scheduler checks here before it writes a state.
+ * Every allowed move between {@link JobState}s, as one explicit table. A move that is not listed is
+ * a bug in the caller, not an event to apply: the scheduler checks here before it writes a state.
  *
  * <pre>
  * QUEUED  -> RUNNING, FAILED, CANCELED
@@ -23,7 +23,13 @@ public final class JobStateMachine {
 
   static {
     allow(JobState.QUEUED, JobState.RUNNING, JobState.FAILED, JobState.CANCELED);
-    allow(JobState.RUNNING, JobState.SUCCEEDED, JobState.FAILED, JobState.CANCELED, JobState.QUEUED, JobState.RUNNING);
+    allow(
+        JobState.RUNNING,
+        JobState.SUCCEEDED,
+        JobState.FAILED,
+        JobState.CANCELED,
+        JobState.QUEUED,
+        JobState.RUNNING);
     allow(JobState.SUCCEEDED);
     allow(JobState.FAILED);
     allow(JobState.CANCELED);
@@ -42,7 +48,9 @@ public final class JobStateMachine {
     return NEXT.get(from).contains(to);
   }
 
-  /** The states a job in state {@code from} may move to; empty for terminal states. Unmodifiable. */
+  /**
+   * The states a job in state {@code from} may move to; empty for terminal states. Unmodifiable.
+   */
   public static Set<JobState> next(JobState from) {
     return NEXT.get(from);
   }

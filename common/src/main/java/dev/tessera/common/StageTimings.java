@@ -4,11 +4,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Wall-clock time spent in each stage of a render (tokenize, text encode, denoise, decode, upscale, PNG...), in the
- * order the stages ran. Mutable while a render runs; {@link #entries()} is a snapshot.
+ * Wall-clock time spent in each stage of a render (tokenize, text encode, denoise, decode, upscale,
+ * PNG...), in the order the stages ran. Mutable while a render runs; {@link #entries()} is a
+ * snapshot.
  */
 public final class StageTimings {
-  /** One stage: its name, milliseconds, and an optional detail such as a tile count (empty when none). */
+  /**
+   * One stage: its name, milliseconds, and an optional detail such as a tile count (empty when
+   * none).
+   */
   public record Entry(String stage, double millis, String detail) {}
 
   private final List<Entry> entries = new ArrayList<>();
@@ -37,7 +41,10 @@ public final class StageTimings {
   public synchronized String format() {
     StringBuilder out = new StringBuilder();
     for (Entry e : entries) {
-      out.append(String.format("  %-12s %9.1f ms%s%n", e.stage(), e.millis(), e.detail().isEmpty() ? "" : "  (" + e.detail() + ")"));
+      out.append(
+          String.format(
+              "  %-12s %9.1f ms%s%n",
+              e.stage(), e.millis(), e.detail().isEmpty() ? "" : "  (" + e.detail() + ")"));
     }
     out.append(String.format("  %-12s %9.1f ms%n", "total", totalMillis()));
     return out.toString();

@@ -15,10 +15,18 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class JobStateMachineTest {
-  // The table again, written out by hand: the machine must agree with it on every one of the 25 pairs.
-  private static final Set<String> ALLOWED = Set.of(
-      "QUEUED->RUNNING", "QUEUED->FAILED", "QUEUED->CANCELED",
-      "RUNNING->SUCCEEDED", "RUNNING->FAILED", "RUNNING->CANCELED", "RUNNING->QUEUED", "RUNNING->RUNNING");
+  // The table again, written out by hand: the machine must agree with it on every one of the 25
+  // pairs.
+  private static final Set<String> ALLOWED =
+      Set.of(
+          "QUEUED->RUNNING",
+          "QUEUED->FAILED",
+          "QUEUED->CANCELED",
+          "RUNNING->SUCCEEDED",
+          "RUNNING->FAILED",
+          "RUNNING->CANCELED",
+          "RUNNING->QUEUED",
+          "RUNNING->RUNNING");
 
   @Test
   void everyPairOfStatesMatchesTheTable() {
@@ -27,7 +35,8 @@ class JobStateMachineTest {
       for (JobState to : JobState.values()) {
         boolean expected = ALLOWED.contains(from + "->" + to);
         assertEquals(expected, JobStateMachine.allows(from, to), from + " -> " + to);
-        assertEquals(expected, JobStateMachine.next(from).contains(to), "next(" + from + ") has " + to);
+        assertEquals(
+            expected, JobStateMachine.next(from).contains(to), "next(" + from + ") has " + to);
         allowed += expected ? 1 : 0;
       }
     }
@@ -39,14 +48,16 @@ class JobStateMachineTest {
     for (JobState s : JobState.values()) {
       assertEquals(s.isTerminal(), JobStateMachine.next(s).isEmpty(), s.name());
     }
-    assertEquals(EnumSet.of(SUCCEEDED, FAILED, CANCELED), EnumSet.copyOf(
-        Set.of(JobState.values()).stream().filter(JobState::isTerminal).toList()));
+    assertEquals(
+        EnumSet.of(SUCCEEDED, FAILED, CANCELED),
+        EnumSet.copyOf(Set.of(JobState.values()).stream().filter(JobState::isTerminal).toList()));
     assertTrue(JobStateMachine.allows(RUNNING, RUNNING));
     assertFalse(JobStateMachine.allows(QUEUED, QUEUED));
   }
 
   @Test
   void nextIsUnmodifiable() {
-    assertThrows(UnsupportedOperationException.class, () -> JobStateMachine.next(QUEUED).add(SUCCEEDED));
+    assertThrows(
+        UnsupportedOperationException.class, () -> JobStateMachine.next(QUEUED).add(SUCCEEDED));
   }
 }

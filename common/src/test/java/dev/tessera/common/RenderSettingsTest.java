@@ -23,15 +23,28 @@ class RenderSettingsTest {
   @Test
   void eachBadFieldIsNamed() {
     RenderSettings s = valid();
-    assertEquals(List.of("prompt"), fields(new RenderSettings(" ", "", 1, 20, 7, "euler", false, 512, 512)));
-    assertEquals(List.of("steps"), fields(new RenderSettings("x", "", 1, 0, 7, "euler", false, 512, 512)));
-    assertEquals(List.of("steps"), fields(new RenderSettings("x", "", 1, 501, 7, "euler", false, 512, 512)));
-    assertEquals(List.of("guidance"), fields(new RenderSettings("x", "", 1, 20, -0.5, "euler", false, 512, 512)));
-    assertEquals(List.of("guidance"), fields(new RenderSettings("x", "", 1, 20, Double.NaN, "euler", false, 512, 512)));
-    assertEquals(List.of("scheduler"), fields(new RenderSettings("x", "", 1, 20, 7, "plms", false, 512, 512)));
-    assertEquals(List.of("karras"), fields(new RenderSettings("x", "", 1, 20, 7, "ddim", true, 512, 512)));
-    assertEquals(List.of("width"), fields(new RenderSettings("x", "", 1, 20, 7, "euler", false, 500, 512)));
-    assertEquals(List.of("height"), fields(new RenderSettings("x", "", 1, 20, 7, "euler", false, 512, 4096)));
+    assertEquals(
+        List.of("prompt"), fields(new RenderSettings(" ", "", 1, 20, 7, "euler", false, 512, 512)));
+    assertEquals(
+        List.of("steps"), fields(new RenderSettings("x", "", 1, 0, 7, "euler", false, 512, 512)));
+    assertEquals(
+        List.of("steps"), fields(new RenderSettings("x", "", 1, 501, 7, "euler", false, 512, 512)));
+    assertEquals(
+        List.of("guidance"),
+        fields(new RenderSettings("x", "", 1, 20, -0.5, "euler", false, 512, 512)));
+    assertEquals(
+        List.of("guidance"),
+        fields(new RenderSettings("x", "", 1, 20, Double.NaN, "euler", false, 512, 512)));
+    assertEquals(
+        List.of("scheduler"),
+        fields(new RenderSettings("x", "", 1, 20, 7, "plms", false, 512, 512)));
+    assertEquals(
+        List.of("karras"), fields(new RenderSettings("x", "", 1, 20, 7, "ddim", true, 512, 512)));
+    assertEquals(
+        List.of("width"), fields(new RenderSettings("x", "", 1, 20, 7, "euler", false, 500, 512)));
+    assertEquals(
+        List.of("height"),
+        fields(new RenderSettings("x", "", 1, 20, 7, "euler", false, 512, 4096)));
     assertEquals(s, s.withDefaults());
   }
 

@@ -19,19 +19,22 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The {@code ./farm} launcher's entry point for the commands that run the farm: {@code demo}, {@code up},
- * {@code down} (and {@code host}, the background process {@code up} leaves running). The engine commands
- * ({@code model}, {@code render}, {@code tokenize}, {@code schedule}) run in the render worker's own JVM.
+ * The {@code ./farm} launcher's entry point for the commands that run the farm: {@code demo},
+ * {@code up}, {@code down} (and {@code host}, the background process {@code up} leaves running).
+ * The engine commands ({@code model}, {@code render}, {@code tokenize}, {@code schedule}) run in
+ * the render worker's own JVM.
  */
 public final class Farm {
-  private static final String USAGE = String.join("\n",
-      "usage:",
-      "  ./farm demo \"PROMPT\" [--model DIR] [--upscale x4|sr|lanczos] [--upscaler DIR] [--workers N]",
-      "  ./farm up [--workers N] [--model DIR] [--x4 DIR] [--sr FILE]",
-      "  ./farm down",
-      "  ./farm load [--workers N] [--long N] [--long-steps N] [--long-upscale x4|sr|lanczos] [--short N]"
-          + " [--short-steps N] [--lock SECONDS]",
-      "  ./farm model|render|tokenize|schedule ...   (the engine; see the README)");
+  private static final String USAGE =
+      String.join(
+          "\n",
+          "usage:",
+          "  ./farm demo \"PROMPT\" [--model DIR] [--upscale x4|sr|lanczos] [--upscaler DIR] [--workers N]",
+          "  ./farm up [--workers N] [--model DIR] [--x4 DIR] [--sr FILE]",
+          "  ./farm down",
+          "  ./farm load [--workers N] [--long N] [--long-steps N] [--long-upscale x4|sr|lanczos] [--short N]"
+              + " [--short-steps N] [--lock SECONDS]",
+          "  ./farm model|render|tokenize|schedule ...   (the engine; see the README)");
 
   private Farm() {}
 
@@ -46,8 +49,9 @@ public final class Farm {
         case "down" -> down();
         case "load" -> load(rest);
         case "host" -> host(rest);
-        default -> throw new IllegalArgumentException(command.isEmpty() ? USAGE : "unknown command '" + command
-            + "'\n" + USAGE);
+        default ->
+            throw new IllegalArgumentException(
+                command.isEmpty() ? USAGE : "unknown command '" + command + "'\n" + USAGE);
       }
     } catch (IllegalArgumentException e) {
       System.err.println("error: " + e.getMessage());
@@ -59,32 +63,44 @@ public final class Farm {
     System.exit(0);
   }
 
-  /** Runs the whole farm, renders one prompt through the API, saves the PNG, and stops everything. */
+  /**
+   * Runs the whole farm, renders one prompt through the API, saves the PNG, and stops everything.
+   */
   private static void demo(Args args) throws IOException {
-    String prompt = args.positional().orElseThrow(() -> new IllegalArgumentException("demo needs a PROMPT"));
+    String prompt =
+        args.positional().orElseThrow(() -> new IllegalArgumentException("demo needs a PROMPT"));
     String upscale = args.option("upscale").orElse("x4");
     Path upscaler = args.option("upscaler").map(Path::of).orElse(null);
-    LocalFarm.Options options = new LocalFarm.Options(args.intOption("workers", 1), "miniature-sd2-v",
-        args.option("model").map(Path::of).orElse(null),
-        "x4".equals(upscale) ? upscaler : null, "sr".equals(upscale) ? upscaler : null, null);
+    LocalFarm.Options options =
+        new LocalFarm.Options(
+            args.intOption("workers", 1),
+            "miniature-sd2-v",
+            args.option("model").map(Path::of).orElse(null),
+            "x4".equals(upscale) ? upscaler : null,
+            "sr".equals(upscale) ? upscaler : null,
+            null);
     args.finish();
     if (options.model() == null) {
-      System.out.println("note: no --model: rendering with the untrained miniature bundle (proves the pipeline, "
-          + "not the pictures)");
+      System.out.println(
+          "note: no --model: rendering with the untrained miniature bundle (proves the pipeline, "
+              + "not the pictures)");
     }
     FarmHome home = FarmHome.current();
     long t0 = System.nanoTime();
     try (LocalFarm farm = LocalFarm.start(home, options)) {
-      System.out.printf("farm up in %.1f s: gateway %s, %d worker(s)%n", (System.nanoTime() - t0) / 1e9,
-          farm.gatewayUrl(), farm.workers().size());
+      System.out.printf(
+          "farm up in %.1f s: gateway %s, %d worker(s)%n",
+          (System.nanoTime() - t0) / 1e9, farm.gatewayUrl(), farm.workers().size());
       FarmClient client = new FarmClient(farm.gatewayUrl());
       ObjectNode job = FarmClient.request(prompt).put("upscale", upscale);
       String id = client.submit(job);
       System.out.println("submitted job " + id);
-      ProgressDisplay display = new ProgressDisplay(System.out, System.console() != null, System::nanoTime);
+      ProgressDisplay display =
+          new ProgressDisplay(System.out, System.console() != null, System::nanoTime);
       JsonNode done = client.awaitEnd(id, Duration.ofMinutes(15), display::update);
       if (!"SUCCEEDED".equals(done.path("state").asText())) {
-        throw new IOException("job " + id + " ended " + done.path("state").asText() + ": " + done.path("error"));
+        throw new IOException(
+            "job " + id + " ended " + done.path("state").asText() + ": " + done.path("error"));
       }
       Path out = home.root().resolve("out").resolve(id + ".png");
       client.download(done, out);
@@ -94,43 +110,65 @@ public final class Farm {
         double millis = stage.path("millis").asDouble();
         total += millis;
         String detail = stage.path("detail").asText("");
-        System.out.printf("  %-12s %9.1f ms%s%n", stage.path("stage").asText(), millis,
-            detail.isEmpty() ? "" : "  (" + detail + ")");
+        System.out.printf(
+            "  %-12s %9.1f ms%s%n",
+            stage.path("stage").asText(), millis, detail.isEmpty() ? "" : "  (" + detail + ")");
       }
       System.out.printf("  %-12s %9.1f ms%n", "total", total);
       System.out.println("saved " + home.root().relativize(out));
     }
   }
 
-  /** The load harness: a mix of long and short jobs on a fresh farm, and how busy the workers kept. */
+  /**
+   * The load harness: a mix of long and short jobs on a fresh farm, and how busy the workers kept.
+   */
   private static void load(Args args) throws IOException {
     int workers = args.intOption("workers", 1);
-    LoadHarness.Mix mix = new LoadHarness.Mix(args.intOption("long", 2), args.intOption("long-steps", 25),
-        args.option("long-upscale").orElse("x4"), args.intOption("short", 10), args.intOption("short-steps", 6));
-    Duration lock = args.option("lock").isPresent() ? Duration.ofSeconds(args.intOption("lock", 30)) : null;
+    LoadHarness.Mix mix =
+        new LoadHarness.Mix(
+            args.intOption("long", 2),
+            args.intOption("long-steps", 25),
+            args.option("long-upscale").orElse("x4"),
+            args.intOption("short", 10),
+            args.intOption("short-steps", 6));
+    Duration lock =
+        args.option("lock").isPresent() ? Duration.ofSeconds(args.intOption("lock", 30)) : null;
     args.finish();
-    System.out.println("note: untrained miniature models; the figures measure the farm's scheduling, not SD's speed");
-    LoadHarness.run(FarmHome.current(), LocalFarm.Options.defaults(workers).withLock(lock), mix, System.out);
+    System.out.println(
+        "note: untrained miniature models; the figures measure the farm's scheduling, not SD's speed");
+    LoadHarness.run(
+        FarmHome.current(), LocalFarm.Options.defaults(workers).withLock(lock), mix, System.out);
   }
 
-  /** Starts the farm in a background process and returns once it is ready ({@code .farm/stack.env} written). */
+  /**
+   * Starts the farm in a background process and returns once it is ready ({@code .farm/stack.env}
+   * written).
+   */
   private static void up(Args args) throws IOException {
     FarmHome home = FarmHome.current();
     if (Files.exists(home.hostPid()) && hostProcess(home).isPresent()) {
-      throw new IllegalArgumentException("a farm is already up (pid in " + home.hostPid() + "); ./farm down first");
+      throw new IllegalArgumentException(
+          "a farm is already up (pid in " + home.hostPid() + "); ./farm down first");
     }
     Files.deleteIfExists(home.stackEnv());
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Dtessera.home=" + home.root(), "-cp", System.getProperty("java.class.path"), Farm.class.getName(), "host"));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dtessera.home=" + home.root(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                Farm.class.getName(),
+                "host"));
     command.addAll(args.all());
     Files.createDirectories(home.state());
     Path log = home.state().resolve("host.log");
-    Process host = new ProcessBuilder(command)
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()))
-        .start();
+    Process host =
+        new ProcessBuilder(command)
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()))
+            .start();
     long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
     while (!Files.exists(home.stackEnv())) {
       if (!host.isAlive() || System.nanoTime() > deadline) {
@@ -140,27 +178,39 @@ public final class Farm {
       sleep(500);
     }
     System.out.print(Files.readString(home.stackEnv()));
-    System.out.println("farm is up (" + home.root().relativize(home.stackEnv()) + "); stop it with ./farm down");
+    System.out.println(
+        "farm is up (" + home.root().relativize(home.stackEnv()) + "); stop it with ./farm down");
   }
 
-  /** The background process: runs the farm until it is told to stop (SIGTERM from {@code ./farm down}). */
+  /**
+   * The background process: runs the farm until it is told to stop (SIGTERM from {@code ./farm
+   * down}).
+   */
   private static void host(Args args) throws IOException {
     FarmHome home = FarmHome.current();
-    LocalFarm.Options options = new LocalFarm.Options(args.intOption("workers", 1), "miniature-sd2-v",
-        args.option("model").map(Path::of).orElse(null), args.option("x4").map(Path::of).orElse(null),
-        args.option("sr").map(Path::of).orElse(null), null);
+    LocalFarm.Options options =
+        new LocalFarm.Options(
+            args.intOption("workers", 1),
+            "miniature-sd2-v",
+            args.option("model").map(Path::of).orElse(null),
+            args.option("x4").map(Path::of).orElse(null),
+            args.option("sr").map(Path::of).orElse(null),
+            null);
     args.finish();
     LocalFarm farm = LocalFarm.start(home, options);
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        farm.close();
-        Files.deleteIfExists(home.hostPid());
-      } catch (IOException e) {
-        System.err.println("stopping the farm: " + e.getMessage());
-      }
-      stopped.countDown();
-    }));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  try {
+                    farm.close();
+                    Files.deleteIfExists(home.hostPid());
+                  } catch (IOException e) {
+                    System.err.println("stopping the farm: " + e.getMessage());
+                  }
+                  stopped.countDown();
+                }));
     Files.writeString(home.hostPid(), Long.toString(ProcessHandle.current().pid()));
     farm.writeEnvironment();
     System.out.println("farm up: " + farm.environment());
@@ -240,17 +290,21 @@ public final class Farm {
     }
 
     int intOption(String name, int fallback) {
-      return option(name).map(v -> {
-        try {
-          int n = Integer.parseInt(v);
-          if (n < 1) {
-            throw new NumberFormatException();
-          }
-          return n;
-        } catch (NumberFormatException e) {
-          throw new IllegalArgumentException("--" + name + ": expected a whole number of at least 1, got '" + v + "'");
-        }
-      }).orElse(fallback);
+      return option(name)
+          .map(
+              v -> {
+                try {
+                  int n = Integer.parseInt(v);
+                  if (n < 1) {
+                    throw new NumberFormatException();
+                  }
+                  return n;
+                } catch (NumberFormatException e) {
+                  throw new IllegalArgumentException(
+                      "--" + name + ": expected a whole number of at least 1, got '" + v + "'");
+                }
+              })
+          .orElse(fallback);
     }
 
     List<String> all() {

@@ -3,7 +3,10 @@ package dev.tessera.deploy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Logs as the libraries do (through SLF4J) and as Tessera does (System.Logger), for {@link LoggingDefaultsTest}. */
+/**
+ * Logs as the libraries do (through SLF4J) and as Tessera does (System.Logger), for {@link
+ * LoggingDefaultsTest}.
+ */
 public final class LoggingProbe {
   private LoggingProbe() {}
 

@@ -6,24 +6,28 @@ import java.lang.System.Logger.Level;
 import java.util.Optional;
 
 /**
- * Applies worker events to job rows, through the job state machine and guarded writes, so that a duplicate, late or
- * out-of-order event changes nothing it should not. The rules, by the job's current state:
+ * Applies worker events to job rows, through the job state machine and guarded writes, so that a
+ * duplicate, late or out-of-order event changes nothing it should not. The rules, by the job's
+ * current state:
  *
  * <ul>
- *   <li>{@code Started(n)}: QUEUED with attempt &lt; n, or RUNNING with attempt &lt; n (a redelivery after a worker
- *       was lost) becomes RUNNING attempt n; RUNNING attempt n is a duplicate; anything older is stale.
+ *   <li>{@code Started(n)}: QUEUED with attempt &lt; n, or RUNNING with attempt &lt; n (a
+ *       redelivery after a worker was lost) becomes RUNNING attempt n; RUNNING attempt n is a
+ *       duplicate; anything older is stale.
  *   <li>{@code Progress(n)}: recorded only while RUNNING attempt n, and only forward.
- *   <li>{@code Succeeded(n)}: RUNNING becomes SUCCEEDED attempt n, whatever the running attempt: the image is
- *       stored, so it is the job's result even if a newer delivery is running. QUEUED (its start was lost) goes
- *       through RUNNING first, as the state machine has it.
- *   <li>{@code Failed(n)}: RUNNING with attempt &le; n becomes FAILED, or QUEUED again when the failure is
- *       retryable (the queue redelivers the job); QUEUED with attempt &lt; n (its start event was lost) becomes
- *       FAILED when not retryable. An older attempt's failure is stale.
- *   <li>Anything on a terminal job is ignored, or counted a duplicate when it is the event that ended the job.
+ *   <li>{@code Succeeded(n)}: RUNNING becomes SUCCEEDED attempt n, whatever the running attempt:
+ *       the image is stored, so it is the job's result even if a newer delivery is running. QUEUED
+ *       (its start was lost) goes through RUNNING first, as the state machine has it.
+ *   <li>{@code Failed(n)}: RUNNING with attempt &le; n becomes FAILED, or QUEUED again when the
+ *       failure is retryable (the queue redelivers the job); QUEUED with attempt &lt; n (its start
+ *       event was lost) becomes FAILED when not retryable. An older attempt's failure is stale.
+ *   <li>Anything on a terminal job is ignored, or counted a duplicate when it is the event that
+ *       ended the job.
  * </ul>
  *
- * A write that loses its guard to a concurrent writer is decided again on a fresh read, at most {@value #MAX_TRIES}
- * times. Plain Java: the caller owns threads and transactions of the messaging side.
+ * A write that loses its guard to a concurrent writer is decided again on a fresh read, at most
+ * {@value #MAX_TRIES} times. Plain Java: the caller owns threads and transactions of the messaging
+ * side.
  */
 public final class EventApplier {
   /** What applying one event did; for tests, logs and metrics. */
@@ -65,7 +69,10 @@ public final class EventApplier {
     return Outcome.CONFLICT;
   }
 
-  /** The outcome, or empty when the row must be read again: the guarded write lost, or a first step was taken. */
+  /**
+   * The outcome, or empty when the row must be read again: the guarded write lost, or a first step
+   * was taken.
+   */
   private Optional<Outcome> tryApply(JobRow row, JobEvent event) {
     if (event instanceof JobEvent.Started s) {
       return started(row, s);
@@ -83,7 +90,9 @@ public final class EventApplier {
     if (row.state() == JobState.RUNNING && e.attempt() == current) {
       return duplicate(row, e);
     }
-    if (row.state().isTerminal() || e.attempt() < current || row.state() == JobState.QUEUED && e.attempt() == current) {
+    if (row.state().isTerminal()
+        || e.attempt() < current
+        || row.state() == JobState.QUEUED && e.attempt() == current) {
       return ignored(row, e);
     }
     return write(row, JobState.RUNNING, row.fields().started(e.attempt(), e.workerId(), e.at()));
@@ -97,7 +106,9 @@ public final class EventApplier {
     if (reported != null && e.step() <= reported) {
       return duplicate(row, e);
     }
-    return jobs.recordProgress(row.id(), e.attempt(), e.step(), e.total()) ? applied() : Optional.empty();
+    return jobs.recordProgress(row.id(), e.attempt(), e.step(), e.total())
+        ? applied()
+        : Optional.empty();
   }
 
   private Optional<Outcome> succeeded(JobRow row, JobEvent.Succeeded e) {
@@ -109,25 +120,32 @@ public final class EventApplier {
     }
     JobFields f = row.fields();
     if (row.state() == JobState.QUEUED) {
-      // Its start was lost: the table has no QUEUED -> SUCCEEDED, so mark it running (start time unknown) and
-      // finish it on the next read; a crash in between leaves it RUNNING until this event is redelivered.
+      // Its start was lost: the table has no QUEUED -> SUCCEEDED, so mark it running (start time
+      // unknown) and
+      // finish it on the next read; a crash in between leaves it RUNNING until this event is
+      // redelivered.
       JobFields running = f.startLost(Math.max(e.attempt(), f.attempt()), e.workerId());
       jobs.transition(row.id(), JobState.QUEUED, row.version(), JobState.RUNNING, running);
       return Optional.empty(); // won or lost, the next read decides
     }
     JobFields done = f.succeeded(e.attempt(), e.workerId(), e.objectKey(), e.at());
-    return jobs.succeed(row.id(), row.state(), row.version(), done, e.timings()) ? applied() : Optional.empty();
+    return jobs.succeed(row.id(), row.state(), row.version(), done, e.timings())
+        ? applied()
+        : Optional.empty();
   }
 
   private Optional<Outcome> failed(JobRow row, JobEvent.Failed e) {
     int current = row.fields().attempt();
-    boolean alreadyThere = e.attempt() == current
-        && (row.state() == JobState.FAILED && !e.retryable() || row.state() == JobState.QUEUED && e.retryable());
+    boolean alreadyThere =
+        e.attempt() == current
+            && (row.state() == JobState.FAILED && !e.retryable()
+                || row.state() == JobState.QUEUED && e.retryable());
     if (alreadyThere) {
       return duplicate(row, e);
     }
-    boolean live = row.state() == JobState.RUNNING && e.attempt() >= current
-        || row.state() == JobState.QUEUED && e.attempt() > current && !e.retryable();
+    boolean live =
+        row.state() == JobState.RUNNING && e.attempt() >= current
+            || row.state() == JobState.QUEUED && e.attempt() > current && !e.retryable();
     if (!live) {
       return ignored(row, e);
     }
@@ -139,7 +157,9 @@ public final class EventApplier {
   }
 
   private Optional<Outcome> write(JobRow row, JobState to, JobFields fields) {
-    return jobs.transition(row.id(), row.state(), row.version(), to, fields) ? applied() : Optional.empty();
+    return jobs.transition(row.id(), row.state(), row.version(), to, fields)
+        ? applied()
+        : Optional.empty();
   }
 
   private static Optional<Outcome> applied() {
@@ -147,12 +167,22 @@ public final class EventApplier {
   }
 
   private static Optional<Outcome> duplicate(JobRow row, JobEvent e) {
-    LOG.log(Level.DEBUG, "duplicate event for job in {0} attempt {1}: {2}", row.state(), row.fields().attempt(), e);
+    LOG.log(
+        Level.DEBUG,
+        "duplicate event for job in {0} attempt {1}: {2}",
+        row.state(),
+        row.fields().attempt(),
+        e);
     return Optional.of(Outcome.DUPLICATE);
   }
 
   private static Optional<Outcome> ignored(JobRow row, JobEvent e) {
-    LOG.log(Level.DEBUG, "ignored event for job in {0} attempt {1}: {2}", row.state(), row.fields().attempt(), e);
+    LOG.log(
+        Level.DEBUG,
+        "ignored event for job in {0} attempt {1}: {2}",
+        row.state(),
+        row.fields().attempt(),
+        e);
     return Optional.of(Outcome.IGNORED);
   }
 }

@@ -1,7 +1,7 @@
 package dev.tessera.scheduler;
 
-import dev.tessera.common.Json;
 import dev.tessera.common.JobEvent;
+import dev.tessera.common.Json;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.HashMap;
@@ -14,9 +14,10 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * One poll of {@code render.events}: decode each record, apply it, and commit the offsets of what was applied, after
- * the database committed it. At least once: a crash before the commit replays records that the idempotent applier
- * then finds applied. Plain Java over any Kafka {@link Consumer}; the caller owns the consumer and its thread.
+ * One poll of {@code render.events}: decode each record, apply it, and commit the offsets of what
+ * was applied, after the database committed it. At least once: a crash before the commit replays
+ * records that the idempotent applier then finds applied. Plain Java over any Kafka {@link
+ * Consumer}; the caller owns the consumer and its thread.
  */
 public final class EventPoller {
   private static final System.Logger LOG = System.getLogger(EventPoller.class.getName());
@@ -24,8 +25,12 @@ public final class EventPoller {
   private final Consumer<byte[], byte[]> consumer;
   private final Function<JobEvent, EventApplier.Outcome> applier;
 
-  /** {@code applier} is normally {@link EventApplier#apply}; it must commit its writes before it returns. */
-  public EventPoller(Consumer<byte[], byte[]> consumer, Function<JobEvent, EventApplier.Outcome> applier) {
+  /**
+   * {@code applier} is normally {@link EventApplier#apply}; it must commit its writes before it
+   * returns.
+   */
+  public EventPoller(
+      Consumer<byte[], byte[]> consumer, Function<JobEvent, EventApplier.Outcome> applier) {
     this.consumer = consumer;
     this.applier = applier;
   }
@@ -33,8 +38,8 @@ public final class EventPoller {
   /**
    * Polls once and handles what came.
    *
-   * @return false when a record could not be applied now (database down, lost races): its partition was rewound to
-   *     it, and the caller should back off before polling again
+   * @return false when a record could not be applied now (database down, lost races): its partition
+   *     was rewound to it, and the caller should back off before polling again
    */
   public boolean pollOnce(Duration timeout) {
     ConsumerRecords<byte[], byte[]> records = consumer.poll(timeout);
@@ -56,14 +61,22 @@ public final class EventPoller {
     return complete;
   }
 
-  /** Whether the record is done with: applied, found stale, or unreadable (which no retry would fix). */
+  /**
+   * Whether the record is done with: applied, found stale, or unreadable (which no retry would
+   * fix).
+   */
   private boolean handle(ConsumerRecord<byte[], byte[]> record) {
     JobEvent event;
     try {
       event = Json.decode(record.value(), JobEvent.class);
     } catch (Json.MalformedException e) {
-      LOG.log(Level.ERROR, "skipping {0}-{1} offset {2}: {3}",
-          record.topic(), record.partition(), record.offset(), e.getMessage());
+      LOG.log(
+          Level.ERROR,
+          "skipping {0}-{1} offset {2}: {3}",
+          record.topic(),
+          record.partition(),
+          record.offset(),
+          e.getMessage());
       return true;
     }
     try {

@@ -16,8 +16,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Runs the scheduler's consumer of {@code render.events} (classic group {@value #GROUP}) on its own thread, from
- * startup to shutdown. All the work is in {@link EventPoller} and {@link EventApplier}.
+ * Runs the scheduler's consumer of {@code render.events} (classic group {@value #GROUP}) on its own
+ * thread, from startup to shutdown. All the work is in {@link EventPoller} and {@link
+ * EventApplier}.
  */
 @ApplicationScoped
 public class EventsConsumer {
@@ -46,7 +47,8 @@ public class EventsConsumer {
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     // Events written before this group first joined still have to be applied.
     config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    consumer =
+        new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     running = true;
     thread = new Thread(this::run, "render-events");
     thread.start();
@@ -77,7 +79,8 @@ public class EventsConsumer {
           Thread.currentThread().interrupt();
           return;
         } catch (RuntimeException e) {
-          // A failed commit (rebalance) or broker trouble: the uncommitted records come again, which is harmless.
+          // A failed commit (rebalance) or broker trouble: the uncommitted records come again,
+          // which is harmless.
           LOG.warn("render.events loop: " + e.getMessage(), e);
           sleepQuietly();
         }

@@ -3,19 +3,20 @@ package dev.tessera.scheduler;
 import java.time.Instant;
 
 /**
- * The lifecycle columns of a job that a state transition rewrites, besides state and version. A transition writes
- * all of them, so a caller starts from the row it read and derives the next fields with the method named for the
- * transition, which says what is kept and what is cleared.
+ * The lifecycle columns of a job that a state transition rewrites, besides state and version. A
+ * transition writes all of them, so a caller starts from the row it read and derives the next
+ * fields with the method named for the transition, which says what is kept and what is cleared.
  *
- * @param attempt the delivery the state refers to: the running one, the last one requeued or failed, the one that
- *     succeeded (0 before the first start)
+ * @param attempt the delivery the state refers to: the running one, the last one requeued or
+ *     failed, the one that succeeded (0 before the first start)
  * @param workerId worker running or last running the job; null while queued
- * @param progressStep last reported denoising step of the current attempt; null before the first report
+ * @param progressStep last reported denoising step of the current attempt; null before the first
+ *     report
  * @param progressTotal steps of the current attempt; null before the first report
  * @param error reason of the last failure; kept while a retried job runs again, cleared on success
  * @param objectKey where the result image is stored; set on success
- * @param startedAt when the last start the scheduler saw happened (worker's clock); null while queued or when the
- *     start event was lost
+ * @param startedAt when the last start the scheduler saw happened (worker's clock); null while
+ *     queued or when the start event was lost
  * @param finishedAt when the job reached a terminal state (worker's clock)
  */
 public record JobFields(
@@ -28,7 +29,10 @@ public record JobFields(
     Instant startedAt,
     Instant finishedAt) {
 
-  /** Started by {@code workerId} as delivery {@code attempt} at {@code at}; an earlier failure's reason is kept. */
+  /**
+   * Started by {@code workerId} as delivery {@code attempt} at {@code at}; an earlier failure's
+   * reason is kept.
+   */
   public JobFields started(int attempt, String workerId, Instant at) {
     return new JobFields(attempt, workerId, null, null, error, null, at, null);
   }
@@ -38,18 +42,26 @@ public record JobFields(
     return new JobFields(attempt, workerId, null, null, error, null, null, null);
   }
 
-  /** Back in the queue after delivery {@code attempt} failed with {@code reason}, for the queue to deliver again. */
+  /**
+   * Back in the queue after delivery {@code attempt} failed with {@code reason}, for the queue to
+   * deliver again.
+   */
   public JobFields requeued(int attempt, String reason) {
     return new JobFields(attempt, null, null, null, reason, null, null, null);
   }
 
-  /** Succeeded as delivery {@code attempt} on {@code workerId}, its image at {@code objectKey}; the error clears. */
+  /**
+   * Succeeded as delivery {@code attempt} on {@code workerId}, its image at {@code objectKey}; the
+   * error clears.
+   */
   public JobFields succeeded(int attempt, String workerId, String objectKey, Instant at) {
-    return new JobFields(attempt, workerId, progressStep, progressTotal, null, objectKey, startedAt, at);
+    return new JobFields(
+        attempt, workerId, progressStep, progressTotal, null, objectKey, startedAt, at);
   }
 
   /** Failed for good as delivery {@code attempt} on {@code workerId}, with {@code reason}. */
   public JobFields failed(int attempt, String workerId, String reason, Instant at) {
-    return new JobFields(attempt, workerId, progressStep, progressTotal, reason, null, startedAt, at);
+    return new JobFields(
+        attempt, workerId, progressStep, progressTotal, reason, null, startedAt, at);
   }
 }

@@ -17,28 +17,36 @@ import java.util.UUID;
 import javax.sql.DataSource;
 
 /**
- * Plain JDBC access to the {@code jobs} and {@code job_timings} tables. Every write is guarded: it names the state
- * (and version) it expects and reports whether it won, i.e. changed exactly one row. A lost guard changes nothing;
- * the caller re-reads and decides again. Not final so that tests can interleave a competing writer.
+ * Plain JDBC access to the {@code jobs} and {@code job_timings} tables. Every write is guarded: it
+ * names the state (and version) it expects and reports whether it won, i.e. changed exactly one
+ * row. A lost guard changes nothing; the caller re-reads and decides again. Not final so that tests
+ * can interleave a competing writer.
  */
 public class JobRepository {
-  /** A database failure (connection lost, constraint broken); the event that caused it can be retried. */
+  /**
+   * A database failure (connection lost, constraint broken); the event that caused it can be
+   * retried.
+   */
   public static final class StoreException extends RuntimeException {
     StoreException(String message, SQLException cause) {
       super(message + ": " + cause.getMessage(), cause);
     }
   }
 
-  private static final String SELECT = "SELECT id, model, state, version, attempt, worker_id, progress_step,"
-      + " progress_total, error, object_key, started_at, finished_at, created_at, updated_at FROM jobs WHERE id = ?";
+  private static final String SELECT =
+      "SELECT id, model, state, version, attempt, worker_id, progress_step,"
+          + " progress_total, error, object_key, started_at, finished_at, created_at, updated_at FROM jobs WHERE id = ?";
 
-  private static final String TRANSITION = "UPDATE jobs SET state = ?, version = version + 1, updated_at = now(),"
-      + " attempt = ?, worker_id = ?, progress_step = ?, progress_total = ?, error = ?, object_key = ?,"
-      + " started_at = ?, finished_at = ? WHERE id = ? AND state = ? AND version = ?";
+  private static final String TRANSITION =
+      "UPDATE jobs SET state = ?, version = version + 1, updated_at = now(),"
+          + " attempt = ?, worker_id = ?, progress_step = ?, progress_total = ?, error = ?, object_key = ?,"
+          + " started_at = ?, finished_at = ? WHERE id = ? AND state = ? AND version = ?";
 
-  // Progress is not a state change: guarded by the running attempt instead of the version, and only ever forward.
-  private static final String PROGRESS = "UPDATE jobs SET progress_step = ?, progress_total = ?, updated_at = now()"
-      + " WHERE id = ? AND state = 'RUNNING' AND attempt = ? AND (progress_step IS NULL OR progress_step < ?)";
+  // Progress is not a state change: guarded by the running attempt instead of the version, and only
+  // ever forward.
+  private static final String PROGRESS =
+      "UPDATE jobs SET progress_step = ?, progress_total = ?, updated_at = now()"
+          + " WHERE id = ? AND state = 'RUNNING' AND attempt = ? AND (progress_step IS NULL OR progress_step < ?)";
 
   private static final String TIMING =
       "INSERT INTO job_timings (job_id, position, stage, millis, detail) VALUES (?, ?, ?, ?, ?)";
@@ -51,7 +59,8 @@ public class JobRepository {
 
   /** The job's row, if it exists. */
   public Optional<JobRow> find(UUID id) {
-    try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(SELECT)) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement(SELECT)) {
       s.setObject(1, id);
       try (ResultSet rs = s.executeQuery()) {
         return rs.next() ? Optional.of(row(rs)) : Optional.empty();
@@ -62,9 +71,11 @@ public class JobRepository {
   }
 
   /**
-   * Moves the job from {@code from} at {@code version} to {@code to}, writing {@code fields} and bumping the version.
+   * Moves the job from {@code from} at {@code version} to {@code to}, writing {@code fields} and
+   * bumping the version.
    *
-   * @return whether this call won: false when the job is no longer in {@code from} at {@code version}
+   * @return whether this call won: false when the job is no longer in {@code from} at {@code
+   *     version}
    * @throws IllegalStateException when the state machine does not allow {@code from -> to}
    */
   public boolean transition(UUID id, JobState from, long version, JobState to, JobFields fields) {
@@ -77,10 +88,11 @@ public class JobRepository {
   }
 
   /**
-   * Moves the job to SUCCEEDED as {@link #transition} does and, in the same transaction, saves its stage timings in
-   * order; both happen or neither.
+   * Moves the job to SUCCEEDED as {@link #transition} does and, in the same transaction, saves its
+   * stage timings in order; both happen or neither.
    */
-  public boolean succeed(UUID id, JobState from, long version, JobFields fields, List<StageTimings.Entry> timings) {
+  public boolean succeed(
+      UUID id, JobState from, long version, JobFields fields, List<StageTimings.Entry> timings) {
     checkAllowed(from, JobState.SUCCEEDED);
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
@@ -105,10 +117,12 @@ public class JobRepository {
   /**
    * Records denoising progress of a running attempt.
    *
-   * @return false when the job is not RUNNING this {@code attempt}, or already reported this step or a later one
+   * @return false when the job is not RUNNING this {@code attempt}, or already reported this step
+   *     or a later one
    */
   public boolean recordProgress(UUID id, int attempt, int step, int total) {
-    try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(PROGRESS)) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement(PROGRESS)) {
       s.setInt(1, step);
       s.setInt(2, total);
       s.setObject(3, id);
@@ -126,7 +140,8 @@ public class JobRepository {
     }
   }
 
-  private static boolean update(Connection c, UUID id, JobState from, long version, JobState to, JobFields f)
+  private static boolean update(
+      Connection c, UUID id, JobState from, long version, JobState to, JobFields f)
       throws SQLException {
     try (PreparedStatement s = c.prepareStatement(TRANSITION)) {
       s.setString(1, to.name());
@@ -145,7 +160,8 @@ public class JobRepository {
     }
   }
 
-  private static void saveTimings(Connection c, UUID id, List<StageTimings.Entry> timings) throws SQLException {
+  private static void saveTimings(Connection c, UUID id, List<StageTimings.Entry> timings)
+      throws SQLException {
     try (PreparedStatement s = c.prepareStatement(TIMING)) {
       int position = 0;
       for (StageTimings.Entry e : timings) {
@@ -161,15 +177,16 @@ public class JobRepository {
   }
 
   private static JobRow row(ResultSet rs) throws SQLException {
-    JobFields fields = new JobFields(
-        rs.getInt("attempt"),
-        rs.getString("worker_id"),
-        rs.getObject("progress_step", Integer.class),
-        rs.getObject("progress_total", Integer.class),
-        rs.getString("error"),
-        rs.getString("object_key"),
-        instant(rs, "started_at"),
-        instant(rs, "finished_at"));
+    JobFields fields =
+        new JobFields(
+            rs.getInt("attempt"),
+            rs.getString("worker_id"),
+            rs.getObject("progress_step", Integer.class),
+            rs.getObject("progress_total", Integer.class),
+            rs.getString("error"),
+            rs.getString("object_key"),
+            instant(rs, "started_at"),
+            instant(rs, "finished_at"));
     return new JobRow(
         rs.getObject("id", UUID.class),
         rs.getString("model"),

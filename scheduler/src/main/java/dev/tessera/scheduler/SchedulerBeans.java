@@ -4,7 +4,10 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import javax.sql.DataSource;
 
-/** Wires the plain services to Quarkus: the repository over the Agroal data source, and the applier over it. */
+/**
+ * Wires the plain services to Quarkus: the repository over the Agroal data source, and the applier
+ * over it.
+ */
 public class SchedulerBeans {
   @Produces
   @Singleton

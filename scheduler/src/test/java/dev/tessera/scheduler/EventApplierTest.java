@@ -25,16 +25,19 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-/** The event rules against real PostgreSQL: every redelivered, late or stale event changes nothing. */
+/**
+ * The event rules against real PostgreSQL: every redelivered, late or stale event changes nothing.
+ */
 class EventApplierTest {
   private static final Instant T0 = Instant.parse("2026-03-01T12:00:00Z");
   private static final Instant T1 = T0.plusSeconds(3);
   private static final Instant T2 = T0.plusSeconds(9);
-  private static final List<StageTimings.Entry> TIMINGS = List.of(
-      new StageTimings.Entry("encode", 40.5, ""),
-      new StageTimings.Entry("denoise", 6100, "25 steps"),
-      new StageTimings.Entry("decode", 300.25, "tiled 2x2"),
-      new StageTimings.Entry("png", 12, ""));
+  private static final List<StageTimings.Entry> TIMINGS =
+      List.of(
+          new StageTimings.Entry("encode", 40.5, ""),
+          new StageTimings.Entry("denoise", 6100, "25 steps"),
+          new StageTimings.Entry("decode", 300.25, "tiled 2x2"),
+          new StageTimings.Entry("png", 12, ""));
 
   private final TestDatabase db = TestDatabase.get();
   private final JobRepository jobs = new JobRepository(db.dataSource);
@@ -64,17 +67,26 @@ class EventApplierTest {
     assertEquals(APPLIED, applier.apply(succeeded(id, "gpu-a", 1)));
     JobRow done = row(id);
     assertEquals(JobState.SUCCEEDED, done.state());
-    assertEquals(new JobFields(1, "gpu-a", 25, 25, null, "results/" + id + ".png", T0, T2), done.fields());
+    assertEquals(
+        new JobFields(1, "gpu-a", 25, 25, null, "results/" + id + ".png", T0, T2), done.fields());
     assertEquals(2, done.version(), "two state changes; progress bumps no version");
-    assertEquals(List.of("0:encode:40.5:", "1:denoise:6100.0:25 steps", "2:decode:300.25:tiled 2x2", "3:png:12.0:"),
+    assertEquals(
+        List.of(
+            "0:encode:40.5:",
+            "1:denoise:6100.0:25 steps",
+            "2:decode:300.25:tiled 2x2",
+            "3:png:12.0:"),
         db.timings(id));
   }
 
   @Test
   void duplicatesChangeNothing() {
     UUID id = db.insertJob();
-    List<JobEvent> events = List.of(
-        new Started(id, "gpu-a", 1, T0), new Progress(id, "gpu-a", 1, 5, 25, T1), succeeded(id, "gpu-a", 1));
+    List<JobEvent> events =
+        List.of(
+            new Started(id, "gpu-a", 1, T0),
+            new Progress(id, "gpu-a", 1, 5, 25, T1),
+            succeeded(id, "gpu-a", 1));
     for (JobEvent e : events) {
       assertEquals(APPLIED, applier.apply(e), e.toString());
       JobRow before = row(id);
@@ -95,7 +107,10 @@ class EventApplierTest {
     assertEquals(IGNORED, applier.apply(new Progress(id, "gpu-a", 1, 24, 25, T1)));
     assertEquals(IGNORED, applier.apply(new Started(id, "gpu-b", 2, T1)));
     assertEquals(IGNORED, applier.apply(new Failed(id, "gpu-a", 1, "late", false, T1)));
-    assertEquals(IGNORED, applier.apply(succeeded(id, "gpu-b", 2)), "another attempt's result: the job is done");
+    assertEquals(
+        IGNORED,
+        applier.apply(succeeded(id, "gpu-b", 2)),
+        "another attempt's result: the job is done");
     assertEquals(done, row(id));
   }
 
@@ -110,9 +125,13 @@ class EventApplierTest {
     assertEquals(new JobFields(2, "gpu-b", null, null, null, null, T1, null), row(id).fields());
     assertEquals(JobState.RUNNING, row(id).state());
 
-    assertEquals(IGNORED, applier.apply(new Progress(id, "gpu-a", 1, 13, 25, T1)), "old attempt's progress");
+    assertEquals(
+        IGNORED, applier.apply(new Progress(id, "gpu-a", 1, 13, 25, T1)), "old attempt's progress");
     assertEquals(IGNORED, applier.apply(new Started(id, "gpu-a", 1, T0)), "old attempt's start");
-    assertEquals(IGNORED, applier.apply(new Failed(id, "gpu-a", 1, "lost lock", false, T1)), "old attempt's failure");
+    assertEquals(
+        IGNORED,
+        applier.apply(new Failed(id, "gpu-a", 1, "lost lock", false, T1)),
+        "old attempt's failure");
     assertEquals(DUPLICATE, applier.apply(new Started(id, "gpu-b", 2, T1)));
     assertEquals(APPLIED, applier.apply(new Progress(id, "gpu-b", 2, 3, 25, T1)));
 
@@ -129,7 +148,8 @@ class EventApplierTest {
     assertEquals(APPLIED, applier.apply(failed));
     JobRow row = row(id);
     assertEquals(JobState.FAILED, row.state());
-    assertEquals(new JobFields(1, "gpu-a", null, null, "unknown model sd99", null, T0, T1), row.fields());
+    assertEquals(
+        new JobFields(1, "gpu-a", null, null, "unknown model sd99", null, T0, T1), row.fields());
 
     assertEquals(DUPLICATE, applier.apply(failed));
     assertEquals(IGNORED, applier.apply(new Started(id, "gpu-b", 2, T2)));
@@ -146,16 +166,21 @@ class EventApplierTest {
     assertEquals(APPLIED, applier.apply(oom));
     JobRow queued = row(id);
     assertEquals(JobState.QUEUED, queued.state());
-    assertEquals(new JobFields(1, null, null, null, "CUDA out of memory", null, null, null), queued.fields());
+    assertEquals(
+        new JobFields(1, null, null, null, "CUDA out of memory", null, null, null),
+        queued.fields());
 
     assertEquals(DUPLICATE, applier.apply(oom));
-    assertEquals(IGNORED, applier.apply(new Started(id, "gpu-a", 1, T0)), "the requeued attempt's start");
+    assertEquals(
+        IGNORED, applier.apply(new Started(id, "gpu-a", 1, T0)), "the requeued attempt's start");
     assertEquals(queued, row(id));
 
     assertEquals(APPLIED, applier.apply(new Started(id, "gpu-b", 2, T2)));
     JobRow running = row(id);
     assertEquals(JobState.RUNNING, running.state());
-    assertEquals(new JobFields(2, "gpu-b", null, null, "CUDA out of memory", null, T2, null), running.fields());
+    assertEquals(
+        new JobFields(2, "gpu-b", null, null, "CUDA out of memory", null, T2, null),
+        running.fields());
   }
 
   @Test
@@ -164,7 +189,9 @@ class EventApplierTest {
     assertEquals(APPLIED, applier.apply(succeeded(succeeds, "gpu-a", 1)));
     JobRow done = row(succeeds);
     assertEquals(JobState.SUCCEEDED, done.state());
-    assertEquals(new JobFields(1, "gpu-a", null, null, null, "results/" + succeeds + ".png", null, T2), done.fields());
+    assertEquals(
+        new JobFields(1, "gpu-a", null, null, null, "results/" + succeeds + ".png", null, T2),
+        done.fields());
     assertEquals(2, done.version(), "through RUNNING, as the state machine has it");
     assertEquals(TIMINGS.size(), db.timings(succeeds).size());
 
@@ -173,7 +200,8 @@ class EventApplierTest {
     assertEquals(JobState.FAILED, row(fails).state());
 
     UUID retries = db.insertJob();
-    assertEquals(IGNORED, applier.apply(new Failed(retries, "gpu-a", 1, "oom", true, T1)), "already queued");
+    assertEquals(
+        IGNORED, applier.apply(new Failed(retries, "gpu-a", 1, "oom", true, T1)), "already queued");
     assertEquals(0, row(retries).version());
   }
 
@@ -197,7 +225,8 @@ class EventApplierTest {
   @Test
   void endlessLostRacesEndInConflict() {
     UUID id = db.insertJob();
-    EventApplier racing = new EventApplier(new CompetingWriter(db, new AtomicInteger(Integer.MAX_VALUE)));
+    EventApplier racing =
+        new EventApplier(new CompetingWriter(db, new AtomicInteger(Integer.MAX_VALUE)));
     assertEquals(CONFLICT, racing.apply(new Started(id, "gpu-a", 1, T0)));
     assertEquals(JobState.QUEUED, row(id).state());
     assertEquals(EventApplier.MAX_TRIES, row(id).version());
@@ -211,7 +240,8 @@ class EventApplierTest {
         UUID id = db.insertJob();
         Started started = new Started(id, "gpu-a", 1, T0);
         Callable<EventApplier.Outcome> apply = () -> applier.apply(started);
-        List<Future<EventApplier.Outcome>> results = new ArrayList<>(pool.invokeAll(List.of(apply, apply)));
+        List<Future<EventApplier.Outcome>> results =
+            new ArrayList<>(pool.invokeAll(List.of(apply, apply)));
         List<EventApplier.Outcome> outcomes = new ArrayList<>();
         for (Future<EventApplier.Outcome> r : results) {
           outcomes.add(r.get());

@@ -40,18 +40,22 @@ class EventPollerTest {
   }
 
   private static JobEvent started(int attempt) {
-    return new JobEvent.Started(UUID.randomUUID(), "gpu-a", attempt, Instant.parse("2026-03-01T12:00:00Z"));
+    return new JobEvent.Started(
+        UUID.randomUUID(), "gpu-a", attempt, Instant.parse("2026-03-01T12:00:00Z"));
   }
 
   private void send(TopicPartition tp, long offset, byte[] value) {
-    consumer.addRecord(new ConsumerRecord<>(tp.topic(), tp.partition(), offset, new byte[0], value));
+    consumer.addRecord(
+        new ConsumerRecord<>(tp.topic(), tp.partition(), offset, new byte[0], value));
   }
 
   private EventPoller poller(Function<JobEvent, EventApplier.Outcome> outcome) {
-    return new EventPoller(consumer, e -> {
-      applied.add(e);
-      return outcome.apply(e);
-    });
+    return new EventPoller(
+        consumer,
+        e -> {
+          applied.add(e);
+          return outcome.apply(e);
+        });
   }
 
   private long committed(TopicPartition tp) {
@@ -89,18 +93,26 @@ class EventPollerTest {
     send(P0, 1, Json.encode(conflicting));
     send(P0, 2, Json.encode(started(4)));
     send(P1, 0, Json.encode(failing));
-    EventPoller poller = poller(e -> {
-      if (e.equals(failing)) {
-        throw new JobRepository.StoreException("down", new SQLException("connection refused"));
-      }
-      return e.attempt() == 2 ? EventApplier.Outcome.CONFLICT : EventApplier.Outcome.APPLIED;
-    });
+    EventPoller poller =
+        poller(
+            e -> {
+              if (e.equals(failing)) {
+                throw new JobRepository.StoreException(
+                    "down", new SQLException("connection refused"));
+              }
+              return e.attempt() == 2
+                  ? EventApplier.Outcome.CONFLICT
+                  : EventApplier.Outcome.APPLIED;
+            });
     assertFalse(poller.pollOnce(POLL));
 
     assertEquals(1, committed(P0), "the record before the conflict");
     assertEquals(1, consumer.position(P0), "rewound to the conflicting record");
     assertEquals(-1, committed(P1));
     assertEquals(0, consumer.position(P1));
-    assertEquals(Set.of(first, conflicting, failing), Set.copyOf(applied), "nothing after a record that stalled in its partition");
+    assertEquals(
+        Set.of(first, conflicting, failing),
+        Set.copyOf(applied),
+        "nothing after a record that stalled in its partition");
   }
 }

@@ -14,31 +14,36 @@ class JobFieldsTest {
 
   @Test
   void aStartKeepsTheEarlierErrorAndClearsTheRest() {
-    assertEquals(new JobFields(2, "gpu-b", null, null, "an earlier failure", null, T1, null),
+    assertEquals(
+        new JobFields(2, "gpu-b", null, null, "an earlier failure", null, T1, null),
         RUNNING_WITH_PROGRESS.started(2, "gpu-b", T1));
   }
 
   @Test
   void aLostStartHasNoStartTime() {
-    assertEquals(new JobFields(3, "gpu-b", null, null, "an earlier failure", null, null, null),
+    assertEquals(
+        new JobFields(3, "gpu-b", null, null, "an earlier failure", null, null, null),
         RUNNING_WITH_PROGRESS.startLost(3, "gpu-b"));
   }
 
   @Test
   void aRequeueKeepsOnlyTheAttemptAndTheReason() {
-    assertEquals(new JobFields(1, null, null, null, "CUDA out of memory", null, null, null),
+    assertEquals(
+        new JobFields(1, null, null, null, "CUDA out of memory", null, null, null),
         RUNNING_WITH_PROGRESS.requeued(1, "CUDA out of memory"));
   }
 
   @Test
   void successKeepsProgressAndStartAndClearsTheError() {
-    assertEquals(new JobFields(1, "gpu-a", 10, 25, null, "results/x.png", T0, T1),
+    assertEquals(
+        new JobFields(1, "gpu-a", 10, 25, null, "results/x.png", T0, T1),
         RUNNING_WITH_PROGRESS.succeeded(1, "gpu-a", "results/x.png", T1));
   }
 
   @Test
   void failureKeepsProgressAndStartAndRecordsTheReason() {
-    assertEquals(new JobFields(1, "gpu-a", 10, 25, "unknown model", null, T0, T1),
+    assertEquals(
+        new JobFields(1, "gpu-a", 10, 25, "unknown model", null, T0, T1),
         RUNNING_WITH_PROGRESS.failed(1, "gpu-a", "unknown model", T1));
   }
 }

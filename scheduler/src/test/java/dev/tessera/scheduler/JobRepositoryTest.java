@@ -16,7 +16,9 @@ import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-/** Each guarded write against real PostgreSQL: it wins once, and loses on a stale version or state. */
+/**
+ * Each guarded write against real PostgreSQL: it wins once, and loses on a stale version or state.
+ */
 class JobRepositoryTest {
   private static final Instant T0 = Instant.parse("2026-03-01T12:00:00Z");
   private static final Instant T1 = Instant.parse("2026-03-01T12:00:42.5Z");
@@ -53,8 +55,11 @@ class JobRepositoryTest {
     assertEquals(running(1, "gpu-a"), row.fields());
 
     assertFalse(jobs.transition(id, QUEUED, 0, RUNNING, running(2, "gpu-b")), "same guard again");
-    assertFalse(jobs.transition(id, QUEUED, 1, RUNNING, running(2, "gpu-b")), "right version, wrong state");
-    assertFalse(jobs.transition(id, RUNNING, 0, RUNNING, running(2, "gpu-b")), "right state, stale version");
+    assertFalse(
+        jobs.transition(id, QUEUED, 1, RUNNING, running(2, "gpu-b")), "right version, wrong state");
+    assertFalse(
+        jobs.transition(id, RUNNING, 0, RUNNING, running(2, "gpu-b")),
+        "right state, stale version");
     assertEquals(row, row(id), "losers change nothing");
 
     assertTrue(jobs.transition(id, RUNNING, 1, RUNNING, running(2, "gpu-b")));
@@ -64,9 +69,13 @@ class JobRepositoryTest {
   @Test
   void transitionsOutsideTheStateMachineAreRefusedBeforeAnySql() {
     UUID id = db.insertJob();
-    var e = assertThrows(IllegalStateException.class, () -> jobs.transition(id, QUEUED, 0, SUCCEEDED, running(1, "w")));
+    var e =
+        assertThrows(
+            IllegalStateException.class,
+            () -> jobs.transition(id, QUEUED, 0, SUCCEEDED, running(1, "w")));
     assertTrue(e.getMessage().contains("QUEUED -> SUCCEEDED"), e.getMessage());
-    assertThrows(IllegalStateException.class, () -> jobs.transition(id, FAILED, 0, QUEUED, running(1, "w")));
+    assertThrows(
+        IllegalStateException.class, () -> jobs.transition(id, FAILED, 0, QUEUED, running(1, "w")));
     assertEquals(0, row(id).version());
   }
 
@@ -74,10 +83,11 @@ class JobRepositoryTest {
   void succeedSavesTimingsInOrderOnlyWhenItWins() {
     UUID id = db.insertJob();
     jobs.transition(id, QUEUED, 0, RUNNING, running(1, "gpu-a"));
-    List<StageTimings.Entry> timings = List.of(
-        new StageTimings.Entry("tokenize", 0.5, ""),
-        new StageTimings.Entry("denoise", 8123.25, "25 steps"),
-        new StageTimings.Entry("upscale", 2040, "16 tiles"));
+    List<StageTimings.Entry> timings =
+        List.of(
+            new StageTimings.Entry("tokenize", 0.5, ""),
+            new StageTimings.Entry("denoise", 8123.25, "25 steps"),
+            new StageTimings.Entry("upscale", 2040, "16 tiles"));
     JobFields done = new JobFields(1, "gpu-a", 25, 25, null, "results/" + id + ".png", T0, T1);
 
     assertFalse(jobs.succeed(id, RUNNING, 0, done, timings), "stale version");
@@ -87,7 +97,9 @@ class JobRepositoryTest {
     JobRow row = row(id);
     assertEquals(SUCCEEDED, row.state());
     assertEquals(done, row.fields());
-    assertEquals(List.of("0:tokenize:0.5:", "1:denoise:8123.25:25 steps", "2:upscale:2040.0:16 tiles"), db.timings(id));
+    assertEquals(
+        List.of("0:tokenize:0.5:", "1:denoise:8123.25:25 steps", "2:upscale:2040.0:16 tiles"),
+        db.timings(id));
 
     assertFalse(jobs.succeed(id, RUNNING, 1, done, timings), "only once");
     assertEquals(3, db.timings(id).size());
@@ -97,10 +109,12 @@ class JobRepositoryTest {
   void succeedRollsBackTheTransitionWhenTimingsCannotBeSaved() {
     UUID id = db.insertJob();
     jobs.transition(id, QUEUED, 0, RUNNING, running(1, "gpu-a"));
-    List<StageTimings.Entry> broken = List.of(new StageTimings.Entry("denoise", 1, ""), new StageTimings.Entry(null, 2, ""));
+    List<StageTimings.Entry> broken =
+        List.of(new StageTimings.Entry("denoise", 1, ""), new StageTimings.Entry(null, 2, ""));
     JobFields done = new JobFields(1, "gpu-a", null, null, null, "k", T0, T1);
 
-    assertThrows(JobRepository.StoreException.class, () -> jobs.succeed(id, RUNNING, 1, done, broken));
+    assertThrows(
+        JobRepository.StoreException.class, () -> jobs.succeed(id, RUNNING, 1, done, broken));
     JobRow row = row(id);
     assertEquals(RUNNING, row.state());
     assertEquals(1, row.version());
@@ -125,7 +139,8 @@ class JobRepositoryTest {
     assertEquals(1, row.version(), "progress is not a state change");
     assertTrue(row.updatedAt().isAfter(row.createdAt()) || row.updatedAt().equals(row.createdAt()));
 
-    jobs.transition(id, RUNNING, 1, QUEUED, new JobFields(1, null, null, null, "lost", null, null, null));
+    jobs.transition(
+        id, RUNNING, 1, QUEUED, new JobFields(1, null, null, null, "lost", null, null, null));
     assertFalse(jobs.recordProgress(id, 1, 7, 25), "requeued");
     assertNull(row(id).fields().progressStep());
   }

@@ -11,7 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
-/** A real single-node Kafka broker with {@code render.events} created, for a {@code @QuarkusTest}. */
+/**
+ * A real single-node Kafka broker with {@code render.events} created, for a {@code @QuarkusTest}.
+ */
 public class KafkaResource implements QuarkusTestResourceLifecycleManager {
   private Broker kafka;
   private Path dir;

@@ -9,7 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
-/** A real PostgreSQL for a {@code @QuarkusTest}: the app's datasource points at it, Flyway migrates it at start. */
+/**
+ * A real PostgreSQL for a {@code @QuarkusTest}: the app's datasource points at it, Flyway migrates
+ * it at start.
+ */
 public class PostgresResource implements QuarkusTestResourceLifecycleManager {
   private Database pg;
   private Path dir;

@@ -33,8 +33,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 /**
- * The whole scheduler app on real PostgreSQL and a real Kafka broker: migrations from the common jar applied at
- * start, events read from {@code render.events} by the group, applied, and their offsets committed.
+ * The whole scheduler app on real PostgreSQL and a real Kafka broker: migrations from the common
+ * jar applied at start, events read from {@code render.events} by the group, applied, and their
+ * offsets committed.
  */
 @QuarkusTest
 @NeedsStack
@@ -53,24 +54,35 @@ class SchedulerAppTest {
   void appliesEventsFromKafkaAndCommitsTheirOffsets() throws Exception {
     UUID id = UUID.randomUUID();
     try (Connection c = dataSource.getConnection();
-        PreparedStatement s = c.prepareStatement(
-            "INSERT INTO jobs (id, model, settings, upscale, target_size) VALUES (?, 'sd21', '{}', 'none', 512)")) {
+        PreparedStatement s =
+            c.prepareStatement(
+                "INSERT INTO jobs (id, model, settings, upscale, target_size) VALUES (?, 'sd21', '{}', 'none', 512)")) {
       s.setObject(1, id);
       s.executeUpdate();
     }
     Instant at = Instant.parse("2026-03-01T12:00:00Z");
     JobEvent started = new JobEvent.Started(id, "gpu-a", 1, at);
-    List<JobEvent> events = List.of(
-        started,
-        new JobEvent.Progress(id, "gpu-a", 1, 10, 20, at.plusSeconds(2)),
-        started, // redelivered
-        new JobEvent.Succeeded(id, "gpu-a", 1, "results/" + id + ".png",
-            List.of(new StageTimings.Entry("denoise", 4000, "")), at.plusSeconds(6)));
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
-        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
-        new ByteArraySerializer(), new ByteArraySerializer())) {
+    List<JobEvent> events =
+        List.of(
+            started,
+            new JobEvent.Progress(id, "gpu-a", 1, 10, 20, at.plusSeconds(2)),
+            started, // redelivered
+            new JobEvent.Succeeded(
+                id,
+                "gpu-a",
+                1,
+                "results/" + id + ".png",
+                List.of(new StageTimings.Entry("denoise", 4000, "")),
+                at.plusSeconds(6)));
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(
+            Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
+            new ByteArraySerializer(),
+            new ByteArraySerializer())) {
       for (JobEvent e : events) {
-        producer.send(new ProducerRecord<>(Topics.EVENTS, id.toString().getBytes(StandardCharsets.UTF_8), Json.encode(e)));
+        producer.send(
+            new ProducerRecord<>(
+                Topics.EVENTS, id.toString().getBytes(StandardCharsets.UTF_8), Json.encode(e)));
       }
     }
 
@@ -79,13 +91,18 @@ class SchedulerAppTest {
     assertEquals("results/" + id + ".png", row.fields().objectKey());
     assertEquals(10, row.fields().progressStep());
     assertEquals(2, row.version());
-    await("offsets of all " + events.size() + " events committed", () -> committed() == events.size());
+    await(
+        "offsets of all " + events.size() + " events committed",
+        () -> committed() == events.size());
   }
 
   private long committed() {
     try (Admin admin = KafkaAdmin.admin(bootstrapServers)) {
       Map<?, OffsetAndMetadata> offsets =
-          admin.listConsumerGroupOffsets(EventsConsumer.GROUP).partitionsToOffsetAndMetadata().get();
+          admin
+              .listConsumerGroupOffsets(EventsConsumer.GROUP)
+              .partitionsToOffsetAndMetadata()
+              .get();
       return offsets.values().stream().mapToLong(OffsetAndMetadata::offset).sum();
     } catch (Exception e) {
       throw new IllegalStateException(e);

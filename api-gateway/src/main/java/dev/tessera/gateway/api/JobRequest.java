@@ -6,42 +6,73 @@ import dev.tessera.common.RenderSettings;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
- * A render request as clients send it to {@code POST /v1/jobs}. Every field but {@code prompt} may be left out; the
- * gateway fills in defaults. In a job's JSON, the same shape shows what the job renders, defaults filled in.
+ * A render request as clients send it to {@code POST /v1/jobs}. Every field but {@code prompt} may
+ * be left out; the gateway fills in defaults. In a job's JSON, the same shape shows what the job
+ * renders, defaults filled in.
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @Schema(name = "JobRequest", description = "What to render. Only prompt is required.")
 public record JobRequest(
-    @Schema(required = true, description = "What to draw; not blank, at most 2000 characters.",
-        examples = "a lighthouse at dusk, oil painting")
-    String prompt,
-    @Schema(description = "What to steer away from.", defaultValue = "")
-    String negativePrompt,
+    @Schema(
+            required = true,
+            description = "What to draw; not blank, at most 2000 characters.",
+            examples = "a lighthouse at dusk, oil painting")
+        String prompt,
+    @Schema(description = "What to steer away from.", defaultValue = "") String negativePrompt,
     @Schema(description = "Noise seed; random when absent (the job shows the seed it got).")
-    Long seed,
+        Long seed,
     @Schema(description = "Denoising steps.", minimum = "1", maximum = "500", defaultValue = "25")
-    Integer steps,
-    @Schema(description = "Classifier-free guidance scale; 1 or less turns guidance off.",
-        minimum = "0", maximum = "50", defaultValue = "7.5")
-    Double guidance,
-    @Schema(description = "Sampler.", enumeration = {"ddim", "euler", "euler-a", "dpmpp-2m"}, defaultValue = "euler")
-    String scheduler,
-    @Schema(description = "Width in pixels, a multiple of 8.", minimum = "64", maximum = "2048", defaultValue = "512")
-    Integer width,
-    @Schema(description = "Height in pixels, a multiple of 8.", minimum = "64", maximum = "2048", defaultValue = "512")
-    Integer height,
-    @Schema(description = "How the image reaches its delivered size: the x4 upscaler model, super-resolution, "
-        + "Lanczos resampling, or none.", enumeration = {"x4", "sr", "lanczos", "none"}, defaultValue = "x4")
-    String upscale,
-    @Schema(description = "Model to render with; one of the gateway's models, the first by default.")
-    String model,
+        Integer steps,
+    @Schema(
+            description = "Classifier-free guidance scale; 1 or less turns guidance off.",
+            minimum = "0",
+            maximum = "50",
+            defaultValue = "7.5")
+        Double guidance,
+    @Schema(
+            description = "Sampler.",
+            enumeration = {"ddim", "euler", "euler-a", "dpmpp-2m"},
+            defaultValue = "euler")
+        String scheduler,
+    @Schema(
+            description = "Width in pixels, a multiple of 8.",
+            minimum = "64",
+            maximum = "2048",
+            defaultValue = "512")
+        Integer width,
+    @Schema(
+            description = "Height in pixels, a multiple of 8.",
+            minimum = "64",
+            maximum = "2048",
+            defaultValue = "512")
+        Integer height,
+    @Schema(
+            description =
+                "How the image reaches its delivered size: the x4 upscaler model, super-resolution, "
+                    + "Lanczos resampling, or none.",
+            enumeration = {"x4", "sr", "lanczos", "none"},
+            defaultValue = "x4")
+        String upscale,
+    @Schema(
+            description =
+                "Model to render with; one of the gateway's models, the first by default.")
+        String model,
     @Schema(description = "Karras sigmas (euler, euler-a, dpmpp-2m).", defaultValue = "false")
-    Boolean karras) {
+        Boolean karras) {
 
   /** The complete request a stored job renders, from its parts. */
   public static JobRequest of(String model, RenderSettings settings, String upscale) {
-    return new JobRequest(settings.prompt(), settings.negativePrompt(), settings.seed(), settings.steps(),
-        settings.guidance(), settings.scheduler(), settings.width(), settings.height(), upscale, model,
+    return new JobRequest(
+        settings.prompt(),
+        settings.negativePrompt(),
+        settings.seed(),
+        settings.steps(),
+        settings.guidance(),
+        settings.scheduler(),
+        settings.width(),
+        settings.height(),
+        upscale,
+        model,
         settings.karras());
   }
 }

@@ -32,8 +32,10 @@ public record JobView(
     @Schema(nullable = true) Progress progress,
     List<StageTimings.Entry> timings,
     @Schema(nullable = true) String error,
-    @Schema(nullable = true, description = "Presigned GET URL of the PNG, once the job succeeded; expires.")
-    String resultUrl,
+    @Schema(
+            nullable = true,
+            description = "Presigned GET URL of the PNG, once the job succeeded; expires.")
+        String resultUrl,
     JobRequest request) {
 
   /** Denoising reached {@code step} of {@code total}. */
@@ -42,7 +44,17 @@ public record JobView(
 
   /** A job just stored: queued, nothing run yet. */
   public static JobView queued(RenderJob job) {
-    return new JobView(job.jobId(), JobState.QUEUED, 0, job.submittedAt(), null, null, null, List.of(), null, null,
+    return new JobView(
+        job.jobId(),
+        JobState.QUEUED,
+        0,
+        job.submittedAt(),
+        null,
+        null,
+        null,
+        List.of(),
+        null,
+        null,
         JobRequest.of(job.model(), job.settings(), job.upscale()));
   }
 }

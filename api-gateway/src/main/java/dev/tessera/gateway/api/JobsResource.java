@@ -26,55 +26,98 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
- * The jobs API: submit a render, poll its status. HTTP only; the work is in {@link JobSubmission} and
- * {@link JobQuery}, the error answers in {@link ProblemMappers}.
+ * The jobs API: submit a render, poll its status. HTTP only; the work is in {@link JobSubmission}
+ * and {@link JobQuery}, the error answers in {@link ProblemMappers}.
  */
 @Path("/v1/jobs")
 @Tag(name = "jobs", description = "Render jobs")
 @Produces(MediaType.APPLICATION_JSON)
 public class JobsResource {
   private static final Pattern CANONICAL_UUID =
-      Pattern.compile("\\p{XDigit}{8}-\\p{XDigit}{4}-\\p{XDigit}{4}-\\p{XDigit}{4}-\\p{XDigit}{12}");
+      Pattern.compile(
+          "\\p{XDigit}{8}-\\p{XDigit}{4}-\\p{XDigit}{4}-\\p{XDigit}{4}-\\p{XDigit}{12}");
 
-  @Inject
-  JobSubmission submission;
+  @Inject JobSubmission submission;
 
-  @Inject
-  JobQuery query;
+  @Inject JobQuery query;
 
   @POST
   @Consumes(MediaType.APPLICATION_JSON)
-  @Operation(summary = "Submit a render job",
-      description = "Stores the job and queues it for a worker of its model. Poll the Location for its status.")
-  @APIResponse(responseCode = "202", description = "Accepted and queued",
-      headers = @Header(name = "Location", description = "/v1/jobs/{id}",
-          schema = @Schema(implementation = String.class)),
-      content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = JobView.class)))
-  @APIResponse(responseCode = "400", description = "Body is not one JSON object",
-      content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-  @APIResponse(responseCode = "413", description = "Body larger than 1 MiB",
-      content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-  @APIResponse(responseCode = "422", description = "A field is invalid; errors names each one",
-      content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+  @Operation(
+      summary = "Submit a render job",
+      description =
+          "Stores the job and queues it for a worker of its model. Poll the Location for its status.")
+  @APIResponse(
+      responseCode = "202",
+      description = "Accepted and queued",
+      headers =
+          @Header(
+              name = "Location",
+              description = "/v1/jobs/{id}",
+              schema = @Schema(implementation = String.class)),
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema = @Schema(implementation = JobView.class)))
+  @APIResponse(
+      responseCode = "400",
+      description = "Body is not one JSON object",
+      content =
+          @Content(
+              mediaType = Problem.MEDIA_TYPE,
+              schema = @Schema(implementation = Problem.class)))
+  @APIResponse(
+      responseCode = "413",
+      description = "Body larger than 1 MiB",
+      content =
+          @Content(
+              mediaType = Problem.MEDIA_TYPE,
+              schema = @Schema(implementation = Problem.class)))
+  @APIResponse(
+      responseCode = "422",
+      description = "A field is invalid; errors names each one",
+      content =
+          @Content(
+              mediaType = Problem.MEDIA_TYPE,
+              schema = @Schema(implementation = Problem.class)))
   public Response submit(JobRequest request) throws SQLException {
     if (request == null) {
       throw new MalformedBodyException(MalformedBodyException.NOT_ONE_OBJECT);
     }
     JobView job = submission.submit(request);
-    // A relative reference (RFC 9110 allows it): right behind any proxy, whatever host name the client used.
+    // A relative reference (RFC 9110 allows it): right behind any proxy, whatever host name the
+    // client used.
     return Response.accepted(job).header(HttpHeaders.LOCATION, "/v1/jobs/" + job.id()).build();
   }
 
   @GET
   @Path("{id}")
-  @Operation(summary = "Get a job's status", description = "Cheap enough to poll; result_url is set once it succeeded.")
-  @APIResponse(responseCode = "200", description = "The job",
-      content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = JobView.class)))
-  @APIResponse(responseCode = "400", description = "The id is not a UUID",
-      content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-  @APIResponse(responseCode = "404", description = "No such job",
-      content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-  public JobView get(@Parameter(description = "Job id (UUID)") @PathParam("id") String id) throws SQLException {
+  @Operation(
+      summary = "Get a job's status",
+      description = "Cheap enough to poll; result_url is set once it succeeded.")
+  @APIResponse(
+      responseCode = "200",
+      description = "The job",
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema = @Schema(implementation = JobView.class)))
+  @APIResponse(
+      responseCode = "400",
+      description = "The id is not a UUID",
+      content =
+          @Content(
+              mediaType = Problem.MEDIA_TYPE,
+              schema = @Schema(implementation = Problem.class)))
+  @APIResponse(
+      responseCode = "404",
+      description = "No such job",
+      content =
+          @Content(
+              mediaType = Problem.MEDIA_TYPE,
+              schema = @Schema(implementation = Problem.class)))
+  public JobView get(@Parameter(description = "Job id (UUID)") @PathParam("id") String id)
+      throws SQLException {
     UUID jobId = parseId(id);
     return query.find(jobId).orElseThrow(() -> new NotFoundException("no job with id " + jobId));
   }
@@ -82,7 +125,8 @@ public class JobsResource {
   private static UUID parseId(String id) {
     // Only the canonical form: UUID.fromString would also take short forms such as 1-2-3-4-5.
     if (!CANONICAL_UUID.matcher(id).matches()) {
-      throw new BadRequestException("a job id is a UUID such as 0b5c1a8e-2f4d-4c3a-9a7e-1d2c3b4a5f60");
+      throw new BadRequestException(
+          "a job id is a UUID such as 0b5c1a8e-2f4d-4c3a-9a7e-1d2c3b4a5f60");
     }
     return UUID.fromString(id);
   }

@@ -8,9 +8,10 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 /**
  * An RFC 9457 problem detail, the body of every error answer ({@code application/problem+json}).
  *
- * @param type identifies the kind of problem ({@code urn:tessera:problem:...}, or {@code about:blank} for a plain
- *     HTTP status)
- * @param errors the invalid fields of a request, in the order checked; left out when the problem is not about fields
+ * @param type identifies the kind of problem ({@code urn:tessera:problem:...}, or {@code
+ *     about:blank} for a plain HTTP status)
+ * @param errors the invalid fields of a request, in the order checked; left out when the problem is
+ *     not about fields
  */
 @Schema(name = "Problem")
 public record Problem(

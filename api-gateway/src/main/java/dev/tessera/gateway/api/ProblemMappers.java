@@ -14,15 +14,18 @@ import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
- * Answers every error as an RFC 9457 problem ({@code application/problem+json}): invalid fields (wrong JSON types
- * included) as 422 naming each field, bodies that are not one JSON object as 400 with a short reason, HTTP errors
- * with their status, and anything unexpected as a 500 that reveals nothing but is logged in full.
+ * Answers every error as an RFC 9457 problem ({@code application/problem+json}): invalid fields
+ * (wrong JSON types included) as 422 naming each field, bodies that are not one JSON object as 400
+ * with a short reason, HTTP errors with their status, and anything unexpected as a 500 that reveals
+ * nothing but is logged in full.
  */
 public class ProblemMappers {
   /** A request whose fields are invalid; {@code errors} names them. */
   public static final String INVALID_FIELDS = "urn:tessera:problem:invalid-fields";
+
   /** A body that is not a JSON object. */
   public static final String MALFORMED_BODY = "urn:tessera:problem:malformed-body";
+
   private static final String PLAIN_STATUS = "about:blank";
   private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
 
@@ -36,7 +39,9 @@ public class ProblemMappers {
     return malformed(e.getMessage());
   }
 
-  /** A JSON value of the wrong kind, e.g. {@code "steps": "ten"}; Quarkus rethrows these unwrapped. */
+  /**
+   * A JSON value of the wrong kind, e.g. {@code "steps": "ten"}; Quarkus rethrows these unwrapped.
+   */
   @ServerExceptionMapper
   public Response mismatchedInput(MismatchedInputException e) {
     return jsonProblem(e);
@@ -51,15 +56,21 @@ public class ProblemMappers {
     Response.StatusType status = e.getResponse().getStatusInfo();
     return Response.fromResponse(e.getResponse())
         .type(Problem.MEDIA_TYPE)
-        .entity(Problem.of(PLAIN_STATUS, status.getReasonPhrase(), status.getStatusCode(), e.getMessage()))
+        .entity(
+            Problem.of(
+                PLAIN_STATUS, status.getReasonPhrase(), status.getStatusCode(), e.getMessage()))
         .build();
   }
 
   @ServerExceptionMapper
   public Response unexpected(Exception e) {
     LOG.error("request failed", e);
-    return problem(Problem.of(PLAIN_STATUS, "Internal Server Error", 500,
-        "the gateway could not handle this request; it has logged why"));
+    return problem(
+        Problem.of(
+            PLAIN_STATUS,
+            "Internal Server Error",
+            500,
+            "the gateway could not handle this request; it has logged why"));
   }
 
   private static Response jsonProblem(JsonProcessingException e) {
@@ -70,9 +81,11 @@ public class ProblemMappers {
       }
       return malformed(MalformedBodyException.NOT_ONE_OBJECT);
     }
-    // Jackson's own reason (e.g. "Unexpected character ..."), without its source excerpt or class names.
+    // Jackson's own reason (e.g. "Unexpected character ..."), without its source excerpt or class
+    // names.
     JsonLocation at = e.getLocation();
-    String where = at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+    String where =
+        at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
     return malformed("the body is not valid JSON: " + e.getOriginalMessage() + where);
   }
 
@@ -96,22 +109,28 @@ public class ProblemMappers {
         return "must be a string";
       }
     }
-    // A number out of range says so itself, briefly ("Numeric value (...) out of range of int ...").
+    // A number out of range says so itself, briefly ("Numeric value (...) out of range of int
+    // ...").
     Throwable root = e;
     while (root.getCause() != null) {
       root = root.getCause();
     }
-    return root instanceof JsonProcessingException json ? json.getOriginalMessage() : "has a value of the wrong kind";
+    return root instanceof JsonProcessingException json
+        ? json.getOriginalMessage()
+        : "has a value of the wrong kind";
   }
 
   private static String fieldPath(JsonMappingException e) {
     return e.getPath().stream()
         .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
-        .collect(Collectors.joining(".")).replace(".[", "[");
+        .collect(Collectors.joining("."))
+        .replace(".[", "[");
   }
 
   private static Response fieldProblems(List<FieldProblem> problems) {
-    return problem(new Problem(INVALID_FIELDS, "Invalid job request", 422, problems.get(0).toString(), problems));
+    return problem(
+        new Problem(
+            INVALID_FIELDS, "Invalid job request", 422, problems.get(0).toString(), problems));
   }
 
   private static Response problem(Problem problem) {

@@ -21,7 +21,10 @@ import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.producer.KafkaProducer;
 
-/** Wires the gateway's plain services from its configuration, and runs the outbox relay for the app's lifetime. */
+/**
+ * Wires the gateway's plain services from its configuration, and runs the outbox relay for the
+ * app's lifetime.
+ */
 @ApplicationScoped
 public class GatewayBeans {
 
@@ -31,17 +34,24 @@ public class GatewayBeans {
     // Fail at start-up, not at the first job, when a model name cannot be a topic name.
     config.models().forEach(Topics::jobs);
     // 32-bit seeds, as SD front ends draw them: short to show, and exact in every JSON client.
-    return new SubmissionRules(config.models(), () -> ThreadLocalRandom.current().nextLong(1L << 32));
+    return new SubmissionRules(
+        config.models(), () -> ThreadLocalRandom.current().nextLong(1L << 32));
   }
 
   @Produces
   @Singleton
   RelayWorker relayWorker(DataSource dataSource, GatewayConfig config) {
     String bootstrap = config.kafka().bootstrap();
-    OutboxRelay relay = new OutboxRelay(dataSource, () -> new KafkaProducer<>(KafkaClients.producer(bootstrap)),
-        config.relay().batchSize(), KafkaClients.ACK_WAIT);
-    TopicProvisioner topics = new TopicProvisioner(KafkaClients.admin(bootstrap),
-        config.models().stream().map(Topics::jobs).collect(Collectors.toSet()));
+    OutboxRelay relay =
+        new OutboxRelay(
+            dataSource,
+            () -> new KafkaProducer<>(KafkaClients.producer(bootstrap)),
+            config.relay().batchSize(),
+            KafkaClients.ACK_WAIT);
+    TopicProvisioner topics =
+        new TopicProvisioner(
+            KafkaClients.admin(bootstrap),
+            config.models().stream().map(Topics::jobs).collect(Collectors.toSet()));
     return new RelayWorker(relay, topics, config.relay().idlePoll(), config.relay().maxBackoff());
   }
 
@@ -63,8 +73,13 @@ public class GatewayBeans {
   @Singleton
   ResultLinks resultLinks(GatewayConfig config) {
     GatewayConfig.S3 s3 = config.s3();
-    return new ResultLinks(s3.publicEndpoint().orElse(s3.endpoint()), s3.region(), s3.accessKey(), s3.secretKey(),
-        s3.bucket(), s3.urlTtl());
+    return new ResultLinks(
+        s3.publicEndpoint().orElse(s3.endpoint()),
+        s3.region(),
+        s3.accessKey(),
+        s3.secretKey(),
+        s3.bucket(),
+        s3.urlTtl());
   }
 
   @Produces

@@ -7,12 +7,16 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The gateway's own settings ({@code tessera.*}); {@code application.properties} maps each to the environment variable
- * operators set ({@code TESSERA_MODELS}, {@code KAFKA_BOOTSTRAP}, {@code S3_*}).
+ * The gateway's own settings ({@code tessera.*}); {@code application.properties} maps each to the
+ * environment variable operators set ({@code TESSERA_MODELS}, {@code KAFKA_BOOTSTRAP}, {@code
+ * S3_*}).
  */
 @ConfigMapping(prefix = "tessera")
 public interface GatewayConfig {
-  /** Models jobs may ask for; the first is the default. Each has a queue {@code render.jobs.<model>}. */
+  /**
+   * Models jobs may ask for; the first is the default. Each has a queue {@code
+   * render.jobs.<model>}.
+   */
   List<String> models();
 
   Kafka kafka();
@@ -27,13 +31,16 @@ public interface GatewayConfig {
     String bootstrap();
   }
 
-  /** The object store holding results; used only to sign URLs, the gateway never reads objects itself. */
+  /**
+   * The object store holding results; used only to sign URLs, the gateway never reads objects
+   * itself.
+   */
   interface S3 {
     String endpoint();
 
     /**
-     * The endpoint clients reach, when it differs from {@link #endpoint()} (an in-cluster service name): a presigned
-     * URL signs its host, so it must be built for the host the client will call.
+     * The endpoint clients reach, when it differs from {@link #endpoint()} (an in-cluster service
+     * name): a presigned URL signs its host, so it must be built for the host the client will call.
      */
     Optional<String> publicEndpoint();
 
@@ -44,7 +51,10 @@ public interface GatewayConfig {
     @WithDefault("tessera")
     String bucket();
 
-    /** Signing region; given explicitly so that signing never asks the server for the bucket's location. */
+    /**
+     * Signing region; given explicitly so that signing never asks the server for the bucket's
+     * location.
+     */
     @WithDefault("us-east-1")
     String region();
 
@@ -59,7 +69,10 @@ public interface GatewayConfig {
     @WithDefault("100")
     int batchSize();
 
-    /** Wait between passes when the outbox is empty; a submission in this replica wakes the relay earlier. */
+    /**
+     * Wait between passes when the outbox is empty; a submission in this replica wakes the relay
+     * earlier.
+     */
     @WithDefault("1s")
     Duration idlePoll();
 

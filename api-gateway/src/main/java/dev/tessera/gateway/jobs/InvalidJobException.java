@@ -3,7 +3,10 @@ package dev.tessera.gateway.jobs;
 import dev.tessera.common.FieldProblem;
 import java.util.List;
 
-/** A job request that cannot be rendered; {@link #problems()} names every bad field, in the order checked. */
+/**
+ * A job request that cannot be rendered; {@link #problems()} names every bad field, in the order
+ * checked.
+ */
 public final class InvalidJobException extends RuntimeException {
   private final List<FieldProblem> problems;
 

@@ -20,15 +20,17 @@ import java.util.UUID;
 import javax.sql.DataSource;
 
 /**
- * Answers job status from PostgreSQL as the scheduler wrote it: one primary-key lookup and one for the stage timings,
- * so clients may poll often. Reads only. Thread-safe.
+ * Answers job status from PostgreSQL as the scheduler wrote it: one primary-key lookup and one for
+ * the stage timings, so clients may poll often. Reads only. Thread-safe.
  */
 public final class JobQuery {
-  private static final String SELECT_JOB = """
+  private static final String SELECT_JOB =
+      """
       SELECT model, settings, upscale, state, attempt, progress_step, progress_total, error, object_key,
              created_at, started_at, finished_at
       FROM jobs WHERE id = ?""";
-  private static final String SELECT_TIMINGS = """
+  private static final String SELECT_TIMINGS =
+      """
       SELECT stage, millis, detail FROM job_timings WHERE job_id = ? ORDER BY position""";
 
   private final DataSource dataSource;
@@ -50,39 +52,56 @@ public final class JobQuery {
       try (PreparedStatement select = connection.prepareStatement(SELECT_JOB)) {
         select.setObject(1, id);
         try (ResultSet row = select.executeQuery()) {
-          return row.next() ? Optional.of(view(id, row, timings(connection, id))) : Optional.empty();
+          return row.next()
+              ? Optional.of(view(id, row, timings(connection, id)))
+              : Optional.empty();
         }
       }
     }
   }
 
-  private JobView view(UUID id, ResultSet row, List<StageTimings.Entry> timings) throws SQLException {
+  private JobView view(UUID id, ResultSet row, List<StageTimings.Entry> timings)
+      throws SQLException {
     JobState state = JobState.valueOf(row.getString("state"));
     RenderSettings settings =
-        Json.decode(row.getString("settings").getBytes(StandardCharsets.UTF_8), RenderSettings.class);
+        Json.decode(
+            row.getString("settings").getBytes(StandardCharsets.UTF_8), RenderSettings.class);
     Integer step = row.getObject("progress_step", Integer.class);
     Integer total = row.getObject("progress_total", Integer.class);
     // Progress of an earlier attempt means nothing once the job is queued again or finished.
     JobView.Progress progress =
-        state == JobState.RUNNING && step != null && total != null ? new JobView.Progress(step, total) : null;
+        state == JobState.RUNNING && step != null && total != null
+            ? new JobView.Progress(step, total)
+            : null;
     String objectKey = row.getString("object_key");
-    String resultUrl = state == JobState.SUCCEEDED
-        ? links.presignedGet(objectKey != null ? objectKey : defaultResultKey(id))
-        : null;
-    return new JobView(id, state, row.getInt("attempt"),
-        instant(row, "created_at"), instant(row, "started_at"), instant(row, "finished_at"),
-        progress, timings, row.getString("error"), resultUrl,
+    String resultUrl =
+        state == JobState.SUCCEEDED
+            ? links.presignedGet(objectKey != null ? objectKey : defaultResultKey(id))
+            : null;
+    return new JobView(
+        id,
+        state,
+        row.getInt("attempt"),
+        instant(row, "created_at"),
+        instant(row, "started_at"),
+        instant(row, "finished_at"),
+        progress,
+        timings,
+        row.getString("error"),
+        resultUrl,
         JobRequest.of(row.getString("model"), settings, row.getString("upscale")));
   }
 
-  private static List<StageTimings.Entry> timings(Connection connection, UUID id) throws SQLException {
+  private static List<StageTimings.Entry> timings(Connection connection, UUID id)
+      throws SQLException {
     List<StageTimings.Entry> timings = new ArrayList<>();
     try (PreparedStatement select = connection.prepareStatement(SELECT_TIMINGS)) {
       select.setObject(1, id);
       try (ResultSet rows = select.executeQuery()) {
         while (rows.next()) {
-          timings.add(new StageTimings.Entry(
-              rows.getString("stage"), rows.getDouble("millis"), rows.getString("detail")));
+          timings.add(
+              new StageTimings.Entry(
+                  rows.getString("stage"), rows.getDouble("millis"), rows.getString("detail")));
         }
       }
     }

@@ -18,15 +18,17 @@ import java.util.UUID;
 import javax.sql.DataSource;
 
 /**
- * Accepts a job: validates it, then stores its {@code jobs} row and its {@code outbox} row in one transaction, so the
- * job exists exactly when its queue message is due. The outbox relay publishes the message later; this class never
- * talks to Kafka. Thread-safe.
+ * Accepts a job: validates it, then stores its {@code jobs} row and its {@code outbox} row in one
+ * transaction, so the job exists exactly when its queue message is due. The outbox relay publishes
+ * the message later; this class never talks to Kafka. Thread-safe.
  */
 public final class JobSubmission {
-  private static final String INSERT_JOB = """
+  private static final String INSERT_JOB =
+      """
       INSERT INTO jobs (id, model, settings, upscale, target_size, state, version, attempt, created_at, updated_at)
       VALUES (?, ?, ?::jsonb, ?, ?, 'QUEUED', 0, 0, ?, ?)""";
-  private static final String INSERT_OUTBOX = """
+  private static final String INSERT_OUTBOX =
+      """
       INSERT INTO outbox (topic, key, payload, created_at) VALUES (?, ?, ?, ?)""";
 
   private final DataSource dataSource;
@@ -35,9 +37,11 @@ public final class JobSubmission {
   private final Runnable afterCommit;
 
   /**
-   * @param afterCommit runs after each committed job, e.g. to wake the relay instead of waiting for its next poll
+   * @param afterCommit runs after each committed job, e.g. to wake the relay instead of waiting for
+   *     its next poll
    */
-  public JobSubmission(DataSource dataSource, SubmissionRules rules, Clock clock, Runnable afterCommit) {
+  public JobSubmission(
+      DataSource dataSource, SubmissionRules rules, Clock clock, Runnable afterCommit) {
     this.dataSource = dataSource;
     this.rules = rules;
     this.clock = clock;
@@ -51,7 +55,8 @@ public final class JobSubmission {
    * @throws SQLException when the database fails; then neither row exists
    */
   public JobView submit(JobRequest request) throws SQLException {
-    // PostgreSQL keeps microseconds: truncate so the answer, the row and the message show the same instant.
+    // PostgreSQL keeps microseconds: truncate so the answer, the row and the message show the same
+    // instant.
     Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
     RenderJob job = rules.toJob(request, UUID.randomUUID(), now);
     try (Connection connection = dataSource.getConnection()) {

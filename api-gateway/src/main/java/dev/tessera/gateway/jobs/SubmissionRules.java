@@ -11,18 +11,22 @@ import java.util.UUID;
 import java.util.function.LongSupplier;
 
 /**
- * Turns a client's {@link JobRequest} into the {@link RenderJob} to store and enqueue: fills in defaults, then checks
- * every field, so that nothing invalid reaches the database or a worker. Pure; thread-safe.
+ * Turns a client's {@link JobRequest} into the {@link RenderJob} to store and enqueue: fills in
+ * defaults, then checks every field, so that nothing invalid reaches the database or a worker.
+ * Pure; thread-safe.
  */
 public final class SubmissionRules {
   /** How a job reaches its delivered size, by wire name. */
   public static final List<String> UPSCALES = List.of("x4", "sr", "lanczos", "none");
+
   public static final String DEFAULT_UPSCALE = "x4";
+
   /** Edge of the delivered square image when the job upscales. */
   public static final int DELIVERED_SIZE = 2048;
+
   /**
-   * The text encoder reads 77 tokens, so longer prompts only cost space; the bound also keeps a job's Kafka record
-   * far below the broker's 1 MB limit, where it would block the outbox.
+   * The text encoder reads 77 tokens, so longer prompts only cost space; the bound also keeps a
+   * job's Kafka record far below the broker's 1 MB limit, where it would block the outbox.
    */
   public static final int MAX_PROMPT_CHARS = 2000;
 
@@ -53,16 +57,17 @@ public final class SubmissionRules {
    */
   public RenderJob toJob(JobRequest request, UUID jobId, Instant now) {
     RenderSettings defaults = RenderSettings.of(request.prompt());
-    RenderSettings settings = new RenderSettings(
-        request.prompt(),
-        orDefault(request.negativePrompt(), defaults.negativePrompt()),
-        request.seed() != null ? request.seed() : seeds.getAsLong(),
-        orDefault(request.steps(), defaults.steps()),
-        orDefault(request.guidance(), defaults.guidance()),
-        orDefault(request.scheduler(), defaults.scheduler()),
-        orDefault(request.karras(), defaults.karras()),
-        orDefault(request.width(), defaults.width()),
-        orDefault(request.height(), defaults.height()));
+    RenderSettings settings =
+        new RenderSettings(
+            request.prompt(),
+            orDefault(request.negativePrompt(), defaults.negativePrompt()),
+            request.seed() != null ? request.seed() : seeds.getAsLong(),
+            orDefault(request.steps(), defaults.steps()),
+            orDefault(request.guidance(), defaults.guidance()),
+            orDefault(request.scheduler(), defaults.scheduler()),
+            orDefault(request.karras(), defaults.karras()),
+            orDefault(request.width(), defaults.width()),
+            orDefault(request.height(), defaults.height()));
     String model = orDefault(request.model(), models.get(0));
     String upscale = orDefault(request.upscale(), DEFAULT_UPSCALE);
 
@@ -70,12 +75,16 @@ public final class SubmissionRules {
     checkLength("prompt", settings.prompt(), problems);
     checkLength("negative_prompt", settings.negativePrompt(), problems);
     if (!models.contains(model)) {
-      problems.add(new FieldProblem(
-          "model", "unknown model '" + model + "', expected one of " + String.join(", ", models)));
+      problems.add(
+          new FieldProblem(
+              "model",
+              "unknown model '" + model + "', expected one of " + String.join(", ", models)));
     }
     if (!UPSCALES.contains(upscale)) {
-      problems.add(new FieldProblem(
-          "upscale", "unknown upscale '" + upscale + "', expected one of " + String.join(", ", UPSCALES)));
+      problems.add(
+          new FieldProblem(
+              "upscale",
+              "unknown upscale '" + upscale + "', expected one of " + String.join(", ", UPSCALES)));
     }
     if (!problems.isEmpty()) {
       throw new InvalidJobException(problems);
@@ -83,15 +92,17 @@ public final class SubmissionRules {
     return new RenderJob(jobId, model, settings, upscale, targetSize(upscale, settings), now);
   }
 
-  // Without upscaling the image is delivered as rendered; otherwise it is brought to the product's size.
+  // Without upscaling the image is delivered as rendered; otherwise it is brought to the product's
+  // size.
   private static int targetSize(String upscale, RenderSettings settings) {
     return "none".equals(upscale) ? Math.max(settings.width(), settings.height()) : DELIVERED_SIZE;
   }
 
   private static void checkLength(String field, String text, List<FieldProblem> problems) {
     if (text != null && text.length() > MAX_PROMPT_CHARS) {
-      problems.add(new FieldProblem(
-          field, "must be at most " + MAX_PROMPT_CHARS + " characters, got " + text.length()));
+      problems.add(
+          new FieldProblem(
+              field, "must be at most " + MAX_PROMPT_CHARS + " characters, got " + text.length()));
     }
   }
 

@@ -2,7 +2,10 @@ package dev.tessera.gateway.outbox;
 
 import java.time.Duration;
 
-/** Exponential backoff: {@code initial}, doubling after each failure up to {@code max}; {@link #reset} on success. */
+/**
+ * Exponential backoff: {@code initial}, doubling after each failure up to {@code max}; {@link
+ * #reset} on success.
+ */
 final class Backoff {
   private final Duration initial;
   private final Duration max;
@@ -10,7 +13,8 @@ final class Backoff {
 
   Backoff(Duration initial, Duration max) {
     if (initial.isNegative() || initial.isZero() || max.compareTo(initial) < 0) {
-      throw new IllegalArgumentException("backoff needs 0 < initial <= max, got " + initial + " and " + max);
+      throw new IllegalArgumentException(
+          "backoff needs 0 < initial <= max, got " + initial + " and " + max);
     }
     this.initial = initial;
     this.max = max;

@@ -19,18 +19,22 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
- * Moves outbox rows to Kafka, one batch per {@link #relayBatch()} call, in one database transaction: lock unsent rows
- * ({@code FOR UPDATE SKIP LOCKED}, so replicas relaying side by side take disjoint rows), publish them, wait for every
- * acknowledgement, stamp {@code sent_at}, commit. When the broker fails, the transaction rolls back and the rows stay
- * unsent for the next pass: a row is never marked sent without its record acknowledged.
+ * Moves outbox rows to Kafka, one batch per {@link #relayBatch()} call, in one database
+ * transaction: lock unsent rows ({@code FOR UPDATE SKIP LOCKED}, so replicas relaying side by side
+ * take disjoint rows), publish them, wait for every acknowledgement, stamp {@code sent_at}, commit.
+ * When the broker fails, the transaction rolls back and the rows stay unsent for the next pass: a
+ * row is never marked sent without its record acknowledged.
  *
- * <p>Delivery is at least once: a record the broker stored but whose acknowledgement was lost (broker crash at that
- * moment) is sent again by a later pass. Consumers tolerate that; the scheduler's guarded updates ignore a repeat.
+ * <p>Delivery is at least once: a record the broker stored but whose acknowledgement was lost
+ * (broker crash at that moment) is sent again by a later pass. Consumers tolerate that; the
+ * scheduler's guarded updates ignore a repeat.
  *
- * <p>Not thread-safe: one thread calls {@link #relayBatch()}. Owns its producer; {@link #close()} is safe twice.
+ * <p>Not thread-safe: one thread calls {@link #relayBatch()}. Owns its producer; {@link #close()}
+ * is safe twice.
  */
 public final class OutboxRelay implements AutoCloseable {
-  private static final String LOCK_UNSENT = """
+  private static final String LOCK_UNSENT =
+      """
       SELECT id, topic, key, payload FROM outbox
       WHERE sent_at IS NULL ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED""";
   private static final String MARK_SENT = "UPDATE outbox SET sent_at = now() WHERE id = ANY (?)";
@@ -44,12 +48,15 @@ public final class OutboxRelay implements AutoCloseable {
   private record Row(long id, String topic, String key, byte[] payload) {}
 
   /**
-   * @param producers makes the producer; called again after a failed pass, so that no state of a failed session
-   *     (expired batches, a fenced epoch) carries over
+   * @param producers makes the producer; called again after a failed pass, so that no state of a
+   *     failed session (expired batches, a fenced epoch) carries over
    * @param ackWait how long a pass waits for its acknowledgements
    */
   public OutboxRelay(
-      DataSource dataSource, Supplier<Producer<String, byte[]>> producers, int batchSize, Duration ackWait) {
+      DataSource dataSource,
+      Supplier<Producer<String, byte[]>> producers,
+      int batchSize,
+      Duration ackWait) {
     if (batchSize < 1) {
       throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
     }
@@ -69,7 +76,8 @@ public final class OutboxRelay implements AutoCloseable {
    * @return how many rows were published; 0 when none was free
    * @throws PublishException when the broker did not acknowledge every record; no row was marked
    * @throws SQLException when the database failed; no row was marked
-   * @throws InterruptedException when interrupted while waiting for acknowledgements; no row was marked
+   * @throws InterruptedException when interrupted while waiting for acknowledgements; no row was
+   *     marked
    */
   public int relayBatch() throws PublishException, SQLException, InterruptedException {
     try (Connection connection = dataSource.getConnection()) {
@@ -95,8 +103,12 @@ public final class OutboxRelay implements AutoCloseable {
       select.setInt(1, batchSize);
       try (ResultSet result = select.executeQuery()) {
         while (result.next()) {
-          rows.add(new Row(result.getLong("id"), result.getString("topic"), result.getString("key"),
-              result.getBytes("payload")));
+          rows.add(
+              new Row(
+                  result.getLong("id"),
+                  result.getString("topic"),
+                  result.getString("key"),
+                  result.getBytes("payload")));
         }
       }
     }
@@ -110,8 +122,10 @@ public final class OutboxRelay implements AutoCloseable {
     try {
       List<Future<RecordMetadata>> acks = new ArrayList<>(rows.size());
       for (Row row : rows) {
-        Future<RecordMetadata> ack = producer.send(new ProducerRecord<>(row.topic(), row.key(), row.payload()));
-        // A record the producer could not even queue (no metadata within max.block.ms: broker down, topic missing)
+        Future<RecordMetadata> ack =
+            producer.send(new ProducerRecord<>(row.topic(), row.key(), row.payload()));
+        // A record the producer could not even queue (no metadata within max.block.ms: broker down,
+        // topic missing)
         // fails at once; stop there, or every further send would block as long again.
         if (ack.isDone()) {
           ack.get();
@@ -127,7 +141,8 @@ public final class OutboxRelay implements AutoCloseable {
     } catch (TimeoutException e) {
       throw failed("no acknowledgement within " + ackWait.toMillis() + " ms", e);
     } catch (RuntimeException e) {
-      // KafkaException (no metadata within max.block.ms, a fatal producer state) or a closed producer alike.
+      // KafkaException (no metadata within max.block.ms, a fatal producer state) or a closed
+      // producer alike.
       throw failed("cannot send: " + e, e);
     } catch (InterruptedException e) {
       discardProducer();
@@ -142,7 +157,8 @@ public final class OutboxRelay implements AutoCloseable {
 
   private void discardProducer() {
     if (producer != null) {
-      // Zero wait: what it still holds belongs to a rolled-back pass and is sent again by the next one.
+      // Zero wait: what it still holds belongs to a rolled-back pass and is sent again by the next
+      // one.
       producer.close(Duration.ZERO);
       producer = null;
     }

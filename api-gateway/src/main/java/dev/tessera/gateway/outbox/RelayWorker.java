@@ -10,18 +10,24 @@ import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
- * The background thread that drives the {@link OutboxRelay}: passes back to back while rows are waiting, an idle wait
- * (cut short by {@link #wake()}) when the outbox is empty, and exponential backoff while the broker or the database
- * fails, so an outage neither loses rows nor spins. Before relaying it makes sure the job topics exist; while it
- * cannot, it tries again after every failed publish and at least every 30 s.
+ * The background thread that drives the {@link OutboxRelay}: passes back to back while rows are
+ * waiting, an idle wait (cut short by {@link #wake()}) when the outbox is empty, and exponential
+ * backoff while the broker or the database fails, so an outage neither loses rows nor spins. Before
+ * relaying it makes sure the job topics exist; while it cannot, it tries again after every failed
+ * publish and at least every 30 s.
  *
  * <p>Logs one line per failed pass (at most one per backoff period) and one when relaying recovers.
- * {@link #close()} lets a pass in progress finish, so shutdown does not abandon acknowledged records.
+ * {@link #close()} lets a pass in progress finish, so shutdown does not abandon acknowledged
+ * records.
  */
 public final class RelayWorker implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(RelayWorker.class);
   private static final Duration FIRST_RETRY = Duration.ofMillis(500);
-  /** Pause between attempts to create the topics; relaying goes on meanwhile (the topics may exist after all). */
+
+  /**
+   * Pause between attempts to create the topics; relaying goes on meanwhile (the topics may exist
+   * after all).
+   */
   private static final Duration TOPIC_RETRY = Duration.ofSeconds(30);
 
   private final OutboxRelay relay;
@@ -34,11 +40,13 @@ public final class RelayWorker implements AutoCloseable {
   private boolean topicsReady;
   private long nextTopicCheck = System.nanoTime();
 
-  public RelayWorker(OutboxRelay relay, TopicProvisioner topics, Duration idlePoll, Duration maxBackoff) {
+  public RelayWorker(
+      OutboxRelay relay, TopicProvisioner topics, Duration idlePoll, Duration maxBackoff) {
     this.relay = relay;
     this.topics = topics;
     this.idlePoll = idlePoll;
-    this.backoff = new Backoff(FIRST_RETRY.compareTo(maxBackoff) < 0 ? FIRST_RETRY : maxBackoff, maxBackoff);
+    this.backoff =
+        new Backoff(FIRST_RETRY.compareTo(maxBackoff) < 0 ? FIRST_RETRY : maxBackoff, maxBackoff);
     this.thread = new Thread(this::run, "outbox-relay");
     thread.setDaemon(true);
   }
@@ -47,7 +55,10 @@ public final class RelayWorker implements AutoCloseable {
     thread.start();
   }
 
-  /** Tells the worker that rows may be waiting, ending an idle wait early; a backoff is not cut short. */
+  /**
+   * Tells the worker that rows may be waiting, ending an idle wait early; a backoff is not cut
+   * short.
+   */
   public void wake() {
     wakeups.release();
   }
@@ -69,7 +80,9 @@ public final class RelayWorker implements AutoCloseable {
     try {
       int sent = relay.relayBatch();
       if (backoff.failures() > 0) {
-        LOG.infof("outbox relay recovered after %d failed passes; published %d rows", backoff.failures(), sent);
+        LOG.infof(
+            "outbox relay recovered after %d failed passes; published %d rows",
+            backoff.failures(), sent);
         backoff.reset();
       }
       if (sent < relay.batchSize()) {
@@ -101,7 +114,8 @@ public final class RelayWorker implements AutoCloseable {
         LOG.infof("created job topics %s", created);
       }
     } catch (ExecutionException | RuntimeException e) {
-      // RuntimeException: the admin client itself could not be made (e.g. a bootstrap host that does not resolve).
+      // RuntimeException: the admin client itself could not be made (e.g. a bootstrap host that
+      // does not resolve).
       nextTopicCheck = System.nanoTime() + TOPIC_RETRY.toNanos();
       Throwable why = e instanceof ExecutionException ? e.getCause() : e;
       LOG.warnf("cannot check or create the job topics yet (%s); will retry", why);
@@ -118,14 +132,15 @@ public final class RelayWorker implements AutoCloseable {
 
   private void pause(String what, Exception e) throws InterruptedException {
     Duration wait = backoff.next();
-    LOG.warnf("outbox relay: %s failed (%s); unsent rows are kept, retry %d in %d ms",
+    LOG.warnf(
+        "outbox relay: %s failed (%s); unsent rows are kept, retry %d in %d ms",
         what, e.getMessage(), backoff.failures(), wait.toMillis());
     stopping.await(wait.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /**
-   * Stops after the pass in progress (which ends within the relay's acknowledgement wait), then closes the relay.
-   * Safe twice.
+   * Stops after the pass in progress (which ends within the relay's acknowledgement wait), then
+   * closes the relay. Safe twice.
    */
   @Override
   public void close() {

@@ -11,10 +11,11 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
- * Creates the job topics the gateway publishes to when they do not exist yet (brokers may refuse to create topics on
- * first use), with {@link Topics#JOB_PARTITIONS} partitions (so every worker serves every job) and the broker's default
- * replication factor. Creates only what is missing, so it
- * also works where topic creation is not allowed but the topics were made by an operator. Thread-safe.
+ * Creates the job topics the gateway publishes to when they do not exist yet (brokers may refuse to
+ * create topics on first use), with {@link Topics#JOB_PARTITIONS} partitions (so every worker
+ * serves every job) and the broker's default replication factor. Creates only what is missing, so
+ * it also works where topic creation is not allowed but the topics were made by an operator.
+ * Thread-safe.
  */
 public final class TopicProvisioner {
   private final Map<String, Object> adminConfig;
@@ -32,15 +33,23 @@ public final class TopicProvisioner {
    * @throws ExecutionException when the broker cannot be reached or refuses; the cause says why
    */
   public Set<String> ensureTopics() throws ExecutionException, InterruptedException {
-    // A short-lived client: a long-lived one would keep reconnecting (and logging) while the broker is down.
+    // A short-lived client: a long-lived one would keep reconnecting (and logging) while the broker
+    // is down.
     try (Admin admin = Admin.create(adminConfig)) {
       Set<String> missing = new TreeSet<>(topics);
       missing.removeAll(admin.listTopics().names().get());
       if (missing.isEmpty()) {
         return missing;
       }
-      var results = admin.createTopics(
-          missing.stream().map(t -> new NewTopic(t, Optional.of(Topics.JOB_PARTITIONS), Optional.empty())).toList()).values();
+      var results =
+          admin
+              .createTopics(
+                  missing.stream()
+                      .map(
+                          t ->
+                              new NewTopic(t, Optional.of(Topics.JOB_PARTITIONS), Optional.empty()))
+                      .toList())
+              .values();
       Set<String> created = new TreeSet<>();
       for (var result : results.entrySet()) {
         try {

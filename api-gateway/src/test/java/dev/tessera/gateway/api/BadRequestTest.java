@@ -29,8 +29,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 @QuarkusTestResource(GatewayServices.class)
 @NeedsStack
 class BadRequestTest {
-  @Inject
-  DataSource dataSource;
+  @Inject DataSource dataSource;
 
   private Sql sql;
   private long rowsBefore;
@@ -51,7 +50,10 @@ class BadRequestTest {
   }
 
   @ParameterizedTest(name = "{0} -> {1}")
-  @CsvSource(delimiter = '|', textBlock = """
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
       {}                                                  | prompt
       {"prompt": ""}                                      | prompt
       {"prompt": "   ", "steps": 10}                      | prompt
@@ -76,8 +78,13 @@ class BadRequestTest {
       {"prompt": ["x"]}                                   | prompt
       """)
   void anInvalidFieldIs422NamingIt(String body, String field) {
-    given().contentType(ContentType.JSON).body(body).post("/v1/jobs")
-        .then().statusCode(422).contentType(Problem.MEDIA_TYPE)
+    given()
+        .contentType(ContentType.JSON)
+        .body(body)
+        .post("/v1/jobs")
+        .then()
+        .statusCode(422)
+        .contentType(Problem.MEDIA_TYPE)
         .body("type", equalTo(ProblemMappers.INVALID_FIELDS))
         .body("title", equalTo("Invalid job request"))
         .body("status", equalTo(422))
@@ -89,25 +96,42 @@ class BadRequestTest {
 
   @Test
   void everyInvalidFieldIsListedAndTheFirstIsInTheDetail() {
-    List<String> fields = given().contentType(ContentType.JSON)
-        .body("{\"prompt\": \"\", \"steps\": 0, \"width\": 100, \"upscale\": \"x8\"}").post("/v1/jobs")
-        .then().statusCode(422).contentType(Problem.MEDIA_TYPE)
-        .body("detail", equalTo("prompt: must not be empty"))
-        .extract().jsonPath().getList("errors.field");
+    List<String> fields =
+        given()
+            .contentType(ContentType.JSON)
+            .body("{\"prompt\": \"\", \"steps\": 0, \"width\": 100, \"upscale\": \"x8\"}")
+            .post("/v1/jobs")
+            .then()
+            .statusCode(422)
+            .contentType(Problem.MEDIA_TYPE)
+            .body("detail", equalTo("prompt: must not be empty"))
+            .extract()
+            .jsonPath()
+            .getList("errors.field");
     assertEquals(List.of("prompt", "steps", "width", "upscale"), fields);
   }
 
   @Test
   void anOverlongPromptIsRefused() {
-    given().contentType(ContentType.JSON).body("{\"prompt\": \"" + "a".repeat(2001) + "\"}").post("/v1/jobs")
-        .then().statusCode(422).body("detail", equalTo("prompt: must be at most 2000 characters, got 2001"));
+    given()
+        .contentType(ContentType.JSON)
+        .body("{\"prompt\": \"" + "a".repeat(2001) + "\"}")
+        .post("/v1/jobs")
+        .then()
+        .statusCode(422)
+        .body("detail", equalTo("prompt: must be at most 2000 characters, got 2001"));
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"{\"prompt\": \"x\",", "not json", "{'prompt': 'x'}"})
   void bodyThatIsNotJsonIs400WithAShortReason(String body) {
-    given().contentType(ContentType.JSON).body(body).post("/v1/jobs")
-        .then().statusCode(400).contentType(Problem.MEDIA_TYPE)
+    given()
+        .contentType(ContentType.JSON)
+        .body(body)
+        .post("/v1/jobs")
+        .then()
+        .statusCode(400)
+        .contentType(Problem.MEDIA_TYPE)
         .body("type", equalTo(ProblemMappers.MALFORMED_BODY))
         .body("status", equalTo(400))
         .body("detail", startsWith("the body is not valid JSON: "))
@@ -117,10 +141,16 @@ class BadRequestTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"[]", "\"a lighthouse\"", "42", "", "{\"prompt\": \"x\"} {\"prompt\": \"y\"}"})
+  @ValueSource(
+      strings = {"[]", "\"a lighthouse\"", "42", "", "{\"prompt\": \"x\"} {\"prompt\": \"y\"}"})
   void bodyThatIsNotOneObjectIs400(String body) {
-    given().contentType(ContentType.JSON).body(body).post("/v1/jobs")
-        .then().statusCode(400).contentType(Problem.MEDIA_TYPE)
+    given()
+        .contentType(ContentType.JSON)
+        .body(body)
+        .post("/v1/jobs")
+        .then()
+        .statusCode(400)
+        .contentType(Problem.MEDIA_TYPE)
         .body("type", equalTo(ProblemMappers.MALFORMED_BODY))
         .body("status", equalTo(400))
         .body("detail", equalTo(MalformedBodyException.NOT_ONE_OBJECT));
@@ -129,22 +159,36 @@ class BadRequestTest {
   @Test
   void bodyOverOneMebibyteIs413() {
     String body = "{\"prompt\": \"" + "a".repeat(1024 * 1024) + "\"}";
-    given().contentType(ContentType.JSON).body(body).post("/v1/jobs")
-        .then().statusCode(413).contentType(Problem.MEDIA_TYPE)
+    given()
+        .contentType(ContentType.JSON)
+        .body(body)
+        .post("/v1/jobs")
+        .then()
+        .statusCode(413)
+        .contentType(Problem.MEDIA_TYPE)
         .body("status", equalTo(413))
         .body("title", equalTo("Content Too Large"));
   }
 
   @Test
   void aBodyOfAnotherMediaTypeIs415() {
-    given().contentType(ContentType.TEXT).body("a lighthouse").post("/v1/jobs")
-        .then().statusCode(415).contentType(Problem.MEDIA_TYPE).body("status", equalTo(415));
+    given()
+        .contentType(ContentType.TEXT)
+        .body("a lighthouse")
+        .post("/v1/jobs")
+        .then()
+        .statusCode(415)
+        .contentType(Problem.MEDIA_TYPE)
+        .body("status", equalTo(415));
   }
 
   @Test
   void aMalformedJobIdIs400() {
-    given().get("/v1/jobs/not-a-uuid")
-        .then().statusCode(400).contentType(Problem.MEDIA_TYPE)
+    given()
+        .get("/v1/jobs/not-a-uuid")
+        .then()
+        .statusCode(400)
+        .contentType(Problem.MEDIA_TYPE)
         .body("status", equalTo(400))
         .body("detail", startsWith("a job id is a UUID"));
   }
@@ -152,8 +196,11 @@ class BadRequestTest {
   @Test
   void anUnknownJobIs404() {
     UUID id = UUID.randomUUID();
-    given().get("/v1/jobs/" + id)
-        .then().statusCode(404).contentType(Problem.MEDIA_TYPE)
+    given()
+        .get("/v1/jobs/" + id)
+        .then()
+        .statusCode(404)
+        .contentType(Problem.MEDIA_TYPE)
         .body("type", equalTo("about:blank"))
         .body("title", equalTo("Not Found"))
         .body("status", equalTo(404))

@@ -19,15 +19,23 @@ import org.junit.jupiter.api.Test;
 class ServiceDocumentsTest {
   @Test
   void readinessReportsTheDatabaseUp() {
-    given().get("/q/health/ready").then().statusCode(200)
+    given()
+        .get("/q/health/ready")
+        .then()
+        .statusCode(200)
         .body("status", equalTo("UP"))
         .body("checks.name", hasItem("Database connections health check"))
-        .body("checks.find { it.name == 'Database connections health check' }.status", equalTo("UP"));
+        .body(
+            "checks.find { it.name == 'Database connections health check' }.status", equalTo("UP"));
   }
 
   @Test
   void openApiDescribesTheJobsEndpointsInTheirWireNames() {
-    given().accept("application/json").get("/q/openapi").then().statusCode(200)
+    given()
+        .accept("application/json")
+        .get("/q/openapi")
+        .then()
+        .statusCode(200)
         .body("paths.'/v1/jobs'.post.responses", hasKey("202"))
         .body("paths.'/v1/jobs'.post.responses", hasKey("422"))
         .body("paths.'/v1/jobs'.post.responses.'202'.headers", hasKey("Location"))

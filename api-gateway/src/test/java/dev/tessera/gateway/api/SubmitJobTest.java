@@ -36,16 +36,17 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Submitting a job: the answer, both rows of its transaction, and the relay carrying it to the model's queue. */
+/**
+ * Submitting a job: the answer, both rows of its transaction, and the relay carrying it to the
+ * model's queue.
+ */
 @QuarkusTest
 @QuarkusTestResource(GatewayServices.class)
 @NeedsStack
 class SubmitJobTest {
-  @GatewayServices.Services
-  ServiceStack services;
+  @GatewayServices.Services ServiceStack services;
 
-  @Inject
-  DataSource dataSource;
+  @Inject DataSource dataSource;
 
   private Sql sql;
 
@@ -56,11 +57,17 @@ class SubmitJobTest {
 
   @Test
   void storesTheJobAndItsOutboxRowThenTheRelayPublishesIt() throws Exception {
-    Response response = given().contentType(ContentType.JSON)
-        .body("{\"prompt\": \"a lighthouse at dusk\", \"seed\": 42, \"steps\": 30, \"scheduler\": \"dpmpp-2m\","
-            + " \"karras\": true, \"width\": 768, \"height\": 512}")
-        .post("/v1/jobs");
-    response.then().statusCode(202).contentType(ContentType.JSON)
+    Response response =
+        given()
+            .contentType(ContentType.JSON)
+            .body(
+                "{\"prompt\": \"a lighthouse at dusk\", \"seed\": 42, \"steps\": 30, \"scheduler\": \"dpmpp-2m\","
+                    + " \"karras\": true, \"width\": 768, \"height\": 512}")
+            .post("/v1/jobs");
+    response
+        .then()
+        .statusCode(202)
+        .contentType(ContentType.JSON)
         .header("Location", matchesPattern("/v1/jobs/[0-9a-f-]{36}"))
         .body("state", equalTo("QUEUED"))
         .body("attempts", equalTo(0))
@@ -93,9 +100,11 @@ class SubmitJobTest {
     assertTrue(message.settings().karras());
     assertEquals(768, message.settings().width());
 
-    // The idle poll is 10 s in these tests: publishing within 5 s shows the submission woke the relay.
+    // The idle poll is 10 s in these tests: publishing within 5 s shows the submission woke the
+    // relay.
     awaitSent(id, Duration.ofSeconds(5));
-    List<ConsumerRecord<String, byte[]>> records = recordsOf(Topics.jobs(GatewayServices.MODEL), id);
+    List<ConsumerRecord<String, byte[]>> records =
+        recordsOf(Topics.jobs(GatewayServices.MODEL), id);
     assertEquals(1, records.size());
     assertEquals(message, Json.decode(records.get(0).value(), RenderJob.class));
   }
@@ -103,8 +112,14 @@ class SubmitJobTest {
   @Test
   void getShowsTheJobAsSubmitted() {
     JsonPath submitted = submit("{\"prompt\": \"a red fox\"}").jsonPath();
-    JsonPath fetched = given().get("/v1/jobs/" + submitted.getString("id"))
-        .then().statusCode(200).contentType(ContentType.JSON).extract().jsonPath();
+    JsonPath fetched =
+        given()
+            .get("/v1/jobs/" + submitted.getString("id"))
+            .then()
+            .statusCode(200)
+            .contentType(ContentType.JSON)
+            .extract()
+            .jsonPath();
     assertEquals(submitted.getMap(""), fetched.getMap(""));
   }
 
@@ -123,9 +138,16 @@ class SubmitJobTest {
 
   @Test
   void aJobForAnotherModelGoesToThatModelsQueue() throws Exception {
-    UUID id = UUID.fromString(submit("{\"prompt\": \"a red fox\", \"model\": \"" + GatewayServices.OTHER_MODEL
-        + "\", \"upscale\": \"none\", \"width\": 640}").jsonPath().getString("id"));
-    assertEquals(Topics.jobs(GatewayServices.OTHER_MODEL),
+    UUID id =
+        UUID.fromString(
+            submit(
+                    "{\"prompt\": \"a red fox\", \"model\": \""
+                        + GatewayServices.OTHER_MODEL
+                        + "\", \"upscale\": \"none\", \"width\": 640}")
+                .jsonPath()
+                .getString("id"));
+    assertEquals(
+        Topics.jobs(GatewayServices.OTHER_MODEL),
         sql.row("SELECT topic FROM outbox WHERE key = ?", id.toString()).get("topic"));
     assertEquals(640, sql.row("SELECT target_size FROM jobs WHERE id = ?", id).get("target_size"));
     awaitSent(id, Duration.ofSeconds(5));
@@ -134,10 +156,19 @@ class SubmitJobTest {
 
   @Test
   void theRelayCreatedAQueueForEveryConfiguredModel() throws Exception {
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-        services.kafka().bootstrapServers()))) {
-      assertTrue(admin.listTopics().names().get().containsAll(
-          List.of(Topics.jobs(GatewayServices.MODEL), Topics.jobs(GatewayServices.OTHER_MODEL))));
+    try (Admin admin =
+        Admin.create(
+            Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, services.kafka().bootstrapServers()))) {
+      assertTrue(
+          admin
+              .listTopics()
+              .names()
+              .get()
+              .containsAll(
+                  List.of(
+                      Topics.jobs(GatewayServices.MODEL),
+                      Topics.jobs(GatewayServices.OTHER_MODEL))));
     }
   }
 
@@ -145,7 +176,8 @@ class SubmitJobTest {
   void aFailedOutboxInsertLeavesNoJobRow() throws Exception {
     long jobsBefore = sql.count("SELECT count(*) FROM jobs");
     // Make PostgreSQL refuse the outbox row of this one request, after its jobs row was inserted.
-    sql.update("""
+    sql.update(
+        """
         CREATE FUNCTION refuse_marked_outbox() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
           IF convert_from(NEW.payload, 'UTF8') LIKE '%outbox-must-fail%' THEN
@@ -153,18 +185,25 @@ class SubmitJobTest {
           END IF;
           RETURN NEW;
         END $$""");
-    sql.update("CREATE TRIGGER refuse_marked_outbox BEFORE INSERT ON outbox FOR EACH ROW "
-        + "EXECUTE FUNCTION refuse_marked_outbox()");
+    sql.update(
+        "CREATE TRIGGER refuse_marked_outbox BEFORE INSERT ON outbox FOR EACH ROW "
+            + "EXECUTE FUNCTION refuse_marked_outbox()");
     try {
-      given().contentType(ContentType.JSON).body("{\"prompt\": \"outbox-must-fail\"}").post("/v1/jobs")
-          .then().statusCode(500).contentType(Problem.MEDIA_TYPE)
+      given()
+          .contentType(ContentType.JSON)
+          .body("{\"prompt\": \"outbox-must-fail\"}")
+          .post("/v1/jobs")
+          .then()
+          .statusCode(500)
+          .contentType(Problem.MEDIA_TYPE)
           .body("detail", equalTo("the gateway could not handle this request; it has logged why"));
     } finally {
       sql.update("DROP TRIGGER refuse_marked_outbox ON outbox");
       sql.update("DROP FUNCTION refuse_marked_outbox()");
     }
     assertEquals(jobsBefore, sql.count("SELECT count(*) FROM jobs"));
-    assertEquals(0, sql.count("SELECT count(*) FROM jobs WHERE settings->>'prompt' = 'outbox-must-fail'"));
+    assertEquals(
+        0, sql.count("SELECT count(*) FROM jobs WHERE settings->>'prompt' = 'outbox-must-fail'"));
   }
 
   private static Response submit(String body) {
@@ -175,7 +214,8 @@ class SubmitJobTest {
 
   private void awaitSent(UUID id, Duration within) throws Exception {
     long deadline = System.nanoTime() + within.toNanos();
-    while (sql.row("SELECT sent_at FROM outbox WHERE key = ?", id.toString()).get("sent_at") == null) {
+    while (sql.row("SELECT sent_at FROM outbox WHERE key = ?", id.toString()).get("sent_at")
+        == null) {
       if (System.nanoTime() > deadline) {
         throw new AssertionError("outbox row of job " + id + " not sent within " + within);
       }
@@ -185,6 +225,7 @@ class SubmitJobTest {
 
   private List<ConsumerRecord<String, byte[]>> recordsOf(String topic, UUID id) {
     return TopicReader.readAll(services.kafka().bootstrapServers(), topic).stream()
-        .filter(r -> id.toString().equals(r.key())).toList();
+        .filter(r -> id.toString().equals(r.key()))
+        .toList();
   }
 }

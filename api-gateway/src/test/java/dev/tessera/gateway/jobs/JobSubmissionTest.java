@@ -19,9 +19,12 @@ import org.junit.jupiter.api.Test;
 class JobSubmissionTest {
   private final Sql sql = new Sql(TestDatabase.dataSource());
   private final AtomicInteger commits = new AtomicInteger();
-  private final JobSubmission submission = new JobSubmission(TestDatabase.dataSource(),
-      new SubmissionRules(List.of("sd21"), () -> 99L),
-      Clock.fixed(Instant.parse("2026-01-02T03:04:05.123456789Z"), ZoneOffset.UTC), commits::incrementAndGet);
+  private final JobSubmission submission =
+      new JobSubmission(
+          TestDatabase.dataSource(),
+          new SubmissionRules(List.of("sd21"), () -> 99L),
+          Clock.fixed(Instant.parse("2026-01-02T03:04:05.123456789Z"), ZoneOffset.UTC),
+          commits::incrementAndGet);
 
   private static JobRequest prompt(String prompt) {
     return new JobRequest(prompt, null, null, null, null, null, null, null, null, null, null);
@@ -32,9 +35,13 @@ class JobSubmissionTest {
     JobView job = submission.submit(prompt("a fox"));
     assertEquals(JobState.QUEUED, job.state());
     assertEquals(99L, job.request().seed());
-    assertEquals(Instant.parse("2026-01-02T03:04:05.123456Z"), job.createdAt(), "PostgreSQL's precision");
+    assertEquals(
+        Instant.parse("2026-01-02T03:04:05.123456Z"), job.createdAt(), "PostgreSQL's precision");
     assertEquals(1, sql.count("SELECT count(*) FROM jobs WHERE id = ?", job.id()));
-    assertEquals(1, sql.count("SELECT count(*) FROM outbox WHERE key = ? AND sent_at IS NULL", job.id().toString()));
+    assertEquals(
+        1,
+        sql.count(
+            "SELECT count(*) FROM outbox WHERE key = ? AND sent_at IS NULL", job.id().toString()));
     assertEquals(1, commits.get());
   }
 
@@ -42,7 +49,8 @@ class JobSubmissionTest {
   void anInvalidRequestWritesNothingAndSignalsNothing() throws Exception {
     long before = sql.count("SELECT (SELECT count(*) FROM jobs) + (SELECT count(*) FROM outbox)");
     assertThrows(InvalidJobException.class, () -> submission.submit(prompt("")));
-    assertEquals(before, sql.count("SELECT (SELECT count(*) FROM jobs) + (SELECT count(*) FROM outbox)"));
+    assertEquals(
+        before, sql.count("SELECT (SELECT count(*) FROM jobs) + (SELECT count(*) FROM outbox)"));
     assertEquals(0, commits.get());
   }
 }

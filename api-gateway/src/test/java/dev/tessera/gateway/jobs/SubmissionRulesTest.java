@@ -25,8 +25,18 @@ class SubmissionRulesTest {
   void aBarePromptGetsTheDefaultsOfRenderSettingsTheFirstModelAndADrawnSeed() {
     RenderJob job = rules.toJob(prompt("a fox"), ID, NOW);
     RenderSettings defaults = RenderSettings.of("a fox");
-    assertEquals(new RenderSettings("a fox", "", 1234L, defaults.steps(), defaults.guidance(), defaults.scheduler(),
-        false, defaults.width(), defaults.height()), job.settings());
+    assertEquals(
+        new RenderSettings(
+            "a fox",
+            "",
+            1234L,
+            defaults.steps(),
+            defaults.guidance(),
+            defaults.scheduler(),
+            false,
+            defaults.width(),
+            defaults.height()),
+        job.settings());
     assertEquals("sd21", job.model());
     assertEquals("x4", job.upscale());
     assertEquals(2048, job.targetSize());
@@ -36,9 +46,13 @@ class SubmissionRulesTest {
 
   @Test
   void givenFieldsWin() {
-    RenderJob job = rules.toJob(new JobRequest("a fox", "blur", 7L, 40, 5.0, "ddim", 768, 640, "none", "sd15", false),
-        ID, NOW);
-    assertEquals(new RenderSettings("a fox", "blur", 7L, 40, 5.0, "ddim", false, 768, 640), job.settings());
+    RenderJob job =
+        rules.toJob(
+            new JobRequest("a fox", "blur", 7L, 40, 5.0, "ddim", 768, 640, "none", "sd15", false),
+            ID,
+            NOW);
+    assertEquals(
+        new RenderSettings("a fox", "blur", 7L, 40, 5.0, "ddim", false, 768, 640), job.settings());
     assertEquals("sd15", job.model());
     assertEquals("none", job.upscale());
     assertEquals(768, job.targetSize(), "without upscaling the image is delivered as rendered");
@@ -46,17 +60,35 @@ class SubmissionRulesTest {
 
   @Test
   void everyBadFieldIsReportedInOrder() {
-    InvalidJobException e = assertThrows(InvalidJobException.class, () -> rules.toJob(
-        new JobRequest(" ", "n".repeat(2001), null, 0, 60.0, "lms", 100, 4096, "x8", "sdxl", null), ID, NOW));
-    assertEquals(List.of("prompt", "steps", "guidance", "scheduler", "width", "height", "negative_prompt", "model",
-        "upscale"), e.problems().stream().map(FieldProblem::field).toList());
+    InvalidJobException e =
+        assertThrows(
+            InvalidJobException.class,
+            () ->
+                rules.toJob(
+                    new JobRequest(
+                        " ", "n".repeat(2001), null, 0, 60.0, "lms", 100, 4096, "x8", "sdxl", null),
+                    ID,
+                    NOW));
+    assertEquals(
+        List.of(
+            "prompt",
+            "steps",
+            "guidance",
+            "scheduler",
+            "width",
+            "height",
+            "negative_prompt",
+            "model",
+            "upscale"),
+        e.problems().stream().map(FieldProblem::field).toList());
     assertEquals("unknown model 'sdxl', expected one of sd21, sd15", e.problems().get(7).detail());
     assertEquals("prompt: must not be empty", e.getMessage());
   }
 
   @Test
   void aMissingPromptIsAFieldProblemNotACrash() {
-    InvalidJobException e = assertThrows(InvalidJobException.class, () -> rules.toJob(prompt(null), ID, NOW));
+    InvalidJobException e =
+        assertThrows(InvalidJobException.class, () -> rules.toJob(prompt(null), ID, NOW));
     assertEquals(List.of(new FieldProblem("prompt", "must not be empty")), e.problems());
   }
 

@@ -28,7 +28,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The relay against real PostgreSQL and a scripted producer: what is marked sent, and what stays. */
+/**
+ * The relay against real PostgreSQL and a scripted producer: what is marked sent, and what stays.
+ */
 class OutboxRelayTest {
   private final DataSource dataSource = TestDatabase.dataSource();
   private final Sql sql = new Sql(dataSource);
@@ -47,16 +49,23 @@ class OutboxRelayTest {
   }
 
   private OutboxRelay relay(int batchSize, Duration ackWait) {
-    return new OutboxRelay(dataSource, () -> {
-      MockProducer<String, byte[]> producer =
-          new MockProducer<>(autoComplete, null, new StringSerializer(), new ByteArraySerializer());
-      producers.add(producer);
-      return producer;
-    }, batchSize, ackWait);
+    return new OutboxRelay(
+        dataSource,
+        () -> {
+          MockProducer<String, byte[]> producer =
+              new MockProducer<>(
+                  autoComplete, null, new StringSerializer(), new ByteArraySerializer());
+          producers.add(producer);
+          return producer;
+        },
+        batchSize,
+        ackWait);
   }
 
   private void insert(String key) throws Exception {
-    sql.update("INSERT INTO outbox (topic, key, payload) VALUES ('render.jobs.m', ?, ?)", key,
+    sql.update(
+        "INSERT INTO outbox (topic, key, payload) VALUES ('render.jobs.m', ?, ?)",
+        key,
         ("{\"job\":\"" + key + "\"}").getBytes(StandardCharsets.UTF_8));
   }
 
@@ -95,21 +104,29 @@ class OutboxRelayTest {
   }
 
   @Test
-  void aRefusedRecordLeavesEveryRowOfThePassUnsentAndTheNextPassUsesAFreshProducer() throws Exception {
+  void aRefusedRecordLeavesEveryRowOfThePassUnsentAndTheNextPassUsesAFreshProducer()
+      throws Exception {
     insert("a");
     insert("b");
     autoComplete = false;
     try (OutboxRelay relay = relay(10, Duration.ofSeconds(5))) {
-      Thread refuse = new Thread(() -> {
-        awaitSends(producers, 2);
-        producers.get(0).completeNext();
-        producers.get(0).errorNext(new NotEnoughReplicasException("in-sync replicas below min.insync.replicas"));
-      });
+      Thread refuse =
+          new Thread(
+              () -> {
+                awaitSends(producers, 2);
+                producers.get(0).completeNext();
+                producers
+                    .get(0)
+                    .errorNext(
+                        new NotEnoughReplicasException(
+                            "in-sync replicas below min.insync.replicas"));
+              });
       refuse.start();
       PublishException e = assertThrows(PublishException.class, relay::relayBatch);
       refuse.join();
       assertTrue(e.getMessage().contains("in-sync replicas"), e.getMessage());
-      assertEquals(2, unsent(), "one acknowledged record does not mark its row: the pass failed as a whole");
+      assertEquals(
+          2, unsent(), "one acknowledged record does not mark its row: the pass failed as a whole");
       assertTrue(producers.get(0).closed());
 
       autoComplete = true;
@@ -125,15 +142,23 @@ class OutboxRelayTest {
     insert("b");
     insert("c");
     AtomicInteger sends = new AtomicInteger();
-    // What a real producer does without metadata: block max.block.ms, then hand back a failed future.
-    OutboxRelay relay = new OutboxRelay(dataSource, () -> new MockProducer<>(true, null, new StringSerializer(),
-        new ByteArraySerializer()) {
-      @Override
-      public synchronized Future<RecordMetadata> send(ProducerRecord<String, byte[]> record) {
-        sends.incrementAndGet();
-        return CompletableFuture.failedFuture(new TimeoutException("Topic not present in metadata after 5000 ms."));
-      }
-    }, 10, Duration.ofSeconds(5));
+    // What a real producer does without metadata: block max.block.ms, then hand back a failed
+    // future.
+    OutboxRelay relay =
+        new OutboxRelay(
+            dataSource,
+            () ->
+                new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer()) {
+                  @Override
+                  public synchronized Future<RecordMetadata> send(
+                      ProducerRecord<String, byte[]> record) {
+                    sends.incrementAndGet();
+                    return CompletableFuture.failedFuture(
+                        new TimeoutException("Topic not present in metadata after 5000 ms."));
+                  }
+                },
+            10,
+            Duration.ofSeconds(5));
     try (relay) {
       PublishException e = assertThrows(PublishException.class, relay::relayBatch);
       assertTrue(e.getMessage().contains("not present in metadata"), e.getMessage());
@@ -158,15 +183,17 @@ class OutboxRelayTest {
     insert("a");
     insert("b");
     insert("c");
-    try (Connection other = dataSource.getConnection(); OutboxRelay relay = relay(10, Duration.ofSeconds(5))) {
+    try (Connection other = dataSource.getConnection();
+        OutboxRelay relay = relay(10, Duration.ofSeconds(5))) {
       // Another replica's pass in progress, holding row "a".
       other.setAutoCommit(false);
-      try (PreparedStatement lock = other.prepareStatement(
-          "SELECT id FROM outbox WHERE key = 'a' FOR UPDATE")) {
+      try (PreparedStatement lock =
+          other.prepareStatement("SELECT id FROM outbox WHERE key = 'a' FOR UPDATE")) {
         lock.executeQuery().close();
       }
       assertEquals(2, relay.relayBatch());
-      assertEquals(List.of("b", "c"), producers.get(0).history().stream().map(ProducerRecord::key).toList());
+      assertEquals(
+          List.of("b", "c"), producers.get(0).history().stream().map(ProducerRecord::key).toList());
       other.rollback();
       assertEquals(1, relay.relayBatch());
       assertEquals(0, unsent());

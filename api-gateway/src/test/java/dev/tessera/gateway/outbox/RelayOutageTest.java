@@ -22,18 +22,19 @@ import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
-/** The broker goes down: jobs are still accepted, their rows wait, and after the restart each is published once. */
+/**
+ * The broker goes down: jobs are still accepted, their rows wait, and after the restart each is
+ * published once.
+ */
 @QuarkusTest
 @QuarkusTestResource(GatewayServices.class)
 @NeedsStack
 class RelayOutageTest {
   private static final String UNSENT = "SELECT count(*) FROM outbox WHERE sent_at IS NULL";
 
-  @GatewayServices.Services
-  ServiceStack services;
+  @GatewayServices.Services ServiceStack services;
 
-  @Inject
-  DataSource dataSource;
+  @Inject DataSource dataSource;
 
   @Test
   void rowsWaitOutABrokerOutageAndArePublishedExactlyOnceAfterIt() throws Exception {
@@ -44,22 +45,32 @@ class RelayOutageTest {
     List<String> ids = new ArrayList<>();
     try {
       for (int i = 0; i < 5; i++) {
-        ids.add(given().contentType(ContentType.JSON).body("{\"prompt\": \"during the outage " + i + "\"}")
-            .post("/v1/jobs").then().statusCode(202).extract().jsonPath().getString("id"));
+        ids.add(
+            given()
+                .contentType(ContentType.JSON)
+                .body("{\"prompt\": \"during the outage " + i + "\"}")
+                .post("/v1/jobs")
+                .then()
+                .statusCode(202)
+                .extract()
+                .jsonPath()
+                .getString("id"));
       }
       // Readiness is about the database: the gateway keeps taking jobs while Kafka is away.
       given().get("/q/health/ready").then().statusCode(200);
       Thread.sleep(4000);
-      assertEquals(5, sql.count(UNSENT + " AND key = ANY (?)", (Object) ids.toArray(String[]::new)));
+      assertEquals(
+          5, sql.count(UNSENT + " AND key = ANY (?)", (Object) ids.toArray(String[]::new)));
     } finally {
       services.kafka().restart();
     }
 
     await(() -> sql.count(UNSENT) == 0, Duration.ofSeconds(60), "outbox drained after the restart");
-    Map<String, Long> published = TopicReader.readAll(services.kafka().bootstrapServers(),
-            Topics.jobs(GatewayServices.MODEL)).stream()
-        .filter(r -> ids.contains(r.key()))
-        .collect(Collectors.groupingBy(r -> r.key(), Collectors.counting()));
+    Map<String, Long> published =
+        TopicReader.readAll(services.kafka().bootstrapServers(), Topics.jobs(GatewayServices.MODEL))
+            .stream()
+            .filter(r -> ids.contains(r.key()))
+            .collect(Collectors.groupingBy(r -> r.key(), Collectors.counting()));
     assertEquals(ids.stream().collect(Collectors.toMap(Function.identity(), id -> 1L)), published);
   }
 

@@ -22,8 +22,9 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.Test;
 
 /**
- * The relay thread with a real producer, started while its broker is down, as after a cold start of the farm: the
- * broker is started (for its address) and stopped before the relay starts, and restarted later on the same address.
+ * The relay thread with a real producer, started while its broker is down, as after a cold start of
+ * the farm: the broker is started (for its address) and stopped before the relay starts, and
+ * restarted later on the same address.
  */
 class RelayWorkerTest {
   private static final String TOPIC = "render.jobs.late-model";
@@ -33,7 +34,10 @@ class RelayWorkerTest {
     Sql sql = new Sql(TestDatabase.dataSource());
     sql.update("DELETE FROM outbox");
     for (String key : List.of("a", "b", "c")) {
-      sql.update("INSERT INTO outbox (topic, key, payload) VALUES (?, ?, ?)", TOPIC, key,
+      sql.update(
+          "INSERT INTO outbox (topic, key, payload) VALUES (?, ?, ?)",
+          TOPIC,
+          key,
           key.getBytes(StandardCharsets.UTF_8));
     }
     BackingServices services = TestStack.services();
@@ -41,15 +45,21 @@ class RelayWorkerTest {
     try (Broker kafka = services.startBroker(kafkaDir)) {
       kafka.stop();
       String bootstrap = kafka.bootstrapServers();
-      OutboxRelay relay = new OutboxRelay(TestDatabase.dataSource(),
-          () -> new KafkaProducer<>(KafkaClients.producer(bootstrap)), 10, KafkaClients.ACK_WAIT);
-      // Admin calls give up sooner than in production, so the first topic check fails and has to be retried.
+      OutboxRelay relay =
+          new OutboxRelay(
+              TestDatabase.dataSource(),
+              () -> new KafkaProducer<>(KafkaClients.producer(bootstrap)),
+              10,
+              KafkaClients.ACK_WAIT);
+      // Admin calls give up sooner than in production, so the first topic check fails and has to be
+      // retried.
       Map<String, Object> admin = new HashMap<>(KafkaClients.admin(bootstrap));
       admin.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2000);
       admin.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 1000);
       TopicProvisioner topics = new TopicProvisioner(admin, Set.of(TOPIC));
 
-      try (RelayWorker worker = new RelayWorker(relay, topics, Duration.ofMillis(200), Duration.ofSeconds(1))) {
+      try (RelayWorker worker =
+          new RelayWorker(relay, topics, Duration.ofMillis(200), Duration.ofSeconds(1))) {
         worker.start();
         Thread.sleep(4000);
         assertEquals(3, sql.count("SELECT count(*) FROM outbox WHERE sent_at IS NULL"));
@@ -63,7 +73,8 @@ class RelayWorkerTest {
           Thread.sleep(200);
         }
         List<ConsumerRecord<String, byte[]>> records = TopicReader.readAll(bootstrap, TOPIC);
-        assertEquals(List.of("a", "b", "c"), records.stream().map(ConsumerRecord::key).sorted().toList());
+        assertEquals(
+            List.of("a", "b", "c"), records.stream().map(ConsumerRecord::key).sorted().toList());
       }
     } finally {
       TestFiles.deleteTree(kafkaDir);

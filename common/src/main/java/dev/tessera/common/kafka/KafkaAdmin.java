@@ -17,8 +17,9 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
- * The Kafka set-up every service does at start-up and the local stack does for tests: creating the topics it uses
- * and configuring the workers' share group. Each call opens and closes its own {@link Admin}; all are idempotent.
+ * The Kafka set-up every service does at start-up and the local stack does for tests: creating the
+ * topics it uses and configuring the workers' share group. Each call opens and closes its own
+ * {@link Admin}; all are idempotent.
  */
 public final class KafkaAdmin {
   private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
@@ -27,30 +28,44 @@ public final class KafkaAdmin {
 
   /** A new Admin client for {@code bootstrapServers} with short timeouts; the caller closes it. */
   public static Admin admin(String bootstrapServers) {
-    return Admin.create(Map.of(
-        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000",
-        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000",
-        AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "500"));
+    return Admin.create(
+        Map.of(
+            AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+            AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000",
+            AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000",
+            AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "500"));
   }
 
   /**
-   * Creates each topic with {@code partitions} partitions at the cluster's default replication; topics that exist
-   * are left as they are.
+   * Creates each topic with {@code partitions} partitions at the cluster's default replication;
+   * topics that exist are left as they are.
    */
-  public static void createTopics(String bootstrapServers, Collection<String> topics, int partitions)
-      throws IOException {
+  public static void createTopics(
+      String bootstrapServers, Collection<String> topics, int partitions) throws IOException {
     try (Admin admin = admin(bootstrapServers)) {
-      var results = admin.createTopics(
-          topics.stream().map(t -> new NewTopic(t, java.util.Optional.of(partitions), java.util.Optional.empty()))
-              .toList()).values();
+      var results =
+          admin
+              .createTopics(
+                  topics.stream()
+                      .map(
+                          t ->
+                              new NewTopic(
+                                  t, java.util.Optional.of(partitions), java.util.Optional.empty()))
+                      .toList())
+              .values();
       for (var entry : results.entrySet()) {
         try {
           entry.getValue().get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
           if (!(e.getCause() instanceof TopicExistsException)) {
-            throw new IOException("cannot create topic " + entry.getKey() + " on " + bootstrapServers + ": "
-                + e.getCause().getMessage(), e);
+            throw new IOException(
+                "cannot create topic "
+                    + entry.getKey()
+                    + " on "
+                    + bootstrapServers
+                    + ": "
+                    + e.getCause().getMessage(),
+                e);
           }
         }
       }
@@ -60,10 +75,14 @@ public final class KafkaAdmin {
   }
 
   /** The partition count of each topic. */
-  public static Map<String, Integer> partitions(String bootstrapServers, Collection<String> topics) throws IOException {
+  public static Map<String, Integer> partitions(String bootstrapServers, Collection<String> topics)
+      throws IOException {
     try (Admin admin = admin(bootstrapServers)) {
       Map<String, Integer> counts = new java.util.TreeMap<>();
-      admin.describeTopics(topics).allTopicNames().get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+      admin
+          .describeTopics(topics)
+          .allTopicNames()
+          .get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
           .forEach((name, description) -> counts.put(name, description.partitions().size()));
       return counts;
     } catch (ExecutionException | TimeoutException | InterruptedException e) {
@@ -72,35 +91,48 @@ public final class KafkaAdmin {
   }
 
   /**
-   * Sets the share group's {@code share.auto.offset.reset} to {@code earliest}, so the group also delivers records
-   * written before its first consumer joined (the default, {@code latest}, silently skips them: jobs enqueued before
-   * the first worker started would be lost). Works before the group exists.
+   * Sets the share group's {@code share.auto.offset.reset} to {@code earliest}, so the group also
+   * delivers records written before its first consumer joined (the default, {@code latest},
+   * silently skips them: jobs enqueued before the first worker started would be lost). Works before
+   * the group exists.
    */
-  public static void readShareGroupFromEarliest(String bootstrapServers, String groupId) throws IOException {
+  public static void readShareGroupFromEarliest(String bootstrapServers, String groupId)
+      throws IOException {
     ConfigResource group = new ConfigResource(ConfigResource.Type.GROUP, groupId);
-    AlterConfigOp earliest = new AlterConfigOp(new ConfigEntry("share.auto.offset.reset", "earliest"),
-        AlterConfigOp.OpType.SET);
+    AlterConfigOp earliest =
+        new AlterConfigOp(
+            new ConfigEntry("share.auto.offset.reset", "earliest"), AlterConfigOp.OpType.SET);
     try (Admin admin = admin(bootstrapServers)) {
-      admin.incrementalAlterConfigs(Map.of(group, List.of(earliest))).all()
+      admin
+          .incrementalAlterConfigs(Map.of(group, List.of(earliest)))
+          .all()
           .get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException | TimeoutException | InterruptedException e) {
-      throw failed("set share.auto.offset.reset=earliest on share group " + groupId, bootstrapServers, e);
+      throw failed(
+          "set share.auto.offset.reset=earliest on share group " + groupId, bootstrapServers, e);
     }
   }
 
   /**
-   * Sets how long the share group's consumers hold a record before it is delivered again
-   * ({@code share.record.lock.duration.ms}); the broker bounds it by its {@code group.share.min/max...} settings.
+   * Sets how long the share group's consumers hold a record before it is delivered again ({@code
+   * share.record.lock.duration.ms}); the broker bounds it by its {@code group.share.min/max...}
+   * settings.
    */
-  public static void setRecordLock(String bootstrapServers, String groupId, Duration lock) throws IOException {
+  public static void setRecordLock(String bootstrapServers, String groupId, Duration lock)
+      throws IOException {
     ConfigResource group = new ConfigResource(ConfigResource.Type.GROUP, groupId);
-    AlterConfigOp set = new AlterConfigOp(
-        new ConfigEntry("share.record.lock.duration.ms", Long.toString(lock.toMillis())), AlterConfigOp.OpType.SET);
+    AlterConfigOp set =
+        new AlterConfigOp(
+            new ConfigEntry("share.record.lock.duration.ms", Long.toString(lock.toMillis())),
+            AlterConfigOp.OpType.SET);
     try (Admin admin = admin(bootstrapServers)) {
-      admin.incrementalAlterConfigs(Map.of(group, List.of(set))).all()
+      admin
+          .incrementalAlterConfigs(Map.of(group, List.of(set)))
+          .all()
           .get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException | TimeoutException | InterruptedException e) {
-      throw failed("set the record lock of share group " + groupId + " to " + lock, bootstrapServers, e);
+      throw failed(
+          "set the record lock of share group " + groupId + " to " + lock, bootstrapServers, e);
     }
   }
 

@@ -33,17 +33,21 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The whole farm on real services, as {@code ./farm} runs it: PostgreSQL, a Kafka broker and an S3 server started
- * without Docker, then the scheduler, the gateway and one render worker (a second joins for the later tests) as
- * separate JVMs, all driven over HTTP, with the launcher restarting a worker that dies.
- * Models are the untrained miniatures (they prove the pipeline, not the pictures).
+ * The whole farm on real services, as {@code ./farm} runs it: PostgreSQL, a Kafka broker and an S3
+ * server started without Docker, then the scheduler, the gateway and one render worker (a second
+ * joins for the later tests) as separate JVMs, all driven over HTTP, with the launcher restarting a
+ * worker that dies. Models are the untrained miniatures (they prove the pipeline, not the
+ * pictures).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FarmEndToEndTest {
   private static final Duration JOB_TIMEOUT = Duration.ofMinutes(8);
-  /** The share group's record lock: short, so that renewals and redeliveries happen within the tests. */
-  private static final Duration LOCK = Duration.ofSeconds(4);
 
+  /**
+   * The share group's record lock: short, so that renewals and redeliveries happen within the
+   * tests.
+   */
+  private static final Duration LOCK = Duration.ofSeconds(4);
 
   @TempDir static Path state;
   private static LocalFarm farm;
@@ -52,7 +56,9 @@ class FarmEndToEndTest {
   @BeforeAll
   static void start() throws IOException {
     FarmHome checkout = FarmHome.current();
-    farm = LocalFarm.start(new FarmHome(checkout.root(), state), LocalFarm.Options.defaults(1).withLock(LOCK));
+    farm =
+        LocalFarm.start(
+            new FarmHome(checkout.root(), state), LocalFarm.Options.defaults(1).withLock(LOCK));
     client = new FarmClient(farm.gatewayUrl());
   }
 
@@ -67,7 +73,10 @@ class FarmEndToEndTest {
     return FarmClient.request(prompt).put("steps", steps).put("seed", 7).put("upscale", upscale);
   }
 
-  /** A job that renders for more than two lock periods on a worker of its own (about 10 s on 2 cores). */
+  /**
+   * A job that renders for more than two lock periods on a worker of its own (about 10 s on 2
+   * cores).
+   */
   private static ObjectNode longJob(int i) {
     return job("a long render " + i, 400, "sr").put("width", 768).put("height", 768);
   }
@@ -75,9 +84,12 @@ class FarmEndToEndTest {
   private static void assertDelivered(JsonNode status) throws IOException {
     String id = status.path("id").asText();
     assertEquals("SUCCEEDED", status.path("state").asText(), "job " + id + ": " + status);
-    List<String> stages = StreamSupport.stream(status.path("timings").spliterator(), false)
-        .map(t -> t.path("stage").asText()).toList();
-    assertTrue(stages.containsAll(List.of("text_encode", "denoise", "decode", "upscale", "png", "upload")),
+    List<String> stages =
+        StreamSupport.stream(status.path("timings").spliterator(), false)
+            .map(t -> t.path("stage").asText())
+            .toList();
+    assertTrue(
+        stages.containsAll(List.of("text_encode", "denoise", "decode", "upscale", "png", "upload")),
         "job " + id + " timings: " + stages);
     byte[] png = client.download(status);
     try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(png))) {
@@ -90,8 +102,8 @@ class FarmEndToEndTest {
   }
 
   /**
-   * One worker, two jobs that each render for more than two lock periods, then ten short ones, all queued at once:
-   * each is rendered once, and the worker starts the next job as soon as one ends.
+   * One worker, two jobs that each render for more than two lock periods, then ten short ones, all
+   * queued at once: each is rendered once, and the worker starts the next job as soon as one ends.
    */
   @Test
   @Order(1)
@@ -109,17 +121,20 @@ class FarmEndToEndTest {
     }
     String worker = farm.workers().get(0).name();
     assertEquals(List.of(worker), timeline.workers());
-    assertTrue(timeline.runs().stream().filter(r -> r.busy().compareTo(LOCK.multipliedBy(2)) > 0).count() >= 2,
+    assertTrue(
+        timeline.runs().stream().filter(r -> r.busy().compareTo(LOCK.multipliedBy(2)) > 0).count()
+            >= 2,
         "the long jobs must outlast two lock periods: " + timeline.runs());
-    assertTrue(timeline.longestGap(worker).compareTo(Duration.ofSeconds(3)) < 0,
+    assertTrue(
+        timeline.longestGap(worker).compareTo(Duration.ofSeconds(3)) < 0,
         "no wait between jobs while jobs were queued: " + timeline.report());
     assertLoopClean(farm.workers().get(0));
   }
 
   /**
-   * Two workers, thirty mixed jobs, one worker SIGKILLed mid-job: every job succeeds, the killed one's job is delivered
-   * once more (and recorded once), the surviving worker never waits beside the backlog, and the launcher restarts the
-   * killed worker.
+   * Two workers, thirty mixed jobs, one worker SIGKILLed mid-job: every job succeeds, the killed
+   * one's job is delivered once more (and recorded once), the surviving worker never waits beside
+   * the backlog, and the launcher restarts the killed worker.
    */
   @Test
   @Order(2)
@@ -131,46 +146,67 @@ class FarmEndToEndTest {
     }
     String killedJob = ids.get(0);
     String victimName = awaitRunningOn(killedJob);
-    AppProcess victim = farm.workers().stream().filter(w -> w.name().equals(victimName)).findFirst().orElseThrow();
+    AppProcess victim =
+        farm.workers().stream().filter(w -> w.name().equals(victimName)).findFirst().orElseThrow();
     victim.kill();
     awaitAll(ids);
     JobTimeline timeline = timeline(ids);
-    System.out.print("two workers, 3 long + 27 short jobs, " + victimName + " killed:\n" + timeline.report());
+    System.out.print(
+        "two workers, 3 long + 27 short jobs, " + victimName + " killed:\n" + timeline.report());
     for (JobTimeline.Run run : timeline.runs()) {
       assertEquals("SUCCEEDED", run.state(), run.toString());
       int expected = run.id().toString().equals(killedJob) ? 2 : 1;
       assertEquals(expected, run.attempts(), "deliveries of " + run);
     }
     try (Connection db = database()) {
-      ResultSet row = db.createStatement().executeQuery(
-          "SELECT (SELECT count(*) FROM job_timings t WHERE t.job_id = j.id),"
-              + " (SELECT count(DISTINCT stage) FROM job_timings t WHERE t.job_id = j.id)"
-              + " FROM jobs j WHERE id = '" + UUID.fromString(killedJob) + "'");
+      ResultSet row =
+          db.createStatement()
+              .executeQuery(
+                  "SELECT (SELECT count(*) FROM job_timings t WHERE t.job_id = j.id),"
+                      + " (SELECT count(DISTINCT stage) FROM job_timings t WHERE t.job_id = j.id)"
+                      + " FROM jobs j WHERE id = '"
+                      + UUID.fromString(killedJob)
+                      + "'");
       row.next();
       assertEquals(row.getInt(2), row.getInt(1), "one set of timings, no stage recorded twice");
     }
-    String survivor = farm.workers().stream().map(AppProcess::name).filter(n -> !n.equals(victimName))
-        .findFirst().orElseThrow();
+    String survivor =
+        farm.workers().stream()
+            .map(AppProcess::name)
+            .filter(n -> !n.equals(victimName))
+            .findFirst()
+            .orElseThrow();
     Duration bound = Duration.ofNanos((long) (1.3 * timeline.busy(survivor).toNanos())).plus(LOCK);
-    assertTrue(timeline.wall().compareTo(bound) <= 0,
-        "wall " + timeline.wall() + " within 1.3 x the survivor's busy time + one lock: " + timeline.report());
-    assertTrue(timeline.longestGap(survivor).compareTo(Duration.ofSeconds(3)) < 0,
+    assertTrue(
+        timeline.wall().compareTo(bound) <= 0,
+        "wall "
+            + timeline.wall()
+            + " within 1.3 x the survivor's busy time + one lock: "
+            + timeline.report());
+    assertTrue(
+        timeline.longestGap(survivor).compareTo(Duration.ofSeconds(3)) < 0,
         "the survivor never waited beside the backlog: " + timeline.report());
-    AppProcess survivorProcess = farm.workers().stream().filter(w -> w.name().equals(survivor)).findFirst()
-        .orElseThrow();
+    AppProcess survivorProcess =
+        farm.workers().stream().filter(w -> w.name().equals(survivor)).findFirst().orElseThrow();
     assertLoopClean(survivorProcess);
     assertEquals(1, farm.restarts(victimName), "the launcher restarted the killed worker");
-    AppProcess restarted = farm.workers().stream().filter(w -> w.name().equals(victimName)).findFirst().orElseThrow();
+    AppProcess restarted =
+        farm.workers().stream().filter(w -> w.name().equals(victimName)).findFirst().orElseThrow();
     assertTrue(restarted.pid() != victim.pid(), "a new process");
     restarted.awaitReady(Duration.ofMinutes(3));
   }
 
-  /** A quick job: few steps, super-resolution to 2048 (the x4 path is exercised by one job of its own). */
+  /**
+   * A quick job: few steps, super-resolution to 2048 (the x4 path is exercised by one job of its
+   * own).
+   */
   @Test
   @Order(3)
   void twentyJobsOverHttpAllSucceedWith2048PngsAndTimings() throws IOException {
     List<String> ids = new ArrayList<>();
-    ids.add(client.submit(job("A person standing on road wearing jacket with Mountain in background", 4, "x4")));
+    ids.add(
+        client.submit(
+            job("A person standing on road wearing jacket with Mountain in background", 4, "x4")));
     for (int i = 1; i < 20; i++) {
       ids.add(client.submit(job("A person standing on road, variation " + i, 3, "sr")));
     }
@@ -179,7 +215,10 @@ class FarmEndToEndTest {
     }
   }
 
-  /** The broker down while jobs are submitted: the gateway's outbox keeps them; once it is back all are rendered. */
+  /**
+   * The broker down while jobs are submitted: the gateway's outbox keeps them; once it is back all
+   * are rendered.
+   */
   @Test
   @Order(4)
   void jobsSubmittedWhileTheBrokerIsDownAreNotLost() throws IOException {
@@ -204,16 +243,23 @@ class FarmEndToEndTest {
   }
 
   private static JobTimeline timeline(List<String> ids) throws IOException {
-    return JobTimeline.read(farm.stack().jdbcUrl(), farm.stack().jdbcUser(), farm.stack().jdbcPassword(),
+    return JobTimeline.read(
+        farm.stack().jdbcUrl(),
+        farm.stack().jdbcUser(),
+        farm.stack().jdbcPassword(),
         ids.stream().map(UUID::fromString).toList());
   }
 
-  /** The worker's queue loop lost no lock, had no acknowledgement refused, and fetched nothing while busy. */
+  /**
+   * The worker's queue loop lost no lock, had no acknowledgement refused, and fetched nothing while
+   * busy.
+   */
   private static void assertLoopClean(AppProcess worker) throws Exception {
     assertEquals(200, worker.liveness());
     JsonNode data = worker.livenessData();
     assertTrue(data.path("renewals").asLong() > 0, "locks were renewed: " + data);
-    for (String counter : List.of("lost_locks", "failed_acknowledgements", "released_unstarted", "reconnects")) {
+    for (String counter :
+        List.of("lost_locks", "failed_acknowledgements", "released_unstarted", "reconnects")) {
       assertEquals(0, data.path(counter).asLong(), counter + ": " + data);
     }
   }
@@ -223,8 +269,12 @@ class FarmEndToEndTest {
     long deadline = System.nanoTime() + JOB_TIMEOUT.toNanos();
     try (Connection db = database()) {
       while (System.nanoTime() < deadline) {
-        ResultSet row = db.createStatement().executeQuery(
-            "SELECT state, worker_id, progress_step FROM jobs WHERE id = '" + UUID.fromString(id) + "'");
+        ResultSet row =
+            db.createStatement()
+                .executeQuery(
+                    "SELECT state, worker_id, progress_step FROM jobs WHERE id = '"
+                        + UUID.fromString(id)
+                        + "'");
         if (row.next() && "RUNNING".equals(row.getString(1)) && row.getInt(3) > 0) {
           return row.getString(2);
         }
@@ -235,6 +285,7 @@ class FarmEndToEndTest {
   }
 
   private static Connection database() throws Exception {
-    return DriverManager.getConnection(farm.stack().jdbcUrl(), farm.stack().jdbcUser(), farm.stack().jdbcPassword());
+    return DriverManager.getConnection(
+        farm.stack().jdbcUrl(), farm.stack().jdbcUser(), farm.stack().jdbcPassword());
   }
 }

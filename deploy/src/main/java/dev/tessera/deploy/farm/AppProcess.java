@@ -17,23 +17,24 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One of the farm's Quarkus services (gateway, scheduler, a render worker) running as a child JVM from its
- * {@code target/quarkus-app} on a free HTTP port, with its output appended to a log file. Like the stack's servers it
- * exits when this JVM dies.
+ * One of the farm's Quarkus services (gateway, scheduler, a render worker) running as a child JVM
+ * from its {@code target/quarkus-app} on a free HTTP port, with its output appended to a log file.
+ * Like the stack's servers it exits when this JVM dies.
  *
- * <p>The port is chosen here and bound by the child a few seconds later, once Quarkus has started; should another
- * process take it meanwhile, the child exits, and the service is started again on another port (at most
- * {@value FreePorts#ATTEMPTS} launches in all) as soon as {@link #awaitReady} or {@link #liveness} notices. Until then
- * {@link #isAlive} counts it as alive, so that a supervisor does not start a second one; {@link #url} names the port
- * of the latest launch.
+ * <p>The port is chosen here and bound by the child a few seconds later, once Quarkus has started;
+ * should another process take it meanwhile, the child exits, and the service is started again on
+ * another port (at most {@value FreePorts#ATTEMPTS} launches in all) as soon as {@link #awaitReady}
+ * or {@link #liveness} notices. Until then {@link #isAlive} counts it as alive, so that a
+ * supervisor does not start a second one; {@link #url} names the port of the latest launch.
  *
- * <p>Lifetime: from {@link #start} until {@link #stop}, {@link #kill} or {@link #close()} (safe twice); none of them
- * is followed by a relaunch.
+ * <p>Lifetime: from {@link #start} until {@link #stop}, {@link #kill} or {@link #close()} (safe
+ * twice); none of them is followed by a relaunch.
  */
 public final class AppProcess implements AutoCloseable {
   private static final String QUARKUS_MAIN = "io.quarkus.bootstrap.runner.QuarkusEntryPoint";
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private static final System.Logger LOG = System.getLogger(AppProcess.class.getName());
 
   /** Starts the service's JVM, which is to listen on {@code httpPort}. */
@@ -53,19 +54,23 @@ public final class AppProcess implements AutoCloseable {
   }
 
   /**
-   * Starts the Quarkus application in {@code quarkusApp} (a {@code target/quarkus-app} directory) with
-   * {@code env} added to this JVM's environment.
+   * Starts the Quarkus application in {@code quarkusApp} (a {@code target/quarkus-app} directory)
+   * with {@code env} added to this JVM's environment.
    */
-  public static AppProcess start(String name, Path quarkusApp, Map<String, String> env, Path log) throws IOException {
+  public static AppProcess start(String name, Path quarkusApp, Map<String, String> env, Path log)
+      throws IOException {
     Path runJar = quarkusApp.resolve("quarkus-run.jar");
     if (!Files.isRegularFile(runJar)) {
-      throw new IOException(name + ": " + runJar + " is missing; build the farm first (./mvnw install -DskipTests)");
+      throw new IOException(
+          name + ": " + runJar + " is missing; build the farm first (./mvnw install -DskipTests)");
     }
-    return start(port -> {
-      Map<String, String> withPort = new LinkedHashMap<>(env);
-      withPort.put("QUARKUS_HTTP_PORT", Integer.toString(port));
-      return ServerProcess.launch(name, List.of("-Xmx2g"), runJar.toString(), QUARKUS_MAIN, List.of(), withPort, log);
-    });
+    return start(
+        port -> {
+          Map<String, String> withPort = new LinkedHashMap<>(env);
+          withPort.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+          return ServerProcess.launch(
+              name, List.of("-Xmx2g"), runJar.toString(), QUARKUS_MAIN, List.of(), withPort, log);
+        });
   }
 
   /** Starts a service through {@code launcher} on a port from {@link FreePorts}. */
@@ -88,19 +93,27 @@ public final class AppProcess implements AutoCloseable {
     return !stopped && launches < FreePorts.ATTEMPTS && process.exitedOnTakenPort();
   }
 
-  /** The process of the latest launch, after launching again on another port when {@link #relaunchDue}. */
+  /**
+   * The process of the latest launch, after launching again on another port when {@link
+   * #relaunchDue}.
+   */
   private synchronized ServerProcess current() throws IOException {
     if (relaunchDue()) {
-      LOG.log(System.Logger.Level.INFO, process.name() + ": another process took port " + httpPort
-          + " before the service could bind it; starting it again on another port");
+      LOG.log(
+          System.Logger.Level.INFO,
+          process.name()
+              + ": another process took port "
+              + httpPort
+              + " before the service could bind it; starting it again on another port");
       launch();
     }
     return process;
   }
 
   /**
-   * Waits until {@code /q/health/ready} answers 200; fails with the log's tail when the process exits or reports
-   * itself not live ({@code /q/health/live}, e.g. a worker whose start-up failed) first.
+   * Waits until {@code /q/health/ready} answers 200; fails with the log's tail when the process
+   * exits or reports itself not live ({@code /q/health/live}, e.g. a worker whose start-up failed)
+   * first.
    */
   public void awaitReady(Duration timeout) throws IOException {
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -110,12 +123,18 @@ public final class AppProcess implements AutoCloseable {
         return;
       }
       if (!running.isAlive() && !isAlive()) {
-        running.checkAlive(); // fails with the log; one that lost its port is launched again instead, just below
+        running
+            .checkAlive(); // fails with the log; one that lost its port is launched again instead,
+        // just below
       }
       int liveness = liveness();
       if (liveness != 200 && liveness != -1) {
-        throw new IOException(name() + " failed to start (/q/health/live answers " + liveness + "); its log:\n"
-            + running.logTail());
+        throw new IOException(
+            name()
+                + " failed to start (/q/health/live answers "
+                + liveness
+                + "); its log:\n"
+                + running.logTail());
       }
       try {
         Thread.sleep(250);
@@ -124,23 +143,30 @@ public final class AppProcess implements AutoCloseable {
         throw new IOException("interrupted while waiting for " + name(), e);
       }
     }
-    throw new IOException(name() + " was not ready within " + timeout + "; its log:\n" + current().logTail());
+    throw new IOException(
+        name() + " was not ready within " + timeout + "; its log:\n" + current().logTail());
   }
 
-  /** The status {@code /q/health/live} answers (200 live, 503 down), or -1 while the service does not answer. */
+  /**
+   * The status {@code /q/health/live} answers (200 live, 503 down), or -1 while the service does
+   * not answer.
+   */
   public int liveness() throws IOException {
     current();
     return status(URI.create(url() + "/q/health/live"));
   }
 
   /**
-   * What the liveness check reports besides its status (for a render worker: the queue loop's state and counters).
+   * What the liveness check reports besides its status (for a render worker: the queue loop's state
+   * and counters).
    *
    * @throws IOException when the service does not answer
    */
   public JsonNode livenessData() throws IOException {
-    HttpRequest live = HttpRequest.newBuilder(URI.create(url() + "/q/health/live")).timeout(Duration.ofSeconds(5))
-        .build();
+    HttpRequest live =
+        HttpRequest.newBuilder(URI.create(url() + "/q/health/live"))
+            .timeout(Duration.ofSeconds(5))
+            .build();
     try {
       String body = HTTP.send(live, HttpResponse.BodyHandlers.ofString()).body();
       return JSON.readTree(body).path("checks").path(0).path("data");
@@ -196,7 +222,10 @@ public final class AppProcess implements AutoCloseable {
     stopping().close();
   }
 
-  /** Rules out any further launch and returns the process to stop, which is waited for outside the lock. */
+  /**
+   * Rules out any further launch and returns the process to stop, which is waited for outside the
+   * lock.
+   */
   private synchronized ServerProcess stopping() {
     stopped = true;
     return process;

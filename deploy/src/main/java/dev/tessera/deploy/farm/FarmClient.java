@@ -19,7 +19,8 @@ public final class FarmClient {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Set<String> TERMINAL = Set.of("SUCCEEDED", "FAILED", "CANCELED");
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String gatewayUrl;
 
   public FarmClient(String gatewayUrl) {
@@ -31,11 +32,16 @@ public final class FarmClient {
     return JSON.createObjectNode().put("prompt", prompt);
   }
 
-  /** Submits a job and returns its id; fails with the gateway's problem text unless it answers 202. */
+  /**
+   * Submits a job and returns its id; fails with the gateway's problem text unless it answers 202.
+   */
   public String submit(ObjectNode job) throws IOException {
-    HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(gatewayUrl + "/v1/jobs"))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(job.toString())).build());
+    HttpResponse<String> response =
+        send(
+            HttpRequest.newBuilder(URI.create(gatewayUrl + "/v1/jobs"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(job.toString()))
+                .build());
     if (response.statusCode() != 202) {
       throw new IOException("gateway answered " + response.statusCode() + ": " + response.body());
     }
@@ -47,13 +53,15 @@ public final class FarmClient {
     HttpResponse<String> response =
         send(HttpRequest.newBuilder(URI.create(gatewayUrl + "/v1/jobs/" + id)).GET().build());
     if (response.statusCode() != 200) {
-      throw new IOException("gateway answered " + response.statusCode() + " for job " + id + ": " + response.body());
+      throw new IOException(
+          "gateway answered " + response.statusCode() + " for job " + id + ": " + response.body());
     }
     return JSON.readTree(response.body());
   }
 
   /** Polls until the job ends or {@code timeout} passes; {@code onPoll} sees every status read. */
-  public JsonNode awaitEnd(String id, Duration timeout, Consumer<JsonNode> onPoll) throws IOException {
+  public JsonNode awaitEnd(String id, Duration timeout, Consumer<JsonNode> onPoll)
+      throws IOException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       JsonNode status = status(id);
@@ -62,7 +70,8 @@ public final class FarmClient {
         return status;
       }
       if (System.nanoTime() > deadline) {
-        throw new IOException("job " + id + " did not end within " + timeout + "; last status: " + status);
+        throw new IOException(
+            "job " + id + " did not end within " + timeout + "; last status: " + status);
       }
       sleep(250);
     }
@@ -74,7 +83,8 @@ public final class FarmClient {
     if (url.isEmpty()) {
       throw new IOException("job " + status.path("id").asText() + " has no result_url: " + status);
     }
-    HttpResponse<byte[]> response = sendBytes(HttpRequest.newBuilder(URI.create(url)).GET().build());
+    HttpResponse<byte[]> response =
+        sendBytes(HttpRequest.newBuilder(URI.create(url)).GET().build());
     if (response.statusCode() != 200) {
       throw new IOException("result download answered " + response.statusCode());
     }

@@ -17,10 +17,10 @@ import java.util.Locale;
 import java.util.UUID;
 
 /**
- * When each job of a run started and ended, and on which worker, as the scheduler recorded it; and what that says of
- * the workers: their busy time, the gaps between one job's end and the next one's start while jobs were queued, and
- * their utilisation (busy time ÷ wall time while jobs were queued). Read by the end-to-end tests and {@code ./farm
- * load}.
+ * When each job of a run started and ended, and on which worker, as the scheduler recorded it; and
+ * what that says of the workers: their busy time, the gaps between one job's end and the next one's
+ * start while jobs were queued, and their utilisation (busy time ÷ wall time while jobs were
+ * queued). Read by the end-to-end tests and {@code ./farm load}.
  *
  * @param runs one entry per job, in the order they started
  */
@@ -31,11 +31,19 @@ public record JobTimeline(List<Run> runs) {
    * @param started when that delivery started rendering, or null if it never did
    * @param finished when the job ended, or null if it has not
    */
-  public record Run(UUID id, String worker, int attempts, String state, Instant created, Instant started,
+  public record Run(
+      UUID id,
+      String worker,
+      int attempts,
+      String state,
+      Instant created,
+      Instant started,
       Instant finished) {
     /** Rendering time of the delivery that ran it last. */
     public Duration busy() {
-      return started == null || finished == null ? Duration.ZERO : Duration.between(started, finished);
+      return started == null || finished == null
+          ? Duration.ZERO
+          : Duration.between(started, finished);
     }
   }
 
@@ -44,18 +52,28 @@ public record JobTimeline(List<Run> runs) {
       throws IOException {
     List<Run> runs = new ArrayList<>();
     try (Connection db = DriverManager.getConnection(jdbcUrl, user, password);
-        PreparedStatement query = db.prepareStatement("SELECT id, worker_id, attempt, state, created_at, started_at,"
-            + " finished_at FROM jobs WHERE id = ANY (?)")) {
+        PreparedStatement query =
+            db.prepareStatement(
+                "SELECT id, worker_id, attempt, state, created_at, started_at,"
+                    + " finished_at FROM jobs WHERE id = ANY (?)")) {
       query.setQueryTimeout(30);
       query.setArray(1, db.createArrayOf("uuid", ids.toArray()));
       try (ResultSet row = query.executeQuery()) {
         while (row.next()) {
-          runs.add(new Run(row.getObject(1, UUID.class), row.getString(2), row.getInt(3), row.getString(4),
-              instant(row.getTimestamp(5)), instant(row.getTimestamp(6)), instant(row.getTimestamp(7))));
+          runs.add(
+              new Run(
+                  row.getObject(1, UUID.class),
+                  row.getString(2),
+                  row.getInt(3),
+                  row.getString(4),
+                  instant(row.getTimestamp(5)),
+                  instant(row.getTimestamp(6)),
+                  instant(row.getTimestamp(7))));
         }
       }
     } catch (SQLException e) {
-      throw new IOException("cannot read the jobs' timeline from " + jdbcUrl + ": " + e.getMessage(), e);
+      throw new IOException(
+          "cannot read the jobs' timeline from " + jdbcUrl + ": " + e.getMessage(), e);
     }
     if (runs.size() != ids.size()) {
       throw new IOException("found " + runs.size() + " of " + ids.size() + " jobs in " + jdbcUrl);
@@ -71,8 +89,12 @@ public record JobTimeline(List<Run> runs) {
   /** From the first job's submission to the last one's end. */
   public Duration wall() {
     Instant first = runs.stream().map(Run::created).min(Comparator.naturalOrder()).orElseThrow();
-    Instant last = runs.stream().map(Run::finished).filter(f -> f != null).max(Comparator.naturalOrder())
-        .orElseThrow();
+    Instant last =
+        runs.stream()
+            .map(Run::finished)
+            .filter(f -> f != null)
+            .max(Comparator.naturalOrder())
+            .orElseThrow();
     return Duration.between(first, last);
   }
 
@@ -83,7 +105,8 @@ public record JobTimeline(List<Run> runs) {
 
   /** The finished runs of {@code worker}, in the order they started. */
   public List<Run> on(String worker) {
-    return runs.stream().filter(r -> worker.equals(r.worker()) && r.started() != null && r.finished() != null)
+    return runs.stream()
+        .filter(r -> worker.equals(r.worker()) && r.started() != null && r.finished() != null)
         .toList();
   }
 
@@ -94,12 +117,16 @@ public record JobTimeline(List<Run> runs) {
 
   /** When the last job started: until then at least one job was queued. */
   private Instant lastStart() {
-    return runs.stream().map(Run::started).filter(s -> s != null).max(Comparator.naturalOrder()).orElseThrow();
+    return runs.stream()
+        .map(Run::started)
+        .filter(s -> s != null)
+        .max(Comparator.naturalOrder())
+        .orElseThrow();
   }
 
   /**
-   * The share of the time from {@code worker}'s first start until the last job of the run started (while jobs were
-   * queued) that {@code worker} spent rendering; 1 when it never waited.
+   * The share of the time from {@code worker}'s first start until the last job of the run started
+   * (while jobs were queued) that {@code worker} spent rendering; 1 when it never waited.
    */
   public double utilisation(String worker) {
     List<Run> mine = on(worker);
@@ -117,7 +144,10 @@ public record JobTimeline(List<Run> runs) {
     return (double) busy / window;
   }
 
-  /** The longest wait of {@code worker} between one job's end and its next start, while that next job was queued. */
+  /**
+   * The longest wait of {@code worker} between one job's end and its next start, while that next
+   * job was queued.
+   */
   public Duration longestGap(String worker) {
     List<Run> mine = on(worker);
     Duration longest = Duration.ZERO;
@@ -134,15 +164,35 @@ public record JobTimeline(List<Run> runs) {
 
   /** A table of the figures, per worker, and the wall time. */
   public String report() {
-    StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%-10s %5s %10s %12s %12s%n",
-        "worker", "jobs", "busy s", "longest gap", "utilisation"));
+    StringBuilder out =
+        new StringBuilder(
+            String.format(
+                Locale.ROOT,
+                "%-10s %5s %10s %12s %12s%n",
+                "worker",
+                "jobs",
+                "busy s",
+                "longest gap",
+                "utilisation"));
     for (String worker : workers()) {
-      out.append(String.format(Locale.ROOT, "%-10s %5d %10.1f %10.2f s %12.3f%n", worker, on(worker).size(),
-          busy(worker).toMillis() / 1e3, longestGap(worker).toMillis() / 1e3, utilisation(worker)));
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "%-10s %5d %10.1f %10.2f s %12.3f%n",
+              worker,
+              on(worker).size(),
+              busy(worker).toMillis() / 1e3,
+              longestGap(worker).toMillis() / 1e3,
+              utilisation(worker)));
     }
     long redelivered = runs.stream().filter(r -> r.attempts() > 1).count();
-    out.append(String.format(Locale.ROOT, "%d jobs in %.1f s wall; %d delivered more than once%n", runs.size(),
-        wall().toMillis() / 1e3, redelivered));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "%d jobs in %.1f s wall; %d delivered more than once%n",
+            runs.size(),
+            wall().toMillis() / 1e3,
+            redelivered));
     return out.toString();
   }
 }

@@ -16,15 +16,18 @@ import java.util.stream.Collectors;
 
 /**
  * The whole farm on this machine, without Docker: PostgreSQL, a Kafka broker and an S3 server (the
- * {@link ServiceStack}), then the scheduler, the API gateway and render workers as child JVMs, each waited on
- * until ready. Used by {@code ./farm demo}, {@code ./farm up} and the end-to-end tests alike.
+ * {@link ServiceStack}), then the scheduler, the API gateway and render workers as child JVMs, each
+ * waited on until ready. Used by {@code ./farm demo}, {@code ./farm up} and the end-to-end tests
+ * alike.
  *
- * <p>Lifetime: from {@link #start} until {@link #close()} (safe twice), which stops the workers, the gateway, the
- * scheduler and then the stack. Its data lives under {@code .farm/run/}, cleared at every start.
+ * <p>Lifetime: from {@link #start} until {@link #close()} (safe twice), which stops the workers,
+ * the gateway, the scheduler and then the stack. Its data lives under {@code .farm/run/}, cleared
+ * at every start.
  */
 public final class LocalFarm implements AutoCloseable {
   /** The share group of the farm's workers. */
   public static final String WORKER_GROUP = "tessera-render";
+
   private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
 
   /**
@@ -35,10 +38,11 @@ public final class LocalFarm implements AutoCloseable {
    * @param model the SD bundle, or null for the generated untrained miniature
    * @param x4 the x4 upscaler bundle, or null for the generated untrained miniature
    * @param sr an ONNX super-resolution model, or null for the generated untrained miniature
-   * @param lock the share group's record lock ({@code share.record.lock.duration.ms}), or null for the broker's
-   *     30 s; how soon a crashed worker's job is delivered again
+   * @param lock the share group's record lock ({@code share.record.lock.duration.ms}), or null for
+   *     the broker's 30 s; how soon a crashed worker's job is delivered again
    */
-  public record Options(int workers, String modelName, Path model, Path x4, Path sr, Duration lock) {
+  public record Options(
+      int workers, String modelName, Path model, Path x4, Path sr, Duration lock) {
     public static Options defaults(int workers) {
       return new Options(workers, "miniature-sd2-v", null, null, null, null);
     }
@@ -78,12 +82,14 @@ public final class LocalFarm implements AutoCloseable {
     workerEnv.put("TESSERA_SHARE_GROUP", WORKER_GROUP);
     // Workers share this machine's cores rather than each claiming all of them.
     int cores = Runtime.getRuntime().availableProcessors();
-    workerEnv.put("TESSERA_THREADS", Integer.toString(Math.max(1, cores / Math.max(1, options.workers()))));
+    workerEnv.put(
+        "TESSERA_THREADS", Integer.toString(Math.max(1, cores / Math.max(1, options.workers()))));
     LocalFarm farm = new LocalFarm(home, stack, workerEnv);
     try {
       String bootstrap = stack.kafka().bootstrapServers();
       KafkaAdmin.createTopics(bootstrap, List.of(Topics.EVENTS), 4);
-      KafkaAdmin.createTopics(bootstrap, List.of(Topics.jobs(options.modelName())), Topics.JOB_PARTITIONS);
+      KafkaAdmin.createTopics(
+          bootstrap, List.of(Topics.jobs(options.modelName())), Topics.JOB_PARTITIONS);
       KafkaAdmin.readShareGroupFromEarliest(bootstrap, WORKER_GROUP);
       if (options.lock() != null) {
         KafkaAdmin.setRecordLock(bootstrap, WORKER_GROUP, options.lock());
@@ -108,8 +114,11 @@ public final class LocalFarm implements AutoCloseable {
     }
   }
 
-  private AppProcess launch(String name, String module, Map<String, String> env) throws IOException {
-    AppProcess process = AppProcess.start(name, home.quarkusApp(module), env, home.run().resolve("logs/" + name + ".log"));
+  private AppProcess launch(String name, String module, Map<String, String> env)
+      throws IOException {
+    AppProcess process =
+        AppProcess.start(
+            name, home.quarkusApp(module), env, home.run().resolve("logs/" + name + ".log"));
     services.add(process);
     return process;
   }
@@ -121,7 +130,11 @@ public final class LocalFarm implements AutoCloseable {
   private AppProcess launchWorker(String id) throws IOException {
     Map<String, String> env = new LinkedHashMap<>(workerEnv);
     env.put("WORKER_ID", id);
-    return AppProcess.start(id, home.quarkusApp("render-worker/service"), env, home.run().resolve("logs/" + id + ".log"));
+    return AppProcess.start(
+        id,
+        home.quarkusApp("render-worker/service"),
+        env,
+        home.run().resolve("logs/" + id + ".log"));
   }
 
   /** Starts one more render worker and waits until it is ready. */
@@ -144,12 +157,18 @@ public final class LocalFarm implements AutoCloseable {
     return workers.workers();
   }
 
-  /** How many times the launcher restarted the worker named {@code name} (its process exited or stalled). */
+  /**
+   * How many times the launcher restarted the worker named {@code name} (its process exited or
+   * stalled).
+   */
   public int restarts(String name) {
     return workers.restarts(name);
   }
 
-  /** What clients and tools need to reach this farm, as {@code KEY=value} lines ({@code .farm/stack.env}). */
+  /**
+   * What clients and tools need to reach this farm, as {@code KEY=value} lines ({@code
+   * .farm/stack.env}).
+   */
   public Map<String, String> environment() {
     Map<String, String> env = new LinkedHashMap<>();
     env.put("GATEWAY_URL", gatewayUrl());
@@ -158,16 +177,28 @@ public final class LocalFarm implements AutoCloseable {
     env.put("S3_SECRET_KEY", stack.s3().secretKey());
     env.put("KAFKA_BOOTSTRAP", stack.kafka().bootstrapServers());
     env.put("JDBC_URL", stack.jdbcUrl());
-    env.put("WORKER_PIDS", workers().stream().filter(AppProcess::isAlive).map(w -> Long.toString(w.pid()))
-        .collect(Collectors.joining(" ")));
+    env.put(
+        "WORKER_PIDS",
+        workers().stream()
+            .filter(AppProcess::isAlive)
+            .map(w -> Long.toString(w.pid()))
+            .collect(Collectors.joining(" ")));
     return env;
   }
 
-  /** Writes {@link #environment()} to {@code .farm/stack.env}, quoted where needed so a shell can source it. */
+  /**
+   * Writes {@link #environment()} to {@code .farm/stack.env}, quoted where needed so a shell can
+   * source it.
+   */
   public void writeEnvironment() throws IOException {
-    String lines = environment().entrySet().stream()
-        .map(e -> e.getKey() + "=" + (e.getValue().contains(" ") ? "\"" + e.getValue() + "\"" : e.getValue()))
-        .collect(Collectors.joining("\n", "", "\n"));
+    String lines =
+        environment().entrySet().stream()
+            .map(
+                e ->
+                    e.getKey()
+                        + "="
+                        + (e.getValue().contains(" ") ? "\"" + e.getValue() + "\"" : e.getValue()))
+            .collect(Collectors.joining("\n", "", "\n"));
     Files.writeString(home.stackEnv(), lines);
   }
 
@@ -186,5 +217,4 @@ public final class LocalFarm implements AutoCloseable {
     stack.close();
     Files.deleteIfExists(home.stackEnv());
   }
-
 }

@@ -7,9 +7,10 @@ import java.util.Locale;
 import java.util.function.LongSupplier;
 
 /**
- * How {@code ./farm demo} shows a job's progress: one line per stage (the render's denoising, then the x4 upscale's),
- * with a bar, the step and the time left, redrawn in place on a terminal; where the output is not a terminal, each
- * stage's line once, when the stage ends. Fed with the status documents the demo polls.
+ * How {@code ./farm demo} shows a job's progress: one line per stage (the render's denoising, then
+ * the x4 upscale's), with a bar, the step and the time left, redrawn in place on a terminal; where
+ * the output is not a terminal, each stage's line once, when the stage ends. Fed with the status
+ * documents the demo polls.
  */
 public final class ProgressDisplay {
   private static final int BAR = 24;
@@ -58,7 +59,8 @@ public final class ProgressDisplay {
     boolean upscaling = renderSteps > 0 && total > renderSteps && step > renderSteps;
     String name = upscaling ? "upscale" : "denoise";
     int inStage = upscaling ? step - renderSteps : step;
-    int ofStage = upscaling ? total - renderSteps : Math.min(total, renderSteps > 0 ? renderSteps : total);
+    int ofStage =
+        upscaling ? total - renderSteps : Math.min(total, renderSteps > 0 ? renderSteps : total);
     if (!name.equals(stage)) {
       completeStage(); // polls can miss a stage's last steps; the next stage began, so it is done
       endLine();
@@ -104,12 +106,17 @@ public final class ProgressDisplay {
     lastLine = "";
   }
 
-  /** {@code  denoise  [##########--------------]  10/25  0:03 left}; without {@code left}, no time. */
+  /** {@code denoise [##########--------------] 10/25 0:03 left}; without {@code left}, no time. */
   static String line(String stage, int step, int total, Duration left) {
     int filled = total <= 0 ? 0 : Math.min(BAR, (int) ((long) BAR * step / total));
     String bar = "#".repeat(filled) + "-".repeat(BAR - filled);
-    String time = left == null ? "" : step >= total ? "  done" : String.format(Locale.ROOT, "  %d:%02d left",
-        left.toMinutes(), left.toSecondsPart());
+    String time =
+        left == null
+            ? ""
+            : step >= total
+                ? "  done"
+                : String.format(
+                    Locale.ROOT, "  %d:%02d left", left.toMinutes(), left.toSecondsPart());
     return String.format(Locale.ROOT, "  %-8s [%s] %4d/%d%s", stage, bar, step, total, time);
   }
 }

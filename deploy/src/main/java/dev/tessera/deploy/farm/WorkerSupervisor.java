@@ -10,12 +10,14 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Keeps the local farm's render workers running, as Kubernetes keeps a pod's container: a worker whose process has
- * exited, or whose liveness check ({@code /q/health/live}) answers down on {@value #DOWN_CHECKS} checks in a row (a
- * stalled queue loop, a failed start-up), is killed and started again under the same name. Restarts of one worker
- * that follow each other within a minute wait twice as long each time, up to {@link #MAX_DELAY}.
+ * Keeps the local farm's render workers running, as Kubernetes keeps a pod's container: a worker
+ * whose process has exited, or whose liveness check ({@code /q/health/live}) answers down on
+ * {@value #DOWN_CHECKS} checks in a row (a stalled queue loop, a failed start-up), is killed and
+ * started again under the same name. Restarts of one worker that follow each other within a minute
+ * wait twice as long each time, up to {@link #MAX_DELAY}.
  *
- * <p>Lifetime: from construction until {@link #close()} (safe twice), which stops the watching, not the workers.
+ * <p>Lifetime: from construction until {@link #close()} (safe twice), which stops the watching, not
+ * the workers.
  */
 final class WorkerSupervisor implements AutoCloseable {
   /** Starts a worker process under the given name. */
@@ -49,17 +51,18 @@ final class WorkerSupervisor implements AutoCloseable {
   private final Launcher launcher;
   private final List<Slot> slots = new ArrayList<>();
   private final ScheduledExecutorService checks =
-      Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "worker-supervisor");
-        t.setDaemon(true);
-        return t;
-      });
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "worker-supervisor");
+            t.setDaemon(true);
+            return t;
+          });
   private boolean closed;
 
   WorkerSupervisor(Launcher launcher) {
     this.launcher = launcher;
-    checks.scheduleWithFixedDelay(this::checkAll, CHECK_EVERY.toMillis(), CHECK_EVERY.toMillis(),
-        TimeUnit.MILLISECONDS);
+    checks.scheduleWithFixedDelay(
+        this::checkAll, CHECK_EVERY.toMillis(), CHECK_EVERY.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** Starts a worker named {@code name} and keeps it running from now on. */
@@ -116,11 +119,18 @@ final class WorkerSupervisor implements AutoCloseable {
     slot.process.kill();
     slot.downChecks = 0;
     boolean soonAfterLast = slot.restarts > 0 && now - slot.restartedAt < CALM.toNanos();
-    slot.delay = !soonAfterLast ? Duration.ZERO
-        : slot.delay.isZero() ? CHECK_EVERY : min(slot.delay.multipliedBy(2), MAX_DELAY);
+    slot.delay =
+        !soonAfterLast
+            ? Duration.ZERO
+            : slot.delay.isZero() ? CHECK_EVERY : min(slot.delay.multipliedBy(2), MAX_DELAY);
     slot.restartDue = now + slot.delay.toNanos();
-    LOG.log(Level.WARNING, slot.name + " is down (" + reason + "); restarting it"
-        + (slot.delay.isZero() ? "" : " in " + slot.delay.toSeconds() + " s"));
+    LOG.log(
+        Level.WARNING,
+        slot.name
+            + " is down ("
+            + reason
+            + "); restarting it"
+            + (slot.delay.isZero() ? "" : " in " + slot.delay.toSeconds() + " s"));
     if (slot.delay.isZero()) {
       restart(slot, now);
     }

@@ -4,9 +4,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * How the farm's backing services are started: {@link EmbeddedServices} runs them as processes from Maven Central
- * artifacts (no Docker); the test stack module adds one that runs them in containers. Tests and {@link ServiceStack}
- * start services through this seam only, so they run unchanged against either.
+ * How the farm's backing services are started: {@link EmbeddedServices} runs them as processes from
+ * Maven Central artifacts (no Docker); the test stack module adds one that runs them in containers.
+ * Tests and {@link ServiceStack} start services through this seam only, so they run unchanged
+ * against either.
  *
  * <p>Each service returned belongs to the caller, who closes it.
  */

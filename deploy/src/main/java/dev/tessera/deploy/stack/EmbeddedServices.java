@@ -4,9 +4,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * The backing services as local processes started without Docker: {@link PostgresService}, {@link KafkaService} and
- * {@link S3Service}, each on free ports with its data under the directory given. The default for tests and the only
- * kind the local farm uses.
+ * The backing services as local processes started without Docker: {@link PostgresService}, {@link
+ * KafkaService} and {@link S3Service}, each on free ports with its data under the directory given.
+ * The default for tests and the only kind the local farm uses.
  */
 public final class EmbeddedServices implements BackingServices {
   public static final EmbeddedServices INSTANCE = new EmbeddedServices();

@@ -9,18 +9,21 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Chooses TCP ports for child processes and containers to bind. A port that is free when chosen may be taken by
- * another process before the child binds it, so the choice is guarded twice:
+ * Chooses TCP ports for child processes and containers to bind. A port that is free when chosen may
+ * be taken by another process before the child binds it, so the choice is guarded twice:
+ *
  * <ul>
- *   <li>a port handed out is not handed out again by this JVM for {@link #RESERVED} (far longer than any child takes
- *       to bind it), so starts that run in parallel here never get the same port;
- *   <li>{@link #retry} starts again on fresh ports when the child reports that another process took its port
- *       ({@link PortInUseException}), at most {@value #ATTEMPTS} times.
+ *   <li>a port handed out is not handed out again by this JVM for {@link #RESERVED} (far longer
+ *       than any child takes to bind it), so starts that run in parallel here never get the same
+ *       port;
+ *   <li>{@link #retry} starts again on fresh ports when the child reports that another process took
+ *       its port ({@link PortInUseException}), at most {@value #ATTEMPTS} times.
  * </ul>
  */
 public final class FreePorts {
   /** Launches of one server before a taken port is reported as a failure. */
   public static final int ATTEMPTS = 3;
+
   private static final Duration RESERVED = Duration.ofMinutes(5);
   private static final int CHOICES = 100;
   private static final System.Logger LOG = System.getLogger(FreePorts.class.getName());
@@ -36,7 +39,10 @@ public final class FreePorts {
     T start() throws IOException;
   }
 
-  /** A TCP port on the loopback interface that is free now and was not handed out by this JVM lately. */
+  /**
+   * A TCP port on the loopback interface that is free now and was not handed out by this JVM
+   * lately.
+   */
   public static synchronized int next() throws IOException {
     long now = System.nanoTime();
     HANDED_OUT.values().removeIf(end -> end - now < 0);
@@ -49,13 +55,17 @@ public final class FreePorts {
         return port;
       }
     }
-    throw new IOException("the system offered only ports handed out in the last " + RESERVED.toMinutes()
-        + " minutes, " + CHOICES + " times in a row");
+    throw new IOException(
+        "the system offered only ports handed out in the last "
+            + RESERVED.toMinutes()
+            + " minutes, "
+            + CHOICES
+            + " times in a row");
   }
 
   /**
-   * Runs {@code attempt} until it does not fail with {@link PortInUseException}, at most {@value #ATTEMPTS} times;
-   * {@code what} names the server in the log and the error.
+   * Runs {@code attempt} until it does not fail with {@link PortInUseException}, at most {@value
+   * #ATTEMPTS} times; {@code what} names the server in the log and the error.
    */
   public static <T> T retry(String what, Attempt<T> attempt) throws IOException {
     PortInUseException last = null;
@@ -67,11 +77,19 @@ public final class FreePorts {
           e.addSuppressed(last);
         }
         last = e;
-        LOG.log(Level.INFO, what + ": another process took its port before it could bind it"
-            + (i < ATTEMPTS ? "; starting it again on another port" : ""));
+        LOG.log(
+            Level.INFO,
+            what
+                + ": another process took its port before it could bind it"
+                + (i < ATTEMPTS ? "; starting it again on another port" : ""));
       }
     }
-    throw new PortInUseException(what + " found its port taken by another process " + ATTEMPTS
-        + " times in a row; the last time: " + last.getMessage(), last);
+    throw new PortInUseException(
+        what
+            + " found its port taken by another process "
+            + ATTEMPTS
+            + " times in a row; the last time: "
+            + last.getMessage(),
+        last);
   }
 }

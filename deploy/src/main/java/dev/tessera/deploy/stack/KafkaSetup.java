@@ -10,17 +10,18 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.FinalizedVersionRange;
 
 /**
- * The readiness check of a {@link Broker}, wherever it runs. Topic creation and share-group settings, which the
- * services need too, are in {@link KafkaAdmin}.
+ * The readiness check of a {@link Broker}, wherever it runs. Topic creation and share-group
+ * settings, which the services need too, are in {@link KafkaAdmin}.
  */
 public final class KafkaSetup {
   private KafkaSetup() {}
 
   /**
-   * Waits until the broker answers {@code describeCluster} and has share groups enabled; fails early with the
-   * broker's log when it exits, or after {@code timeout}.
+   * Waits until the broker answers {@code describeCluster} and has share groups enabled; fails
+   * early with the broker's log when it exits, or after {@code timeout}.
    */
-  public static void awaitReady(String bootstrapServers, WatchedServer broker, Duration timeout) throws IOException {
+  public static void awaitReady(String bootstrapServers, WatchedServer broker, Duration timeout)
+      throws IOException {
     long deadline = System.nanoTime() + timeout.toNanos();
     Exception last = null;
     try (Admin admin = KafkaAdmin.admin(bootstrapServers)) {
@@ -37,20 +38,37 @@ public final class KafkaSetup {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IOException("interrupted while waiting for the Kafka broker at " + bootstrapServers, e);
+      throw new IOException(
+          "interrupted while waiting for the Kafka broker at " + bootstrapServers, e);
     }
-    throw new IOException("the Kafka broker at " + bootstrapServers + " did not answer within " + timeout
-        + " (last error: " + last + "); its log:\n" + broker.logTail(), last);
+    throw new IOException(
+        "the Kafka broker at "
+            + bootstrapServers
+            + " did not answer within "
+            + timeout
+            + " (last error: "
+            + last
+            + "); its log:\n"
+            + broker.logTail(),
+        last);
   }
 
   private static void checkShareGroupsEnabled(Admin admin, WatchedServer broker)
       throws ExecutionException, TimeoutException, InterruptedException, IOException {
-    FinalizedVersionRange share = admin.describeFeatures().featureMetadata().get(5, TimeUnit.SECONDS)
-        .finalizedFeatures().get("share.version");
+    FinalizedVersionRange share =
+        admin
+            .describeFeatures()
+            .featureMetadata()
+            .get(5, TimeUnit.SECONDS)
+            .finalizedFeatures()
+            .get("share.version");
     if (share == null || share.maxVersionLevel() < 1) {
-      throw new IOException("the Kafka broker runs without share groups (finalized share.version: " + share
-          + "); its log directory was formatted by an older Kafka: delete the data directory or run "
-          + "kafka-features.sh upgrade --feature share.version=1. Broker log:\n" + broker.logTail());
+      throw new IOException(
+          "the Kafka broker runs without share groups (finalized share.version: "
+              + share
+              + "); its log directory was formatted by an older Kafka: delete the data directory or run "
+              + "kafka-features.sh upgrade --feature share.version=1. Broker log:\n"
+              + broker.logTail());
     }
   }
 }

@@ -4,11 +4,12 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * Main class of the stack's server JVMs ({@link ServerProcess}): runs the main class named by the first argument with
- * the remaining arguments, and exits the JVM (running its shutdown hooks, so Kafka shuts down cleanly) as soon as its
- * standard input reaches end-of-file. The JVM that started the server holds the other end of that pipe, so a test JVM
- * that crashes or is killed takes its servers with it instead of leaving orphan brokers behind. A main method that
- * throws ends the JVM with status 1.
+ * Main class of the stack's server JVMs ({@link ServerProcess}): runs the main class named by the
+ * first argument with the remaining arguments, and exits the JVM (running its shutdown hooks, so
+ * Kafka shuts down cleanly) as soon as its standard input reaches end-of-file. The JVM that started
+ * the server holds the other end of that pipe, so a test JVM that crashes or is killed takes its
+ * servers with it instead of leaving orphan brokers behind. A main method that throws ends the JVM
+ * with status 1.
  */
 public final class ParentWatch {
   private ParentWatch() {}
@@ -25,8 +26,10 @@ public final class ParentWatch {
     try {
       Class.forName(args[0]).getMethod("main", String[].class).invoke(null, (Object) rest);
     } catch (java.lang.reflect.InvocationTargetException e) {
-      // A server whose main method failed may have left non-daemon threads (a web server's pool) that would keep its
-      // JVM up, half started; exiting lets the parent see the failure at once (and a port taken, in the trace).
+      // A server whose main method failed may have left non-daemon threads (a web server's pool)
+      // that would keep its
+      // JVM up, half started; exiting lets the parent see the failure at once (and a port taken, in
+      // the trace).
       e.getCause().printStackTrace();
       System.exit(1);
     }
@@ -40,7 +43,8 @@ public final class ParentWatch {
     } catch (IOException e) {
       // a broken pipe means the same as end-of-file: the parent is gone
     }
-    System.err.println("ParentWatch: standard input closed (the parent JVM stops this server or is gone), exiting");
+    System.err.println(
+        "ParentWatch: standard input closed (the parent JVM stops this server or is gone), exiting");
     System.exit(0);
   }
 }

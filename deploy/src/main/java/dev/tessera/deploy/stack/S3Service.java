@@ -14,17 +14,19 @@ import java.util.List;
 import java.util.Properties;
 
 /**
- * A real S3 server: S3Proxy ({@code org.gaul:s3proxy}) with its filesystem backend, each bucket a directory under
- * {@code <data dir>/blobs}, AWS signature v2/v4 authentication enforced for one fixed key pair. The MinIO Java SDK,
- * the farm's S3 client, works against it (path-style requests, presigned URLs, ranged GETs, multipart uploads).
- * S3Proxy runs in a JVM of its own: its dependencies (Jetty, Jackson 3, the AWS, Azure and Google SDKs, logback,
- * 57 MB) would otherwise land on the classpath of every service test that uses the stack.
+ * A real S3 server: S3Proxy ({@code org.gaul:s3proxy}) with its filesystem backend, each bucket a
+ * directory under {@code <data dir>/blobs}, AWS signature v2/v4 authentication enforced for one
+ * fixed key pair. The MinIO Java SDK, the farm's S3 client, works against it (path-style requests,
+ * presigned URLs, ranged GETs, multipart uploads). S3Proxy runs in a JVM of its own: its
+ * dependencies (Jetty, Jackson 3, the AWS, Azure and Google SDKs, logback, 57 MB) would otherwise
+ * land on the classpath of every service test that uses the stack.
  *
- * <p>Files under the data directory: {@code s3proxy.properties}, {@code logback.xml}, {@code s3proxy.log} (the
- * server's output, appended across starts) and {@code blobs/}.
+ * <p>Files under the data directory: {@code s3proxy.properties}, {@code logback.xml}, {@code
+ * s3proxy.log} (the server's output, appended across starts) and {@code blobs/}.
  *
- * <p>Lifetime: running from {@link #start} until {@link #close()} (safe twice); the data survives, so starting again
- * on the same directory finds the same buckets and objects. The server JVM never outlives the JVM that started it.
+ * <p>Lifetime: running from {@link #start} until {@link #close()} (safe twice); the data survives,
+ * so starting again on the same directory finds the same buckets and objects. The server JVM never
+ * outlives the JVM that started it.
  */
 public final class S3Service implements ObjectStore {
   public static final String ACCESS_KEY = "tessera";
@@ -41,23 +43,37 @@ public final class S3Service implements ObjectStore {
   }
 
   /**
-   * Starts S3Proxy on 127.0.0.1:{@code port} with its data under {@code dataDir}, and returns once it answers HTTP
-   * requests. With {@code port} 0 it chooses a free port, and chooses again when another process takes it before
-   * S3Proxy binds it ({@link FreePorts#retry}).
+   * Starts S3Proxy on 127.0.0.1:{@code port} with its data under {@code dataDir}, and returns once
+   * it answers HTTP requests. With {@code port} 0 it chooses a free port, and chooses again when
+   * another process takes it before S3Proxy binds it ({@link FreePorts#retry}).
    */
   public static S3Service start(Path dataDir, int port) throws IOException {
     Path dir = dataDir.toAbsolutePath();
     Files.createDirectories(dir.resolve("blobs"));
-    return port > 0 ? startOn(dir, port) : FreePorts.retry("S3Proxy", () -> startOn(dir, FreePorts.next()));
+    return port > 0
+        ? startOn(dir, port)
+        : FreePorts.retry("S3Proxy", () -> startOn(dir, FreePorts.next()));
   }
 
   private static S3Service startOn(Path dir, int port) throws IOException {
     Path properties = writeConfig(dir, port);
     // C1 only and the serial collector, as for the broker: it starts in half the time on two cores
-    List<String> jvmOptions = List.of("-Xms64m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-        "-Djava.awt.headless=true", "-Dlogback.configurationFile=" + dir.resolve("logback.xml"));
-    ServerProcess server = ServerProcess.launch("S3Proxy", "s3proxy", jvmOptions, "org.gaul.s3proxy.Main",
-        List.of("--properties", properties.toString()), dir.resolve("s3proxy.log"));
+    List<String> jvmOptions =
+        List.of(
+            "-Xms64m",
+            "-Xmx512m",
+            "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1",
+            "-Djava.awt.headless=true",
+            "-Dlogback.configurationFile=" + dir.resolve("logback.xml"));
+    ServerProcess server =
+        ServerProcess.launch(
+            "S3Proxy",
+            "s3proxy",
+            jvmOptions,
+            "org.gaul.s3proxy.Main",
+            List.of("--properties", properties.toString()),
+            dir.resolve("s3proxy.log"));
     S3Service s3 = new S3Service(port, server);
     try {
       s3.awaitReady();
@@ -111,12 +127,14 @@ public final class S3Service implements ObjectStore {
   }
 
   /**
-   * Waits for S3Proxy's answer to an anonymous request, 403 (any other answer, or none, may come from a process that
-   * holds the port S3Proxy has yet to find taken); fails early with its log when it exits.
+   * Waits for S3Proxy's answer to an anonymous request, 403 (any other answer, or none, may come
+   * from a process that holds the port S3Proxy has yet to find taken); fails early with its log
+   * when it exits.
    */
   private void awaitReady() throws IOException {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    HttpRequest probe = HttpRequest.newBuilder(URI.create(endpoint() + "/")).timeout(Duration.ofSeconds(2)).build();
+    HttpRequest probe =
+        HttpRequest.newBuilder(URI.create(endpoint() + "/")).timeout(Duration.ofSeconds(2)).build();
     long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
     String last = "no answer";
     try {
@@ -137,7 +155,14 @@ public final class S3Service implements ObjectStore {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while waiting for S3Proxy at " + endpoint(), e);
     }
-    throw new IOException("S3Proxy at " + endpoint() + " did not answer within " + READY_TIMEOUT + " (last: " + last
-        + "); its log:\n" + server.logTail());
+    throw new IOException(
+        "S3Proxy at "
+            + endpoint()
+            + " did not answer within "
+            + READY_TIMEOUT
+            + " (last: "
+            + last
+            + "); its log:\n"
+            + server.logTail());
   }
 }

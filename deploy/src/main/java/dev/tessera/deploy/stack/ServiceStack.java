@@ -13,16 +13,17 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The farm's backing services for tests and local runs: PostgreSQL, a Kafka broker and an S3 server, each in its own
- * subdirectory ({@code postgres/}, {@code kafka/}, {@code s3/}) of one directory, started in parallel through a
- * {@link BackingServices} ({@link EmbeddedServices} unless the caller names another).
+ * The farm's backing services for tests and local runs: PostgreSQL, a Kafka broker and an S3
+ * server, each in its own subdirectory ({@code postgres/}, {@code kafka/}, {@code s3/}) of one
+ * directory, started in parallel through a {@link BackingServices} ({@link EmbeddedServices} unless
+ * the caller names another).
  *
- * <p>An existing PostgreSQL is used instead of a started one when the environment names it:
- * {@code TESSERA_JDBC_URL}, {@code TESSERA_JDBC_USER} and optionally {@code TESSERA_JDBC_PASSWORD}.
+ * <p>An existing PostgreSQL is used instead of a started one when the environment names it: {@code
+ * TESSERA_JDBC_URL}, {@code TESSERA_JDBC_USER} and optionally {@code TESSERA_JDBC_PASSWORD}.
  *
- * <p>Lifetime: every service runs from {@link #start} until {@link #close()}, which stops them in reverse order and
- * is safe twice. Embedded services keep their data in the directory, so a stack started again on it finds the same
- * rows, topics and objects.
+ * <p>Lifetime: every service runs from {@link #start} until {@link #close()}, which stops them in
+ * reverse order and is safe twice. Embedded services keep their data in the directory, so a stack
+ * started again on it finds the same rows, topics and objects.
  */
 public final class ServiceStack implements AutoCloseable {
   public static final String ENV_JDBC_URL = "TESSERA_JDBC_URL";
@@ -45,33 +46,46 @@ public final class ServiceStack implements AutoCloseable {
     this.s3 = s3;
   }
 
-  /** Starts the embedded stack under {@code dir}, honouring {@code TESSERA_JDBC_*} from the process environment. */
+  /**
+   * Starts the embedded stack under {@code dir}, honouring {@code TESSERA_JDBC_*} from the process
+   * environment.
+   */
   public static ServiceStack start(Path dir) throws IOException {
     return start(dir, System.getenv());
   }
 
-  /** Starts the embedded stack under {@code dir}; see {@link #start(Path, Map, BackingServices)}. */
+  /**
+   * Starts the embedded stack under {@code dir}; see {@link #start(Path, Map, BackingServices)}.
+   */
   public static ServiceStack start(Path dir, Map<String, String> env) throws IOException {
     return start(dir, env, EmbeddedServices.INSTANCE);
   }
 
   /**
-   * Starts the stack under {@code dir} through {@code services}; {@code env} may name an existing PostgreSQL
-   * ({@code TESSERA_JDBC_URL} and {@code TESSERA_JDBC_USER}, optionally {@code TESSERA_JDBC_PASSWORD}), which is
-   * checked first, so a wrong URL fails before anything starts. If one service fails to start, those already started
-   * are stopped again.
+   * Starts the stack under {@code dir} through {@code services}; {@code env} may name an existing
+   * PostgreSQL ({@code TESSERA_JDBC_URL} and {@code TESSERA_JDBC_USER}, optionally {@code
+   * TESSERA_JDBC_PASSWORD}), which is checked first, so a wrong URL fails before anything starts.
+   * If one service fails to start, those already started are stopped again.
    */
-  public static ServiceStack start(Path dir, Map<String, String> env, BackingServices services) throws IOException {
+  public static ServiceStack start(Path dir, Map<String, String> env, BackingServices services)
+      throws IOException {
     Optional<Jdbc> external = externalDatabase(env);
     try (ParallelStart starting = new ParallelStart()) {
-      Optional<CompletableFuture<Database>> pg = external.isPresent() ? Optional.empty()
-          : Optional.of(starting.submit(() -> services.startDatabase(dir.resolve("postgres"))));
-      CompletableFuture<Broker> kafka = starting.submit(() -> services.startBroker(dir.resolve("kafka")));
-      CompletableFuture<ObjectStore> s3 = starting.submit(() -> services.startObjectStore(dir.resolve("s3")));
+      Optional<CompletableFuture<Database>> pg =
+          external.isPresent()
+              ? Optional.empty()
+              : Optional.of(starting.submit(() -> services.startDatabase(dir.resolve("postgres"))));
+      CompletableFuture<Broker> kafka =
+          starting.submit(() -> services.startBroker(dir.resolve("kafka")));
+      CompletableFuture<ObjectStore> s3 =
+          starting.submit(() -> services.startObjectStore(dir.resolve("s3")));
       starting.awaitAll();
       Optional<Database> database = pg.map(CompletableFuture::join);
-      Jdbc jdbc = external.orElseGet(() -> new Jdbc(database.get().jdbcUrl(), database.get().user(),
-          database.get().password()));
+      Jdbc jdbc =
+          external.orElseGet(
+              () ->
+                  new Jdbc(
+                      database.get().jdbcUrl(), database.get().user(), database.get().password()));
       return new ServiceStack(database, jdbc, kafka.join(), s3.join());
     }
   }
@@ -102,9 +116,9 @@ public final class ServiceStack implements AutoCloseable {
   }
 
   /**
-   * How the farm's services reach this stack, as environment variables: {@code JDBC_URL}, {@code JDBC_USER},
-   * {@code JDBC_PASSWORD}, {@code KAFKA_BOOTSTRAP}, {@code S3_ENDPOINT}, {@code S3_ACCESS_KEY},
-   * {@code S3_SECRET_KEY}, in that order.
+   * How the farm's services reach this stack, as environment variables: {@code JDBC_URL}, {@code
+   * JDBC_USER}, {@code JDBC_PASSWORD}, {@code KAFKA_BOOTSTRAP}, {@code S3_ENDPOINT}, {@code
+   * S3_ACCESS_KEY}, {@code S3_SECRET_KEY}, in that order.
    */
   public Map<String, String> environment() {
     Map<String, String> env = new LinkedHashMap<>();
@@ -118,7 +132,10 @@ public final class ServiceStack implements AutoCloseable {
     return Collections.unmodifiableMap(env);
   }
 
-  /** Stops S3, Kafka, then PostgreSQL (when this stack started it), each even if an earlier one fails. */
+  /**
+   * Stops S3, Kafka, then PostgreSQL (when this stack started it), each even if an earlier one
+   * fails.
+   */
   @Override
   public synchronized void close() throws IOException {
     if (closed) {
@@ -137,15 +154,29 @@ public final class ServiceStack implements AutoCloseable {
     }
     String user = env.get(ENV_JDBC_USER);
     if (user == null || user.isBlank()) {
-      throw new IllegalArgumentException(ENV_JDBC_URL + " is set but " + ENV_JDBC_USER + " is not: set both (and "
-          + ENV_JDBC_PASSWORD + " if the server asks for one), or neither to start a PostgreSQL");
+      throw new IllegalArgumentException(
+          ENV_JDBC_URL
+              + " is set but "
+              + ENV_JDBC_USER
+              + " is not: set both (and "
+              + ENV_JDBC_PASSWORD
+              + " if the server asks for one), or neither to start a PostgreSQL");
     }
     Jdbc jdbc = new Jdbc(url, user, env.getOrDefault(ENV_JDBC_PASSWORD, ""));
     try {
       DriverManager.getConnection(jdbc.url(), jdbc.user(), jdbc.password()).close();
     } catch (SQLException e) {
-      throw new IOException("cannot connect to the PostgreSQL named by " + ENV_JDBC_URL + "=" + url + " as " + user
-          + ": " + e.getMessage() + "; fix the TESSERA_JDBC_* variables, or unset them to start a PostgreSQL", e);
+      throw new IOException(
+          "cannot connect to the PostgreSQL named by "
+              + ENV_JDBC_URL
+              + "="
+              + url
+              + " as "
+              + user
+              + ": "
+              + e.getMessage()
+              + "; fix the TESSERA_JDBC_* variables, or unset them to start a PostgreSQL",
+          e);
     }
     return Optional.of(jdbc);
   }

@@ -21,7 +21,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A service whose HTTP port another process takes between the choice and the bind (the stub stands in for Quarkus). */
+/**
+ * A service whose HTTP port another process takes between the choice and the bind (the stub stands
+ * in for Quarkus).
+ */
 class AppProcessTest {
   @TempDir Path dir;
   private final List<ServerSocket> takenByOthers = new ArrayList<>();
@@ -34,7 +37,10 @@ class AppProcessTest {
     }
   }
 
-  /** Launches the stub on the port given; for the first {@code takenLaunches} launches another process took it. */
+  /**
+   * Launches the stub on the port given; for the first {@code takenLaunches} launches another
+   * process took it.
+   */
   private AppProcess.Launcher stubLaunching(int takenLaunches) {
     return port -> {
       if (launches.incrementAndGet() <= takenLaunches) {
@@ -61,7 +67,8 @@ class AppProcessTest {
   @Test
   void failsAfterThreeTakenPorts() throws Exception {
     try (AppProcess service = AppProcess.start(stubLaunching(Integer.MAX_VALUE))) {
-      PortInUseException e = assertThrows(PortInUseException.class, () -> service.awaitReady(Duration.ofSeconds(60)));
+      PortInUseException e =
+          assertThrows(PortInUseException.class, () -> service.awaitReady(Duration.ofSeconds(60)));
       assertTrue(e.getMessage().contains("Address already in use"), e.getMessage());
       assertEquals(FreePorts.ATTEMPTS, launches.get());
       assertFalse(service.isAlive());

@@ -30,13 +30,14 @@ class FreePortsTest {
     try {
       List<Callable<List<Integer>>> choosers = new ArrayList<>();
       for (int i = 0; i < 8; i++) {
-        choosers.add(() -> {
-          List<Integer> ports = new ArrayList<>();
-          for (int j = 0; j < 50; j++) {
-            ports.add(FreePorts.next());
-          }
-          return ports;
-        });
+        choosers.add(
+            () -> {
+              List<Integer> ports = new ArrayList<>();
+              for (int j = 0; j < 50; j++) {
+                ports.add(FreePorts.next());
+              }
+              return ports;
+            });
       }
       Set<Integer> distinct = new HashSet<>();
       int handedOut = 0;
@@ -57,17 +58,20 @@ class FreePortsTest {
     AtomicInteger attempts = new AtomicInteger();
     List<ServerSocket> takenByOthers = new ArrayList<>();
     try {
-      ServerProcess stub = FreePorts.retry("health stub", () -> {
-        int port = FreePorts.next();
-        if (attempts.incrementAndGet() == 1) {
-          takenByOthers.add(new ServerSocket(port, 50, InetAddress.getLoopbackAddress()));
-        }
-        try {
-          return HealthStub.start(port, dir.resolve("stub.log"));
-        } catch (InterruptedException e) {
-          throw new AssertionError(e);
-        }
-      });
+      ServerProcess stub =
+          FreePorts.retry(
+              "health stub",
+              () -> {
+                int port = FreePorts.next();
+                if (attempts.incrementAndGet() == 1) {
+                  takenByOthers.add(new ServerSocket(port, 50, InetAddress.getLoopbackAddress()));
+                }
+                try {
+                  return HealthStub.start(port, dir.resolve("stub.log"));
+                } catch (InterruptedException e) {
+                  throw new AssertionError(e);
+                }
+              });
       try (stub) {
         assertEquals(2, attempts.get());
         assertTrue(stub.isAlive());
@@ -82,24 +86,43 @@ class FreePortsTest {
   @Test
   void aPortTakenEveryTimeFailsAfterThreeAttempts() {
     AtomicInteger attempts = new AtomicInteger();
-    PortInUseException e = assertThrows(PortInUseException.class, () -> FreePorts.retry("a server", () -> {
-      throw new PortInUseException("taken, attempt " + attempts.incrementAndGet());
-    }));
+    PortInUseException e =
+        assertThrows(
+            PortInUseException.class,
+            () ->
+                FreePorts.retry(
+                    "a server",
+                    () -> {
+                      throw new PortInUseException("taken, attempt " + attempts.incrementAndGet());
+                    }));
     assertEquals(FreePorts.ATTEMPTS, attempts.get());
-    assertTrue(e.getMessage().contains("a server found its port taken by another process 3 times in a row; "
-        + "the last time: taken, attempt 3"), e.getMessage());
+    assertTrue(
+        e.getMessage()
+            .contains(
+                "a server found its port taken by another process 3 times in a row; "
+                    + "the last time: taken, attempt 3"),
+        e.getMessage());
     Throwable last = e.getCause();
-    assertEquals("taken, attempt 2", last.getSuppressed()[0].getMessage(), "earlier attempts are kept, suppressed");
+    assertEquals(
+        "taken, attempt 2",
+        last.getSuppressed()[0].getMessage(),
+        "earlier attempts are kept, suppressed");
     assertEquals("taken, attempt 1", last.getSuppressed()[0].getSuppressed()[0].getMessage());
   }
 
   @Test
   void otherFailuresAreNotRetried() {
     AtomicInteger attempts = new AtomicInteger();
-    IOException e = assertThrows(IOException.class, () -> FreePorts.retry("a server", () -> {
-      attempts.incrementAndGet();
-      throw new IOException("no such file");
-    }));
+    IOException e =
+        assertThrows(
+            IOException.class,
+            () ->
+                FreePorts.retry(
+                    "a server",
+                    () -> {
+                      attempts.incrementAndGet();
+                      throw new IOException("no such file");
+                    }));
     assertEquals("no such file", e.getMessage());
     assertEquals(1, attempts.get());
   }

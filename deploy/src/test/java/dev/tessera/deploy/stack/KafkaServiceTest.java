@@ -1,12 +1,12 @@
 package dev.tessera.deploy.stack;
 
-import dev.tessera.common.kafka.KafkaAdmin;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tessera.common.kafka.KafkaAdmin;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -36,8 +36,9 @@ class KafkaServiceTest {
   static void startBroker() throws Exception {
     long t0 = System.nanoTime();
     kafka = KafkaService.start(dir, 0);
-    System.out.printf("Kafka: formatted and started in %d ms at %s%n", (System.nanoTime() - t0) / 1_000_000,
-        kafka.bootstrapServers());
+    System.out.printf(
+        "Kafka: formatted and started in %d ms at %s%n",
+        (System.nanoTime() - t0) / 1_000_000, kafka.bootstrapServers());
   }
 
   @AfterAll
@@ -65,7 +66,9 @@ class KafkaServiceTest {
       consumer.acknowledge(again, AcknowledgeType.ACCEPT);
       consumer.commitSync();
 
-      assertTrue(consumer.poll(Duration.ofMillis(500)).isEmpty(), "an accepted record is not delivered again");
+      assertTrue(
+          consumer.poll(Duration.ofMillis(500)).isEmpty(),
+          "an accepted record is not delivered again");
     }
   }
 
@@ -74,7 +77,8 @@ class KafkaServiceTest {
     String topic = queue("shared", "g-shared");
     produce(topic, "job-a");
     produce(topic, "job-b");
-    try (var busy = shareConsumer("g-shared", topic); var idle = shareConsumer("g-shared", topic)) {
+    try (var busy = shareConsumer("g-shared", topic);
+        var idle = shareConsumer("g-shared", topic)) {
       // the first consumer holds its record (a long render); the second still gets the next one
       ConsumerRecord<String, String> held = pollOne(busy).orElseThrow();
       ConsumerRecord<String, String> other = pollOne(idle).orElseThrow();
@@ -96,7 +100,8 @@ class KafkaServiceTest {
     kafka.kill();
     assertFalse(kafka.isRunning());
     kafka.restart();
-    System.out.printf("Kafka: killed and restarted in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+    System.out.printf(
+        "Kafka: killed and restarted in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
 
     assertEquals(bootstrap, kafka.bootstrapServers());
     try (var consumer = shareConsumer("g-crash", topic)) {
@@ -113,41 +118,61 @@ class KafkaServiceTest {
     return topic;
   }
 
-  /** A broker whose port is taken exits, and its owner learns why (with port 0 it would start again elsewhere). */
+  /**
+   * A broker whose port is taken exits, and its owner learns why (with port 0 it would start again
+   * elsewhere).
+   */
   @Test
   void aTakenPortIsReportedAsSuch() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-      PortInUseException e = assertThrows(PortInUseException.class,
-          () -> KafkaService.start(dir.resolve("taken"), taken.getLocalPort()));
+      PortInUseException e =
+          assertThrows(
+              PortInUseException.class,
+              () -> KafkaService.start(dir.resolve("taken"), taken.getLocalPort()));
       assertTrue(e.getMessage().contains("Kafka broker exited"), e.getMessage());
     }
   }
 
   private static void produce(String topic, String value) throws Exception {
-    try (var producer = new KafkaProducer<String, String>(Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-        ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer())) {
+    try (var producer =
+        new KafkaProducer<String, String>(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG,
+                "all"),
+            new StringSerializer(),
+            new StringSerializer())) {
       producer.send(new ProducerRecord<>(topic, value)).get();
     }
   }
 
   private static KafkaShareConsumer<String, String> shareConsumer(String group, String topic) {
-    var consumer = new KafkaShareConsumer<String, String>(Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-        ConsumerConfig.GROUP_ID_CONFIG, group,
-        ConsumerConfig.SHARE_ACKNOWLEDGEMENT_MODE_CONFIG, "explicit",
-        ConsumerConfig.SHARE_ACQUIRE_MODE_CONFIG, "record_limit",
-        ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1"), new StringDeserializer(), new StringDeserializer());
+    var consumer =
+        new KafkaShareConsumer<String, String>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, group,
+                ConsumerConfig.SHARE_ACKNOWLEDGEMENT_MODE_CONFIG, "explicit",
+                ConsumerConfig.SHARE_ACQUIRE_MODE_CONFIG, "record_limit",
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1"),
+            new StringDeserializer(),
+            new StringDeserializer());
     consumer.subscribe(java.util.Set.of(topic));
     return consumer;
   }
 
-  /** Polls for up to 20 s until a record arrives; record_limit with max.poll.records=1 returns at most one. */
-  private static Optional<ConsumerRecord<String, String>> pollOne(KafkaShareConsumer<String, String> consumer) {
+  /**
+   * Polls for up to 20 s until a record arrives; record_limit with max.poll.records=1 returns at
+   * most one.
+   */
+  private static Optional<ConsumerRecord<String, String>> pollOne(
+      KafkaShareConsumer<String, String> consumer) {
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     while (System.nanoTime() < deadline) {
       var records = consumer.poll(Duration.ofMillis(200));
-      assertTrue(records.count() <= 1, "record_limit with max.poll.records=1 returns at most one record");
+      assertTrue(
+          records.count() <= 1, "record_limit with max.poll.records=1 returns at most one record");
       for (ConsumerRecord<String, String> record : records) {
         return Optional.of(record);
       }

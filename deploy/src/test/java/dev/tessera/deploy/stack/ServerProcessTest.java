@@ -24,7 +24,8 @@ class ServerProcessTest {
       PortInUseException e = assertThrows(PortInUseException.class, stub::checkAlive);
       assertTrue(e.getMessage().contains("Address already in use"), e.getMessage());
     }
-    // The next run appends to the same log, which still holds the failed bind: only its own output counts.
+    // The next run appends to the same log, which still holds the failed bind: only its own output
+    // counts.
     ServerProcess broken = HealthStub.launch("not-a-port", log);
     HealthStub.awaitExit(broken);
     assertFalse(broken.exitedOnTakenPort());

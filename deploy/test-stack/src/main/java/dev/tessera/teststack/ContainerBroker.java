@@ -18,17 +18,18 @@ import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.utility.DockerImageName;
 
 /**
- * A single-node Kafka broker (one KRaft node that is broker and controller) in a container of the official
- * {@code apache/kafka} image, configured through the image's {@code KAFKA_*} variables with the embedded broker's
- * settings ({@link KafkaService#brokerDefaults()}: internal topics at replication 1, the share-group lock and heartbeat
- * settings).
+ * A single-node Kafka broker (one KRaft node that is broker and controller) in a container of the
+ * official {@code apache/kafka} image, configured through the image's {@code KAFKA_*} variables
+ * with the embedded broker's settings ({@link KafkaService#brokerDefaults()}: internal topics at
+ * replication 1, the share-group lock and heartbeat settings).
  *
- * <p>Its client port is published on a fixed host port, chosen with {@link FreePorts} (and chosen again when Docker
- * finds it taken), because the broker advertises that address to clients and a {@link #restart()} has to keep it:
- * {@link #stop()} and {@link #restart()} stop and start the same container, whose data survives.
+ * <p>Its client port is published on a fixed host port, chosen with {@link FreePorts} (and chosen
+ * again when Docker finds it taken), because the broker advertises that address to clients and a
+ * {@link #restart()} has to keep it: {@link #stop()} and {@link #restart()} stop and start the same
+ * container, whose data survives.
  *
- * <p>Lifetime: the container runs from {@link #start} until {@link #stop()} or {@link #close()}; {@link #close()}
- * removes it, is safe twice, and rules out a restart.
+ * <p>Lifetime: the container runs from {@link #start} until {@link #stop()} or {@link #close()};
+ * {@link #close()} removes it, is safe twice, and rules out a restart.
  */
 final class ContainerBroker implements Broker, WatchedServer {
   private static final int CLIENT_PORT = 9092;
@@ -50,9 +51,12 @@ final class ContainerBroker implements Broker, WatchedServer {
 
   private static ContainerBroker startOn(String image, int hostPort) throws IOException {
     String host = DockerClientFactory.instance().dockerHostIpAddress();
-    GenericContainer<?> container = new GenericContainer<>(DockerImageName.parse(image))
-        .withEnv(environment(host, hostPort))
-        .waitingFor(Wait.forLogMessage(".*Kafka Server started.*", 1).withStartupTimeout(READY_TIMEOUT));
+    GenericContainer<?> container =
+        new GenericContainer<>(DockerImageName.parse(image))
+            .withEnv(environment(host, hostPort))
+            .waitingFor(
+                Wait.forLogMessage(".*Kafka Server started.*", 1)
+                    .withStartupTimeout(READY_TIMEOUT));
     container.setPortBindings(List.of(hostPort + ":" + CLIENT_PORT));
     ContainerStart.start(container, "Kafka");
     ContainerBroker broker = new ContainerBroker(container, host + ":" + hostPort);
@@ -66,17 +70,23 @@ final class ContainerBroker implements Broker, WatchedServer {
   }
 
   /**
-   * The image's variables for a node whose clients reach it at {@code host:hostPort}; the broker and controller talk
-   * to each other on listeners inside the container.
+   * The image's variables for a node whose clients reach it at {@code host:hostPort}; the broker
+   * and controller talk to each other on listeners inside the container.
    */
   static Map<String, String> environment(String host, int hostPort) {
     Map<String, String> config = new LinkedHashMap<>();
     config.put("process.roles", "broker,controller");
     config.put("node.id", "1");
     config.put("controller.quorum.voters", "1@localhost:9093");
-    config.put("listeners", "PLAINTEXT://0.0.0.0:" + CLIENT_PORT + ",CONTROLLER://0.0.0.0:9093,BROKER://0.0.0.0:9094");
-    config.put("advertised.listeners", "PLAINTEXT://" + host + ":" + hostPort + ",BROKER://localhost:9094");
-    config.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,BROKER:PLAINTEXT");
+    config.put(
+        "listeners",
+        "PLAINTEXT://0.0.0.0:" + CLIENT_PORT + ",CONTROLLER://0.0.0.0:9093,BROKER://0.0.0.0:9094");
+    config.put(
+        "advertised.listeners",
+        "PLAINTEXT://" + host + ":" + hostPort + ",BROKER://localhost:9094");
+    config.put(
+        "listener.security.protocol.map",
+        "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,BROKER:PLAINTEXT");
     config.put("controller.listener.names", "CONTROLLER");
     config.put("inter.broker.listener.name", "BROKER");
     config.put("log.dirs", "/var/lib/kafka/data");
@@ -87,9 +97,17 @@ final class ContainerBroker implements Broker, WatchedServer {
     return env;
   }
 
-  /** The image's variable for a broker property: upper case, {@code _} doubled, {@code -} tripled, {@code .} as _. */
+  /**
+   * The image's variable for a broker property: upper case, {@code _} doubled, {@code -} tripled,
+   * {@code .} as _.
+   */
   static String variable(String property) {
-    return "KAFKA_" + property.replace("_", "__").replace("-", "___").replace('.', '_').toUpperCase(Locale.ROOT);
+    return "KAFKA_"
+        + property
+            .replace("_", "__")
+            .replace("-", "___")
+            .replace('.', '_')
+            .toUpperCase(Locale.ROOT);
   }
 
   @Override
@@ -102,19 +120,25 @@ final class ContainerBroker implements Broker, WatchedServer {
     return !closed && container.isRunning();
   }
 
-  /** Stops the container (SIGTERM to the broker, SIGKILL after 30 s) and waits until it has stopped. */
+  /**
+   * Stops the container (SIGTERM to the broker, SIGKILL after 30 s) and waits until it has stopped.
+   */
   @Override
   public synchronized void stop() {
     if (isRunning()) {
-      container.getDockerClient().stopContainerCmd(container.getContainerId())
-          .withTimeout((int) STOP_GRACE.toSeconds()).exec();
+      container
+          .getDockerClient()
+          .stopContainerCmd(container.getContainerId())
+          .withTimeout((int) STOP_GRACE.toSeconds())
+          .exec();
     }
   }
 
   @Override
   public synchronized void restart() throws IOException {
     if (closed) {
-      throw new IllegalStateException("the Kafka container at " + bootstrapServers + " is closed; start a new one");
+      throw new IllegalStateException(
+          "the Kafka container at " + bootstrapServers + " is closed; start a new one");
     }
     stop();
     container.getDockerClient().startContainerCmd(container.getContainerId()).exec();
@@ -132,7 +156,8 @@ final class ContainerBroker implements Broker, WatchedServer {
   @Override
   public void checkAlive() throws IOException {
     if (!container.isRunning()) {
-      throw new IOException("the Kafka container " + container.getContainerId() + " stopped; its log:\n" + logTail());
+      throw new IOException(
+          "the Kafka container " + container.getContainerId() + " stopped; its log:\n" + logTail());
     }
   }
 

@@ -7,8 +7,8 @@ import org.testcontainers.postgresql.PostgreSQLContainer;
 import org.testcontainers.utility.DockerImageName;
 
 /**
- * PostgreSQL in a container, with the database and user the embedded server has. Lifetime: the container runs from
- * {@link #start} until {@link #close()}, which removes it and is safe twice.
+ * PostgreSQL in a container, with the database and user the embedded server has. Lifetime: the
+ * container runs from {@link #start} until {@link #close()}, which removes it and is safe twice.
  */
 final class ContainerDatabase implements Database {
   private static final String PASSWORD = "postgres";
@@ -21,10 +21,11 @@ final class ContainerDatabase implements Database {
   }
 
   static ContainerDatabase start(String image) throws IOException {
-    PostgreSQLContainer container = new PostgreSQLContainer(DockerImageName.parse(image))
-        .withDatabaseName(PostgresService.DATABASE)
-        .withUsername(PostgresService.USER)
-        .withPassword(PASSWORD);
+    PostgreSQLContainer container =
+        new PostgreSQLContainer(DockerImageName.parse(image))
+            .withDatabaseName(PostgresService.DATABASE)
+            .withUsername(PostgresService.USER)
+            .withPassword(PASSWORD);
     ContainerStart.start(container, "PostgreSQL");
     return new ContainerDatabase(container);
   }

@@ -7,8 +7,8 @@ import org.testcontainers.containers.MinIOContainer;
 import org.testcontainers.utility.DockerImageName;
 
 /**
- * A MinIO server in a container, with the key pair the embedded S3 server has. Lifetime: the container runs from
- * {@link #start} until {@link #close()}, which removes it and is safe twice.
+ * A MinIO server in a container, with the key pair the embedded S3 server has. Lifetime: the
+ * container runs from {@link #start} until {@link #close()}, which removes it and is safe twice.
  */
 final class ContainerObjectStore implements ObjectStore {
   private final MinIOContainer container;
@@ -19,9 +19,10 @@ final class ContainerObjectStore implements ObjectStore {
   }
 
   static ContainerObjectStore start(String image) throws IOException {
-    MinIOContainer container = new MinIOContainer(DockerImageName.parse(image))
-        .withUserName(S3Service.ACCESS_KEY)
-        .withPassword(S3Service.SECRET_KEY);
+    MinIOContainer container =
+        new MinIOContainer(DockerImageName.parse(image))
+            .withUserName(S3Service.ACCESS_KEY)
+            .withPassword(S3Service.SECRET_KEY);
     ContainerStart.start(container, "MinIO");
     return new ContainerObjectStore(container);
   }

@@ -9,11 +9,12 @@ import java.nio.file.Path;
 import org.apache.kafka.common.utils.AppInfoParser;
 
 /**
- * The backing services in containers, through Testcontainers, for machines with a Docker engine: PostgreSQL at the
- * embedded server's major version, Kafka from the official image at the version of the kafka-clients jar (share
- * groups need 4.1 or later), and a real MinIO server. Each start runs a new container and leaves the directory it is
- * given unused: the data lives in the container. Testcontainers' own settings apply (a registry mirror through
- * {@code hub.image.name.prefix}, a remote engine through {@code DOCKER_HOST}).
+ * The backing services in containers, through Testcontainers, for machines with a Docker engine:
+ * PostgreSQL at the embedded server's major version, Kafka from the official image at the version
+ * of the kafka-clients jar (share groups need 4.1 or later), and a real MinIO server. Each start
+ * runs a new container and leaves the directory it is given unused: the data lives in the
+ * container. Testcontainers' own settings apply (a registry mirror through {@code
+ * hub.image.name.prefix}, a remote engine through {@code DOCKER_HOST}).
  */
 final class ContainerServices implements BackingServices {
   static final String POSTGRES_IMAGE = "postgres:14-alpine";

@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 class ContainerBrokerTest {
   @Test
   void propertiesBecomeTheImagesVariables() {
-    assertEquals("KAFKA_GROUP_SHARE_RECORD_LOCK_DURATION_MS",
+    assertEquals(
+        "KAFKA_GROUP_SHARE_RECORD_LOCK_DURATION_MS",
         ContainerBroker.variable("group.share.record.lock.duration.ms"));
     assertEquals("KAFKA_A__B___C_D", ContainerBroker.variable("a_b-c.d"));
   }
@@ -18,7 +19,9 @@ class ContainerBrokerTest {
   @Test
   void clientsAreSentToThePublishedPortAndTheEmbeddedBrokersSettingsApply() {
     Map<String, String> env = ContainerBroker.environment("localhost", 40000);
-    assertEquals("PLAINTEXT://localhost:40000,BROKER://localhost:9094", env.get("KAFKA_ADVERTISED_LISTENERS"));
+    assertEquals(
+        "PLAINTEXT://localhost:40000,BROKER://localhost:9094",
+        env.get("KAFKA_ADVERTISED_LISTENERS"));
     assertEquals("broker,controller", env.get("KAFKA_PROCESS_ROLES"));
     assertEquals("1", env.get("KAFKA_SHARE_COORDINATOR_STATE_TOPIC_REPLICATION_FACTOR"));
     assertEquals("1", env.get("KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR"));

@@ -34,17 +34,22 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The containers stack itself, where a Docker engine answers (skipped elsewhere, saying so): each service starts, is
- * reachable as the farm reaches it, and the broker survives a stop and restart on the same address.
+ * The containers stack itself, where a Docker engine answers (skipped elsewhere, saying so): each
+ * service starts, is reachable as the farm reaches it, and the broker survives a stop and restart
+ * on the same address.
  */
 class ContainerServicesTest {
   @TempDir Path dir;
   private BackingServices containers;
 
-  /** Skips each test, naming why, where no Docker engine answers (a skip in a BeforeAll is not reported). */
+  /**
+   * Skips each test, naming why, where no Docker engine answers (a skip in a BeforeAll is not
+   * reported).
+   */
   @BeforeEach
   void needsDocker() {
-    containers = TestStack.services(TestStack.choose(TestStack.CONTAINERS, TestStack::dockerAnswers));
+    containers =
+        TestStack.services(TestStack.choose(TestStack.CONTAINERS, TestStack::dockerAnswers));
   }
 
   @Test
@@ -63,9 +68,14 @@ class ContainerServicesTest {
       String bootstrap = kafka.bootstrapServers();
       KafkaAdmin.createTopics(bootstrap, List.of("render.jobs.containers"), 1);
       KafkaAdmin.readShareGroupFromEarliest(bootstrap, "containers-test");
-      try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap),
-          new StringSerializer(), new StringSerializer())) {
-        producer.send(new ProducerRecord<>("render.jobs.containers", "job-1")).get(30, TimeUnit.SECONDS);
+      try (KafkaProducer<String, String> producer =
+          new KafkaProducer<>(
+              Map.of("bootstrap.servers", bootstrap),
+              new StringSerializer(),
+              new StringSerializer())) {
+        producer
+            .send(new ProducerRecord<>("render.jobs.containers", "job-1"))
+            .get(30, TimeUnit.SECONDS);
       }
       kafka.stop();
       assertFalse(kafka.isRunning());
@@ -74,8 +84,13 @@ class ContainerServicesTest {
       assertEquals(bootstrap, kafka.bootstrapServers());
       try (Admin admin = KafkaAdmin.admin(bootstrap)) {
         TopicPartition queue = new TopicPartition("render.jobs.containers", 0);
-        long end = admin.listOffsets(Map.of(queue, OffsetSpec.latest())).all().get(30, TimeUnit.SECONDS)
-            .get(queue).offset();
+        long end =
+            admin
+                .listOffsets(Map.of(queue, OffsetSpec.latest()))
+                .all()
+                .get(30, TimeUnit.SECONDS)
+                .get(queue)
+                .offset();
         assertEquals(1, end, "the record written before the restart is still there");
       }
     }
@@ -84,13 +99,20 @@ class ContainerServicesTest {
   @Test
   void theObjectStoreIsMinioWithTheStacksKeys() throws Exception {
     try (ObjectStore s3 = containers.startObjectStore(dir)) {
-      MinioClient minio = MinioClient.builder().endpoint(s3.endpoint())
-          .credentials(s3.accessKey(), s3.secretKey()).build();
+      MinioClient minio =
+          MinioClient.builder()
+              .endpoint(s3.endpoint())
+              .credentials(s3.accessKey(), s3.secretKey())
+              .build();
       minio.makeBucket(MakeBucketArgs.builder().bucket("tessera").build());
       byte[] png = "not really a png".getBytes(StandardCharsets.UTF_8);
-      minio.putObject(PutObjectArgs.builder().bucket("tessera").object("results/x.png")
-          .stream(new ByteArrayInputStream(png), png.length, -1).build());
-      try (var in = minio.getObject(GetObjectArgs.builder().bucket("tessera").object("results/x.png").build())) {
+      minio.putObject(
+          PutObjectArgs.builder().bucket("tessera").object("results/x.png").stream(
+                  new ByteArrayInputStream(png), png.length, -1)
+              .build());
+      try (var in =
+          minio.getObject(
+              GetObjectArgs.builder().bucket("tessera").object("results/x.png").build())) {
         assertArrayEquals(png, in.readAllBytes());
       }
     }

@@ -14,9 +14,10 @@ import org.junit.jupiter.api.Test;
 import org.opentest4j.TestAbortedException;
 
 class TestStackTest {
-  private static final BooleanSupplier NOT_ASKED = () -> {
-    throw new AssertionError("Docker was asked, though the embedded stack needs none");
-  };
+  private static final BooleanSupplier NOT_ASKED =
+      () -> {
+        throw new AssertionError("Docker was asked, though the embedded stack needs none");
+      };
 
   @Test
   void withoutTheVariableOrWithEmbeddedTheEmbeddedServicesRunAndDockerIsNotAsked() {
@@ -42,11 +43,15 @@ class TestStackTest {
     assertNull(choice.services());
     assertTrue(choice.skipReason().startsWith("TESSERA_STACK=containers"), choice.skipReason());
     assertTrue(choice.skipReason().contains("no Docker engine answers here"), choice.skipReason());
-    TestAbortedException skip = assertThrows(TestAbortedException.class, () -> TestStack.services(choice));
+    TestAbortedException skip =
+        assertThrows(TestAbortedException.class, () -> TestStack.services(choice));
     assertTrue(skip.getMessage().contains(choice.skipReason()), skip.getMessage());
   }
 
-  /** The real probe, on a machine without Docker (this project's): Testcontainers answers no, and quickly. */
+  /**
+   * The real probe, on a machine without Docker (this project's): Testcontainers answers no, and
+   * quickly.
+   */
   @Test
   void containersAreSkippedWhereTestcontainersFindsNoDocker() {
     assumeFalse(TestStack.dockerAnswers(), "a Docker engine answers here");
@@ -55,9 +60,11 @@ class TestStackTest {
 
   @Test
   void anUnknownValueFailsNamingTheAllowedOnes() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> TestStack.choose("docker", NOT_ASKED));
-    assertTrue(e.getMessage().startsWith("TESSERA_STACK=docker names no stack; allowed: embedded"), e.getMessage());
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> TestStack.choose("docker", NOT_ASKED));
+    assertTrue(
+        e.getMessage().startsWith("TESSERA_STACK=docker names no stack; allowed: embedded"),
+        e.getMessage());
     assertTrue(e.getMessage().contains(" or containers "), e.getMessage());
   }
 }

@@ -9,7 +9,10 @@ import java.nio.file.Path;
 public final class TestData {
   private TestData() {}
 
-  /** The checkout's root: the first directory upwards from the working directory that holds {@code mvnw}. */
+  /**
+   * The checkout's root: the first directory upwards from the working directory that holds {@code
+   * mvnw}.
+   */
   public static Path projectRoot() {
     Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath();
     while (dir != null && !Files.exists(dir.resolve("mvnw"))) {

@@ -12,8 +12,9 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * Miniature bundles shared by the tests of one JVM: each kind is generated once into a temporary directory that is
- * deleted when the JVM exits. They use the real CLIP tokenizer files where present, else the generated vocabulary.
+ * Miniature bundles shared by the tests of one JVM: each kind is generated once into a temporary
+ * directory that is deleted when the JVM exits. They use the real CLIP tokenizer files where
+ * present, else the generated vocabulary.
  */
 public final class MiniatureFixtures {
   private static final Map<String, Path> BUNDLES = new HashMap<>();
@@ -24,18 +25,23 @@ public final class MiniatureFixtures {
   /** The bundle of {@code kind}, generated on first use. */
   public static synchronized Path bundle(MiniatureKind kind, boolean fp16) {
     String key = kind.cliName() + (fp16 ? "-fp16" : "");
-    return BUNDLES.computeIfAbsent(key, k -> {
-      try {
-        Path dir = root().resolve(k);
-        MiniatureBundle.write(kind, fp16, dir, tokenizerSource());
-        return dir;
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    });
+    return BUNDLES.computeIfAbsent(
+        key,
+        k -> {
+          try {
+            Path dir = root().resolve(k);
+            MiniatureBundle.write(kind, fp16, dir, tokenizerSource());
+            return dir;
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        });
   }
 
-  /** A copy of the fp32 bundle of {@code kind} in {@code dir}, which must not exist yet, for a test to change. */
+  /**
+   * A copy of the fp32 bundle of {@code kind} in {@code dir}, which must not exist yet, for a test
+   * to change.
+   */
   public static Path copy(MiniatureKind kind, Path dir) throws IOException {
     Path source = bundle(kind, false);
     try (Stream<Path> files = Files.walk(source)) {

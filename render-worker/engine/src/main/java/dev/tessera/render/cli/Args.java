@@ -9,8 +9,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Parsed command-line arguments: {@code --name value} options, {@code --flag} switches and positional words. Every
- * accessor marks its option as known; {@link #finish()} then rejects whatever the command did not ask for.
+ * Parsed command-line arguments: {@code --name value} options, {@code --flag} switches and
+ * positional words. Every accessor marks its option as known; {@link #finish()} then rejects
+ * whatever the command did not ask for.
  */
 public final class Args {
   private final Map<String, String> options = new LinkedHashMap<>();

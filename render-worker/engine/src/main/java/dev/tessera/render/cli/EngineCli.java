@@ -8,9 +8,10 @@ import java.util.List;
 import java.util.ServiceLoader;
 
 /**
- * The engine's command line: {@code render}, {@code tokenize} and {@code schedule}, and the commands of modules beside
- * it ({@link EngineCommand}; with the miniature generators on the classpath, {@code model}). Bad input ends with one
- * line on stderr naming the problem and exit code 2; no stack trace.
+ * The engine's command line: {@code render}, {@code tokenize} and {@code schedule}, and the
+ * commands of modules beside it ({@link EngineCommand}; with the miniature generators on the
+ * classpath, {@code model}). Bad input ends with one line on stderr naming the problem and exit
+ * code 2; no stack trace.
  */
 public final class EngineCli {
   /** Exit code for input the command cannot run with. */
@@ -51,9 +52,13 @@ public final class EngineCli {
         case "tokenize" -> TokenizeCommand.run(rest, out, err);
         case "schedule" -> ScheduleCommand.run(rest, out);
         case "commands" -> out.println(String.join(" ", commands()));
-        default -> extensions().stream().filter(c -> c.name().equals(args.get(0))).findFirst()
-            .orElseThrow(() -> new UsageException("unknown command '" + args.get(0) + "'\n" + usage()))
-            .run(rest, out, err);
+        default ->
+            extensions().stream()
+                .filter(c -> c.name().equals(args.get(0)))
+                .findFirst()
+                .orElseThrow(
+                    () -> new UsageException("unknown command '" + args.get(0) + "'\n" + usage()))
+                .run(rest, out, err);
       }
       return 0;
     } catch (UsageException | IllegalArgumentException | IOException e) {
@@ -66,16 +71,17 @@ public final class EngineCli {
   public static String usage() {
     List<String> lines = new ArrayList<>(List.of("usage:"));
     extensions().forEach(c -> lines.add("  " + c.usage()));
-    lines.addAll(Arrays.asList(
-        "  render --model DIR --prompt TEXT [--negative TEXT] [--seed N] [--steps N] [--guidance F]",
-        "         [--scheduler ddim|euler|euler-a|dpmpp-2m] [--karras] [--spacing leading|linspace|trailing]",
-        "         [--width W] [--height H] [--init IMAGE --strength F] [--device auto|cpu|cuda] [--threads N]",
-        "         [--upscale x4|sr|lanczos [--upscaler DIR|MODEL.onnx] [--target N (default 2048, max 4096)]",
-        "          [--noise-level N] [--upscale-steps N] [--upscale-guidance F]]",
-        "         --out FILE.png",
-        "  tokenize --model DIR TEXT",
-        "  schedule --model DIR --scheduler NAME --steps N [--karras] [--spacing leading|linspace|trailing]",
-        "  commands   (lists the commands above)"));
+    lines.addAll(
+        Arrays.asList(
+            "  render --model DIR --prompt TEXT [--negative TEXT] [--seed N] [--steps N] [--guidance F]",
+            "         [--scheduler ddim|euler|euler-a|dpmpp-2m] [--karras] [--spacing leading|linspace|trailing]",
+            "         [--width W] [--height H] [--init IMAGE --strength F] [--device auto|cpu|cuda] [--threads N]",
+            "         [--upscale x4|sr|lanczos [--upscaler DIR|MODEL.onnx] [--target N (default 2048, max 4096)]",
+            "          [--noise-level N] [--upscale-steps N] [--upscale-guidance F]]",
+            "         --out FILE.png",
+            "  tokenize --model DIR TEXT",
+            "  schedule --model DIR --scheduler NAME --steps N [--karras] [--spacing leading|linspace|trailing]",
+            "  commands   (lists the commands above)"));
     return String.join("\n", lines);
   }
 }

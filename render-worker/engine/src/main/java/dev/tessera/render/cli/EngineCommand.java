@@ -7,9 +7,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A command that a module beside the engine adds to {@link EngineCli}, found with {@link java.util.ServiceLoader}
- * ({@code META-INF/services/dev.tessera.render.cli.EngineCommand}); the miniature generators add {@code model}, and
- * offer the bundle {@code render} uses without {@code --model}. Implementations need a public no-argument constructor.
+ * A command that a module beside the engine adds to {@link EngineCli}, found with {@link
+ * java.util.ServiceLoader} ({@code META-INF/services/dev.tessera.render.cli.EngineCommand}); the
+ * miniature generators add {@code model}, and offer the bundle {@code render} uses without {@code
+ * --model}. Implementations need a public no-argument constructor.
  */
 public interface EngineCommand {
   /** The word that selects it, e.g. {@code model}. */
@@ -25,7 +26,10 @@ public interface EngineCommand {
    */
   void run(List<String> args, PrintStream out, PrintStream err) throws IOException;
 
-  /** The bundle {@code render} uses when given no {@code --model}, written on first use; empty if it has none. */
+  /**
+   * The bundle {@code render} uses when given no {@code --model}, written on first use; empty if it
+   * has none.
+   */
   default Optional<Path> defaultBundle(PrintStream err) throws IOException {
     return Optional.empty();
   }

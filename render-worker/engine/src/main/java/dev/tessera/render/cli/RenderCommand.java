@@ -20,45 +20,48 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import javax.imageio.ImageIO;
 
 /**
- * {@code render ... --out FILE.png}: renders one image, upscales it when {@code --upscale} asks, prints per-stage
- * timings, writes the PNG.
+ * {@code render ... --out FILE.png}: renders one image, upscales it when {@code --upscale} asks,
+ * prints per-stage timings, writes the PNG.
  */
 final class RenderCommand {
   private RenderCommand() {}
 
   /** Maps the API's field names to this command's options, so problems name what the user typed. */
-  private static final Map<String, String> OPTION_OF_FIELD = Map.of("negative_prompt", "negative", "karras", "karras");
+  private static final Map<String, String> OPTION_OF_FIELD =
+      Map.of("negative_prompt", "negative", "karras", "karras");
 
   static void run(List<String> words, PrintStream out, PrintStream err) throws IOException {
     Args args = new Args(words, Set.of("karras"));
     String modelText = args.string("model", null);
     RenderSettings defaults = RenderSettings.of("");
-    RenderSettings settings = new RenderSettings(
-        args.required("prompt"),
-        args.string("negative", ""),
-        args.longValue("seed", defaults.seed()),
-        args.integer("steps", defaults.steps()),
-        args.decimal("guidance", defaults.guidance()),
-        args.string("scheduler", defaults.scheduler()),
-        args.flag("karras"),
-        args.integer("width", defaults.width()),
-        args.integer("height", defaults.height()));
+    RenderSettings settings =
+        new RenderSettings(
+            args.required("prompt"),
+            args.string("negative", ""),
+            args.longValue("seed", defaults.seed()),
+            args.integer("steps", defaults.steps()),
+            args.decimal("guidance", defaults.guidance()),
+            args.string("scheduler", defaults.scheduler()),
+            args.flag("karras"),
+            args.integer("width", defaults.width()),
+            args.integer("height", defaults.height()));
     String spacingText = args.string("spacing", null);
     String initPath = args.string("init", null);
     double strength = args.decimal("strength", 0.8);
     boolean strengthGiven = args.string("strength", null) != null;
-    EngineOptions options = new EngineOptions(
-        ExecutionProvider.Preference.parse(args.string("device", "auto")),
-        args.integer("cuda-device", 0),
-        args.integer("threads", 0),
-        EngineOptions.defaults().decodeTile(),
-        EngineOptions.defaults().decodeOverlap());
+    EngineOptions options =
+        new EngineOptions(
+            ExecutionProvider.Preference.parse(args.string("device", "auto")),
+            args.integer("cuda-device", 0),
+            args.integer("threads", 0),
+            EngineOptions.defaults().decodeTile(),
+            EngineOptions.defaults().decodeOverlap());
     UpscaleOptions upscaleOptions = new UpscaleOptions(args);
     Path target = args.path("out");
     args.finish();
@@ -67,7 +70,8 @@ final class RenderCommand {
     List<FieldProblem> problems = settings.problems();
     if (!problems.isEmpty()) {
       FieldProblem p = problems.get(0);
-      throw new UsageException("--" + OPTION_OF_FIELD.getOrDefault(p.field(), p.field()) + ": " + p.detail());
+      throw new UsageException(
+          "--" + OPTION_OF_FIELD.getOrDefault(p.field(), p.field()) + ": " + p.detail());
     }
     if (strengthGiven && initPath == null) {
       throw new UsageException("--strength needs --init IMAGE");
@@ -85,21 +89,32 @@ final class RenderCommand {
     try (Renderer renderer = Renderer.open(model, options);
         Upscaler upscaler = plan == null ? null : plan.open(options)) {
       if (renderer.bundle().isMiniature()) {
-        err.println("note: " + model + " is an untrained miniature bundle: it proves the pipeline, not the pictures");
+        err.println(
+            "note: "
+                + model
+                + " is an untrained miniature bundle: it proves the pipeline, not the pictures");
       }
       if (upscaler != null && upscaler.isMiniature()) {
-        err.println("note: " + plan.model() + " is an untrained miniature upscaler: it proves the pipeline, not the"
-            + " pictures");
+        err.println(
+            "note: "
+                + plan.model()
+                + " is an untrained miniature upscaler: it proves the pipeline, not the"
+                + " pictures");
       }
       CancelToken cancel = new CancelToken();
-      RenderResult result = renderer.render(
-          new RenderRequest(settings, init, strength, spacing), progress(err, "denoising"), cancel);
+      RenderResult result =
+          renderer.render(
+              new RenderRequest(settings, init, strength, spacing),
+              progress(err, "denoising"),
+              cancel);
       Warnings.droppedWords(result.droppedWords(), renderer.tokenizer().maxLength(), err);
       RgbImage image = result.image();
       String parameters = result.parameters();
       if (upscaler != null) {
         long t0 = System.nanoTime();
-        Upscaled upscaled = upscaler.upscale(image, plan.target(), plan.settings(), progress(err, "upscaling"), cancel);
+        Upscaled upscaled =
+            upscaler.upscale(
+                image, plan.target(), plan.settings(), progress(err, "upscaling"), cancel);
         result.timings().add("upscale", System.nanoTime() - t0, upscaled.detail());
         image = upscaled.image();
         parameters += ", " + upscaled.parameters();
@@ -129,7 +144,9 @@ final class RenderCommand {
     }
   }
 
-  /** Progress on one terminal line where stderr is a console; silent otherwise (logs stay clean). */
+  /**
+   * Progress on one terminal line where stderr is a console; silent otherwise (logs stay clean).
+   */
   private static RenderListener progress(PrintStream err, String stage) {
     if (System.console() == null) {
       return RenderListener.NONE;
@@ -142,7 +159,10 @@ final class RenderCommand {
     };
   }
 
-  /** The bundle a module beside the engine offers when no {@code --model} is given (the untrained miniature). */
+  /**
+   * The bundle a module beside the engine offers when no {@code --model} is given (the untrained
+   * miniature).
+   */
   private static Path defaultBundle(PrintStream err) throws IOException {
     for (EngineCommand extension : EngineCli.extensions()) {
       Optional<Path> bundle = extension.defaultBundle(err);

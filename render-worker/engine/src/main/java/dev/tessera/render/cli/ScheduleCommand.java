@@ -13,8 +13,9 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * {@code schedule --model DIR --scheduler NAME --steps N [--karras] [--spacing S]}: prints the timesteps, sigmas
- * (where the scheduler has them) and initial noise sigma for the bundle's scheduler config, as JSON.
+ * {@code schedule --model DIR --scheduler NAME --steps N [--karras] [--spacing S]}: prints the
+ * timesteps, sigmas (where the scheduler has them) and initial noise sigma for the bundle's
+ * scheduler config, as JSON.
  */
 final class ScheduleCommand {
   private ScheduleCommand() {}
@@ -31,7 +32,9 @@ final class ScheduleCommand {
     String spacing = args.string("spacing", null);
     args.finish();
     SchedulerConfig config = SchedulerConfig.read(model.resolve("scheduler/scheduler_config.json"));
-    Scheduler scheduler = Schedulers.create(name, config, steps, karras, spacing == null ? null : Spacing.parse(spacing));
+    Scheduler scheduler =
+        Schedulers.create(
+            name, config, steps, karras, spacing == null ? null : Spacing.parse(spacing));
     StringBuilder json = new StringBuilder("{\"timesteps\": ").append(array(scheduler.timesteps()));
     if (scheduler.sigmas() != null) {
       json.append(", \"sigmas\": ").append(array(scheduler.sigmas()));
@@ -41,7 +44,9 @@ final class ScheduleCommand {
   }
 
   private static String array(double[] values) {
-    return Arrays.stream(values).mapToObj(ScheduleCommand::number).collect(Collectors.joining(", ", "[", "]"));
+    return Arrays.stream(values)
+        .mapToObj(ScheduleCommand::number)
+        .collect(Collectors.joining(", ", "[", "]"));
   }
 
   /** Integral values print without a fraction (timesteps), others with float32-level precision. */

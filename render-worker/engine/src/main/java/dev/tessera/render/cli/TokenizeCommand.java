@@ -10,7 +10,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-/** {@code tokenize --model DIR TEXT}: prints the input ids as a JSON array; warns about dropped words. */
+/**
+ * {@code tokenize --model DIR TEXT}: prints the input ids as a JSON array; warns about dropped
+ * words.
+ */
 final class TokenizeCommand {
   private TokenizeCommand() {}
 
@@ -24,6 +27,9 @@ final class TokenizeCommand {
     ClipTokenizer tokenizer = ClipTokenizer.load(model.resolve("tokenizer"));
     Tokenization tokens = tokenizer.tokenize(String.join(" ", args.positional()));
     Warnings.droppedWords(tokens.droppedWords(), tokenizer.maxLength(), err);
-    out.println(Arrays.stream(tokens.ids()).mapToObj(Integer::toString).collect(Collectors.joining(", ", "[", "]")));
+    out.println(
+        Arrays.stream(tokens.ids())
+            .mapToObj(Integer::toString)
+            .collect(Collectors.joining(", ", "[", "]")));
   }
 }

@@ -13,12 +13,14 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * The upscale options of {@code render}: {@code --upscale x4|sr|lanczos}, {@code --upscaler DIR}, {@code --target N}
- * (default {@value TargetSize#DEFAULT}) and, for x4, {@code --noise-level}, {@code --upscale-steps},
- * {@code --upscale-guidance}. Checked before anything is rendered, each problem named by its option.
+ * The upscale options of {@code render}: {@code --upscale x4|sr|lanczos}, {@code --upscaler DIR},
+ * {@code --target N} (default {@value TargetSize#DEFAULT}) and, for x4, {@code --noise-level},
+ * {@code --upscale-steps}, {@code --upscale-guidance}. Checked before anything is rendered, each
+ * problem named by its option.
  */
 final class UpscaleOptions {
-  private static final List<String> X4_ONLY = List.of("noise-level", "upscale-steps", "upscale-guidance");
+  private static final List<String> X4_ONLY =
+      List.of("noise-level", "upscale-steps", "upscale-guidance");
 
   private final String modeText;
   private final String upscaler;
@@ -36,9 +38,10 @@ final class UpscaleOptions {
   UpscaleOptions(Args args) {
     this.modeText = args.string("upscale", null);
     this.upscaler = args.string("upscaler", null);
-    this.given = Stream.concat(Stream.of("upscaler", "target"), X4_ONLY.stream())
-        .filter(name -> args.string(name, null) != null)
-        .toList();
+    this.given =
+        Stream.concat(Stream.of("upscaler", "target"), X4_ONLY.stream())
+            .filter(name -> args.string(name, null) != null)
+            .toList();
     this.target = args.integer("target", TargetSize.DEFAULT);
     this.steps = args.integer("upscale-steps", UpscaleSettings.DEFAULT_STEPS);
     this.guidance = args.decimal("upscale-guidance", UpscaleSettings.DEFAULT_GUIDANCE);
@@ -64,16 +67,25 @@ final class UpscaleOptions {
       throw new UsageException("--upscale: " + e.getMessage());
     }
     if (mode.needsModel() && upscaler == null) {
-      throw new UsageException("--upscale " + mode.cliName() + " needs --upscaler " + (mode == UpscaleMode.X4
-          ? "DIR (a Stable Diffusion x4 upscaler bundle)" : "MODEL (an .onnx file or a directory with model.onnx)"));
+      throw new UsageException(
+          "--upscale "
+              + mode.cliName()
+              + " needs --upscaler "
+              + (mode == UpscaleMode.X4
+                  ? "DIR (a Stable Diffusion x4 upscaler bundle)"
+                  : "MODEL (an .onnx file or a directory with model.onnx)"));
     }
     if (!mode.needsModel() && upscaler != null) {
       throw new UsageException("--upscaler is not used by --upscale " + mode.cliName());
     }
     if (mode != UpscaleMode.X4) {
-      given.stream().filter(X4_ONLY::contains).findFirst().ifPresent(name -> {
-        throw new UsageException("--" + name + " is for --upscale x4 only");
-      });
+      given.stream()
+          .filter(X4_ONLY::contains)
+          .findFirst()
+          .ifPresent(
+              name -> {
+                throw new UsageException("--" + name + " is for --upscale x4 only");
+              });
     }
     TargetSize size;
     try {
@@ -81,8 +93,9 @@ final class UpscaleOptions {
     } catch (IllegalArgumentException e) {
       throw new UsageException("--target: " + e.getMessage());
     }
-    UpscaleSettings settings = new UpscaleSettings(
-        render.prompt(), render.negativePrompt(), render.seed(), steps, guidance, noiseLevel);
+    UpscaleSettings settings =
+        new UpscaleSettings(
+            render.prompt(), render.negativePrompt(), render.seed(), steps, guidance, noiseLevel);
     return new Plan(mode, upscaler == null ? null : Path.of(upscaler), size, settings);
   }
 

@@ -10,7 +10,11 @@ final class Warnings {
   /** Names the words that did not fit into the text encoder's window. */
   static void droppedWords(List<String> dropped, int maxTokens, PrintStream err) {
     if (!dropped.isEmpty()) {
-      err.println("warning: prompt longer than the model's " + maxTokens + " tokens; dropped: " + String.join(" ", dropped));
+      err.println(
+          "warning: prompt longer than the model's "
+              + maxTokens
+              + " tokens; dropped: "
+              + String.join(" ", dropped));
     }
   }
 }

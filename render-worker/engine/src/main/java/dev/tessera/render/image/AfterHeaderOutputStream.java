@@ -6,12 +6,13 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 
 /**
- * Passes a PNG stream through and inserts extra chunks right after its IHDR chunk, for an encoder that has no API
- * for them. Call {@link #finish} when the encoder is done.
+ * Passes a PNG stream through and inserts extra chunks right after its IHDR chunk, for an encoder
+ * that has no API for them. Call {@link #finish} when the encoder is done.
  */
 final class AfterHeaderOutputStream extends FilterOutputStream {
   /** The 8-byte signature, then IHDR: length, type, 13 data bytes, CRC. */
   private static final int HEADER_LENGTH = 8 + 4 + 4 + 13 + 4;
+
   private static final int IHDR = 0x49484452;
 
   private final byte[] header = new byte[HEADER_LENGTH];

@@ -4,18 +4,20 @@ import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 
 /**
- * An 8-bit RGB image, interleaved row-major ({@code rgb[(y * width + x) * 3 + c]}). The array is shared, not copied.
+ * An 8-bit RGB image, interleaved row-major ({@code rgb[(y * width + x) * 3 + c]}). The array is
+ * shared, not copied.
  */
 public record RgbImage(int width, int height, byte[] rgb) {
   public RgbImage {
     if (rgb.length != width * height * 3) {
-      throw new IllegalArgumentException("expected " + width * height * 3 + " bytes, got " + rgb.length);
+      throw new IllegalArgumentException(
+          "expected " + width * height * 3 + " bytes, got " + rgb.length);
     }
   }
 
   /**
-   * Converts a planar {@code [3, height, width]} image in the VAE's range [-1, 1] as diffusers does:
-   * {@code round(clamp(x / 2 + 0.5, 0, 1) * 255)}.
+   * Converts a planar {@code [3, height, width]} image in the VAE's range [-1, 1] as diffusers
+   * does: {@code round(clamp(x / 2 + 0.5, 0, 1) * 255)}.
    */
   public static RgbImage fromPlanar(float[] chw, int width, int height) {
     int plane = width * height;
@@ -29,7 +31,10 @@ public record RgbImage(int width, int height, byte[] rgb) {
     return new RgbImage(width, height, rgb);
   }
 
-  /** This image as a planar {@code [3, height, width]} array in [-1, 1], the VAE encoder's input range. */
+  /**
+   * This image as a planar {@code [3, height, width]} array in [-1, 1], the VAE encoder's input
+   * range.
+   */
   public float[] toPlanar() {
     int plane = width * height;
     float[] chw = new float[plane * 3];
@@ -41,12 +46,17 @@ public record RgbImage(int width, int height, byte[] rgb) {
     return chw;
   }
 
-  /** A copy of {@code image} (any type), resampled with bicubic interpolation to {@code width × height} when needed. */
+  /**
+   * A copy of {@code image} (any type), resampled with bicubic interpolation to {@code width ×
+   * height} when needed.
+   */
   public static RgbImage of(BufferedImage image, int width, int height) {
     BufferedImage target = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
     var g = target.createGraphics();
     try {
-      g.setRenderingHint(java.awt.RenderingHints.KEY_INTERPOLATION, java.awt.RenderingHints.VALUE_INTERPOLATION_BICUBIC);
+      g.setRenderingHint(
+          java.awt.RenderingHints.KEY_INTERPOLATION,
+          java.awt.RenderingHints.VALUE_INTERPOLATION_BICUBIC);
       g.drawImage(image, 0, 0, width, height, null);
     } finally {
       g.dispose();

@@ -1,8 +1,8 @@
 package dev.tessera.render.noise;
 
 /**
- * The 32-bit Mersenne Twister (MT19937) as PyTorch's CPU generator runs it: seeded with {@code init_genrand}
- * from the low 32 bits of the seed, producing one 32-bit word per {@link #nextInt()}.
+ * The 32-bit Mersenne Twister (MT19937) as PyTorch's CPU generator runs it: seeded with {@code
+ * init_genrand} from the low 32 bits of the seed, producing one 32-bit word per {@link #nextInt()}.
  *
  * <p>Not thread-safe: one instance belongs to one stream of draws.
  */

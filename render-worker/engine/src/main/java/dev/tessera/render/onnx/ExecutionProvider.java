@@ -7,8 +7,8 @@ import ai.onnxruntime.OrtSession.SessionOptions;
 import java.util.Locale;
 
 /**
- * Chooses where sessions run: the CUDA execution provider when this build of ONNX Runtime has it (the {@code gpu}
- * Maven profile) and a device answers, the CPU provider otherwise.
+ * Chooses where sessions run: the CUDA execution provider when this build of ONNX Runtime has it
+ * (the {@code gpu} Maven profile) and a device answers, the CPU provider otherwise.
  */
 public enum ExecutionProvider {
   CPU,
@@ -31,13 +31,14 @@ public enum ExecutionProvider {
   }
 
   /**
-   * Session options for the provider that {@code preference} and this machine allow, with a one-line description of
-   * the choice for the log.
+   * Session options for the provider that {@code preference} and this machine allow, with a
+   * one-line description of the choice for the log.
    *
    * @param threads intra-op threads; 0 lets ONNX Runtime decide
    * @throws IllegalArgumentException when CUDA is demanded but this build has no CUDA provider
    */
-  public static Choice configure(Preference preference, int cudaDevice, int threads) throws OrtException {
+  public static Choice configure(Preference preference, int cudaDevice, int threads)
+      throws OrtException {
     SessionOptions options = baseOptions(threads);
     boolean available = OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA);
     if (preference == Preference.CPU) {
@@ -49,7 +50,8 @@ public enum ExecutionProvider {
         throw new IllegalArgumentException(
             "device cuda asked for, but this ONNX Runtime build has no CUDA provider: build with -Pgpu");
       }
-      return new Choice(options, CPU, "CPU execution provider (this ONNX Runtime build has no CUDA provider)");
+      return new Choice(
+          options, CPU, "CPU execution provider (this ONNX Runtime build has no CUDA provider)");
     }
     try {
       options.addCUDA(cudaDevice);
@@ -59,9 +61,13 @@ public enum ExecutionProvider {
         options.close();
         throw e;
       }
-      // A GPU build on a machine without a usable CUDA runtime: fall back rather than fail the worker.
+      // A GPU build on a machine without a usable CUDA runtime: fall back rather than fail the
+      // worker.
       options.close();
-      return new Choice(baseOptions(threads), CPU, "CPU execution provider (CUDA present but unusable: " + e.getMessage() + ")");
+      return new Choice(
+          baseOptions(threads),
+          CPU,
+          "CPU execution provider (CUDA present but unusable: " + e.getMessage() + ")");
     }
   }
 
@@ -74,6 +80,8 @@ public enum ExecutionProvider {
     return options;
   }
 
-  /** Session options configured for {@code provider}; the caller owns and closes {@code options}. */
+  /**
+   * Session options configured for {@code provider}; the caller owns and closes {@code options}.
+   */
   public record Choice(SessionOptions options, ExecutionProvider provider, String description) {}
 }

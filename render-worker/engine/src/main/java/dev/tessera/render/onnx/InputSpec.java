@@ -4,8 +4,8 @@ import ai.onnxruntime.OnnxJavaType;
 import java.util.Arrays;
 
 /**
- * The declared type and shape of one model input or output, as read from the session. A dimension of -1 is dynamic
- * (symbolic in the ONNX file).
+ * The declared type and shape of one model input or output, as read from the session. A dimension
+ * of -1 is dynamic (symbolic in the ONNX file).
  */
 public record InputSpec(String name, OnnxJavaType type, long[] shape) {
   public int rank() {

@@ -17,9 +17,10 @@ import java.util.Map;
 /**
  * Owns one {@link OrtSession} loaded from an ONNX file and describes its inputs and outputs.
  *
- * <p>Lifetime: the session lives until {@link #close()}, which is safe to call more than once. {@link #run} may be
- * called from several threads (ONNX Runtime sessions are thread-safe), but not after close. The tensors passed to
- * {@code run} stay owned by the caller; the returned {@link Result} is owned by the caller and must be closed.
+ * <p>Lifetime: the session lives until {@link #close()}, which is safe to call more than once.
+ * {@link #run} may be called from several threads (ONNX Runtime sessions are thread-safe), but not
+ * after close. The tensors passed to {@code run} stay owned by the caller; the returned {@link
+ * Result} is owned by the caller and must be closed.
  */
 public final class OnnxModel implements AutoCloseable {
   private final String label;
@@ -40,7 +41,8 @@ public final class OnnxModel implements AutoCloseable {
    *
    * @throws IOException when the file is missing or ONNX Runtime cannot load it
    */
-  public static OnnxModel load(OrtEnvironment env, Path file, String label, OrtSession.SessionOptions options)
+  public static OnnxModel load(
+      OrtEnvironment env, Path file, String label, OrtSession.SessionOptions options)
       throws IOException {
     if (!Files.isRegularFile(file)) {
       throw new IOException(label + ": file not found (" + file + ")");
@@ -70,12 +72,14 @@ public final class OnnxModel implements AutoCloseable {
   /**
    * The named input, or the model's first input when {@code name} is null.
    *
-   * @throws IllegalArgumentException naming the model and the inputs it has, when there is no such input
+   * @throws IllegalArgumentException naming the model and the inputs it has, when there is no such
+   *     input
    */
   public InputSpec input(String name) {
     InputSpec spec = name == null ? inputs.values().iterator().next() : inputs.get(name);
     if (spec == null) {
-      throw new IllegalArgumentException(label + ": has no input '" + name + "' (inputs: " + inputs.values() + ")");
+      throw new IllegalArgumentException(
+          label + ": has no input '" + name + "' (inputs: " + inputs.values() + ")");
     }
     return spec;
   }
@@ -89,7 +93,8 @@ public final class OnnxModel implements AutoCloseable {
   public InputSpec output(String name) {
     InputSpec spec = name == null ? outputs.values().iterator().next() : outputs.get(name);
     if (spec == null) {
-      throw new IllegalArgumentException(label + ": has no output '" + name + "' (outputs: " + outputs.values() + ")");
+      throw new IllegalArgumentException(
+          label + ": has no output '" + name + "' (outputs: " + outputs.values() + ")");
     }
     return spec;
   }

@@ -9,11 +9,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The sessions of one bundle, all on one execution provider: loads each model file once and closes them together.
+ * The sessions of one bundle, all on one execution provider: loads each model file once and closes
+ * them together.
  *
- * <p>Lifetime: the session options live as long as the set; {@link #close()} closes every model loaded through it,
- * then the options, and is safe to call twice. Loading is meant for start-up (one thread); running the loaded models
- * is thread-safe.
+ * <p>Lifetime: the session options live as long as the set; {@link #close()} closes every model
+ * loaded through it, then the options, and is safe to call twice. Loading is meant for start-up
+ * (one thread); running the loaded models is thread-safe.
  */
 public final class OnnxSessions implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(OnnxSessions.class.getName());

@@ -14,16 +14,19 @@ import java.nio.LongBuffer;
 import java.nio.ShortBuffer;
 
 /**
- * Converts between Java arrays and ONNX tensors of the element type a model declares, so that the pipeline works in
- * float32 arrays whether a bundle is fp32 or fp16, and with int32 or int64 token ids.
+ * Converts between Java arrays and ONNX tensors of the element type a model declares, so that the
+ * pipeline works in float32 arrays whether a bundle is fp32 or fp16, and with int32 or int64 token
+ * ids.
  *
- * <p>Every tensor returned is owned by the caller and must be closed; its data is a copy (a direct native-order
- * buffer), so the source array may change afterwards.
+ * <p>Every tensor returned is owned by the caller and must be closed; its data is a copy (a direct
+ * native-order buffer), so the source array may change afterwards.
  */
 public final class Tensors {
   private Tensors() {}
 
-  /** A float tensor of the declared {@code type}: FLOAT or FLOAT16 (converted element by element). */
+  /**
+   * A float tensor of the declared {@code type}: FLOAT or FLOAT16 (converted element by element).
+   */
   public static OnnxTensor floats(OrtEnvironment env, float[] data, long[] shape, OnnxJavaType type)
       throws OrtException {
     return switch (type) {
@@ -40,12 +43,15 @@ public final class Tensors {
         buffer.flip();
         yield OnnxTensor.createTensor(env, buffer, shape, OnnxJavaType.FLOAT16);
       }
-      default -> throw new IllegalArgumentException("expected a float or float16 input, the model declares " + type);
+      default ->
+          throw new IllegalArgumentException(
+              "expected a float or float16 input, the model declares " + type);
     };
   }
 
   /** An integer tensor (token ids) of the declared {@code type}: INT32 or INT64. */
-  public static OnnxTensor ints(OrtEnvironment env, int[] data, long[] shape, OnnxJavaType type) throws OrtException {
+  public static OnnxTensor ints(OrtEnvironment env, int[] data, long[] shape, OnnxJavaType type)
+      throws OrtException {
     return switch (type) {
       case INT32 -> {
         IntBuffer buffer = direct(data.length * 4L).asIntBuffer();
@@ -60,18 +66,22 @@ public final class Tensors {
         buffer.flip();
         yield OnnxTensor.createTensor(env, buffer, shape);
       }
-      default -> throw new IllegalArgumentException("expected an int32 or int64 input, the model declares " + type);
+      default ->
+          throw new IllegalArgumentException(
+              "expected an int32 or int64 input, the model declares " + type);
     };
   }
 
   /**
-   * A scalar-valued input filled with {@code value}, in whatever numeric type and shape the model declares: rank 0,
-   * or rank 1 of length 1 or (dynamic) {@code batch}. Used for the UNet's {@code timestep}, which real exports declare
-   * as float32, float16 or int64 of shape [], [1] or [batch].
+   * A scalar-valued input filled with {@code value}, in whatever numeric type and shape the model
+   * declares: rank 0, or rank 1 of length 1 or (dynamic) {@code batch}. Used for the UNet's {@code
+   * timestep}, which real exports declare as float32, float16 or int64 of shape [], [1] or [batch].
    */
-  public static OnnxTensor filled(OrtEnvironment env, double value, InputSpec spec, int batch) throws OrtException {
+  public static OnnxTensor filled(OrtEnvironment env, double value, InputSpec spec, int batch)
+      throws OrtException {
     if (spec.rank() > 1) {
-      throw new IllegalArgumentException(spec.name() + ": expected rank 0 or 1, the model declares " + spec);
+      throw new IllegalArgumentException(
+          spec.name() + ": expected rank 0 or 1, the model declares " + spec);
     }
     int n = spec.rank() == 0 ? 1 : spec.isDynamic(0) ? batch : (int) spec.shape()[0];
     long[] shape = spec.rank() == 0 ? new long[0] : new long[] {n};
@@ -86,7 +96,9 @@ public final class Tensors {
         java.util.Arrays.fill(data, (int) Math.round(value));
         yield ints(env, data, shape, spec.type());
       }
-      default -> throw new IllegalArgumentException(spec.name() + ": unsupported element type " + spec.type());
+      default ->
+          throw new IllegalArgumentException(
+              spec.name() + ": unsupported element type " + spec.type());
     };
   }
 
@@ -111,7 +123,8 @@ public final class Tensors {
         }
         yield out;
       }
-      default -> throw new IllegalArgumentException("expected a float or float16 output, got " + type);
+      default ->
+          throw new IllegalArgumentException("expected a float or float16 output, got " + type);
     };
   }
 

@@ -1,8 +1,8 @@
 package dev.tessera.render.pipeline;
 
 /**
- * The canvas a {@link TiledPass} blends onto: the weighted sum of the tile outputs and the sum of their weights per
- * position, divided once every tile is in.
+ * The canvas a {@link TiledPass} blends onto: the weighted sum of the tile outputs and the sum of
+ * their weights per position, divided once every tile is in.
  */
 final class BlendCanvas {
   private final int channels;
@@ -19,7 +19,10 @@ final class BlendCanvas {
     this.weight = new float[height * width];
   }
 
-  /** Adds {@code tile}, placed at ({@code y}, {@code x}), weighted by {@code weights} {@code [height, width]}. */
+  /**
+   * Adds {@code tile}, placed at ({@code y}, {@code x}), weighted by {@code weights} {@code
+   * [height, width]}.
+   */
   void add(PlanarImage tile, float[] weights, int y, int x) {
     int th = tile.height();
     int tw = tile.width();

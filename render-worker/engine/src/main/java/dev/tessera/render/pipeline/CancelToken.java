@@ -5,8 +5,9 @@ import ai.onnxruntime.OrtSession.RunOptions;
 import java.io.IOException;
 
 /**
- * Cancels one render from any thread: the render stops before its next step, and a model run already under way is
- * terminated inside ONNX Runtime through its {@link RunOptions}. One token serves one render.
+ * Cancels one render from any thread: the render stops before its next step, and a model run
+ * already under way is terminated inside ONNX Runtime through its {@link RunOptions}. One token
+ * serves one render.
  */
 public final class CancelToken {
   private volatile boolean cancelled;
@@ -35,8 +36,8 @@ public final class CancelToken {
   }
 
   /**
-   * Runs {@code work} with fresh run options attached to this token, so that {@link #cancel()} terminates the session
-   * run under way.
+   * Runs {@code work} with fresh run options attached to this token, so that {@link #cancel()}
+   * terminates the session run under way.
    *
    * @throws RenderCancelledException when the work was cancelled
    * @throws IOException when ONNX Runtime fails otherwise

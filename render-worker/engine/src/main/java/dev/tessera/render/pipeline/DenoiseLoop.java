@@ -4,9 +4,9 @@ import ai.onnxruntime.OrtException;
 import dev.tessera.render.schedule.Scheduler;
 
 /**
- * The denoising loop: at each of the scheduler's timesteps, scale the latents, predict with the UNet (guided:
- * {@link Unet#predict}), and let the scheduler step. Checks for cancellation before every step and reports progress
- * after it.
+ * The denoising loop: at each of the scheduler's timesteps, scale the latents, predict with the
+ * UNet (guided: {@link Unet#predict}), and let the scheduler step. Checks for cancellation before
+ * every step and reports progress after it.
  */
 final class DenoiseLoop {
   private final Unet unet;
@@ -16,7 +16,8 @@ final class DenoiseLoop {
   }
 
   /** Denoises {@code latents} over the timesteps of the scheduler from its begin index on. */
-  PlanarImage run(Sampling sampling, PlanarImage latents, Conditioning conditioning, RunControl control)
+  PlanarImage run(
+      Sampling sampling, PlanarImage latents, Conditioning conditioning, RunControl control)
       throws OrtException {
     Scheduler scheduler = sampling.scheduler();
     double[] timesteps = scheduler.timesteps();

@@ -1,8 +1,6 @@
 package dev.tessera.render.pipeline;
 
-/**
- * Text-encoder hidden states for a batch of prompts, row-major {@code [batch, tokens, hidden]}.
- */
+/** Text-encoder hidden states for a batch of prompts, row-major {@code [batch, tokens, hidden]}. */
 public record Embeddings(float[] data, int batch, int tokens, int hidden) {
   /** The embedding of prompt {@code i} alone. */
   public Embeddings item(int i) {

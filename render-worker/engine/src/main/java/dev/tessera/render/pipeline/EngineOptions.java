@@ -3,7 +3,8 @@ package dev.tessera.render.pipeline;
 import dev.tessera.render.onnx.ExecutionProvider;
 
 /**
- * How a {@link Renderer} runs: which execution provider, how many CPU threads, and the VAE decode tile size.
+ * How a {@link Renderer} runs: which execution provider, how many CPU threads, and the VAE decode
+ * tile size.
  *
  * @param device {@code AUTO} picks CUDA where the build and the machine have it
  * @param cudaDevice CUDA device id
@@ -12,7 +13,11 @@ import dev.tessera.render.onnx.ExecutionProvider;
  * @param decodeOverlap overlap of neighbouring decode tiles, in latents
  */
 public record EngineOptions(
-    ExecutionProvider.Preference device, int cudaDevice, int threads, int decodeTile, int decodeOverlap) {
+    ExecutionProvider.Preference device,
+    int cudaDevice,
+    int threads,
+    int decodeTile,
+    int decodeOverlap) {
 
   /** Auto device, all cores, 512-pixel decode tiles overlapping by 128 pixels. */
   public static EngineOptions defaults() {
@@ -22,7 +27,8 @@ public record EngineOptions(
   /**
    * The VAE decode tiles.
    *
-   * @throws IllegalArgumentException when the tile is not positive or the overlap is outside [0, tile)
+   * @throws IllegalArgumentException when the tile is not positive or the overlap is outside [0,
+   *     tile)
    */
   public Tiling decodeTiles() {
     return new Tiling(decodeTile, decodeOverlap);

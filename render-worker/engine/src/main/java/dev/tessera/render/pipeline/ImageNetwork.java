@@ -11,8 +11,9 @@ import dev.tessera.render.onnx.Tensors;
 import java.util.Map;
 
 /**
- * A network from one planar image {@code [1, channels, h, w]} to another, run on one tile at a time: the tile
- * function of the VAE decoders and of sr models. Does not own the model; whoever loaded it closes it.
+ * A network from one planar image {@code [1, channels, h, w]} to another, run on one tile at a
+ * time: the tile function of the VAE decoders and of sr models. Does not own the model; whoever
+ * loaded it closes it.
  *
  * @param input the image input, in the element type the model declares
  */

@@ -10,20 +10,31 @@ import java.util.stream.Collectors;
 
 /**
  * A Stable Diffusion ONNX bundle on disk in the diffusers/optimum layout ({@code model_index.json},
- * {@code scheduler/}, {@code tokenizer/}, {@code text_encoder/}, {@code unet/}, {@code vae_decoder/},
- * optionally {@code vae_encoder/}). Some exports name the VAE decoder's folder {@code vae/}; such bundles load too.
- * Holds paths and the small JSON facts; loads no model.
+ * {@code scheduler/}, {@code tokenizer/}, {@code text_encoder/}, {@code unet/}, {@code
+ * vae_decoder/}, optionally {@code vae_encoder/}). Some exports name the VAE decoder's folder
+ * {@code vae/}; such bundles load too. Holds paths and the small JSON facts; loads no model.
  */
 public final class ModelBundle {
-  /** The VAE latent scale of SD 1.x and 2.x, used when the VAE decoder's {@code config.json} does not say. */
+  /**
+   * The VAE latent scale of SD 1.x and 2.x, used when the VAE decoder's {@code config.json} does
+   * not say.
+   */
   public static final double DEFAULT_SCALING_FACTOR = 0.18215;
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String[] REQUIRED = {
-    "model_index.json", "scheduler/scheduler_config.json", "tokenizer/vocab.json", "tokenizer/merges.txt",
-    "text_encoder/model.onnx", "unet/model.onnx"
+    "model_index.json",
+    "scheduler/scheduler_config.json",
+    "tokenizer/vocab.json",
+    "tokenizer/merges.txt",
+    "text_encoder/model.onnx",
+    "unet/model.onnx"
   };
-  /** The VAE decoder's folders, in order of preference: the diffusers/optimum name, then other exports'. */
+
+  /**
+   * The VAE decoder's folders, in order of preference: the diffusers/optimum name, then other
+   * exports'.
+   */
   private static final List<String> VAE_DECODER_DIRS = List.of("vae_decoder", "vae");
 
   private final Path dir;
@@ -50,11 +61,19 @@ public final class ModelBundle {
         throw new IOException("model bundle " + dir + ": missing " + file);
       }
     }
-    String vaeDecoderDir = VAE_DECODER_DIRS.stream()
-        .filter(d -> Files.isRegularFile(dir.resolve(d).resolve("model.onnx")))
-        .findFirst()
-        .orElseThrow(() -> new IOException("model bundle " + dir + ": missing "
-            + VAE_DECODER_DIRS.stream().map(d -> d + "/model.onnx").collect(Collectors.joining(" or "))));
+    String vaeDecoderDir =
+        VAE_DECODER_DIRS.stream()
+            .filter(d -> Files.isRegularFile(dir.resolve(d).resolve("model.onnx")))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new IOException(
+                        "model bundle "
+                            + dir
+                            + ": missing "
+                            + VAE_DECODER_DIRS.stream()
+                                .map(d -> d + "/model.onnx")
+                                .collect(Collectors.joining(" or "))));
     return new ModelBundle(dir, readJson(dir, "model_index.json"), vaeDecoderDir);
   }
 
@@ -79,7 +98,10 @@ public final class ModelBundle {
     return dir.resolve(relative);
   }
 
-  /** The VAE decoder's model, relative to the bundle: {@code vae_decoder/model.onnx}, else {@code vae/model.onnx}. */
+  /**
+   * The VAE decoder's model, relative to the bundle: {@code vae_decoder/model.onnx}, else {@code
+   * vae/model.onnx}.
+   */
   public String vaeDecoder() {
     return vaeDecoderDir + "/model.onnx";
   }
@@ -90,13 +112,17 @@ public final class ModelBundle {
   }
 
   /**
-   * The VAE latent scaling factor from the VAE decoder's {@code config.json}, else {@value #DEFAULT_SCALING_FACTOR}.
+   * The VAE latent scaling factor from the VAE decoder's {@code config.json}, else {@value
+   * #DEFAULT_SCALING_FACTOR}.
    */
   public double scalingFactor() throws IOException {
     return scalingFactor(DEFAULT_SCALING_FACTOR);
   }
 
-  /** The VAE latent scaling factor from the VAE decoder's {@code config.json}, else {@code fallback}. */
+  /**
+   * The VAE latent scaling factor from the VAE decoder's {@code config.json}, else {@code
+   * fallback}.
+   */
   public double scalingFactor(double fallback) throws IOException {
     String config = vaeDecoderDir + "/config.json";
     if (!Files.isRegularFile(dir.resolve(config))) {
@@ -111,7 +137,10 @@ public final class ModelBundle {
     return index;
   }
 
-  /** Whether this is one of Tessera's untrained miniature bundles (they prove the pipeline, not the pictures). */
+  /**
+   * Whether this is one of Tessera's untrained miniature bundles (they prove the pipeline, not the
+   * pictures).
+   */
   public boolean isMiniature() {
     return index.has("_tessera_miniature");
   }

@@ -25,10 +25,11 @@ import java.util.stream.Collectors;
 /**
  * Renders prompts with one Stable Diffusion ONNX bundle: tokenize, encode text, denoise, decode.
  *
- * <p>Lifetime: {@link #open} loads the tokenizer and the text-encoder, UNet and VAE-decoder sessions once; every
- * {@link #render} reuses them; the VAE encoder is loaded on the first img2img render. {@link #close()} releases every
- * session and is safe to call twice. Renders on one renderer run one at a time (calls are serialised); cancel one
- * from another thread through its {@link CancelToken}.
+ * <p>Lifetime: {@link #open} loads the tokenizer and the text-encoder, UNet and VAE-decoder
+ * sessions once; every {@link #render} reuses them; the VAE encoder is loaded on the first img2img
+ * render. {@link #close()} releases every session and is safe to call twice. Renders on one
+ * renderer run one at a time (calls are serialised); cancel one from another thread through its
+ * {@link CancelToken}.
  */
 public final class Renderer implements AutoCloseable {
   private final ModelBundle bundle;
@@ -47,13 +48,19 @@ public final class Renderer implements AutoCloseable {
     this.tokenizer = ClipTokenizer.load(bundle.resolve("tokenizer"));
     this.schedulerConfig = SchedulerConfig.read(bundle.resolve("scheduler/scheduler_config.json"));
     this.scalingFactor = bundle.scalingFactor();
-    this.sessions = new OnnxSessions(bundle.name(), options.device(), options.cudaDevice(), options.threads());
+    this.sessions =
+        new OnnxSessions(bundle.name(), options.device(), options.cudaDevice(), options.threads());
     try {
       OrtEnvironment env = sessions.env();
       this.textEncoder = new TextEncoder(env, load("text_encoder/model.onnx"));
       this.unet = new Unet(env, load("unet/model.onnx"));
-      this.vaeDecoder = new VaeDecoder(
-          env, load(bundle.vaeDecoder()), scalingFactor, VaeDecoder.SD_SCALE, options.decodeTiles());
+      this.vaeDecoder =
+          new VaeDecoder(
+              env,
+              load(bundle.vaeDecoder()),
+              scalingFactor,
+              VaeDecoder.SD_SCALE,
+              options.decodeTiles());
     } catch (IOException | RuntimeException e) {
       close();
       throw e;
@@ -100,8 +107,8 @@ public final class Renderer implements AutoCloseable {
    * @throws UnsupportedRequestException naming the bad settings, or what this model cannot do
    * @throws RenderCancelledException when {@code cancel} was cancelled before the render finished
    */
-  public synchronized RenderResult render(RenderRequest request, RenderListener listener, CancelToken cancel)
-      throws IOException {
+  public synchronized RenderResult render(
+      RenderRequest request, RenderListener listener, CancelToken cancel) throws IOException {
     if (closed) {
       throw new IllegalStateException("renderer is closed");
     }
@@ -111,11 +118,13 @@ public final class Renderer implements AutoCloseable {
       throw new UnsupportedRequestException(
           problems.stream().map(FieldProblem::toString).collect(Collectors.joining("; ")));
     }
-    RenderRequest checked = new RenderRequest(settings, request.init(), request.strength(), request.spacing());
+    RenderRequest checked =
+        new RenderRequest(settings, request.init(), request.strength(), request.spacing());
     return cancel.runCancellable(run -> render(checked, new RunControl(listener, cancel, run)));
   }
 
-  private RenderResult render(RenderRequest request, RunControl control) throws OrtException, IOException {
+  private RenderResult render(RenderRequest request, RunControl control)
+      throws OrtException, IOException {
     RenderSettings s = request.settings();
     CancelToken cancel = control.cancel();
     RunOptions run = control.run();
@@ -124,9 +133,10 @@ public final class Renderer implements AutoCloseable {
 
     long t0 = System.nanoTime();
     Tokenization positive = tokenizer.tokenize(s.prompt());
-    List<int[]> rows = guided
-        ? List.of(tokenizer.tokenize(s.negativePrompt()).ids(), positive.ids())
-        : List.of(positive.ids());
+    List<int[]> rows =
+        guided
+            ? List.of(tokenizer.tokenize(s.negativePrompt()).ids(), positive.ids())
+            : List.of(positive.ids());
     timings.add("tokenize", System.nanoTime() - t0);
 
     cancel.check();
@@ -134,7 +144,8 @@ public final class Renderer implements AutoCloseable {
     Embeddings text = textEncoder.encode(rows, run);
     timings.add("text_encode", System.nanoTime() - t0);
 
-    Scheduler scheduler = Schedulers.create(s.scheduler(), schedulerConfig, s.steps(), s.karras(), request.spacing());
+    Scheduler scheduler =
+        Schedulers.create(s.scheduler(), schedulerConfig, s.steps(), s.karras(), request.spacing());
     int h = s.height() / VaeDecoder.SD_SCALE;
     int w = s.width() / VaeDecoder.SD_SCALE;
     int size = Unet.LATENT_CHANNELS * h * w;
@@ -164,11 +175,19 @@ public final class Renderer implements AutoCloseable {
     int steps = scheduler.timesteps().length - scheduler.beginIndex();
     PlanarImage denoised;
     try (Unet.Context context = unet.context(text)) {
-      denoised = new DenoiseLoop(unet).run(new Sampling(scheduler, noise::randn),
-          new PlanarImage(latents, Unet.LATENT_CHANNELS, h, w), new Conditioning(context, s.guidance()), control);
+      denoised =
+          new DenoiseLoop(unet)
+              .run(
+                  new Sampling(scheduler, noise::randn),
+                  new PlanarImage(latents, Unet.LATENT_CHANNELS, h, w),
+                  new Conditioning(context, s.guidance()),
+                  control);
     }
     long denoise = System.nanoTime() - t0;
-    timings.add("denoise", denoise, String.format("%d steps, %.1f ms/step", steps, denoise / 1e6 / Math.max(1, steps)));
+    timings.add(
+        "denoise",
+        denoise,
+        String.format("%d steps, %.1f ms/step", steps, denoise / 1e6 / Math.max(1, steps)));
 
     t0 = System.nanoTime();
     TiledPass.Output decoded = vaeDecoder.decode(denoised, cancel, run);
@@ -177,12 +196,15 @@ public final class Renderer implements AutoCloseable {
     timings.add("decode", System.nanoTime() - t0, Tiling.describe(decoded.tiles()));
 
     Spacing spacing = Schedulers.spacing(s.scheduler(), schedulerConfig, request.spacing());
-    String parameters = GenerationParameters.format(request, bundle.name(), bundle.isMiniature(), spacing.configName());
+    String parameters =
+        GenerationParameters.format(
+            request, bundle.name(), bundle.isMiniature(), spacing.configName());
     return new RenderResult(image, timings, positive.droppedWords(), parameters);
   }
 
   /**
-   * The step img2img starts from, as diffusers computes it: strength k of n steps runs the last floor(n·k) of them.
+   * The step img2img starts from, as diffusers computes it: strength k of n steps runs the last
+   * floor(n·k) of them.
    *
    * @throws UnsupportedRequestException when that leaves no step to run
    */
@@ -190,7 +212,11 @@ public final class Renderer implements AutoCloseable {
     int run = Math.min((int) Math.floor(steps * strength), steps);
     if (run < 1) {
       throw new UnsupportedRequestException(
-          "strength: " + strength + " of " + steps + " steps runs no step; raise strength or steps");
+          "strength: "
+              + strength
+              + " of "
+              + steps
+              + " steps runs no step; raise strength or steps");
     }
     return steps - run;
   }
@@ -199,7 +225,9 @@ public final class Renderer implements AutoCloseable {
     if (vaeEncoder == null) {
       if (!bundle.hasVaeEncoder()) {
         throw new UnsupportedRequestException(
-            "model bundle " + bundle.dir() + ": missing vae_encoder/model.onnx, which img2img needs");
+            "model bundle "
+                + bundle.dir()
+                + ": missing vae_encoder/model.onnx, which img2img needs");
       }
       vaeEncoder = new VaeEncoder(sessions.env(), load("vae_encoder/model.onnx"), scalingFactor);
     }

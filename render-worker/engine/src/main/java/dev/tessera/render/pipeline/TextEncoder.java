@@ -12,8 +12,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The text-encoder stage: token ids in, {@code last_hidden_state} out (for SD 2.x that output already is CLIP's
- * penultimate layer). Runs all prompts in one call where the model takes a dynamic batch, one call each otherwise.
+ * The text-encoder stage: token ids in, {@code last_hidden_state} out (for SD 2.x that output
+ * already is CLIP's penultimate layer). Runs all prompts in one call where the model takes a
+ * dynamic batch, one call each otherwise.
  *
  * <p>Does not own the model; whoever made it (the {@link Renderer}, an upscaler) closes it.
  */
@@ -46,7 +47,8 @@ public final class TextEncoder {
         Result result = model.run(Map.of(ids.name(), input), runOptions)) {
       var hidden = result.get("last_hidden_state").orElseGet(() -> result.get(0));
       long[] shape = Tensors.shape(hidden);
-      return new Embeddings(Tensors.toFloats(hidden), (int) shape[0], (int) shape[1], (int) shape[2]);
+      return new Embeddings(
+          Tensors.toFloats(hidden), (int) shape[0], (int) shape[1], (int) shape[2]);
     }
   }
 

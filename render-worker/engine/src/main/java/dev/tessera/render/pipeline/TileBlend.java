@@ -3,25 +3,29 @@ package dev.tessera.render.pipeline;
 /** How a {@link TiledPass} weighs the outputs of overlapping tiles where it blends them. */
 public enum TileBlend {
   /**
-   * Mixture of Diffusers: a gaussian centred on the tile with σ a tenth of the tile side (their variance 0.01 in tile
-   * units). Each position follows the tile it is most central in, and hands over smoothly across the overlap.
+   * Mixture of Diffusers: a gaussian centred on the tile with σ a tenth of the tile side (their
+   * variance 0.01 in tile units). Each position follows the tile it is most central in, and hands
+   * over smoothly across the overlap.
    */
   GAUSSIAN,
   /**
-   * A linear cross-fade over the overlap, the weights of tiled VAE decoding. The outer quarter of an interior overlap
-   * gets weight 0 and is left to the neighbour, because there the tile's output still feels the zero padding at its
-   * edge; the fade runs over the middle half.
+   * A linear cross-fade over the overlap, the weights of tiled VAE decoding. The outer quarter of
+   * an interior overlap gets weight 0 and is left to the neighbour, because there the tile's output
+   * still feels the zero padding at its edge; the fade runs over the middle half.
    */
   LINEAR;
 
   private static final double SIGMA = 0.1;
 
-  /** Which edges of the canvas a tile touches: a linear fade does not fade out there, having no neighbour. */
+  /**
+   * Which edges of the canvas a tile touches: a linear fade does not fade out there, having no
+   * neighbour.
+   */
   public record Edges(boolean top, boolean bottom, boolean left, boolean right) {}
 
   /**
-   * Weights {@code [height, width]} of a tile of that size. Every weight is positive wherever a tile laid out by
-   * {@link Tiling} needs it to be, so blended positions never divide by zero.
+   * Weights {@code [height, width]} of a tile of that size. Every weight is positive wherever a
+   * tile laid out by {@link Tiling} needs it to be, so blended positions never divide by zero.
    */
   float[] weights(int height, int width, int overlap, Edges edges) {
     float[] ys = new float[height];
@@ -42,8 +46,8 @@ public enum TileBlend {
   }
 
   /**
-   * The weight of position {@code p} along one axis of a tile of {@code size}; {@code first} and {@code last} say
-   * whether the tile starts or ends that axis of the canvas.
+   * The weight of position {@code p} along one axis of a tile of {@code size}; {@code first} and
+   * {@code last} say whether the tile starts or ends that axis of the canvas.
    */
   float axis(int p, int size, int overlap, boolean first, boolean last) {
     if (this == GAUSSIAN) {

@@ -1,24 +1,30 @@
 package dev.tessera.render.pipeline;
 
 /**
- * Square tiles of {@code size} overlapping by at least {@code overlap}, measured in the pixels of the grid they cut:
- * latents for the VAE decoders and the x4 upscaler's UNet, input pixels for an sr model. The last tile of an axis ends
- * at its end, and an axis no longer than a tile gets one tile of its own length.
+ * Square tiles of {@code size} overlapping by at least {@code overlap}, measured in the pixels of
+ * the grid they cut: latents for the VAE decoders and the x4 upscaler's UNet, input pixels for an
+ * sr model. The last tile of an axis ends at its end, and an axis no longer than a tile gets one
+ * tile of its own length.
  */
 public record Tiling(int size, int overlap) {
   /**
-   * @throws IllegalArgumentException when the size is not positive or the overlap is outside [0, size)
+   * @throws IllegalArgumentException when the size is not positive or the overlap is outside [0,
+   *     size)
    */
   public Tiling {
     if (size <= 0) {
       throw new IllegalArgumentException("tile size must be positive, got " + size);
     }
     if (overlap < 0 || overlap >= size) {
-      throw new IllegalArgumentException("tile overlap must be in [0, " + size + "), got " + overlap);
+      throw new IllegalArgumentException(
+          "tile overlap must be in [0, " + size + "), got " + overlap);
     }
   }
 
-  /** Start offsets of the tiles along an axis of {@code length}; neighbours overlap by at least {@code overlap}. */
+  /**
+   * Start offsets of the tiles along an axis of {@code length}; neighbours overlap by at least
+   * {@code overlap}.
+   */
   public int[] starts(int length) {
     if (length <= size) {
       return new int[] {0};

@@ -12,18 +12,20 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * One UNet prediction: {@code sample}, {@code timestep} and text embeddings in, the model output ({@code out_sample}:
- * epsilon or v, 4 latent channels) out, both halves of classifier-free guidance combined where it is on. Serves the
- * Stable Diffusion UNet ({@code sample} of 4 channels) and the x4 upscaler's (7 channels: latents and low-res RGB,
- * plus a {@code class_labels} noise level). Adapts to what the exported graph declares: float32 or float16 tensors, a
- * timestep of shape [], [1] or [batch] in float or int64, and a static batch of 1 (then each batch item is its own
- * call).
+ * One UNet prediction: {@code sample}, {@code timestep} and text embeddings in, the model output
+ * ({@code out_sample}: epsilon or v, 4 latent channels) out, both halves of classifier-free
+ * guidance combined where it is on. Serves the Stable Diffusion UNet ({@code sample} of 4 channels)
+ * and the x4 upscaler's (7 channels: latents and low-res RGB, plus a {@code class_labels} noise
+ * level). Adapts to what the exported graph declares: float32 or float16 tensors, a timestep of
+ * shape [], [1] or [batch] in float or int64, and a static batch of 1 (then each batch item is its
+ * own call).
  *
  * <p>Does not own the model; whoever loaded it closes it.
  */
 public final class Unet {
   /** Channels of SD latents, and of every UNet's output. */
   public static final int LATENT_CHANNELS = 4;
+
   /** The class label passed for a model without {@code class_labels}. */
   public static final int NO_CLASS_LABEL = -1;
 
@@ -64,8 +66,9 @@ public final class Unet {
   }
 
   /**
-   * Text conditioning made into tensors once per render and reused at every step: one tensor for the whole batch, or
-   * one per batch item where the UNet takes a batch of one. Owned by the caller; close it when the render ends.
+   * Text conditioning made into tensors once per render and reused at every step: one tensor for
+   * the whole batch, or one per batch item where the UNet takes a batch of one. Owned by the
+   * caller; close it when the render ends.
    */
   public final class Context implements AutoCloseable {
     private final OnnxTensor[] tensors;
@@ -76,8 +79,12 @@ public final class Unet {
       try {
         for (int i = 0; i < calls; i++) {
           Embeddings part = calls == 1 ? text : text.item(i);
-          tensors[i] = Tensors.floats(
-              env, part.data(), new long[] {part.batch(), part.tokens(), part.hidden()}, hiddenStates.type());
+          tensors[i] =
+              Tensors.floats(
+                  env,
+                  part.data(),
+                  new long[] {part.batch(), part.tokens(), part.hidden()},
+                  hiddenStates.type());
         }
       } catch (OrtException | RuntimeException e) {
         close();
@@ -85,7 +92,9 @@ public final class Unet {
       }
     }
 
-    /** The tensor of call {@code i} (one call per batch item where the UNet takes a batch of one). */
+    /**
+     * The tensor of call {@code i} (one call per batch item where the UNet takes a batch of one).
+     */
     OnnxTensor tensor(int i) {
       return tensors[i];
     }
@@ -106,29 +115,37 @@ public final class Unet {
   }
 
   /** Predicts for a Stable Diffusion UNet, which takes no {@code class_labels}. */
-  float[] predict(PlanarImage input, double t, Conditioning conditioning, RunOptions run) throws OrtException {
+  float[] predict(PlanarImage input, double t, Conditioning conditioning, RunOptions run)
+      throws OrtException {
     return predict(input, t, NO_CLASS_LABEL, conditioning, run);
   }
 
   /**
-   * Predicts for one item {@code input} [channels, h, w] at timestep {@code t}; the output has {@link #LATENT_CHANNELS}
-   * channels. Under classifier-free guidance both halves (the unconditional and the text-conditioned prediction) run
-   * in one batch-2 call where the model takes a batch, and are combined by the guidance scale.
+   * Predicts for one item {@code input} [channels, h, w] at timestep {@code t}; the output has
+   * {@link #LATENT_CHANNELS} channels. Under classifier-free guidance both halves (the
+   * unconditional and the text-conditioned prediction) run in one batch-2 call where the model
+   * takes a batch, and are combined by the guidance scale.
    *
-   * @param classLabel the {@code class_labels} value (the x4 upscaler's noise level), or {@link #NO_CLASS_LABEL}
+   * @param classLabel the {@code class_labels} value (the x4 upscaler's noise level), or {@link
+   *     #NO_CLASS_LABEL}
    */
-  public float[] predict(PlanarImage input, double t, int classLabel, Conditioning conditioning, RunOptions run)
+  public float[] predict(
+      PlanarImage input, double t, int classLabel, Conditioning conditioning, RunOptions run)
       throws OrtException {
     double guidance = conditioning.guidance();
     boolean guided = Guidance.enabled(guidance);
     Batch batch = Batch.repeated(input, guided ? 2 : 1);
-    float[] out = conditioning.text().tensors.length == 1
-        ? call(batch, t, classLabel, conditioning.text().tensors[0], run)
-        : callPerItem(batch, t, classLabel, conditioning.text(), run);
+    float[] out =
+        conditioning.text().tensors.length == 1
+            ? call(batch, t, classLabel, conditioning.text().tensors[0], run)
+            : callPerItem(batch, t, classLabel, conditioning.text(), run);
     return guided ? Guidance.combine(out, guidance) : out;
   }
 
-  /** The {@code sample} of one call: {@code size} items of {@code [channels, height, width]}, one after another. */
+  /**
+   * The {@code sample} of one call: {@code size} items of {@code [channels, height, width]}, one
+   * after another.
+   */
   private record Batch(float[] values, int size, int channels, int height, int width) {
     /** {@code size} copies of {@code item}, one per guidance half. */
     static Batch repeated(PlanarImage item, int size) {
@@ -158,18 +175,23 @@ public final class Unet {
     int out = LATENT_CHANNELS * batch.height() * batch.width();
     float[] predictions = new float[batch.size() * out];
     for (int i = 0; i < batch.size(); i++) {
-      System.arraycopy(call(batch.item(i), t, classLabel, text.tensors[i], run), 0, predictions, i * out, out);
+      System.arraycopy(
+          call(batch.item(i), t, classLabel, text.tensors[i], run), 0, predictions, i * out, out);
     }
     return predictions;
   }
 
-  private float[] call(Batch batch, double t, int classLabel, OnnxTensor text, RunOptions run) throws OrtException {
+  private float[] call(Batch batch, double t, int classLabel, OnnxTensor text, RunOptions run)
+      throws OrtException {
     long[] shape = {batch.size(), batch.channels(), batch.height(), batch.width()};
     try (OnnxTensor x = Tensors.floats(env, batch.values(), shape, sample.type());
         OnnxTensor time = Tensors.filled(env, t, timestep, batch.size());
-        OnnxTensor labels = classLabels == null ? null : Tensors.filled(env, classLabel, classLabels, batch.size())) {
-      Map<String, OnnxTensor> feeds = new HashMap<>(Map.of(sample.name(), x, timestep.name(), time,
-          hiddenStates.name(), text));
+        OnnxTensor labels =
+            classLabels == null
+                ? null
+                : Tensors.filled(env, classLabel, classLabels, batch.size())) {
+      Map<String, OnnxTensor> feeds =
+          new HashMap<>(Map.of(sample.name(), x, timestep.name(), time, hiddenStates.name(), text));
       if (labels != null) {
         feeds.put(classLabels.name(), labels);
       }

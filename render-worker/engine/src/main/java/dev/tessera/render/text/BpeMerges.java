@@ -6,9 +6,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * An ordered list of byte-pair merges and the CLIP way of applying it to a word: start from one symbol per
- * byte with {@code </w>} glued to the last, then repeatedly merge every occurrence of the adjacent pair whose merge
- * came earliest in the list, until no adjacent pair has a merge. Immutable and thread-safe.
+ * An ordered list of byte-pair merges and the CLIP way of applying it to a word: start from one
+ * symbol per byte with {@code </w>} glued to the last, then repeatedly merge every occurrence of
+ * the adjacent pair whose merge came earliest in the list, until no adjacent pair has a merge.
+ * Immutable and thread-safe.
  */
 final class BpeMerges {
   static final String END_OF_WORD = "</w>";
@@ -56,12 +57,17 @@ final class BpeMerges {
     return word;
   }
 
-  /** The symbols with every non-overlapping occurrence of {@code first second}, scanned left to right, joined. */
+  /**
+   * The symbols with every non-overlapping occurrence of {@code first second}, scanned left to
+   * right, joined.
+   */
   static List<String> merge(List<String> symbols, String first, String second) {
     List<String> merged = new ArrayList<>(symbols.size());
     int i = 0;
     while (i < symbols.size()) {
-      if (i + 1 < symbols.size() && symbols.get(i).equals(first) && symbols.get(i + 1).equals(second)) {
+      if (i + 1 < symbols.size()
+          && symbols.get(i).equals(first)
+          && symbols.get(i + 1).equals(second)) {
         merged.add(first + second);
         i += 2;
       } else {

@@ -5,13 +5,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * GPT-2's reversible byte-to-character table that CLIP's BPE works on: printable Latin-1 bytes stand for
- * themselves, the others map to characters from U+0100 upwards, so every UTF-8 byte of a word becomes one visible,
- * non-whitespace character.
+ * GPT-2's reversible byte-to-character table that CLIP's BPE works on: printable Latin-1 bytes
+ * stand for themselves, the others map to characters from U+0100 upwards, so every UTF-8 byte of a
+ * word becomes one visible, non-whitespace character.
  */
 final class ByteLevelAlphabet {
-  /** Bytes in vocabulary order: the self-standing printable ranges first, then the remapped ones. */
+  /**
+   * Bytes in vocabulary order: the self-standing printable ranges first, then the remapped ones.
+   */
   private static final int[] VOCABULARY_ORDER = new int[256];
+
   private static final char[] BYTE_TO_CHAR = new char[256];
 
   static {

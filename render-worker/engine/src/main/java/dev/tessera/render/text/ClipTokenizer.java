@@ -10,17 +10,21 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * CLIP's byte-level BPE tokenizer as Hugging Face's {@code CLIPTokenizer} runs it for Stable Diffusion 1.x and 2.x,
- * loaded from a bundle's {@code tokenizer/} directory.
+ * CLIP's byte-level BPE tokenizer as Hugging Face's {@code CLIPTokenizer} runs it for Stable
+ * Diffusion 1.x and 2.x, loaded from a bundle's {@code tokenizer/} directory.
  *
- * <p>Like Hugging Face, the configured special tokens (BOS, EOS, pad) are cut out of the raw prompt before anything
- * else and map straight to their ids. That matters for SD 2.x, whose pad token is {@code !}: there every {@code !}
- * in a prompt becomes id 0, where SD 1.x would encode {@code !!} as one token.
+ * <p>Like Hugging Face, the configured special tokens (BOS, EOS, pad) are cut out of the raw prompt
+ * before anything else and map straight to their ids. That matters for SD 2.x, whose pad token is
+ * {@code !}: there every {@code !} in a prompt becomes id 0, where SD 1.x would encode {@code !!}
+ * as one token.
  *
- * <p>Immutable apart from an internal word cache; safe to share between threads for the life of the model.
+ * <p>Immutable apart from an internal word cache; safe to share between threads for the life of the
+ * model.
  */
 public final class ClipTokenizer {
-  /** Distinct words remembered before the cache starts over; bounds memory on a long-running worker. */
+  /**
+   * Distinct words remembered before the cache starts over; bounds memory on a long-running worker.
+   */
   private static final int WORD_CACHE_LIMIT = 50_000;
 
   private final Map<String, Integer> vocabulary;
@@ -29,11 +33,18 @@ public final class ClipTokenizer {
   private final int eosId;
   private final int padId;
   private final int maxLength;
-  /** Special tokens with their ids, longest first so the longest match wins where two share a start. */
+
+  /**
+   * Special tokens with their ids, longest first so the longest match wins where two share a start.
+   */
   private final Map<String, Integer> specialTokens;
+
   private final Map<String, int[]> wordCache = new ConcurrentHashMap<>();
 
-  private ClipTokenizer(Map<String, Integer> vocabulary, BpeMerges merges, TokenizerSettings settings,
+  private ClipTokenizer(
+      Map<String, Integer> vocabulary,
+      BpeMerges merges,
+      TokenizerSettings settings,
       Map<String, Integer> specialTokens) {
     this.vocabulary = vocabulary;
     this.merges = merges;
@@ -45,10 +56,11 @@ public final class ClipTokenizer {
   }
 
   /**
-   * Loads {@code vocab.json} and {@code merges.txt}, plus the optional {@code tokenizer_config.json} and
-   * {@code special_tokens_map.json}, from a tokenizer directory.
+   * Loads {@code vocab.json} and {@code merges.txt}, plus the optional {@code
+   * tokenizer_config.json} and {@code special_tokens_map.json}, from a tokenizer directory.
    *
-   * @throws IOException naming the file that is missing or malformed, or inconsistent with vocab.json
+   * @throws IOException naming the file that is missing or malformed, or inconsistent with
+   *     vocab.json
    */
   public static ClipTokenizer load(Path tokenizerDir) throws IOException {
     Path vocabFile = tokenizerDir.resolve(TokenizerFiles.VOCAB);
@@ -65,16 +77,25 @@ public final class ClipTokenizer {
     for (int i = 0; i < mergeList.size(); i++) {
       String merged = mergeList.get(i)[0] + mergeList.get(i)[1];
       if (!vocabulary.containsKey(merged)) {
-        throw new IOException(mergesFile + ": merge " + (i + 1) + " makes \"" + merged + "\", which "
-            + vocabFile.getFileName() + " has no id for");
+        throw new IOException(
+            mergesFile
+                + ": merge "
+                + (i + 1)
+                + " makes \""
+                + merged
+                + "\", which "
+                + vocabFile.getFileName()
+                + " has no id for");
       }
     }
     requireToken(vocabulary, vocabFile, settings.bosToken(), "bos_token");
     requireToken(vocabulary, vocabFile, settings.eosToken(), "eos_token");
     requireToken(vocabulary, vocabFile, settings.padToken(), "pad_token");
 
-    List<String> specials = new ArrayList<>(List.of(settings.bosToken(), settings.eosToken(), settings.padToken()));
-    // CLIP's unknown token is <|endoftext|>; Hugging Face splits it out even when EOS is configured otherwise.
+    List<String> specials =
+        new ArrayList<>(List.of(settings.bosToken(), settings.eosToken(), settings.padToken()));
+    // CLIP's unknown token is <|endoftext|>; Hugging Face splits it out even when EOS is configured
+    // otherwise.
     if (vocabulary.containsKey(TokenizerSettings.END_OF_TEXT)) {
       specials.add(TokenizerSettings.END_OF_TEXT);
     }
@@ -83,10 +104,12 @@ public final class ClipTokenizer {
     for (String special : specials) {
       specialTokens.putIfAbsent(special, vocabulary.get(special));
     }
-    return new ClipTokenizer(Map.copyOf(vocabulary), new BpeMerges(mergeList), settings, specialTokens);
+    return new ClipTokenizer(
+        Map.copyOf(vocabulary), new BpeMerges(mergeList), settings, specialTokens);
   }
 
-  private static void requireToken(Map<String, Integer> vocabulary, Path vocabFile, String token, String role)
+  private static void requireToken(
+      Map<String, Integer> vocabulary, Path vocabFile, String token, String role)
       throws IOException {
     if (!vocabulary.containsKey(token)) {
       throw new IOException(vocabFile + ": no id for " + role + " \"" + token + "\"");
@@ -94,8 +117,9 @@ public final class ClipTokenizer {
   }
 
   /**
-   * Encodes a prompt to exactly {@link #maxLength()} ids: BOS, at most {@code maxLength - 2} content tokens, EOS,
-   * then pad ids. Tokens beyond the limit are cut, and the words they belong to are reported.
+   * Encodes a prompt to exactly {@link #maxLength()} ids: BOS, at most {@code maxLength - 2}
+   * content tokens, EOS, then pad ids. Tokens beyond the limit are cut, and the words they belong
+   * to are reported.
    */
   public Tokenization tokenize(String text) {
     int capacity = maxLength - 2;
@@ -125,7 +149,10 @@ public final class ClipTokenizer {
   /** A word of the prompt as the tokenizer saw it, with its token ids. */
   private record Word(String text, int[] ids) {}
 
-  /** Special tokens cut out of the raw text first; the pieces between them are normalised and split separately. */
+  /**
+   * Special tokens cut out of the raw text first; the pieces between them are normalised and split
+   * separately.
+   */
   private List<Word> words(String text) {
     List<Word> words = new ArrayList<>();
     int pieceStart = 0;
@@ -162,7 +189,8 @@ public final class ClipTokenizer {
 
   private int[] encodeWord(String word) {
     // CLIP's own special tokens keep their id even when typed lowercase or in another case.
-    if (word.equals(TokenizerSettings.START_OF_TEXT) || word.equals(TokenizerSettings.END_OF_TEXT)) {
+    if (word.equals(TokenizerSettings.START_OF_TEXT)
+        || word.equals(TokenizerSettings.END_OF_TEXT)) {
       Integer id = vocabulary.get(word);
       if (id != null) {
         return new int[] {id};
@@ -189,7 +217,10 @@ public final class ClipTokenizer {
     return maxLength;
   }
 
-  /** Id that fills the slots after EOS: 0 ({@code !}) for SD 2.x, 49407 ({@code <|endoftext|>}) for SD 1.x. */
+  /**
+   * Id that fills the slots after EOS: 0 ({@code !}) for SD 2.x, 49407 ({@code <|endoftext|>}) for
+   * SD 1.x.
+   */
   public int padId() {
     return padId;
   }

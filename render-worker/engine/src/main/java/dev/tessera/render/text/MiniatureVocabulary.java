@@ -12,18 +12,19 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Writes a small self-made byte-level BPE vocabulary in CLIP's file format, for miniature model bundles used where
- * the real CLIP files are absent. It proves the tokenizer path, not CLIP's token ids: the ids mean nothing to a real
- * text encoder.
+ * Writes a small self-made byte-level BPE vocabulary in CLIP's file format, for miniature model
+ * bundles used where the real CLIP files are absent. It proves the tokenizer path, not CLIP's token
+ * ids: the ids mean nothing to a real text encoder.
  *
- * <p>Layout as in CLIP: the 256 byte symbols, their {@code </w>} forms, one token per learned merge, then
- * {@code <|startoftext|>} and {@code <|endoftext|>} as the last two ids. The merges are learned greedily (most
- * frequent adjacent pair, ties to the alphabetically first) from a short built-in text, so every call writes the
- * same bytes.
+ * <p>Layout as in CLIP: the 256 byte symbols, their {@code </w>} forms, one token per learned
+ * merge, then {@code <|startoftext|>} and {@code <|endoftext|>} as the last two ids. The merges are
+ * learned greedily (most frequent adjacent pair, ties to the alphabetically first) from a short
+ * built-in text, so every call writes the same bytes.
  */
 public final class MiniatureVocabulary {
   /** Prompt-like English the merges are learned from; every word in it ends up a single token. */
-  static final String TRAINING_TEXT = """
+  static final String TRAINING_TEXT =
+      """
       a photo of a person standing on a road in the rain, wearing a red jacket.
       a photo of a cat sitting in the grass, mountain in the background.
       a person walking a dog on a road, mountains and trees in the background.
@@ -41,13 +42,14 @@ public final class MiniatureVocabulary {
       a boat on a quiet river between autumn trees, fog, watercolor painting.
       a girl reading a book in a library, candles, shelves, cozy atmosphere.
       """;
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private MiniatureVocabulary() {}
 
   /**
-   * Writes {@code vocab.json} and {@code merges.txt} into {@code tokenizerDir}, creating it if needed and
-   * replacing files of those names.
+   * Writes {@code vocab.json} and {@code merges.txt} into {@code tokenizerDir}, creating it if
+   * needed and replacing files of those names.
    *
    * @return the number of tokens in the vocabulary
    */
@@ -74,13 +76,14 @@ public final class MiniatureVocabulary {
     }
     Files.createDirectories(tokenizerDir);
     Files.write(tokenizerDir.resolve(TokenizerFiles.VOCAB), JSON.writeValueAsBytes(vocabulary));
-    Files.writeString(tokenizerDir.resolve(TokenizerFiles.MERGES), mergesText, StandardCharsets.UTF_8);
+    Files.writeString(
+        tokenizerDir.resolve(TokenizerFiles.MERGES), mergesText, StandardCharsets.UTF_8);
     return vocabulary.size();
   }
 
   /**
-   * Greedy BPE training over the distinct words of the text, weighted by how often each occurs, until every word
-   * is one symbol.
+   * Greedy BPE training over the distinct words of the text, weighted by how often each occurs,
+   * until every word is one symbol.
    */
   static List<String[]> learnMerges() {
     Map<String, Integer> frequencies = new LinkedHashMap<>();
@@ -89,13 +92,16 @@ public final class MiniatureVocabulary {
     }
     List<List<String>> words = new ArrayList<>();
     List<Integer> counts = new ArrayList<>();
-    frequencies.forEach((word, count) -> {
-      words.add(BpeMerges.initialSymbols(word));
-      counts.add(count);
-    });
+    frequencies.forEach(
+        (word, count) -> {
+          words.add(BpeMerges.initialSymbols(word));
+          counts.add(count);
+        });
 
     List<String[]> merges = new ArrayList<>();
-    for (String[] best = mostFrequentPair(words, counts); best != null; best = mostFrequentPair(words, counts)) {
+    for (String[] best = mostFrequentPair(words, counts);
+        best != null;
+        best = mostFrequentPair(words, counts)) {
       merges.add(best);
       for (int i = 0; i < words.size(); i++) {
         words.set(i, BpeMerges.merge(words.get(i), best[0], best[1]));
@@ -119,7 +125,8 @@ public final class MiniatureVocabulary {
     for (Map.Entry<String, Integer> entry : pairCounts.entrySet()) {
       String key = entry.getKey();
       int count = entry.getValue();
-      if (bestKey == null || count > pairCounts.get(bestKey)
+      if (bestKey == null
+          || count > pairCounts.get(bestKey)
           || (count == pairCounts.get(bestKey) && key.compareTo(bestKey) < 0)) {
         bestKey = key;
       }

@@ -7,12 +7,12 @@ import java.util.Objects;
 /**
  * One prompt as token ids, ready for the text encoder.
  *
- * @param ids exactly {@link ClipTokenizer#maxLength()} ids: BOS, the kept tokens, EOS, then pad ids. The array
- *     belongs to whoever holds this record; the tokenizer keeps no reference to it.
- * @param tokenCount content tokens the prompt produced before truncation (BOS and EOS not counted); more than
- *     {@code maxLength - 2} means some were cut
- * @param droppedWords the prompt's words, lowercased as the tokenizer saw them, with at least one token cut off by
- *     the length limit, in prompt order; empty when nothing was cut
+ * @param ids exactly {@link ClipTokenizer#maxLength()} ids: BOS, the kept tokens, EOS, then pad
+ *     ids. The array belongs to whoever holds this record; the tokenizer keeps no reference to it.
+ * @param tokenCount content tokens the prompt produced before truncation (BOS and EOS not counted);
+ *     more than {@code maxLength - 2} means some were cut
+ * @param droppedWords the prompt's words, lowercased as the tokenizer saw them, with at least one
+ *     token cut off by the length limit, in prompt order; empty when nothing was cut
  */
 public record Tokenization(int[] ids, int tokenCount, List<String> droppedWords) {
   public Tokenization {
@@ -39,7 +39,12 @@ public record Tokenization(int[] ids, int tokenCount, List<String> droppedWords)
 
   @Override
   public String toString() {
-    return "Tokenization[ids=" + Arrays.toString(ids) + ", tokenCount=" + tokenCount
-        + ", droppedWords=" + droppedWords + "]";
+    return "Tokenization[ids="
+        + Arrays.toString(ids)
+        + ", tokenCount="
+        + tokenCount
+        + ", droppedWords="
+        + droppedWords
+        + "]";
   }
 }

@@ -15,8 +15,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads the files of a Hugging Face CLIP tokenizer directory. Every failure is an {@link IOException} whose message
- * starts with the offending file's path.
+ * Reads the files of a Hugging Face CLIP tokenizer directory. Every failure is an {@link
+ * IOException} whose message starts with the offending file's path.
  */
 final class TokenizerFiles {
   static final String VOCAB = "vocab.json";
@@ -24,8 +24,12 @@ final class TokenizerFiles {
   static final String CONFIG = "tokenizer_config.json";
   static final String SPECIAL_TOKENS_MAP = "special_tokens_map.json";
 
-  /** Hugging Face writes int(1e30) when a tokenizer has no length limit; no real context comes near this. */
+  /**
+   * Hugging Face writes int(1e30) when a tokenizer has no length limit; no real context comes near
+   * this.
+   */
   private static final double UNLIMITED_LENGTH = 1_000_000;
+
   private static final int MIN_LENGTH = 2;
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -41,7 +45,8 @@ final class TokenizerFiles {
     for (Map.Entry<String, JsonNode> entry : root.properties()) {
       JsonNode id = entry.getValue();
       if (!id.canConvertToInt() || !id.isIntegralNumber() || id.intValue() < 0) {
-        throw new IOException(file + ": id of token \"" + entry.getKey() + "\" is not a non-negative integer: " + id);
+        throw new IOException(
+            file + ": id of token \"" + entry.getKey() + "\" is not a non-negative integer: " + id);
       }
       vocabulary.put(entry.getKey(), id.intValue());
     }
@@ -63,7 +68,8 @@ final class TokenizerFiles {
       }
       String[] pair = line.split("\\s+");
       if (pair.length != 2) {
-        throw new IOException(file + ": line " + (i + 1) + " is not a pair of symbols: \"" + line + "\"");
+        throw new IOException(
+            file + ": line " + (i + 1) + " is not a pair of symbols: \"" + line + "\"");
       }
       merges.add(pair);
     }
@@ -71,18 +77,26 @@ final class TokenizerFiles {
   }
 
   /**
-   * Special tokens and length from tokenizer_config.json and special_tokens_map.json, both optional; the map wins
-   * where both name a token, as in Hugging Face's loader.
+   * Special tokens and length from tokenizer_config.json and special_tokens_map.json, both
+   * optional; the map wins where both name a token, as in Hugging Face's loader.
    */
   static TokenizerSettings readSettings(Path dir) throws IOException {
     Path configFile = dir.resolve(CONFIG);
     Path mapFile = dir.resolve(SPECIAL_TOKENS_MAP);
     JsonNode config = readOptionalObject(configFile);
     JsonNode map = readOptionalObject(mapFile);
-    String bos = token(map, mapFile, "bos_token", token(config, configFile, "bos_token",
-        TokenizerSettings.START_OF_TEXT));
-    String eos = token(map, mapFile, "eos_token", token(config, configFile, "eos_token",
-        TokenizerSettings.END_OF_TEXT));
+    String bos =
+        token(
+            map,
+            mapFile,
+            "bos_token",
+            token(config, configFile, "bos_token", TokenizerSettings.START_OF_TEXT));
+    String eos =
+        token(
+            map,
+            mapFile,
+            "eos_token",
+            token(config, configFile, "eos_token", TokenizerSettings.END_OF_TEXT));
     String pad = token(map, mapFile, "pad_token", token(config, configFile, "pad_token", eos));
     return new TokenizerSettings(bos, eos, pad, maxLength(config, configFile));
   }
@@ -99,14 +113,19 @@ final class TokenizerFiles {
       return TokenizerSettings.DEFAULT_MAX_LENGTH;
     }
     if (!value.canConvertToExactIntegral() || value.intValue() < MIN_LENGTH) {
-      throw new IOException(file + ": model_max_length must be an integer of at least " + MIN_LENGTH
-          + " (room for BOS and EOS): " + value);
+      throw new IOException(
+          file
+              + ": model_max_length must be an integer of at least "
+              + MIN_LENGTH
+              + " (room for BOS and EOS): "
+              + value);
     }
     return value.intValue();
   }
 
   /** A special token given either as a string or as an added-token object with "content". */
-  private static String token(JsonNode root, Path file, String field, String fallback) throws IOException {
+  private static String token(JsonNode root, Path file, String field, String fallback)
+      throws IOException {
     JsonNode value = root == null ? null : root.get(field);
     if (value == null || value.isNull()) {
       return fallback;
@@ -118,7 +137,8 @@ final class TokenizerFiles {
     if (value.isObject() && content != null && content.isTextual()) {
       return content.textValue();
     }
-    throw new IOException(file + ": " + field + " is neither a string nor an object with a \"content\" string");
+    throw new IOException(
+        file + ": " + field + " is neither a string nor an object with a \"content\" string");
   }
 
   private static JsonNode readOptionalObject(Path file) throws IOException {

@@ -5,7 +5,10 @@ import dev.tessera.render.image.RgbImage;
 import dev.tessera.render.pipeline.CancelToken;
 import dev.tessera.render.pipeline.RenderListener;
 
-/** Lanczos resampling straight to the target: the baseline the model upscalers are compared with. Holds nothing. */
+/**
+ * Lanczos resampling straight to the target: the baseline the model upscalers are compared with.
+ * Holds nothing.
+ */
 public final class LanczosUpscaler implements Upscaler {
   private volatile boolean closed;
 
@@ -15,13 +18,20 @@ public final class LanczosUpscaler implements Upscaler {
   }
 
   @Override
-  public Upscaled upscale(RgbImage image, TargetSize target, UpscaleSettings settings, RenderListener listener,
+  public Upscaled upscale(
+      RgbImage image,
+      TargetSize target,
+      UpscaleSettings settings,
+      RenderListener listener,
       CancelToken cancel) {
     if (closed) {
       throw new IllegalStateException("lanczos upscaler is closed");
     }
     cancel.check();
-    return new Upscaled(fit(image, target), 0, "lanczos " + size(image) + " to " + target,
+    return new Upscaled(
+        fit(image, target),
+        0,
+        "lanczos " + size(image) + " to " + target,
         "Upscaler: lanczos, Upscaled size: " + target);
   }
 
@@ -30,7 +40,10 @@ public final class LanczosUpscaler implements Upscaler {
     return target.matches(image) ? image : Lanczos.resize(image, target.width(), target.height());
   }
 
-  /** What {@link #fit} does, for a model upscaler's detail: empty, or {@code , lanczos 768x768 to 512x512}. */
+  /**
+   * What {@link #fit} does, for a model upscaler's detail: empty, or {@code , lanczos 768x768 to
+   * 512x512}.
+   */
   static String fitNote(RgbImage image, TargetSize target) {
     return target.matches(image) ? "" : ", lanczos " + size(image) + " to " + target;
   }
@@ -39,7 +52,9 @@ public final class LanczosUpscaler implements Upscaler {
     return image.width() + "x" + image.height();
   }
 
-  /** Holds no native resource; closing only makes later use fail loudly, as for the model upscalers. */
+  /**
+   * Holds no native resource; closing only makes later use fail loudly, as for the model upscalers.
+   */
   @Override
   public void close() {
     closed = true;

@@ -12,13 +12,14 @@ import dev.tessera.render.pipeline.Unet;
 import dev.tessera.render.schedule.Scheduler;
 
 /**
- * The x4 upscaler's denoising loop, tiled as in Mixture of Diffusers: at every step the UNet runs on overlapping
- * tiles of the latent canvas, each with its tile of the noised low-res image (both halves of classifier-free guidance
- * in one batch-2 call where the UNet takes a batch); the guided outputs are blended on a canvas with the tiles'
- * {@link TileBlend} weights ({@link TiledPass}), and the scheduler takes one step on the whole canvas. Because tiles
- * are reconciled on the model output at every step rather than on finished pixels, no seam can form. Beyond the canvas
- * arrays (latents, low-res image, the UNet input they make together, blended output, weights), memory is one tile's.
- * Checks for cancellation before every tile and reports progress after every step.
+ * The x4 upscaler's denoising loop, tiled as in Mixture of Diffusers: at every step the UNet runs
+ * on overlapping tiles of the latent canvas, each with its tile of the noised low-res image (both
+ * halves of classifier-free guidance in one batch-2 call where the UNet takes a batch); the guided
+ * outputs are blended on a canvas with the tiles' {@link TileBlend} weights ({@link TiledPass}),
+ * and the scheduler takes one step on the whole canvas. Because tiles are reconciled on the model
+ * output at every step rather than on finished pixels, no seam can form. Beyond the canvas arrays
+ * (latents, low-res image, the UNet input they make together, blended output, weights), memory is
+ * one tile's. Checks for cancellation before every tile and reports progress after every step.
  */
 final class TiledDenoiseLoop {
   /** The x4 UNet's input: latents, then the noised low-res RGB. */
@@ -33,7 +34,12 @@ final class TiledDenoiseLoop {
   }
 
   /** Denoises {@code latents} [4, h, w] over all of the scheduler's timesteps. */
-  PlanarImage run(Sampling sampling, PlanarImage latents, LowRes lowRes, Conditioning conditioning, RunControl control)
+  PlanarImage run(
+      Sampling sampling,
+      PlanarImage latents,
+      LowRes lowRes,
+      Conditioning conditioning,
+      RunControl control)
       throws OrtException {
     Scheduler scheduler = sampling.scheduler();
     double[] timesteps = scheduler.timesteps();
@@ -41,8 +47,12 @@ final class TiledDenoiseLoop {
     for (int i = 0; i < timesteps.length; i++) {
       PlanarImage input = latents.withValues(scheduler.scaleModelInput(x, i)).stack(lowRes.image());
       double t = timesteps[i];
-      TiledPass.Output blended = pass.run(input, unet.label(),
-          tile -> unet.predict(tile, t, lowRes.noiseLevel(), conditioning, control.run()), control.cancel());
+      TiledPass.Output blended =
+          pass.run(
+              input,
+              unet.label(),
+              tile -> unet.predict(tile, t, lowRes.noiseLevel(), conditioning, control.run()),
+              control.cancel());
       x = scheduler.step(blended.image().values(), i, x, sampling.noise());
       control.listener().onStep(i + 1, timesteps.length);
     }

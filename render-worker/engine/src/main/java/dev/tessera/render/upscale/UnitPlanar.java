@@ -3,7 +3,10 @@ package dev.tessera.render.upscale;
 import dev.tessera.render.image.RgbImage;
 import dev.tessera.render.pipeline.PlanarImage;
 
-/** Converts between 8-bit RGB and planar {@code [3, height, width]} floats in [0, 1], the range of ESRGAN models. */
+/**
+ * Converts between 8-bit RGB and planar {@code [3, height, width]} floats in [0, 1], the range of
+ * ESRGAN models.
+ */
 final class UnitPlanar {
   private UnitPlanar() {}
 

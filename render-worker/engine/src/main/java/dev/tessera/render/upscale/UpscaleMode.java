@@ -7,9 +7,14 @@ import java.util.stream.Collectors;
 
 /** How a render is brought to its delivery size. */
 public enum UpscaleMode {
-  /** A Stable Diffusion x4 upscaler bundle, tiled with Mixture of Diffusers ({@link X4Upscaler}). */
+  /**
+   * A Stable Diffusion x4 upscaler bundle, tiled with Mixture of Diffusers ({@link X4Upscaler}).
+   */
   X4("x4"),
-  /** A single-network ONNX super-resolution model such as ESRGAN, tiled with feathering ({@link SrUpscaler}). */
+  /**
+   * A single-network ONNX super-resolution model such as ESRGAN, tiled with feathering ({@link
+   * SrUpscaler}).
+   */
   SR("sr"),
   /** Lanczos resampling, the baseline ({@link LanczosUpscaler}). */
   LANCZOS("lanczos");
@@ -41,7 +46,9 @@ public enum UpscaleMode {
         return mode;
       }
     }
-    String allowed = Arrays.stream(values()).map(UpscaleMode::cliName).collect(Collectors.joining(", "));
-    throw new UnsupportedRequestException("unknown upscale mode '" + name + "'; known modes: " + allowed);
+    String allowed =
+        Arrays.stream(values()).map(UpscaleMode::cliName).collect(Collectors.joining(", "));
+    throw new UnsupportedRequestException(
+        "unknown upscale mode '" + name + "'; known modes: " + allowed);
   }
 }

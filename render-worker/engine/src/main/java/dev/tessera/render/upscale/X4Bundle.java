@@ -7,17 +7,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * A Stable Diffusion x4 upscaler ONNX bundle on disk: the Stable Diffusion layout ({@link ModelBundle}) plus
- * {@code low_res_scheduler/scheduler_config.json}, {@code max_noise_level} in {@code model_index.json} and a ×4
- * VAE decoder ({@code vae_decoder/} or {@code vae/}) whose {@code config.json} gives the scaling factor. Holds paths
- * and JSON facts; loads no model.
+ * A Stable Diffusion x4 upscaler ONNX bundle on disk: the Stable Diffusion layout ({@link
+ * ModelBundle}) plus {@code low_res_scheduler/scheduler_config.json}, {@code max_noise_level} in
+ * {@code model_index.json} and a ×4 VAE decoder ({@code vae_decoder/} or {@code vae/}) whose {@code
+ * config.json} gives the scaling factor. Holds paths and JSON facts; loads no model.
  */
 final class X4Bundle {
-  /** The x4 upscaler's VAE scaling factor, used when the VAE decoder's {@code config.json} does not say. */
+  /**
+   * The x4 upscaler's VAE scaling factor, used when the VAE decoder's {@code config.json} does not
+   * say.
+   */
   static final double DEFAULT_SCALING_FACTOR = 0.08333;
+
   /** diffusers' {@code max_noise_level} default for the upscale pipeline. */
   static final int DEFAULT_MAX_NOISE_LEVEL = 350;
+
   static final String LOW_RES_SCHEDULER = "low_res_scheduler/scheduler_config.json";
+
   /** Pixels per latent along each axis of the ×4 VAE decoder. */
   static final int DECODER_SCALE = 4;
 
@@ -42,7 +48,8 @@ final class X4Bundle {
       throw new IOException("x4 upscaler bundle " + dir + ": missing " + LOW_RES_SCHEDULER);
     }
     JsonNode level = files.index().get("max_noise_level");
-    int maxNoiseLevel = level != null && level.canConvertToInt() ? level.intValue() : DEFAULT_MAX_NOISE_LEVEL;
+    int maxNoiseLevel =
+        level != null && level.canConvertToInt() ? level.intValue() : DEFAULT_MAX_NOISE_LEVEL;
     return new X4Bundle(files, maxNoiseLevel, files.scalingFactor(DEFAULT_SCALING_FACTOR));
   }
 

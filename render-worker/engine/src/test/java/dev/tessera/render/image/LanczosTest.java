@@ -63,11 +63,14 @@ class LanczosTest {
       for (int x = 0; x < 160; x++) {
         int v = up.rgb()[(y * 160 + x) * 3] & 0xff;
         // Lanczos rings at edges, not inside a smooth ramp; a one-level rounding wobble is allowed.
-        assertTrue(v >= previous - 1, "row " + y + " dips at x=" + x + ": " + previous + " -> " + v);
+        assertTrue(
+            v >= previous - 1, "row " + y + " dips at x=" + x + ": " + previous + " -> " + v);
         previous = Math.max(previous, v);
       }
       int first = up.rgb()[y * 160 * 3] & 0xff;
-      assertTrue(Math.abs(first - 32) <= 3 && Math.abs(previous - (32 + 63 * 3)) <= 3, "row " + y + " range");
+      assertTrue(
+          Math.abs(first - 32) <= 3 && Math.abs(previous - (32 + 63 * 3)) <= 3,
+          "row " + y + " range");
     }
   }
 

@@ -29,7 +29,8 @@ import org.w3c.dom.Element;
 import org.w3c.dom.Node;
 
 class PngWriterTest {
-  private static final String ASCII = "a lighthouse at dusk\nSteps: 30, Sampler: Euler a, CFG scale: 7.5, Seed: 42";
+  private static final String ASCII =
+      "a lighthouse at dusk\nSteps: 30, Sampler: Euler a, CFG scale: 7.5, Seed: 42";
   private static final String CJK = "猫 in the rain";
 
   @Test
@@ -43,7 +44,8 @@ class PngWriterTest {
 
   @Test
   void latin1TextGoesInTextChunks() throws IOException {
-    byte[] png = png(SyntheticPhoto.landscape(64, 64, 1), Map.of("parameters", ASCII, "Comment", "café"));
+    byte[] png =
+        png(SyntheticPhoto.landscape(64, 64, 1), Map.of("parameters", ASCII, "Comment", "café"));
     assertEquals(Map.of("parameters", ASCII, "Comment", "café"), entries(png, "tEXt", "value"));
     assertEquals(Map.of(), entries(png, "iTXt", "text"));
   }
@@ -85,19 +87,23 @@ class PngWriterTest {
   }
 
   /**
-   * A multi-threaded deflate that splits the data by processor count would pass the in-JVM check above and fail
-   * this one: a 1024×1024 image is large enough for the split to differ between 1 processor and more.
+   * A multi-threaded deflate that splits the data by processor count would pass the in-JVM check
+   * above and fail this one: a 1024×1024 image is large enough for the split to differ between 1
+   * processor and more.
    */
   @Test
   void sameBytesWhateverTheProcessorCount(@TempDir Path dir) throws Exception {
     Path child = dir.resolve("one-cpu.png");
-    Process process = new ProcessBuilder(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-XX:ActiveProcessorCount=1",
-        "-cp", System.getProperty("java.class.path"),
-        WriteReference.class.getName(), child.toString())
-        .inheritIO()
-        .start();
+    Process process =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:ActiveProcessorCount=1",
+                "-cp",
+                System.getProperty("java.class.path"),
+                WriteReference.class.getName(),
+                child.toString())
+            .inheritIO()
+            .start();
     assertEquals(0, process.waitFor());
     assertArrayEquals(referencePng(), Files.readAllBytes(child));
   }
@@ -124,11 +130,17 @@ class PngWriterTest {
   @Test
   void rejectsBadKeywordsAndNulBeforeWritingAnything() {
     RgbImage image = SyntheticPhoto.landscape(8, 8, 1);
-    for (Map<String, String> text : List.of(
-        Map.of("", "x"), Map.of(" parameters", "x"), Map.of("two  spaces", "x"), Map.of("k".repeat(80), "x"),
-        Map.of("猫", "x"), Map.of("parameters", "a\0b"))) {
+    for (Map<String, String> text :
+        List.of(
+            Map.of("", "x"),
+            Map.of(" parameters", "x"),
+            Map.of("two  spaces", "x"),
+            Map.of("k".repeat(80), "x"),
+            Map.of("猫", "x"),
+            Map.of("parameters", "a\0b"))) {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
-      assertThrows(IllegalArgumentException.class, () -> PngWriter.write(image, text, out), text.toString());
+      assertThrows(
+          IllegalArgumentException.class, () -> PngWriter.write(image, text, out), text.toString());
       assertEquals(0, out.size());
     }
   }
@@ -137,7 +149,9 @@ class PngWriterTest {
   void rejectsBadTextBeforeCreatingTheFile(@TempDir Path dir) {
     Path file = dir.resolve("out.png");
     RgbImage image = SyntheticPhoto.landscape(8, 8, 1);
-    assertThrows(IllegalArgumentException.class, () -> PngWriter.write(image, Map.of("parameters", "\0"), file));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> PngWriter.write(image, Map.of("parameters", "\0"), file));
     assertFalse(Files.exists(file));
   }
 
@@ -148,7 +162,8 @@ class PngWriterTest {
   }
 
   /** The entries of one kind of text chunk, as javax.imageio reads them (keyword → text). */
-  private static Map<String, String> entries(byte[] png, String chunk, String valueAttribute) throws IOException {
+  private static Map<String, String> entries(byte[] png, String chunk, String valueAttribute)
+      throws IOException {
     ImageReader reader = ImageIO.getImageReadersByFormatName("png").next();
     try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(png))) {
       reader.setInput(in);

@@ -3,21 +3,27 @@ package dev.tessera.render.image;
 import java.util.SplittableRandom;
 
 /**
- * A deterministic photo-like test image: a sky gradient with a glowing sun, a wavy horizon, hard-edged
- * silhouettes, furrowed fields and mild grain. Encoders behave on it roughly as on a real render, unlike on flat
- * colour (compresses to nothing) or white noise (does not compress at all).
+ * A deterministic photo-like test image: a sky gradient with a glowing sun, a wavy horizon,
+ * hard-edged silhouettes, furrowed fields and mild grain. Encoders behave on it roughly as on a
+ * real render, unlike on flat colour (compresses to nothing) or white noise (does not compress at
+ * all).
  */
 final class SyntheticPhoto {
   private SyntheticPhoto() {}
 
-  /** The same {@code seed} and size give the same pixels on every JVM ({@link StrictMath}, a seeded generator). */
+  /**
+   * The same {@code seed} and size give the same pixels on every JVM ({@link StrictMath}, a seeded
+   * generator).
+   */
   static RgbImage landscape(int width, int height, long seed) {
     byte[] rgb = new byte[width * height * 3];
     double[] horizon = new double[width];
     for (int x = 0; x < width; x++) {
       double u = (double) x / width;
-      horizon[x] = 0.55 + 0.06 * StrictMath.sin(2 * Math.PI * 1.3 * u + 0.4)
-          + 0.03 * StrictMath.sin(2 * Math.PI * 4.1 * u);
+      horizon[x] =
+          0.55
+              + 0.06 * StrictMath.sin(2 * Math.PI * 1.3 * u + 0.4)
+              + 0.03 * StrictMath.sin(2 * Math.PI * 4.1 * u);
     }
     SplittableRandom grain = new SplittableRandom(seed);
     double[] pixel = new double[3];
@@ -63,7 +69,8 @@ final class SyntheticPhoto {
 
   /** {@code t} runs from 0 at the horizon to 1 at the bottom edge. */
   private static void field(double u, double t, double[] pixel) {
-    double furrows = 14 * t * StrictMath.sin(60 * (u - 0.5) / (0.15 + t) + 6 * StrictMath.sin(5 * t));
+    double furrows =
+        14 * t * StrictMath.sin(60 * (u - 0.5) / (0.15 + t) + 6 * StrictMath.sin(5 * t));
     set(pixel, 110 - 60 * t + furrows, 130 - 50 * t + furrows, 60 - 30 * t + furrows / 2);
   }
 

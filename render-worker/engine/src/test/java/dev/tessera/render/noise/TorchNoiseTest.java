@@ -10,7 +10,10 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 class TorchNoiseTest {
-  /** {@code torch.manual_seed(0); torch.randn(1, 1, 2, 4, 6)} as printed by torch (also in kornia's docstrings). */
+  /**
+   * {@code torch.manual_seed(0); torch.randn(1, 1, 2, 4, 6)} as printed by torch (also in kornia's
+   * docstrings).
+   */
   private static final float[] SEED0_FIRST_48 = {
     -1.1258f, -1.1524f, -0.2506f, -0.4339f, 0.8487f, 0.6920f, -0.3160f, -2.1152f,
     0.3223f, -1.2633f, 0.3500f, 0.3081f, 0.1198f, 1.2377f, 1.1168f, -0.2473f,
@@ -19,6 +22,7 @@ class TorchNoiseTest {
     -0.6136f, 0.0316f, -0.4927f, 0.2484f, 0.4397f, 0.1124f, 0.6408f, 0.4412f,
     -0.1023f, 0.7924f, -0.2897f, 0.0525f, 0.5229f, 2.3022f, -1.4689f, -1.5867f,
   };
+
   private static final float PRINTED = 0.5e-4f;
 
   @Test
@@ -34,16 +38,21 @@ class TorchNoiseTest {
 
   @Test
   void sizeNotMultipleOf16RecomputesTheTailWindowLikeTorch() {
-    // torch.manual_seed(0); torch.randn(17): slot 0 survives from the first block, slots 1..16 are a fresh window
-    // drawn from uniforms 17..32, which makes its first cosine half equal to elements 17..23 of the 48 above.
+    // torch.manual_seed(0); torch.randn(17): slot 0 survives from the first block, slots 1..16 are
+    // a fresh window
+    // drawn from uniforms 17..32, which makes its first cosine half equal to elements 17..23 of the
+    // 48 above.
     float[] n17 = new TorchNoise(0).randn(17);
     assertEquals(SEED0_FIRST_48[0], n17[0], PRINTED);
-    assertArrayEquals(Arrays.copyOfRange(SEED0_FIRST_48, 17, 24), Arrays.copyOfRange(n17, 1, 8), PRINTED);
+    assertArrayEquals(
+        Arrays.copyOfRange(SEED0_FIRST_48, 17, 24), Arrays.copyOfRange(n17, 1, 8), PRINTED);
 
-    // torch.randn(20): slots 0..3 kept, the window 4..19 starts with elements 20..23 of the 48 above.
+    // torch.randn(20): slots 0..3 kept, the window 4..19 starts with elements 20..23 of the 48
+    // above.
     float[] n20 = new TorchNoise(0).randn(20);
     assertArrayEquals(Arrays.copyOf(SEED0_FIRST_48, 4), Arrays.copyOf(n20, 4), PRINTED);
-    assertArrayEquals(Arrays.copyOfRange(SEED0_FIRST_48, 20, 24), Arrays.copyOfRange(n20, 4, 8), PRINTED);
+    assertArrayEquals(
+        Arrays.copyOfRange(SEED0_FIRST_48, 20, 24), Arrays.copyOfRange(n20, 4, 8), PRINTED);
   }
 
   @Test
@@ -86,7 +95,8 @@ class TorchNoiseTest {
 
   @Test
   void fewerThan16ElementsAreRejected() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new TorchNoise(0).randn(15));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> new TorchNoise(0).randn(15));
     assertTrue(e.getMessage().contains("15"), e.getMessage());
   }
 }

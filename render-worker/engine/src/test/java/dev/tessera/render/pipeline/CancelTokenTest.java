@@ -9,16 +9,22 @@ import java.io.IOException;
 import org.junit.jupiter.api.Test;
 
 /**
- * A failure inside ONNX Runtime reaches callers as an {@link IOException}, a failure that may pass (the worker
- * retries it), unless the run was cancelled; it never looks like an unsupported request.
+ * A failure inside ONNX Runtime reaches callers as an {@link IOException}, a failure that may pass
+ * (the worker retries it), unless the run was cancelled; it never looks like an unsupported
+ * request.
  */
 class CancelTokenTest {
   @Test
   void anOnnxRuntimeFailureIsAnIoFailure() {
     CancelToken token = new CancelToken();
-    IOException e = assertThrows(IOException.class, () -> token.runCancellable(run -> {
-      throw new OrtException("out of device memory");
-    }));
+    IOException e =
+        assertThrows(
+            IOException.class,
+            () ->
+                token.runCancellable(
+                    run -> {
+                      throw new OrtException("out of device memory");
+                    }));
     assertEquals("ONNX Runtime failed: out of device memory", e.getMessage());
   }
 
@@ -26,9 +32,13 @@ class CancelTokenTest {
   void aCancelledRunIsACancellation() {
     CancelToken token = new CancelToken();
     token.cancel();
-    assertThrows(RenderCancelledException.class, () -> token.runCancellable(run -> {
-      throw new OrtException("terminated");
-    }));
+    assertThrows(
+        RenderCancelledException.class,
+        () ->
+            token.runCancellable(
+                run -> {
+                  throw new OrtException("terminated");
+                }));
     assertTrue(token.isCancelled());
   }
 }

@@ -17,6 +17,7 @@ class GuidanceTest {
   @Test
   void combinesUnconditionalFirstThenConditioned() {
     float[] batch = {1, 2, 3, 5};
-    assertArrayEquals(new float[] {1 + 7.5f * 2, 2 + 7.5f * 3}, Guidance.combine(batch, 7.5), 1e-6f);
+    assertArrayEquals(
+        new float[] {1 + 7.5f * 2, 2 + 7.5f * 3}, Guidance.combine(batch, 7.5), 1e-6f);
   }
 }

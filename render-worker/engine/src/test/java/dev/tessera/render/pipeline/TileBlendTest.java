@@ -6,7 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.Test;
 
 class TileBlendTest {
-  private static final TileBlend.Edges TOP_AND_BOTTOM = new TileBlend.Edges(true, true, false, false);
+  private static final TileBlend.Edges TOP_AND_BOTTOM =
+      new TileBlend.Edges(true, true, false, false);
 
   @Test
   void gaussianPeaksAtTheCentreAndFallsOffSymmetrically() {
@@ -21,8 +22,8 @@ class TileBlendTest {
   }
 
   /**
-   * Where two gaussian tiles overlap (64-pixel tiles, 16 overlap), the share of the first falls steadily from all to
-   * nothing, over several pixels rather than at one.
+   * Where two gaussian tiles overlap (64-pixel tiles, 16 overlap), the share of the first falls
+   * steadily from all to nothing, over several pixels rather than at one.
    */
   @Test
   void gaussianHandsOverGraduallyAcrossTheOverlap() {
@@ -52,12 +53,17 @@ class TileBlendTest {
     assertTrue(rising > 0 && rising < 1);
   }
 
-  /** A tile's weights are its axes' weights multiplied, each axis faded only where it does not touch the edge. */
+  /**
+   * A tile's weights are its axes' weights multiplied, each axis faded only where it does not touch
+   * the edge.
+   */
   @Test
   void tileWeightsAreTheProductOfTheAxisWeights() {
     float[] w = TileBlend.LINEAR.weights(3, 64, 16, new TileBlend.Edges(false, true, true, false));
     for (int x = 0; x < 64; x++) {
-      assertEquals(TileBlend.LINEAR.axis(1, 3, 16, false, true) * TileBlend.LINEAR.axis(x, 64, 16, true, false),
+      assertEquals(
+          TileBlend.LINEAR.axis(1, 3, 16, false, true)
+              * TileBlend.LINEAR.axis(x, 64, 16, true, false),
           w[64 + x]);
     }
   }

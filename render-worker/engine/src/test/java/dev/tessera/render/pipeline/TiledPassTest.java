@@ -62,27 +62,32 @@ class TiledPassTest {
     return out;
   }
 
-  /** Tiles cut from one image and blended back give that image exactly: no position is left without weight. */
+  /**
+   * Tiles cut from one image and blended back give that image exactly: no position is left without
+   * weight.
+   */
   @Test
   void blendingTilesOfOneImageRestoresIt() throws Exception {
     PlanarImage image = wave(2, 37, 53);
     for (TileBlend blend : TileBlend.values()) {
-      TiledPass.Output out = new TiledPass(new Tiling(16, 8), blend, 1, 2)
-          .run(image, "identity", tile -> tile.values().clone(), new CancelToken());
+      TiledPass.Output out =
+          new TiledPass(new Tiling(16, 8), blend, 1, 2)
+              .run(image, "identity", tile -> tile.values().clone(), new CancelToken());
       assertEquals(4 * 6, out.tiles());
       assertArrayEquals(image.values(), out.image().values(), 1e-5f, blend.name());
     }
   }
 
   /**
-   * A function that looks 1 pixel around gives the whole-image result when the linear cross-fade leaves the outer
-   * quarter of a 16-pixel overlap (4 pixels) to the neighbour.
+   * A function that looks 1 pixel around gives the whole-image result when the linear cross-fade
+   * leaves the outer quarter of a 16-pixel overlap (4 pixels) to the neighbour.
    */
   @Test
   void aLocalFunctionGivesItsWholeImageResult() throws Exception {
     PlanarImage image = wave(3, 70, 45);
-    TiledPass.Output out = new TiledPass(new Tiling(32, 16), TileBlend.LINEAR, 1, 3)
-        .run(image, "blur", TiledPassTest::blur, new CancelToken());
+    TiledPass.Output out =
+        new TiledPass(new Tiling(32, 16), TileBlend.LINEAR, 1, 3)
+            .run(image, "blur", TiledPassTest::blur, new CancelToken());
     assertEquals(4 * 2, out.tiles());
     assertArrayEquals(blur(image), out.image().values(), 1e-5f);
   }
@@ -90,8 +95,9 @@ class TiledPassTest {
   @Test
   void scalesAndChangesChannelsAsTheFunctionDoes() throws Exception {
     PlanarImage image = wave(1, 20, 30);
-    TiledPass.Output out = new TiledPass(new Tiling(12, 4), TileBlend.LINEAR, 2, 2)
-        .run(image, "x2", TiledPassTest::doubleAndNegate, new CancelToken());
+    TiledPass.Output out =
+        new TiledPass(new Tiling(12, 4), TileBlend.LINEAR, 2, 2)
+            .run(image, "x2", TiledPassTest::doubleAndNegate, new CancelToken());
     PlanarImage blended = out.image();
     assertEquals(2, blended.channels());
     assertEquals(40, blended.height());
@@ -103,10 +109,15 @@ class TiledPassTest {
   @Test
   void cutsTilesNoLargerThanTheInput() throws Exception {
     List<String> shapes = new ArrayList<>();
-    new TiledPass(new Tiling(16, 4), TileBlend.LINEAR, 1, 1).run(wave(1, 10, 40), "shapes", tile -> {
-      shapes.add(tile.channels() + "x" + tile.height() + "x" + tile.width());
-      return tile.values().clone();
-    }, new CancelToken());
+    new TiledPass(new Tiling(16, 4), TileBlend.LINEAR, 1, 1)
+        .run(
+            wave(1, 10, 40),
+            "shapes",
+            tile -> {
+              shapes.add(tile.channels() + "x" + tile.height() + "x" + tile.width());
+              return tile.values().clone();
+            },
+            new CancelToken());
     assertEquals(List.of("1x10x16", "1x10x16", "1x10x16"), shapes);
   }
 
@@ -115,22 +126,40 @@ class TiledPassTest {
     CancelToken cancel = new CancelToken();
     List<Integer> tiles = new ArrayList<>();
     TiledPass pass = new TiledPass(new Tiling(16, 8), TileBlend.LINEAR, 1, 2);
-    assertThrows(RenderCancelledException.class, () -> pass.run(wave(2, 37, 53), "cancelled", tile -> {
-      tiles.add(tiles.size());
-      if (tiles.size() == 2) {
-        cancel.cancel();
-      }
-      return tile.values().clone();
-    }, cancel));
+    assertThrows(
+        RenderCancelledException.class,
+        () ->
+            pass.run(
+                wave(2, 37, 53),
+                "cancelled",
+                tile -> {
+                  tiles.add(tiles.size());
+                  if (tiles.size() == 2) {
+                    cancel.cancel();
+                  }
+                  return tile.values().clone();
+                },
+                cancel));
     assertEquals(List.of(0, 1), tiles, "the tile after the cancel does not run");
   }
 
   @Test
   void rejectsAnOutputOfTheWrongSizeNamingTheNetwork() {
     TiledPass pass = new TiledPass(new Tiling(16, 8), TileBlend.LINEAR, 4, 3);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> pass.run(wave(4, 16, 16), "vae_decoder/model.onnx", tile -> new float[3 * 32 * 32], new CancelToken()));
-    assertTrue(e.getMessage().startsWith("vae_decoder/model.onnx: a 16x16 tile gave 3072 values, expected 3 channels"
-        + " of 64x64"), e.getMessage());
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                pass.run(
+                    wave(4, 16, 16),
+                    "vae_decoder/model.onnx",
+                    tile -> new float[3 * 32 * 32],
+                    new CancelToken()));
+    assertTrue(
+        e.getMessage()
+            .startsWith(
+                "vae_decoder/model.onnx: a 16x16 tile gave 3072 values, expected 3 channels"
+                    + " of 64x64"),
+        e.getMessage());
   }
 }

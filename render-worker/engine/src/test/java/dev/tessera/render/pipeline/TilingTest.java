@@ -18,7 +18,8 @@ class TilingTest {
       assertEquals(0, starts[0]);
       assertEquals(length - 64, starts[starts.length - 1]);
       for (int i = 1; i < starts.length; i++) {
-        assertTrue(starts[i - 1] + 64 - starts[i] >= 16, "overlap at least 16 for length " + length);
+        assertTrue(
+            starts[i - 1] + 64 - starts[i] >= 16, "overlap at least 16 for length " + length);
       }
     }
   }

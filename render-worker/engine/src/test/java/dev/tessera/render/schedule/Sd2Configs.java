@@ -1,23 +1,26 @@
 package dev.tessera.render.schedule;
 
-/** Scheduler configs of the Stable Diffusion 2.x bundles, as their {@code scheduler_config.json} spells them. */
+/**
+ * Scheduler configs of the Stable Diffusion 2.x bundles, as their {@code scheduler_config.json}
+ * spells them.
+ */
 final class Sd2Configs {
 
-    private Sd2Configs() {
-    }
+  private Sd2Configs() {}
 
-    /** stable-diffusion-2-1 (768 px): v-prediction, no timestep_spacing, set_alpha_to_one false. */
-    static SchedulerConfig vPrediction() {
-        return of("v_prediction");
-    }
+  /** stable-diffusion-2-1 (768 px): v-prediction, no timestep_spacing, set_alpha_to_one false. */
+  static SchedulerConfig vPrediction() {
+    return of("v_prediction");
+  }
 
-    /** stable-diffusion-2-1-base (512 px): the same schedule predicting epsilon. */
-    static SchedulerConfig epsilon() {
-        return of("epsilon");
-    }
+  /** stable-diffusion-2-1-base (512 px): the same schedule predicting epsilon. */
+  static SchedulerConfig epsilon() {
+    return of("epsilon");
+  }
 
-    static SchedulerConfig of(String predictionType) {
-        return SchedulerConfig.parse("""
+  static SchedulerConfig of(String predictionType) {
+    return SchedulerConfig.parse(
+        """
                 {
                   "_class_name": "DDIMScheduler",
                   "_diffusers_version": "0.8.0",
@@ -32,6 +35,7 @@ final class Sd2Configs {
                   "steps_offset": 1,
                   "trained_betas": null
                 }
-                """.formatted(predictionType));
-    }
+                """
+            .formatted(predictionType));
+  }
 }

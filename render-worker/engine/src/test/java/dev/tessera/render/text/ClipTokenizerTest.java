@@ -21,15 +21,20 @@ class ClipTokenizerTest {
   private static final int BOS = 49406;
   private static final int EOS = 49407;
   private static final int[] A_PHOTO_OF_A_CAT = {BOS, 320, 1125, 539, 320, 2368, EOS};
-  private static final String SD2_CONFIG = "{\"model_max_length\": 77, \"pad_token\": \"!\","
-      + " \"bos_token\": {\"content\": \"<|startoftext|>\", \"lstrip\": false},"
-      + " \"eos_token\": {\"content\": \"<|endoftext|>\", \"lstrip\": false}}";
-  private static final String SD1_CONFIG = "{\"model_max_length\": 77,"
-      + " \"pad_token\": {\"content\": \"<|endoftext|>\", \"normalized\": true}}";
+  private static final String SD2_CONFIG =
+      "{\"model_max_length\": 77, \"pad_token\": \"!\","
+          + " \"bos_token\": {\"content\": \"<|startoftext|>\", \"lstrip\": false},"
+          + " \"eos_token\": {\"content\": \"<|endoftext|>\", \"lstrip\": false}}";
+  private static final String SD1_CONFIG =
+      "{\"model_max_length\": 77,"
+          + " \"pad_token\": {\"content\": \"<|endoftext|>\", \"normalized\": true}}";
 
   @TempDir Path dir;
 
-  /** Copies the real CLIP files into the temp dir, with the given tokenizer_config.json (none when null). */
+  /**
+   * Copies the real CLIP files into the temp dir, with the given tokenizer_config.json (none when
+   * null).
+   */
   private Path tokenizerDir(String config) throws IOException {
     Path source = TestData.clipTokenizerDir();
     Files.copy(source.resolve("vocab.json"), dir.resolve("vocab.json"));
@@ -81,20 +86,25 @@ class ClipTokenizerTest {
   @Test
   void specialTokensMapOverridesTokenizerConfigAsInHuggingFace() throws IOException {
     Path tokenizerDir = tokenizerDir("{\"pad_token\": \"<|endoftext|>\"}");
-    Files.writeString(tokenizerDir.resolve("special_tokens_map.json"), "{\"pad_token\": {\"content\": \"!\"}}");
+    Files.writeString(
+        tokenizerDir.resolve("special_tokens_map.json"), "{\"pad_token\": {\"content\": \"!\"}}");
     assertEquals(0, ClipTokenizer.load(tokenizerDir).padId());
   }
 
   @Test
   void emptyPromptIsJustBosAndEos() throws IOException {
     ClipTokenizer tokenizer = ClipTokenizer.load(tokenizerDir(SD2_CONFIG));
-    assertEquals(new Tokenization(padded(new int[] {BOS, EOS}, 0), 0, List.of()), tokenizer.tokenize(" \n "));
+    assertEquals(
+        new Tokenization(padded(new int[] {BOS, EOS}, 0), 0, List.of()),
+        tokenizer.tokenize(" \n "));
   }
 
   @Test
   void caseAndWhitespaceDoNotMatter() throws IOException {
     ClipTokenizer tokenizer = ClipTokenizer.load(tokenizerDir(SD2_CONFIG));
-    assertEquals(tokenizer.tokenize("a photo of a cat"), tokenizer.tokenize("  A   PHOTO\tof a\n\u2003Cat  "));
+    assertEquals(
+        tokenizer.tokenize("a photo of a cat"),
+        tokenizer.tokenize("  A   PHOTO\tof a\n\u2003Cat  "));
   }
 
   @Test
@@ -102,8 +112,19 @@ class ClipTokenizerTest {
     Map<String, Integer> vocab = realVocabulary();
     ClipTokenizer tokenizer = ClipTokenizer.load(tokenizerDir(SD1_CONFIG));
     // Digits are single tokens each; a punctuation run stays one word; "'s" is split off.
-    int[] expected = {BOS, vocab.get("cat</w>"), vocab.get(",</w>"), vocab.get("2</w>"), vocab.get("0</w>"),
-        vocab.get("2</w>"), vocab.get("4</w>"), vocab.get("it</w>"), vocab.get("'s</w>"), vocab.get("...</w>"), EOS};
+    int[] expected = {
+      BOS,
+      vocab.get("cat</w>"),
+      vocab.get(",</w>"),
+      vocab.get("2</w>"),
+      vocab.get("0</w>"),
+      vocab.get("2</w>"),
+      vocab.get("4</w>"),
+      vocab.get("it</w>"),
+      vocab.get("'s</w>"),
+      vocab.get("...</w>"),
+      EOS
+    };
     assertArrayEquals(padded(expected, EOS), tokenizer.tokenize("cat, 2024 it's...").ids());
     assertEquals(9, tokenizer.tokenize("cat, 2024 it's...").tokenCount());
   }
@@ -122,20 +143,27 @@ class ClipTokenizerTest {
     Tokenization result = tokenizer.tokenize("zxqvjk");
     assertTrue(result.tokenCount() > 1, "expected several tokens: " + result);
     int lastContent = result.ids()[result.tokenCount()];
-    String lastToken = vocab.entrySet().stream().filter(e -> e.getValue() == lastContent).findFirst()
-        .orElseThrow().getKey();
+    String lastToken =
+        vocab.entrySet().stream()
+            .filter(e -> e.getValue() == lastContent)
+            .findFirst()
+            .orElseThrow()
+            .getKey();
     assertTrue(lastToken.endsWith("</w>"), "last piece of a word carries </w>: " + lastToken);
   }
 
   @Test
   void sd2ExclamationMarksBecomeThePadTokenLikeHuggingFace() throws IOException {
-    // huggingface/diffusers#4153: the SD 2.x tokenizer turns each "!" into id 0; with SD 1.x "!", "!!" and "!!!"
+    // huggingface/diffusers#4153: the SD 2.x tokenizer turns each "!" into id 0; with SD 1.x "!",
+    // "!!" and "!!!"
     // are the word tokens 256, 748 and 995 (also what open_clip gives).
     String prompt = "! !! !!!";
-    assertArrayEquals(padded(new int[] {BOS, 0, 0, 0, 0, 0, 0, EOS}, 0),
+    assertArrayEquals(
+        padded(new int[] {BOS, 0, 0, 0, 0, 0, 0, EOS}, 0),
         ClipTokenizer.load(tokenizerDir(SD2_CONFIG)).tokenize(prompt).ids());
     Files.writeString(dir.resolve("tokenizer_config.json"), SD1_CONFIG);
-    assertArrayEquals(padded(new int[] {BOS, 256, 748, 995, EOS}, EOS),
+    assertArrayEquals(
+        padded(new int[] {BOS, 256, 748, 995, EOS}, EOS),
         ClipTokenizer.load(dir).tokenize(prompt).ids());
   }
 
@@ -143,7 +171,8 @@ class ClipTokenizerTest {
   void specialTokensTypedInThePromptKeepTheirIds() throws IOException {
     ClipTokenizer tokenizer = ClipTokenizer.load(tokenizerDir(SD2_CONFIG));
     int[] expected = {BOS, 2368, EOS, 2368, BOS, EOS};
-    assertArrayEquals(padded(expected, 0), tokenizer.tokenize("cat<|endoftext|>cat <|STARTOFTEXT|>").ids());
+    assertArrayEquals(
+        padded(expected, 0), tokenizer.tokenize("cat<|endoftext|>cat <|STARTOFTEXT|>").ids());
   }
 
   @Test
@@ -160,7 +189,8 @@ class ClipTokenizerTest {
     assertEquals(100, result.tokenCount());
     assertEquals(BOS, result.ids()[0]);
     assertEquals(EOS, result.ids()[76]);
-    assertEquals(tokenizer.tokenize(words.get(74)).ids()[1], result.ids()[75], "75th word is the last kept");
+    assertEquals(
+        tokenizer.tokenize(words.get(74)).ids()[1], result.ids()[75], "75th word is the last kept");
     assertEquals(words.subList(75, 100), result.droppedWords());
   }
 
@@ -183,10 +213,13 @@ class ClipTokenizerTest {
     ClipTokenizer shortOne = ClipTokenizer.load(tokenizerDir("{\"model_max_length\": 8}"));
     Tokenization result = shortOne.tokenize("a photo of a cat on a road");
     assertEquals(8, result.ids().length);
-    assertArrayEquals(new int[] {BOS, 320, 1125, 539, 320, 2368, realVocabulary().get("on</w>"), EOS}, result.ids());
+    assertArrayEquals(
+        new int[] {BOS, 320, 1125, 539, 320, 2368, realVocabulary().get("on</w>"), EOS},
+        result.ids());
     assertEquals(List.of("a", "road"), result.droppedWords());
 
-    Files.writeString(dir.resolve("tokenizer_config.json"),
+    Files.writeString(
+        dir.resolve("tokenizer_config.json"),
         "{\"model_max_length\": 1000000000000000019884624838656}");
     assertEquals(77, ClipTokenizer.load(dir).maxLength());
   }
@@ -196,7 +229,8 @@ class ClipTokenizerTest {
     Files.writeString(dir.resolve("vocab.json"), "[\"not\", \"an\", \"object\"]");
     Files.writeString(dir.resolve("merges.txt"), "#version: 0.2\n");
     IOException notObject = assertThrows(IOException.class, () -> ClipTokenizer.load(dir));
-    assertTrue(notObject.getMessage().contains("vocab.json: not a JSON object"), notObject.getMessage());
+    assertTrue(
+        notObject.getMessage().contains("vocab.json: not a JSON object"), notObject.getMessage());
 
     Files.writeString(dir.resolve("vocab.json"), "{\"a\": 1,");
     IOException broken = assertThrows(IOException.class, () -> ClipTokenizer.load(dir));
@@ -204,7 +238,8 @@ class ClipTokenizerTest {
 
     Files.writeString(dir.resolve("vocab.json"), "{\"a\": \"one\"}");
     IOException badId = assertThrows(IOException.class, () -> ClipTokenizer.load(dir));
-    assertTrue(badId.getMessage().contains("vocab.json") && badId.getMessage().contains("\"a\""),
+    assertTrue(
+        badId.getMessage().contains("vocab.json") && badId.getMessage().contains("\"a\""),
         badId.getMessage());
   }
 
@@ -213,11 +248,14 @@ class ClipTokenizerTest {
     Path tokenizerDir = tokenizerDir(null);
     Files.writeString(tokenizerDir.resolve("tokenizer_config.json"), "{\"pad_token\": 5}");
     IOException badPad = assertThrows(IOException.class, () -> ClipTokenizer.load(tokenizerDir));
-    assertTrue(badPad.getMessage().contains("tokenizer_config.json: pad_token"), badPad.getMessage());
+    assertTrue(
+        badPad.getMessage().contains("tokenizer_config.json: pad_token"), badPad.getMessage());
 
     Files.writeString(tokenizerDir.resolve("tokenizer_config.json"), "{\"pad_token\": \"<pad>\"}");
-    IOException unknownPad = assertThrows(IOException.class, () -> ClipTokenizer.load(tokenizerDir));
-    assertTrue(unknownPad.getMessage().contains("vocab.json: no id for pad_token \"<pad>\""),
+    IOException unknownPad =
+        assertThrows(IOException.class, () -> ClipTokenizer.load(tokenizerDir));
+    assertTrue(
+        unknownPad.getMessage().contains("vocab.json: no id for pad_token \"<pad>\""),
         unknownPad.getMessage());
 
     Files.delete(tokenizerDir.resolve("tokenizer_config.json"));
@@ -227,8 +265,10 @@ class ClipTokenizerTest {
 
     // U+0100 stands for byte 0; CLIP has no token for two of them.
     Files.writeString(tokenizerDir.resolve("merges.txt"), "#version: 0.2\n\u0100 \u0100\n");
-    IOException unknownMerge = assertThrows(IOException.class, () -> ClipTokenizer.load(tokenizerDir));
-    assertTrue(unknownMerge.getMessage().contains("merges.txt: merge 1 makes"), unknownMerge.getMessage());
+    IOException unknownMerge =
+        assertThrows(IOException.class, () -> ClipTokenizer.load(tokenizerDir));
+    assertTrue(
+        unknownMerge.getMessage().contains("merges.txt: merge 1 makes"), unknownMerge.getMessage());
 
     Files.delete(tokenizerDir.resolve("merges.txt"));
     IOException missing = assertThrows(IOException.class, () -> ClipTokenizer.load(tokenizerDir));

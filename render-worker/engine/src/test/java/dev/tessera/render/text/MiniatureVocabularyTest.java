@@ -36,7 +36,8 @@ class MiniatureVocabularyTest {
   void everyIdIsInsideTheVocabularyEvenForUnseenText() throws IOException {
     int size = MiniatureVocabulary.write(dir);
     ClipTokenizer tokenizer = ClipTokenizer.load(dir);
-    Tokenization result = tokenizer.tokenize("An astronaut riding a horse on Mars, café ☕, 4k, ultra-detailed!");
+    Tokenization result =
+        tokenizer.tokenize("An astronaut riding a horse on Mars, café ☕, 4k, ultra-detailed!");
     assertEquals(77, result.ids().length);
     for (int id : result.ids()) {
       assertTrue(id >= 0 && id < size, "id out of range: " + id);
@@ -47,13 +48,17 @@ class MiniatureVocabularyTest {
   void everyWordOfTheTrainingTextIsOneToken() throws IOException {
     MiniatureVocabulary.write(dir);
     ClipTokenizer tokenizer = ClipTokenizer.load(dir);
-    Set<String> words = new LinkedHashSet<>(
-        ClipPreTokenizer.words(ClipPreTokenizer.normalize(MiniatureVocabulary.TRAINING_TEXT)));
-    assertTrue(words.containsAll(List.of("person", "road", "jacket", "mountain", "rain", "photo", "cat")));
+    Set<String> words =
+        new LinkedHashSet<>(
+            ClipPreTokenizer.words(ClipPreTokenizer.normalize(MiniatureVocabulary.TRAINING_TEXT)));
+    assertTrue(
+        words.containsAll(List.of("person", "road", "jacket", "mountain", "rain", "photo", "cat")));
     for (String word : words) {
       assertEquals(1, tokenizer.tokenize(word).tokenCount(), word);
     }
-    assertTrue(tokenizer.tokenize("xylophone").tokenCount() > 1, "unseen words fall back to smaller pieces");
+    assertTrue(
+        tokenizer.tokenize("xylophone").tokenCount() > 1,
+        "unseen words fall back to smaller pieces");
   }
 
   @Test
@@ -62,14 +67,16 @@ class MiniatureVocabularyTest {
     Path second = dir.resolve("second");
     assertEquals(MiniatureVocabulary.write(first), MiniatureVocabulary.write(second));
     for (String file : List.of("vocab.json", "merges.txt")) {
-      assertArrayEquals(Files.readAllBytes(first.resolve(file)), Files.readAllBytes(second.resolve(file)), file);
+      assertArrayEquals(
+          Files.readAllBytes(first.resolve(file)), Files.readAllBytes(second.resolve(file)), file);
     }
     assertEquals("#version: 0.2", Files.readAllLines(first.resolve("merges.txt")).get(0));
   }
 
   @Test
   void byteSymbolsHaveTheIdsTheyHaveInClip() throws IOException {
-    Map<String, Integer> clip = TokenizerFiles.readVocabulary(TestData.clipTokenizerDir().resolve("vocab.json"));
+    Map<String, Integer> clip =
+        TokenizerFiles.readVocabulary(TestData.clipTokenizerDir().resolve("vocab.json"));
     MiniatureVocabulary.write(dir);
     Map<String, Integer> miniature = TokenizerFiles.readVocabulary(dir.resolve("vocab.json"));
     List<String> alphabet = ByteLevelAlphabet.symbolsInVocabularyOrder();

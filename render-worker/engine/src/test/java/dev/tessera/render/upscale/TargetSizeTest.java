@@ -1,10 +1,10 @@
 package dev.tessera.render.upscale;
 
-import dev.tessera.render.pipeline.UnsupportedRequestException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tessera.render.pipeline.UnsupportedRequestException;
 import org.junit.jupiter.api.Test;
 
 class TargetSizeTest {
@@ -19,9 +19,12 @@ class TargetSizeTest {
 
   @Test
   void rejectsTargetsBelowTheBaseOrAboveTheMaximum() {
-    UnsupportedRequestException small = assertThrows(UnsupportedRequestException.class, () -> TargetSize.of(512, 384, 500));
-    assertTrue(small.getMessage().contains("500 is smaller than the 512x384 image"), small.getMessage());
-    UnsupportedRequestException large = assertThrows(UnsupportedRequestException.class, () -> TargetSize.of(512, 512, 4100));
+    UnsupportedRequestException small =
+        assertThrows(UnsupportedRequestException.class, () -> TargetSize.of(512, 384, 500));
+    assertTrue(
+        small.getMessage().contains("500 is smaller than the 512x384 image"), small.getMessage());
+    UnsupportedRequestException large =
+        assertThrows(UnsupportedRequestException.class, () -> TargetSize.of(512, 512, 4100));
     assertEquals("must be at most 4096, got 4100", large.getMessage());
   }
 }

@@ -3,9 +3,10 @@ package dev.tessera.render.miniature;
 import java.util.SplittableRandom;
 
 /**
- * Deterministic standard-normal numbers for untrained weights. Box-Muller over {@link SplittableRandom} with
- * {@link StrictMath}, so a seed yields the same bits on every JVM (unlike {@code nextGaussian}, whose algorithm the
- * JDK may change). Not thread-safe; one instance per generated model.
+ * Deterministic standard-normal numbers for untrained weights. Box-Muller over {@link
+ * SplittableRandom} with {@link StrictMath}, so a seed yields the same bits on every JVM (unlike
+ * {@code nextGaussian}, whose algorithm the JDK may change). Not thread-safe; one instance per
+ * generated model.
  */
 final class GaussianWeights {
   private final SplittableRandom random;

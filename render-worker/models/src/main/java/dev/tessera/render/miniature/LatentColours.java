@@ -1,15 +1,17 @@
 package dev.tessera.render.miniature;
 
 /**
- * The fixed linear map between latent channels and RGB that the two halves of the miniature VAE share: the decoder
- * adds {@code latentToRgb · latent} to every pixel of the latent's 8×8 block, and the encoder's mean contains
- * {@code rgbToLatent · (block average)}, a right inverse. So {@code decode(encode(image))} keeps the image's 8×8 block
- * colours (plus texture), which gives img2img and upscaling with untrained weights an image to keep. Both act on
- * latents in diffusion units (VAE latents times the scaling factor).
+ * The fixed linear map between latent channels and RGB that the two halves of the miniature VAE
+ * share: the decoder adds {@code latentToRgb · latent} to every pixel of the latent's 8×8 block,
+ * and the encoder's mean contains {@code rgbToLatent · (block average)}, a right inverse. So {@code
+ * decode(encode(image))} keeps the image's 8×8 block colours (plus texture), which gives img2img
+ * and upscaling with untrained weights an image to keep. Both act on latents in diffusion units
+ * (VAE latents times the scaling factor).
  *
- * <p>The three rows of {@code latentToRgb} are orthogonal with norm {@value #ROW_NORM}: unit latents give colours of
- * standard deviation about {@value #ROW_NORM}, and its pseudo-inverse is simply the transpose over {@code ROW_NORM²},
- * so encoding colours of [-1, 1] gives latents of unit-ish scale.
+ * <p>The three rows of {@code latentToRgb} are orthogonal with norm {@value #ROW_NORM}: unit
+ * latents give colours of standard deviation about {@value #ROW_NORM}, and its pseudo-inverse is
+ * simply the transpose over {@code ROW_NORM²}, so encoding colours of [-1, 1] gives latents of
+ * unit-ish scale.
  */
 final class LatentColours {
   static final int RGB = 3;
@@ -18,7 +20,10 @@ final class LatentColours {
 
   private LatentColours() {}
 
-  /** [3, 4] row-major: random orthogonal directions drawn with the spec's seed, scaled to {@value #ROW_NORM}. */
+  /**
+   * [3, 4] row-major: random orthogonal directions drawn with the spec's seed, scaled to {@value
+   * #ROW_NORM}.
+   */
   static float[] latentToRgb(MiniatureSpec spec) {
     int latent = MiniatureSpec.LATENT_CHANNELS;
     float[] drawn = new GaussianWeights(spec.weights().seed() + SEED_OFFSET).next(RGB * latent, 1);
@@ -55,7 +60,10 @@ final class LatentColours {
     return matrix;
   }
 
-  /** [4, 3] row-major, the pseudo-inverse of {@link #latentToRgb}: its transpose divided by {@code ROW_NORM²}. */
+  /**
+   * [4, 3] row-major, the pseudo-inverse of {@link #latentToRgb}: its transpose divided by {@code
+   * ROW_NORM²}.
+   */
   static float[] rgbToLatent(MiniatureSpec spec) {
     int latent = MiniatureSpec.LATENT_CHANNELS;
     float[] m = latentToRgb(spec);

@@ -12,35 +12,39 @@ import java.nio.file.StandardCopyOption;
 import java.util.Iterator;
 
 /**
- * Writes a miniature bundle: the directory layout and ONNX I/O contract of a diffusers/optimum export, with
- * deterministic random (untrained) weights small enough that a 512×512, 20-step render with guidance takes a few
- * seconds on two CPU cores. <b>It proves the pipeline, not the pictures</b>: prompts steer nothing
- * meaningful and renders are abstract colour patterns; {@code model_index.json} says so under
- * {@code _tessera_miniature}.
+ * Writes a miniature bundle: the directory layout and ONNX I/O contract of a diffusers/optimum
+ * export, with deterministic random (untrained) weights small enough that a 512×512, 20-step render
+ * with guidance takes a few seconds on two CPU cores. <b>It proves the pipeline, not the
+ * pictures</b>: prompts steer nothing meaningful and renders are abstract colour patterns; {@code
+ * model_index.json} says so under {@code _tessera_miniature}.
  *
- * <p>Layout: {@code model_index.json}, {@code scheduler/scheduler_config.json}, {@code tokenizer/} (vocab.json,
- * merges.txt, tokenizer_config.json, special_tokens_map.json), {@code text_encoder/}, {@code unet/},
- * {@code vae_decoder/} and {@code vae_encoder/}, each with {@code model.onnx} and {@code config.json}. What differs
- * per {@link MiniatureKind} (input_ids and timestep types, static UNet batch, prediction type, scheduler, pad token,
- * VAE encoder output) is listed on the kind's constants.
+ * <p>Layout: {@code model_index.json}, {@code scheduler/scheduler_config.json}, {@code tokenizer/}
+ * (vocab.json, merges.txt, tokenizer_config.json, special_tokens_map.json), {@code text_encoder/},
+ * {@code unet/}, {@code vae_decoder/} and {@code vae_encoder/}, each with {@code model.onnx} and
+ * {@code config.json}. What differs per {@link MiniatureKind} (input_ids and timestep types, static
+ * UNet batch, prediction type, scheduler, pad token, VAE encoder output) is listed on the kind's
+ * constants.
  *
- * <p>The VAE works in VAE units like a real one (the pipeline divides latents by the scaling factor before decoding
- * and multiplies encoder output by it), and its halves share a linear colour map, so decoding an encoded image gives
- * back its 8×8 block colours: img2img has an image to keep even without training. Its decoder has a purely local
- * receptive field, so tiled decoding equals whole decoding away from tile borders.
+ * <p>The VAE works in VAE units like a real one (the pipeline divides latents by the scaling factor
+ * before decoding and multiplies encoder output by it), and its halves share a linear colour map,
+ * so decoding an encoded image gives back its 8×8 block colours: img2img has an image to keep even
+ * without training. Its decoder has a purely local receptive field, so tiled decoding equals whole
+ * decoding away from tile borders.
  *
- * <p>The upscaler kinds: {@link MiniatureKind#X4_UPSCALER} writes the layout of a Stable Diffusion x4 upscaler export
- * ({@code model_index.json} with {@code max_noise_level}, {@code scheduler/}, {@code low_res_scheduler/},
- * {@code tokenizer/}, {@code text_encoder/}, a 7-channel {@code unet/} with {@code class_labels}, a ×4
- * {@code vae_decoder/} with scaling factor 0.08333; no VAE encoder), whose UNet steers towards the low-res image's
- * colours ({@link LowResColourPath}); {@link MiniatureKind#SR} writes one ESRGAN-style network ({@link MiniatureSr}).
+ * <p>The upscaler kinds: {@link MiniatureKind#X4_UPSCALER} writes the layout of a Stable Diffusion
+ * x4 upscaler export ({@code model_index.json} with {@code max_noise_level}, {@code scheduler/},
+ * {@code low_res_scheduler/}, {@code tokenizer/}, {@code text_encoder/}, a 7-channel {@code unet/}
+ * with {@code class_labels}, a ×4 {@code vae_decoder/} with scaling factor 0.08333; no VAE
+ * encoder), whose UNet steers towards the low-res image's colours ({@link LowResColourPath});
+ * {@link MiniatureKind#SR} writes one ESRGAN-style network ({@link MiniatureSr}).
  *
- * <p>With {@code fp16} every float graph input, output and weight is float16 and the timestep is float16 of shape
- * [1]; since ONNX Runtime's CPU provider has no fp16 kernels for most operators, each graph casts its fp16 inputs and
- * weights to float32, computes in float32 and casts its outputs back to float16.
+ * <p>With {@code fp16} every float graph input, output and weight is float16 and the timestep is
+ * float16 of shape [1]; since ONNX Runtime's CPU provider has no fp16 kernels for most operators,
+ * each graph casts its fp16 inputs and weights to float32, computes in float32 and casts its
+ * outputs back to float16.
  *
- * <p>Same arguments give byte-identical files: weights come from fixed seeds, nothing records a time, and protobuf
- * and JSON fields are written in a fixed order.
+ * <p>Same arguments give byte-identical files: weights come from fixed seeds, nothing records a
+ * time, and protobuf and JSON fields are written in a fixed order.
  */
 public final class MiniatureBundle {
   /** What every miniature bundle is; written into model_index.json and each model's doc_string. */
@@ -52,13 +56,14 @@ public final class MiniatureBundle {
   /**
    * Writes (or overwrites) a bundle in {@code outDir}, creating it if needed.
    *
-   * @param tokenizerSource a directory with real {@code vocab.json} and {@code merges.txt} to copy, or null; when
-   *     null or lacking either file, a small self-made vocabulary is written instead ({@link MiniatureVocabulary});
-   *     unused for {@link MiniatureKind#SR}, which has no tokenizer
+   * @param tokenizerSource a directory with real {@code vocab.json} and {@code merges.txt} to copy,
+   *     or null; when null or lacking either file, a small self-made vocabulary is written instead
+   *     ({@link MiniatureVocabulary}); unused for {@link MiniatureKind#SR}, which has no tokenizer
    * @throws IllegalArgumentException if {@code kind} or {@code outDir} is null
    * @throws IOException if a file cannot be read or written, or the vocabulary's ids are not 0…n-1
    */
-  public static void write(MiniatureKind kind, boolean fp16, Path outDir, Path tokenizerSource) throws IOException {
+  public static void write(MiniatureKind kind, boolean fp16, Path outDir, Path tokenizerSource)
+      throws IOException {
     if (kind == null || outDir == null) {
       throw new IllegalArgumentException("miniature bundle needs a kind and an output directory");
     }
@@ -69,13 +74,15 @@ public final class MiniatureBundle {
     }
   }
 
-  private static void writeStableDiffusion(MiniatureSpec spec, Path outDir, Path tokenizerSource) throws IOException {
+  private static void writeStableDiffusion(MiniatureSpec spec, Path outDir, Path tokenizerSource)
+      throws IOException {
     int vocabularySize = writeTokenizer(spec, outDir.resolve("tokenizer"), tokenizerSource);
 
     MiniatureConfigFiles.modelIndex(outDir.resolve("model_index.json"), spec);
     MiniatureConfigFiles.scheduler(outDir.resolve("scheduler/scheduler_config.json"), spec);
     writeModel(outDir.resolve("text_encoder"), MiniatureTextEncoder.build(spec, vocabularySize));
-    MiniatureConfigFiles.textEncoder(outDir.resolve("text_encoder/config.json"), spec, vocabularySize);
+    MiniatureConfigFiles.textEncoder(
+        outDir.resolve("text_encoder/config.json"), spec, vocabularySize);
     writeModel(outDir.resolve("unet"), MiniatureUnet.build(spec));
     MiniatureConfigFiles.unet(outDir.resolve("unet/config.json"), spec);
     writeModel(outDir.resolve("vae_decoder"), MiniatureVaeDecoder.build(spec));
@@ -84,14 +91,16 @@ public final class MiniatureBundle {
     MiniatureConfigFiles.vae(outDir.resolve("vae_encoder/config.json"));
   }
 
-  private static void writeUpscaler(MiniatureSpec spec, Path outDir, Path tokenizerSource) throws IOException {
+  private static void writeUpscaler(MiniatureSpec spec, Path outDir, Path tokenizerSource)
+      throws IOException {
     int vocabularySize = writeTokenizer(spec, outDir.resolve("tokenizer"), tokenizerSource);
 
     UpscalerConfigFiles.modelIndex(outDir.resolve("model_index.json"));
     UpscalerConfigFiles.scheduler(outDir.resolve("scheduler/scheduler_config.json"));
     UpscalerConfigFiles.lowResScheduler(outDir.resolve("low_res_scheduler/scheduler_config.json"));
     writeModel(outDir.resolve("text_encoder"), MiniatureTextEncoder.build(spec, vocabularySize));
-    MiniatureConfigFiles.textEncoder(outDir.resolve("text_encoder/config.json"), spec, vocabularySize);
+    MiniatureConfigFiles.textEncoder(
+        outDir.resolve("text_encoder/config.json"), spec, vocabularySize);
     writeModel(outDir.resolve("unet"), MiniatureUnet.build(spec));
     UpscalerConfigFiles.unet(outDir.resolve("unet/config.json"), spec);
     writeModel(outDir.resolve("vae_decoder"), MiniatureUpscalerDecoder.build(spec));
@@ -117,7 +126,10 @@ public final class MiniatureBundle {
     return countVocabulary(dir.resolve("vocab.json"));
   }
 
-  /** Entries of vocab.json, checking that the ids are exactly 0…n-1 so each indexes an embedding row. */
+  /**
+   * Entries of vocab.json, checking that the ids are exactly 0…n-1 so each indexes an embedding
+   * row.
+   */
   private static int countVocabulary(Path vocabFile) throws IOException {
     JsonNode vocabulary = new ObjectMapper().readTree(vocabFile.toFile());
     if (vocabulary == null || !vocabulary.isObject() || vocabulary.isEmpty()) {
@@ -127,8 +139,13 @@ public final class MiniatureBundle {
     boolean[] seen = new boolean[size];
     for (Iterator<JsonNode> ids = vocabulary.elements(); ids.hasNext(); ) {
       JsonNode id = ids.next();
-      if (!id.isIntegralNumber() || !id.canConvertToInt() || id.intValue() < 0 || id.intValue() >= size || seen[id.intValue()]) {
-        throw new IOException(vocabFile + " has id " + id + "; ids must be 0.." + (size - 1) + " each once");
+      if (!id.isIntegralNumber()
+          || !id.canConvertToInt()
+          || id.intValue() < 0
+          || id.intValue() >= size
+          || seen[id.intValue()]) {
+        throw new IOException(
+            vocabFile + " has id " + id + "; ids must be 0.." + (size - 1) + " each once");
       }
       seen[id.intValue()] = true;
     }

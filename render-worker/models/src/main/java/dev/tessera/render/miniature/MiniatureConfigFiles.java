@@ -14,10 +14,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Writes the JSON files of a miniature bundle with the keys and values diffusers, optimum and transformers write for
- * the real models, laid out as Python's {@code json.dump(indent=2)} does: keys in a fixed order, LF line ends, and
- * decimal numbers as in the originals (e.g. {@code 0.00085}, never {@code 8.5E-4}), so the same spec always gives
- * the same bytes.
+ * Writes the JSON files of a miniature bundle with the keys and values diffusers, optimum and
+ * transformers write for the real models, laid out as Python's {@code json.dump(indent=2)} does:
+ * keys in a fixed order, LF line ends, and decimal numbers as in the originals (e.g. {@code
+ * 0.00085}, never {@code 8.5E-4}), so the same spec always gives the same bytes.
  */
 final class MiniatureConfigFiles {
   static final String DIFFUSERS_VERSION = "0.31.0";
@@ -27,11 +27,14 @@ final class MiniatureConfigFiles {
 
   static final ObjectMapper MAPPER = new ObjectMapper();
   // the layout of Python's json.dump(indent=2): "key": value, one array element per line
-  private static final ObjectWriter WRITER = MAPPER.writer(
-      new DefaultPrettyPrinter()
-          .withSeparators(Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER))
-          .withObjectIndenter(new DefaultIndenter("  ", "\n"))
-          .withArrayIndenter(new DefaultIndenter("  ", "\n")));
+  private static final ObjectWriter WRITER =
+      MAPPER.writer(
+          new DefaultPrettyPrinter()
+              .withSeparators(
+                  Separators.createDefaultInstance()
+                      .withObjectFieldValueSpacing(Separators.Spacing.AFTER))
+              .withObjectIndenter(new DefaultIndenter("  ", "\n"))
+              .withArrayIndenter(new DefaultIndenter("  ", "\n")));
 
   private MiniatureConfigFiles() {}
 
@@ -52,7 +55,9 @@ final class MiniatureConfigFiles {
     write(file, json);
   }
 
-  /** The SD 2.x training schedule; no {@code timestep_spacing}, so DDIM/PNDM default to "leading". */
+  /**
+   * The SD 2.x training schedule; no {@code timestep_spacing}, so DDIM/PNDM default to "leading".
+   */
   static void scheduler(Path file, MiniatureSpec spec) throws IOException {
     ObjectNode json = MAPPER.createObjectNode();
     json.put("_class_name", spec.scheduling().className());
@@ -123,7 +128,10 @@ final class MiniatureConfigFiles {
     write(file, json);
   }
 
-  /** optimum writes the whole AutoencoderKL config into both VAE folders; the engine needs the scaling factor. */
+  /**
+   * optimum writes the whole AutoencoderKL config into both VAE folders; the engine needs the
+   * scaling factor.
+   */
   static void vae(Path file) throws IOException {
     ObjectNode json = MAPPER.createObjectNode();
     json.put("_class_name", "AutoencoderKL");

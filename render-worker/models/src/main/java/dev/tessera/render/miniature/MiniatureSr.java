@@ -15,18 +15,20 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * An untrained single-network super-resolution model with the I/O contract of an ESRGAN-family ONNX export:
- * {@code input} [batch, 3, height, width] RGB in [0, 1] → {@code output} [batch, 3, 4·height, 4·width] in about the
- * same range. Spatial sizes are symbolic, so the scale is not in the declared shapes (a caller has to probe, as with
- * many real exports).
+ * An untrained single-network super-resolution model with the I/O contract of an ESRGAN-family ONNX
+ * export: {@code input} [batch, 3, height, width] RGB in [0, 1] → {@code output} [batch, 3,
+ * 4·height, 4·width] in about the same range. Spatial sizes are symbolic, so the scale is not in
+ * the declared shapes (a caller has to probe, as with many real exports).
  *
- * <p>Layers: an unsharp mask of the input (edge-padded 3×3 binomial blur) upsampled bilinearly ×4, plus a residual
- * texture branch as in ESRGAN's tail: conv_first + LeakyReLU, one residual conv block, a zero-sum conv to 3·16
- * channels and a pixel shuffle (DepthToSpace, blocksize 4). So the output looks like a sharpened upsample with faint
- * untrained texture along edges. Every output pixel depends only on input pixels within three of it, so tiled
- * upscaling equals whole upscaling away from tile borders.
+ * <p>Layers: an unsharp mask of the input (edge-padded 3×3 binomial blur) upsampled bilinearly ×4,
+ * plus a residual texture branch as in ESRGAN's tail: conv_first + LeakyReLU, one residual conv
+ * block, a zero-sum conv to 3·16 channels and a pixel shuffle (DepthToSpace, blocksize 4). So the
+ * output looks like a sharpened upsample with faint untrained texture along edges. Every output
+ * pixel depends only on input pixels within three of it, so tiled upscaling equals whole upscaling
+ * away from tile borders.
  *
- * <p>Written by {@link #write} as {@code model.onnx} beside {@code miniature.json}, which says it is untrained.
+ * <p>Written by {@link #write} as {@code model.onnx} beside {@code miniature.json}, which says it
+ * is untrained.
  */
 final class MiniatureSr {
   static final int SCALE = 4;
@@ -45,7 +47,9 @@ final class MiniatureSr {
     Files.write(dir.resolve("model.onnx"), build(fp16).toByteArray());
     ObjectNode json = MiniatureConfigFiles.MAPPER.createObjectNode();
     json.put("_tessera_miniature", MiniatureBundle.DISCLAIMER);
-    json.put("architecture", "ESRGAN-style: unsharp bilinear x4 base + conv/pixel-shuffle texture branch");
+    json.put(
+        "architecture",
+        "ESRGAN-style: unsharp bilinear x4 base + conv/pixel-shuffle texture branch");
     json.put("input", "input [batch, 3, height, width] RGB in [0, 1]");
     json.put("output", "output [batch, 3, 4*height, 4*width] RGB in [0, 1]");
     json.put("scale", SCALE);
@@ -58,29 +62,56 @@ final class MiniatureSr {
     OnnxGraphBuilder g = nn.graph();
     String image = g.floatInput("input", BATCH, Integer.toString(RGB), "height", "width");
 
-    String padded = g.node("Pad", List.of(image, g.int64Vector(0, 0, 1, 1, 0, 0, 1, 1)), stringAttr("mode", "edge"));
-    String blurred = g.node(
-        "Conv",
-        List.of(padded, g.weight("blur.weight", new long[] {RGB, 1, 3, 3}, binomialKernels())),
-        intsAttr("kernel_shape", 3, 3),
-        intAttr("group", RGB));
+    String padded =
+        g.node(
+            "Pad",
+            List.of(image, g.int64Vector(0, 0, 1, 1, 0, 0, 1, 1)),
+            stringAttr("mode", "edge"));
+    String blurred =
+        g.node(
+            "Conv",
+            List.of(padded, g.weight("blur.weight", new long[] {RGB, 1, 3, 3}, binomialKernels())),
+            intsAttr("kernel_shape", 3, 3),
+            intAttr("group", RGB));
     String detail = g.node("Sub", List.of(image, blurred));
     String sharp = nn.add(image, nn.mul(detail, g.scalarWeight("sharpen", SHARPEN)));
-    String base = g.node(
-        "Resize",
-        List.of(sharp, "", g.float32Parameter("upsample_scales", 1f, 1f, SCALE, SCALE)),
-        stringAttr("mode", "linear"),
-        stringAttr("coordinate_transformation_mode", "half_pixel"));
+    String base =
+        g.node(
+            "Resize",
+            List.of(sharp, "", g.float32Parameter("upsample_scales", 1f, 1f, SCALE, SCALE)),
+            stringAttr("mode", "linear"),
+            stringAttr("coordinate_transformation_mode", "half_pixel"));
 
-    String features = leakyRelu(g, nn.conv("conv_first", image, new ConvShape(RGB, FEATURES, 3, 1), 1));
-    String body = nn.conv("body.conv", features, new ConvShape(FEATURES, FEATURES, 3, 1), RESIDUAL_GAIN * LEAKY_GAIN);
+    String features =
+        leakyRelu(g, nn.conv("conv_first", image, new ConvShape(RGB, FEATURES, 3, 1), 1));
+    String body =
+        nn.conv(
+            "body.conv",
+            features,
+            new ConvShape(FEATURES, FEATURES, 3, 1),
+            RESIDUAL_GAIN * LEAKY_GAIN);
     features = nn.add(features, leakyRelu(g, body));
     int shuffled = RGB * SCALE * SCALE;
     String texture =
-        nn.centeredConv("conv_up", features, new ConvShape(FEATURES, shuffled, 3, 1), TEXTURE_GAIN * LEAKY_GAIN);
-    texture = g.node("DepthToSpace", List.of(texture), intAttr("blocksize", SCALE), stringAttr("mode", "CRD"));
+        nn.centeredConv(
+            "conv_up",
+            features,
+            new ConvShape(FEATURES, shuffled, 3, 1),
+            TEXTURE_GAIN * LEAKY_GAIN);
+    texture =
+        g.node(
+            "DepthToSpace",
+            List.of(texture),
+            intAttr("blocksize", SCALE),
+            stringAttr("mode", "CRD"));
 
-    g.floatOutput(nn.add(base, texture), "output", BATCH, Integer.toString(RGB), "output_height", "output_width");
+    g.floatOutput(
+        nn.add(base, texture),
+        "output",
+        BATCH,
+        Integer.toString(RGB),
+        "output_height",
+        "output_width");
     return g.build(MiniatureBundle.DISCLAIMER + ": x4 super-resolution network");
   }
 

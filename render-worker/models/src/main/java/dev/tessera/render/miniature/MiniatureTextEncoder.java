@@ -8,12 +8,14 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import java.util.List;
 
 /**
- * An untrained CLIP-style text encoder with the I/O contract of an exported {@code text_encoder/model.onnx}:
- * {@code input_ids} [batch, 77] → {@code last_hidden_state} [batch, 77, H] and {@code pooler_output} [batch, H].
+ * An untrained CLIP-style text encoder with the I/O contract of an exported {@code
+ * text_encoder/model.onnx}: {@code input_ids} [batch, 77] → {@code last_hidden_state} [batch, 77,
+ * H] and {@code pooler_output} [batch, H].
  *
- * <p>Token embedding (Gather) plus a learned position embedding, {@value #LAYERS} pre-LayerNorm transformer layers
- * with causal self-attention (a constant additive mask) and a GELU feed-forward, then a final LayerNorm. Unlike CLIP,
- * {@code pooler_output} is the final state at the last position (77th), not at the end-of-text token.
+ * <p>Token embedding (Gather) plus a learned position embedding, {@value #LAYERS} pre-LayerNorm
+ * transformer layers with causal self-attention (a constant additive mask) and a GELU feed-forward,
+ * then a final LayerNorm. Unlike CLIP, {@code pooler_output} is the final state at the last
+ * position (77th), not at the end-of-text token.
  */
 final class MiniatureTextEncoder {
   static final int LAYERS = 2;
@@ -23,12 +25,15 @@ final class MiniatureTextEncoder {
 
   private MiniatureTextEncoder() {}
 
-  /** @param vocabularySize rows of the token embedding: one per vocab.json entry */
+  /**
+   * @param vocabularySize rows of the token embedding: one per vocab.json entry
+   */
   static ModelProto build(MiniatureSpec spec, int vocabularySize) {
     int hidden = spec.text().hiddenSize();
     NetworkBlocks nn = spec.newNetwork("text_encoder", SEED_OFFSET);
     OnnxGraphBuilder g = nn.graph();
-    String ids = g.input("input_ids", spec.text().inputIdsType(), BATCH, Integer.toString(MAX_TOKENS));
+    String ids =
+        g.input("input_ids", spec.text().inputIdsType(), BATCH, Integer.toString(MAX_TOKENS));
 
     String table = nn.gaussian("embeddings.token_embedding.weight", 1.0, vocabularySize, hidden);
     String tokens = g.node("Gather", List.of(table, ids), intAttr("axis", 0));
@@ -41,10 +46,15 @@ final class MiniatureTextEncoder {
       String normed = nn.layerNorm(scope + ".layer_norm1", x, hidden);
       AttentionShape selfAttention = new AttentionShape(hidden, hidden, HEADS);
       x = nn.add(x, nn.attention(scope + ".self_attn", normed, normed, selfAttention, mask));
-      x = nn.add(x, nn.feedForward(scope + ".mlp", nn.layerNorm(scope + ".layer_norm2", x, hidden), hidden, 4, 1));
+      x =
+          nn.add(
+              x,
+              nn.feedForward(
+                  scope + ".mlp", nn.layerNorm(scope + ".layer_norm2", x, hidden), hidden, 4, 1));
     }
     String last = nn.layerNorm("final_layer_norm", x, hidden);
-    String pooled = g.node("Gather", List.of(last, g.int64Scalar(MAX_TOKENS - 1)), intAttr("axis", 1));
+    String pooled =
+        g.node("Gather", List.of(last, g.int64Scalar(MAX_TOKENS - 1)), intAttr("axis", 1));
 
     String hiddenDim = Integer.toString(hidden);
     g.floatOutput(last, "last_hidden_state", BATCH, Integer.toString(MAX_TOKENS), hiddenDim);

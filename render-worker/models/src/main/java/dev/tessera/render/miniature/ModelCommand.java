@@ -13,17 +13,19 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * {@code model miniature --kind K [--fp16] --out DIR}: writes an untrained miniature bundle (Stable Diffusion, x4
- * upscaler) or sr model; and the bundle {@code render} uses without {@code --model}. Added to the engine's CLI
- * through {@link EngineCommand}.
+ * {@code model miniature --kind K [--fp16] --out DIR}: writes an untrained miniature bundle (Stable
+ * Diffusion, x4 upscaler) or sr model; and the bundle {@code render} uses without {@code --model}.
+ * Added to the engine's CLI through {@link EngineCommand}.
  */
 public final class ModelCommand implements EngineCommand {
   /**
-   * Where the real CLIP tokenizer files are looked for: {@code ../shared/data/clip-tokenizer} beside the checkout
-   * (the launcher passes the checkout as {@code tessera.home}).
+   * Where the real CLIP tokenizer files are looked for: {@code ../shared/data/clip-tokenizer}
+   * beside the checkout (the launcher passes the checkout as {@code tessera.home}).
    */
   static Path sharedTokenizer() {
-    return Path.of(System.getProperty("tessera.home", ".")).resolve("../shared/data/clip-tokenizer").normalize();
+    return Path.of(System.getProperty("tessera.home", "."))
+        .resolve("../shared/data/clip-tokenizer")
+        .normalize();
   }
 
   @Override
@@ -37,8 +39,8 @@ public final class ModelCommand implements EngineCommand {
   }
 
   /**
-   * The bundle {@code render} uses without {@code --model}: an untrained SD 2.x v-prediction miniature under
-   * {@code .farm/models/} in the checkout, written on first use.
+   * The bundle {@code render} uses without {@code --model}: an untrained SD 2.x v-prediction
+   * miniature under {@code .farm/models/} in the checkout, written on first use.
    */
   @Override
   public Optional<Path> defaultBundle(PrintStream err) throws IOException {
@@ -49,23 +51,33 @@ public final class ModelCommand implements EngineCommand {
     Path dir = Path.of(home, ".farm", "models", "miniature-sd2-v");
     if (!Files.isDirectory(dir) || olderThanThisGenerator(dir)) {
       FileTrees.delete(dir);
-      // Written beside and moved into place, so an interrupted first run leaves no half bundle behind.
-      Path partial = dir.resolveSibling(dir.getFileName() + ".partial-" + ProcessHandle.current().pid());
+      // Written beside and moved into place, so an interrupted first run leaves no half bundle
+      // behind.
+      Path partial =
+          dir.resolveSibling(dir.getFileName() + ".partial-" + ProcessHandle.current().pid());
       Path tokenizer = sharedTokenizer();
-      MiniatureBundle.write(MiniatureKind.SD2_V, false, partial,
+      MiniatureBundle.write(
+          MiniatureKind.SD2_V,
+          false,
+          partial,
           Files.isRegularFile(tokenizer.resolve("vocab.json")) ? tokenizer : null);
       Files.move(partial, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-      Files.setLastModifiedTime(dir, java.nio.file.attribute.FileTime.from(java.time.Instant.now()));
+      Files.setLastModifiedTime(
+          dir, java.nio.file.attribute.FileTime.from(java.time.Instant.now()));
       err.println("note: no --model given; wrote the untrained miniature bundle " + dir);
     }
     return Optional.of(dir);
   }
 
-  /** Whether {@code dir} was written before the jar this class runs from (by an older generator). */
+  /**
+   * Whether {@code dir} was written before the jar this class runs from (by an older generator).
+   */
   private static boolean olderThanThisGenerator(Path dir) throws IOException {
     try {
-      Path code = Path.of(ModelCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-      return Files.isRegularFile(code) && Files.getLastModifiedTime(dir).compareTo(Files.getLastModifiedTime(code)) < 0;
+      Path code =
+          Path.of(ModelCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      return Files.isRegularFile(code)
+          && Files.getLastModifiedTime(dir).compareTo(Files.getLastModifiedTime(code)) < 0;
     } catch (java.net.URISyntaxException | SecurityException e) {
       return false;
     }
@@ -84,10 +96,22 @@ public final class ModelCommand implements EngineCommand {
     args.finish();
     boolean realVocabulary = Files.isRegularFile(tokenizer.resolve("vocab.json"));
     MiniatureBundle.write(kind, fp16, outDir, realVocabulary ? tokenizer : null);
-    String vocabulary = kind == MiniatureKind.SR ? ""
-        : realVocabulary ? " (CLIP tokenizer from " + tokenizer + ")" : " (small generated vocabulary)";
-    out.println("wrote untrained miniature " + kind.cliName() + (fp16 ? " fp16" : "") + " "
-        + (kind == MiniatureKind.SR ? "model" : "bundle") + " to " + outDir + vocabulary);
-    err.println("note: a miniature bundle proves the pipeline, not the pictures; see the README for real SD 2.x weights");
+    String vocabulary =
+        kind == MiniatureKind.SR
+            ? ""
+            : realVocabulary
+                ? " (CLIP tokenizer from " + tokenizer + ")"
+                : " (small generated vocabulary)";
+    out.println(
+        "wrote untrained miniature "
+            + kind.cliName()
+            + (fp16 ? " fp16" : "")
+            + " "
+            + (kind == MiniatureKind.SR ? "model" : "bundle")
+            + " to "
+            + outDir
+            + vocabulary);
+    err.println(
+        "note: a miniature bundle proves the pipeline, not the pictures; see the README for real SD 2.x weights");
   }
 }

@@ -8,13 +8,14 @@ import static dev.tessera.render.miniature.OnnxGraphBuilder.stringAttr;
 import java.util.List;
 
 /**
- * The neural-network layers the miniature networks are made of (convolution, linear, normalisations, attention, …),
- * written into one {@link OnnxGraphBuilder} with freshly drawn Gaussian weights. Every block works for any batch and
- * spatial size: reshapes use 0/-1 entries or the runtime shape of a tensor, never the sizes seen at build time.
+ * The neural-network layers the miniature networks are made of (convolution, linear,
+ * normalisations, attention, …), written into one {@link OnnxGraphBuilder} with freshly drawn
+ * Gaussian weights. Every block works for any batch and spatial size: reshapes use 0/-1 entries or
+ * the runtime shape of a tensor, never the sizes seen at build time.
  *
- * <p>Initialisation: a weight fed by {@code n} inputs is drawn from N(0, (gain²/n)), biases start at zero and norm
- * scales at one, so a caller chooses {@code gain} to keep activations at unit-ish scale. Lifetime: one instance per
- * graph builder, used from one thread.
+ * <p>Initialisation: a weight fed by {@code n} inputs is drawn from N(0, (gain²/n)), biases start
+ * at zero and norm scales at one, so a caller chooses {@code gain} to keep activations at unit-ish
+ * scale. Lifetime: one instance per graph builder, used from one thread.
  */
 final class NetworkBlocks {
   private static final float NORM_EPSILON = 1e-5f;
@@ -43,11 +44,15 @@ final class NetworkBlocks {
   /** A square convolution of {@code shape} with "same" padding, NCHW in and out. */
   String conv(String scope, String x, ConvShape shape, double gain) {
     int taps = shape.kernel() * shape.kernel();
-    String w = gaussian(scope + ".weight", gain / Math.sqrt((double) shape.in() * taps), shape.weightShape());
+    String w =
+        gaussian(
+            scope + ".weight", gain / Math.sqrt((double) shape.in() * taps), shape.weightShape());
     return convolve(scope, x, w, shape);
   }
 
-  /** A convolution like {@link #conv} with the given weights, laid out [out, in, kernel, kernel]. */
+  /**
+   * A convolution like {@link #conv} with the given weights, laid out [out, in, kernel, kernel].
+   */
   String conv(String scope, String x, float[] values, ConvShape shape) {
     String w = graph.weight(scope + ".weight", shape.weightShape(), values);
     return convolve(scope, x, w, shape);
@@ -66,9 +71,10 @@ final class NetworkBlocks {
   }
 
   /**
-   * Like {@link #conv}, but every kernel slice (one output channel, one input channel) sums to zero, so an input that
-   * is constant per channel gives a zero output. After a SiLU, whose output has a positive mean, this keeps those
-   * means from turning into per-channel offsets of the result.
+   * Like {@link #conv}, but every kernel slice (one output channel, one input channel) sums to
+   * zero, so an input that is constant per channel gives a zero output. After a SiLU, whose output
+   * has a positive mean, this keeps those means from turning into per-channel offsets of the
+   * result.
    */
   String centeredConv(String scope, String x, ConvShape shape, double gain) {
     int taps = shape.kernel() * shape.kernel();
@@ -108,12 +114,13 @@ final class NetworkBlocks {
   }
 
   /**
-   * GroupNorm over NCHW as exported from PyTorch: reshape to [N, groups, -1], InstanceNormalization, reshape back,
-   * then the per-channel affine transform.
+   * GroupNorm over NCHW as exported from PyTorch: reshape to [N, groups, -1],
+   * InstanceNormalization, reshape back, then the per-channel affine transform.
    */
   String groupNorm(String scope, String x, int channels, int groups) {
     if (channels % groups != 0) {
-      throw new IllegalArgumentException(scope + ": " + channels + " channels do not split into " + groups + " groups");
+      throw new IllegalArgumentException(
+          scope + ": " + channels + " channels do not split into " + groups + " groups");
     }
     String grouped = reshape(x, graph.int64Vector(0, groups, -1));
     String normalized =
@@ -147,23 +154,32 @@ final class NetworkBlocks {
    *
    * @param x queries' source, [N, L, dim]
    * @param context keys' and values' source, [N, S, contextDim]; pass {@code x} for self-attention
-   * @param additiveMask a float tensor broadcastable to [N, heads, L, S] added to the scores, or null
+   * @param additiveMask a float tensor broadcastable to [N, heads, L, S] added to the scores, or
+   *     null
    * @return [N, L, dim]
    */
-  String attention(String scope, String x, String context, AttentionShape shape, String additiveMask) {
+  String attention(
+      String scope, String x, String context, AttentionShape shape, String additiveMask) {
     int dim = shape.dim();
     int contextDim = shape.contextDim();
     int heads = shape.heads();
     if (dim % heads != 0) {
-      throw new IllegalArgumentException(scope + ": dimension " + dim + " does not split into " + heads + " heads");
+      throw new IllegalArgumentException(
+          scope + ": dimension " + dim + " does not split into " + heads + " heads");
     }
     int headDim = dim / heads;
     String splitHeads = graph.int64Vector(0, 0, heads, headDim);
     String q = transpose(reshape(linear(scope + ".q", x, dim, dim, 1), splitHeads), 0, 2, 1, 3);
-    String kT = transpose(reshape(linear(scope + ".k", context, contextDim, dim, 1), splitHeads), 0, 2, 3, 1);
-    String v = transpose(reshape(linear(scope + ".v", context, contextDim, dim, 1), splitHeads), 0, 2, 1, 3);
+    String kT =
+        transpose(
+            reshape(linear(scope + ".k", context, contextDim, dim, 1), splitHeads), 0, 2, 3, 1);
+    String v =
+        transpose(
+            reshape(linear(scope + ".v", context, contextDim, dim, 1), splitHeads), 0, 2, 1, 3);
     String scores =
-        mul(graph.node("MatMul", List.of(q, kT)), graph.scalarWeight(scope + ".scale", (float) (1 / Math.sqrt(headDim))));
+        mul(
+            graph.node("MatMul", List.of(q, kT)),
+            graph.scalarWeight(scope + ".scale", (float) (1 / Math.sqrt(headDim))));
     if (additiveMask != null) {
       scores = add(scores, additiveMask);
     }
@@ -179,13 +195,22 @@ final class NetworkBlocks {
     return linear(scope + ".fc2", hidden, dim * multiplier, dim, outGain);
   }
 
-  /** The mean of each {@code factor}×{@code factor} block of NCHW; height and width shrink by {@code factor}. */
+  /**
+   * The mean of each {@code factor}×{@code factor} block of NCHW; height and width shrink by {@code
+   * factor}.
+   */
   String averagePool(String x, int factor) {
     return graph.node(
-        "AveragePool", List.of(x), intsAttr("kernel_shape", factor, factor), intsAttr("strides", factor, factor));
+        "AveragePool",
+        List.of(x),
+        intsAttr("kernel_shape", factor, factor),
+        intsAttr("strides", factor, factor));
   }
 
-  /** Nearest-neighbour ×2 upsampling of NCHW; pixel (y, x) copies input (⌊y/2⌋, ⌊x/2⌋) whatever the size. */
+  /**
+   * Nearest-neighbour ×2 upsampling of NCHW; pixel (y, x) copies input (⌊y/2⌋, ⌊x/2⌋) whatever the
+   * size.
+   */
   String upsample2x(String x) {
     return graph.node(
         "Resize",

@@ -25,23 +25,27 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Assembles one ONNX model (opset {@value #OPSET}, IR version {@value #IR_VERSION}) from graph inputs, initializers
- * and nodes, in the order they are added, so the same calls always serialise to the same bytes.
+ * Assembles one ONNX model (opset {@value #OPSET}, IR version {@value #IR_VERSION}) from graph
+ * inputs, initializers and nodes, in the order they are added, so the same calls always serialise
+ * to the same bytes.
  *
- * <p>Float precision: with fp16 storage every float graph input, graph output and weight is declared float16, and the
- * builder inserts Casts so that the nodes themselves always see float32 ({@link #floatInput}, {@link #weight},
- * {@link #floatOutput}). This mirrors an fp16 export while letting ONNX Runtime's CPU provider, which lacks fp16
- * kernels for most operators, run it. Operator parameters whose type the operator fixes (Reshape shapes, Resize
- * scales) stay int64 / float32.
+ * <p>Float precision: with fp16 storage every float graph input, graph output and weight is
+ * declared float16, and the builder inserts Casts so that the nodes themselves always see float32
+ * ({@link #floatInput}, {@link #weight}, {@link #floatOutput}). This mirrors an fp16 export while
+ * letting ONNX Runtime's CPU provider, which lacks fp16 kernels for most operators, run it.
+ * Operator parameters whose type the operator fixes (Reshape shapes, Resize scales) stay int64 /
+ * float32.
  *
- * <p>Lifetime: one builder per model, used from one thread; {@link #build} may be called once all outputs are
- * declared, and the builder should be dropped after it.
+ * <p>Lifetime: one builder per model, used from one thread; {@link #build} may be called once all
+ * outputs are declared, and the builder should be dropped after it.
  */
 public final class OnnxGraphBuilder {
   /** The default-domain operator set every generated model imports. */
   public static final int OPSET = 17;
+
   /** The IR version written into every model. */
   public static final long IR_VERSION = 8;
+
   /** The producer name written into every model. */
   public static final String PRODUCER = "tessera-miniature";
 
@@ -71,7 +75,10 @@ public final class OnnxGraphBuilder {
     return fp16 ? DataType.FLOAT16_VALUE : DataType.FLOAT_VALUE;
   }
 
-  /** {@code base} itself when no tensor has that name yet, otherwise {@code base_2}, {@code base_3}, … */
+  /**
+   * {@code base} itself when no tensor has that name yet, otherwise {@code base_2}, {@code base_3},
+   * …
+   */
   public String freshName(String base) {
     String name = base;
     int suffix = nextSuffix.getOrDefault(base, 2);
@@ -86,8 +93,8 @@ public final class OnnxGraphBuilder {
    * Declares a graph input.
    *
    * @param elemType an {@link DataType} number
-   * @param dims one entry per axis: digits for a fixed size, any other text for a symbolic dimension; none for a
-   *     rank-0 scalar
+   * @param dims one entry per axis: digits for a fixed size, any other text for a symbolic
+   *     dimension; none for a rank-0 scalar
    * @return the input's tensor name
    */
   public String input(String name, int elemType, String... dims) {
@@ -95,15 +102,17 @@ public final class OnnxGraphBuilder {
     return name;
   }
 
-  /** Declares a float input of type {@link #floatType()} and returns the name of its float32 view. */
+  /**
+   * Declares a float input of type {@link #floatType()} and returns the name of its float32 view.
+   */
   public String floatInput(String name, String... dims) {
     input(name, floatType(), dims);
     return fp16 ? cast(name, DataType.FLOAT_VALUE) : name;
   }
 
   /**
-   * Declares a graph output named {@code name} carrying the value of {@code tensor}, which must be produced by a node
-   * of this graph and already be of type {@code elemType}.
+   * Declares a graph output named {@code name} carrying the value of {@code tensor}, which must be
+   * produced by a node of this graph and already be of type {@code elemType}.
    */
   public void output(String tensor, String name, int elemType, String... dims) {
     if (!tensor.equals(name)) {
@@ -113,7 +122,10 @@ public final class OnnxGraphBuilder {
     outputs.add(valueInfo(name, elemType, dims));
   }
 
-  /** Declares a float output of type {@link #floatType()} from a float32 tensor, casting it for fp16 storage. */
+  /**
+   * Declares a float output of type {@link #floatType()} from a float32 tensor, casting it for fp16
+   * storage.
+   */
   public void floatOutput(String tensor, String name, String... dims) {
     if (fp16) {
       claimExact(name);
@@ -137,7 +149,8 @@ public final class OnnxGraphBuilder {
       initializers.add(floatTensor(name, shape, values));
       return name;
     }
-    ByteBuffer bytes = ByteBuffer.allocate(values.length * Short.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer bytes =
+        ByteBuffer.allocate(values.length * Short.BYTES).order(ByteOrder.LITTLE_ENDIAN);
     for (float value : values) {
       bytes.putShort(Fp16Conversions.floatToFp16(value));
     }
@@ -158,19 +171,24 @@ public final class OnnxGraphBuilder {
   }
 
   /**
-   * A float32 initializer that stays float32 under fp16 storage, for operator parameters typed float by the
-   * operator itself (e.g. Resize scales). Equal values share one initializer.
+   * A float32 initializer that stays float32 under fp16 storage, for operator parameters typed
+   * float by the operator itself (e.g. Resize scales). Equal values share one initializer.
    */
   public String float32Parameter(String label, float... values) {
     String key = "f32:" + Arrays.toString(values);
-    return sharedConstants.computeIfAbsent(key, k -> {
-      String name = freshName(label);
-      initializers.add(floatTensor(name, new long[] {values.length}, values));
-      return name;
-    });
+    return sharedConstants.computeIfAbsent(
+        key,
+        k -> {
+          String name = freshName(label);
+          initializers.add(floatTensor(name, new long[] {values.length}, values));
+          return name;
+        });
   }
 
-  /** A 1-D int64 initializer, e.g. a Reshape shape or Slice bound. Equal values share one initializer. */
+  /**
+   * A 1-D int64 initializer, e.g. a Reshape shape or Slice bound. Equal values share one
+   * initializer.
+   */
   public String int64Vector(long... values) {
     return int64Constant(new long[] {values.length}, values);
   }
@@ -182,15 +200,18 @@ public final class OnnxGraphBuilder {
 
   private String int64Constant(long[] shape, long[] values) {
     String key = "i64:" + Arrays.toString(shape) + Arrays.toString(values);
-    return sharedConstants.computeIfAbsent(key, k -> {
-      String name = freshName("const_i64");
-      ByteBuffer bytes = ByteBuffer.allocate(values.length * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-      for (long value : values) {
-        bytes.putLong(value);
-      }
-      initializers.add(tensor(name, DataType.INT64_VALUE, shape, bytes));
-      return name;
-    });
+    return sharedConstants.computeIfAbsent(
+        key,
+        k -> {
+          String name = freshName("const_i64");
+          ByteBuffer bytes =
+              ByteBuffer.allocate(values.length * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+          for (long value : values) {
+            bytes.putLong(value);
+          }
+          initializers.add(tensor(name, DataType.INT64_VALUE, shape, bytes));
+          return name;
+        });
   }
 
   /** Adds a Cast node and returns its output. */
@@ -210,7 +231,8 @@ public final class OnnxGraphBuilder {
     return output;
   }
 
-  private void node(String opType, List<String> inputs, List<String> outputs, AttributeProto... attributes) {
+  private void node(
+      String opType, List<String> inputs, List<String> outputs, AttributeProto... attributes) {
     NodeProto.Builder node =
         NodeProto.newBuilder()
             .setName(outputs.get(0))
@@ -290,7 +312,8 @@ public final class OnnxGraphBuilder {
 
   private String claimExact(String name) {
     if (!usedNames.add(name)) {
-      throw new IllegalArgumentException("tensor name already used in graph " + graphName + ": " + name);
+      throw new IllegalArgumentException(
+          "tensor name already used in graph " + graphName + ": " + name);
     }
     return name;
   }
@@ -326,7 +349,8 @@ public final class OnnxGraphBuilder {
       }
       shape.addDim(d);
     }
-    TypeProto.Tensor tensorType = TypeProto.Tensor.newBuilder().setElemType(elemType).setShape(shape).build();
+    TypeProto.Tensor tensorType =
+        TypeProto.Tensor.newBuilder().setElemType(elemType).setShape(shape).build();
     return ValueInfoProto.newBuilder()
         .setName(name)
         .setType(TypeProto.newBuilder().setTensorType(tensorType))
@@ -334,14 +358,16 @@ public final class OnnxGraphBuilder {
   }
 
   private static TensorProto floatTensor(String name, long[] shape, float[] values) {
-    ByteBuffer bytes = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer bytes =
+        ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
     for (float value : values) {
       bytes.putFloat(value);
     }
     return tensor(name, DataType.FLOAT_VALUE, shape, bytes);
   }
 
-  private static TensorProto tensor(String name, int dataType, long[] shape, ByteBuffer littleEndianBytes) {
+  private static TensorProto tensor(
+      String name, int dataType, long[] shape, ByteBuffer littleEndianBytes) {
     TensorProto.Builder tensor = TensorProto.newBuilder().setName(name).setDataType(dataType);
     for (long dim : shape) {
       tensor.addDims(dim);
@@ -352,7 +378,13 @@ public final class OnnxGraphBuilder {
   private static void checkCount(String label, long[] shape, int count) {
     if (elementCount(shape) != count) {
       throw new IllegalArgumentException(
-          "weight " + label + " of shape " + Arrays.toString(shape) + " given " + count + " values");
+          "weight "
+              + label
+              + " of shape "
+              + Arrays.toString(shape)
+              + " given "
+              + count
+              + " values");
     }
   }
 

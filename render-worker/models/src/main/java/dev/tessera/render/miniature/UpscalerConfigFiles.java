@@ -8,19 +8,26 @@ import java.math.BigDecimal;
 import java.nio.file.Path;
 
 /**
- * The JSON files of a miniature x4 upscaler bundle, laid out like {@link MiniatureConfigFiles}. The schedules are
- * those of stabilityai/stable-diffusion-x4-upscaler: its {@code scheduler} is DDIM with v-prediction over
- * {@code scaled_linear} betas 0.0001–0.02 ({@code steps_offset} 1, {@code set_alpha_to_one} false), and its
- * {@code low_res_scheduler} is DDPM over the same betas. Both are {@code scaled_linear} because the original LDM config
- * (x4-upscaling.yaml) gives {@code linear_start}/{@code linear_end} to LDM's "linear" schedule, which interpolates
- * √β, i.e. diffusers' {@code scaled_linear}. {@code max_noise_level} 350 sits in {@code model_index.json}, as there.
+ * The JSON files of a miniature x4 upscaler bundle, laid out like {@link MiniatureConfigFiles}. The
+ * schedules are those of stabilityai/stable-diffusion-x4-upscaler: its {@code scheduler} is DDIM
+ * with v-prediction over {@code scaled_linear} betas 0.0001–0.02 ({@code steps_offset} 1, {@code
+ * set_alpha_to_one} false), and its {@code low_res_scheduler} is DDPM over the same betas. Both are
+ * {@code scaled_linear} because the original LDM config (x4-upscaling.yaml) gives {@code
+ * linear_start}/{@code linear_end} to LDM's "linear" schedule, which interpolates √β, i.e.
+ * diffusers' {@code scaled_linear}. {@code max_noise_level} 350 sits in {@code model_index.json},
+ * as there.
  */
 final class UpscalerConfigFiles {
   /** The highest noise level (low-res DDPM timestep) the upscaler was trained with. */
   static final int MAX_NOISE_LEVEL = 350;
+
   /** The x4 VAE's latent scaling factor, as text so that the JSON says exactly {@code 0.08333}. */
   static final String VAE_SCALING_FACTOR = "0.08333";
-  /** The latent size unet/config.json advertises: the real model was trained on 128×128 low-res crops. */
+
+  /**
+   * The latent size unet/config.json advertises: the real model was trained on 128×128 low-res
+   * crops.
+   */
   private static final int SAMPLE_SIZE = 128;
 
   private UpscalerConfigFiles() {}
@@ -44,7 +51,10 @@ final class UpscalerConfigFiles {
     MiniatureConfigFiles.write(file, scheduler());
   }
 
-  /** {@code low_res_scheduler/scheduler_config.json}: the DDPM schedule that noises the low-res image. */
+  /**
+   * {@code low_res_scheduler/scheduler_config.json}: the DDPM schedule that noises the low-res
+   * image.
+   */
   static void lowResScheduler(Path file) throws IOException {
     ObjectNode json = MiniatureConfigFiles.MAPPER.createObjectNode();
     json.put("_class_name", "DDPMScheduler");
@@ -104,7 +114,9 @@ final class UpscalerConfigFiles {
     json.put("_class_name", "AutoencoderKL");
     json.put("_diffusers_version", MiniatureConfigFiles.DIFFUSERS_VERSION);
     json.put("act_fn", "silu");
-    json.set("block_out_channels", MiniatureConfigFiles.ints(MiniatureUpscalerDecoder.BLOCK_OUT_CHANNELS));
+    json.set(
+        "block_out_channels",
+        MiniatureConfigFiles.ints(MiniatureUpscalerDecoder.BLOCK_OUT_CHANNELS));
     json.put("in_channels", 3);
     json.put("latent_channels", MiniatureSpec.LATENT_CHANNELS);
     json.put("out_channels", 3);

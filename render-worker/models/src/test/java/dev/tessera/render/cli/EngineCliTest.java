@@ -39,19 +39,40 @@ class EngineCliTest {
   static Run run(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = EngineCli.run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    int code =
+        EngineCli.run(
+            List.of(args),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Run(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   static String[] render(String... extra) {
-    List<String> args = new ArrayList<>(List.of("render", "--model", bundle.toString(), "--prompt", "a cat",
-        "--steps", "2", "--width", "64", "--height", "64", "--out", tmp.resolve("x.png").toString()));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "render",
+                "--model",
+                bundle.toString(),
+                "--prompt",
+                "a cat",
+                "--steps",
+                "2",
+                "--width",
+                "64",
+                "--height",
+                "64",
+                "--out",
+                tmp.resolve("x.png").toString()));
     args.addAll(Arrays.asList(extra));
     return args.toArray(String[]::new);
   }
 
-  /** A copy of the miniature bundle with one file replaced by {@code content}, or deleted when it is null. */
+  /**
+   * A copy of the miniature bundle with one file replaced by {@code content}, or deleted when it is
+   * null.
+   */
   static Path brokenBundle(String file, String content) throws IOException {
     Path copy = Files.createTempDirectory(tmp, "bundle");
     try (Stream<Path> files = Files.walk(bundle)) {
@@ -81,12 +102,20 @@ class EngineCliTest {
         new Object[] {render("--steps", "0"), "--steps: must be between 1 and 500, got 0"},
         new Object[] {render("--steps", "501"), "--steps: must be between 1 and 500, got 501"},
         new Object[] {render("--guidance", "-1"), "--guidance: must be between 0 and 50, got -1.0"},
-        new Object[] {render("--guidance", "50.5"), "--guidance: must be between 0 and 50, got 50.5"},
+        new Object[] {
+          render("--guidance", "50.5"), "--guidance: must be between 0 and 50, got 50.5"
+        },
         new Object[] {render("--prompt", " "), "--prompt: must not be empty"},
         new Object[] {render("--steps", "ten"), "--steps: not a whole number: 'ten'"},
         new Object[] {render("--init", notAnImage.toString()), "--init: cannot read an image from"},
-        new Object[] {render("--init", tmp.resolve("missing.png").toString()), "--init: cannot read an image from"},
-        new Object[] {render("--spacing", "middle"), "timestep spacing 'middle' is not one of leading, linspace, trailing"},
+        new Object[] {
+          render("--init", tmp.resolve("missing.png").toString()),
+          "--init: cannot read an image from"
+        },
+        new Object[] {
+          render("--spacing", "middle"),
+          "timestep spacing 'middle' is not one of leading, linspace, trailing"
+        },
         new Object[] {render("--colour", "red"), "unknown option --colour"},
         new Object[] {render("--device", "tpu"), "device must be auto, cpu or cuda"});
   }
@@ -105,10 +134,16 @@ class EngineCliTest {
   @Test
   void brokenBundlesNameTheFile() throws IOException {
     assertBad(run(withModel(brokenBundle("unet/model.onnx", null))), "missing unet/model.onnx");
-    assertBad(run(withModel(brokenBundle("model_index.json", "{nope"))), "model_index.json: malformed JSON");
-    assertBad(run(withModel(brokenBundle("scheduler/scheduler_config.json", "[1, 2]"))), "scheduler_config.json");
+    assertBad(
+        run(withModel(brokenBundle("model_index.json", "{nope"))),
+        "model_index.json: malformed JSON");
+    assertBad(
+        run(withModel(brokenBundle("scheduler/scheduler_config.json", "[1, 2]"))),
+        "scheduler_config.json");
     assertBad(run(withModel(brokenBundle("tokenizer/vocab.json", "{\"a\": \"x\"}"))), "vocab.json");
-    assertBad(run(withModel(brokenBundle("unet/model.onnx", "not onnx"))), "unet/model.onnx: ONNX Runtime cannot load it");
+    assertBad(
+        run(withModel(brokenBundle("unet/model.onnx", "not onnx"))),
+        "unet/model.onnx: ONNX Runtime cannot load it");
     assertBad(run(withModel(tmp.resolve("nowhere"))), "no such directory");
   }
 
@@ -136,7 +171,8 @@ class EngineCliTest {
     try (var in = ImageIO.createImageInputStream(png.toFile())) {
       reader.setInput(in);
       assertEquals(64, reader.getWidth(0));
-      IIOMetadataNode root = (IIOMetadataNode) reader.getImageMetadata(0).getAsTree("javax_imageio_png_1.0");
+      IIOMetadataNode root =
+          (IIOMetadataNode) reader.getImageMetadata(0).getAsTree("javax_imageio_png_1.0");
       IIOMetadataNode entry = (IIOMetadataNode) root.getElementsByTagName("tEXtEntry").item(0);
       assertEquals("parameters", entry.getAttribute("keyword"));
       assertTrue(entry.getAttribute("value").startsWith("a cat\nNegative prompt: dogs\nSteps: 2"));
@@ -158,18 +194,38 @@ class EngineCliTest {
 
   @Test
   void schedulePrintsTheBundlesSchedule() {
-    Run ddim = run("schedule", "--model", bundle.toString(), "--scheduler", "ddim", "--steps", "50");
+    Run ddim =
+        run("schedule", "--model", bundle.toString(), "--scheduler", "ddim", "--steps", "50");
     assertEquals(0, ddim.code(), ddim.err());
     assertTrue(ddim.out().startsWith("{\"timesteps\": [981, 961, 941,"), ddim.out());
     assertTrue(ddim.out().contains(", 41, 21, 1], \"init_noise_sigma\": 1}"), ddim.out());
-    Run euler = run("schedule", "--model", bundle.toString(), "--scheduler", "euler", "--steps", "25");
+    Run euler =
+        run("schedule", "--model", bundle.toString(), "--scheduler", "euler", "--steps", "25");
     assertTrue(euler.out().contains("\"sigmas\": [14.614653, 11.435946, 9.076812,"), euler.out());
     assertTrue(euler.out().contains("\"init_noise_sigma\": 14.614653}"), euler.out());
-    Run leading = run("schedule", "--model", bundle.toString(), "--scheduler", "euler", "--steps", "25",
-        "--spacing", "leading");
+    Run leading =
+        run(
+            "schedule",
+            "--model",
+            bundle.toString(),
+            "--scheduler",
+            "euler",
+            "--steps",
+            "25",
+            "--spacing",
+            "leading");
     assertEquals(0, leading.code(), leading.err());
     assertFalse(leading.out().contains("\"init_noise_sigma\": 14.6146"), leading.out());
-    assertBad(run("schedule", "--model", bundle.toString(), "--scheduler", "ddim", "--steps", "20", "--karras"),
+    assertBad(
+        run(
+            "schedule",
+            "--model",
+            bundle.toString(),
+            "--scheduler",
+            "ddim",
+            "--steps",
+            "20",
+            "--karras"),
         "has no Karras sigmas");
   }
 

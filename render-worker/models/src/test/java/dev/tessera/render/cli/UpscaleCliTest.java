@@ -42,14 +42,32 @@ class UpscaleCliTest {
   static Run run(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = EngineCli.run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    int code =
+        EngineCli.run(
+            List.of(args),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Run(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   static String[] render(Path png, String... extra) {
-    List<String> args = new ArrayList<>(List.of("render", "--model", sd2.toString(), "--prompt", "a cat",
-        "--steps", "2", "--width", "64", "--height", "64", "--out", png.toString()));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "render",
+                "--model",
+                sd2.toString(),
+                "--prompt",
+                "a cat",
+                "--steps",
+                "2",
+                "--width",
+                "64",
+                "--height",
+                "64",
+                "--out",
+                png.toString()));
     args.addAll(Arrays.asList(extra));
     return args.toArray(String[]::new);
   }
@@ -58,20 +76,34 @@ class UpscaleCliTest {
     Path rank3 = SrModels.wrongRank(tmp.resolve("rank3.onnx"));
     Path png = tmp.resolve("bad.png");
     return Stream.of(
-        new Object[] {render(png, "--upscale", "lanczos", "--target", "32"),
-            "--target: 32 is smaller than the 64x64 image it would upscale"},
-        new Object[] {render(png, "--upscale", "lanczos", "--target", "4097"), "--target: must be at most 4096"},
-        new Object[] {render(png, "--upscale", "sr", "--upscaler", rank3.toString()),
-            "an sr model maps [1, 3, H, W] to [1, 3, sH, sW], but its input 'image' has rank 3"},
+        new Object[] {
+          render(png, "--upscale", "lanczos", "--target", "32"),
+          "--target: 32 is smaller than the 64x64 image it would upscale"
+        },
+        new Object[] {
+          render(png, "--upscale", "lanczos", "--target", "4097"), "--target: must be at most 4096"
+        },
+        new Object[] {
+          render(png, "--upscale", "sr", "--upscaler", rank3.toString()),
+          "an sr model maps [1, 3, H, W] to [1, 3, sH, sW], but its input 'image' has rank 3"
+        },
         new Object[] {render(png, "--upscale", "x4"), "--upscale x4 needs --upscaler DIR"},
-        new Object[] {render(png, "--upscale", "sr", "--target", "256"), "--upscale sr needs --upscaler MODEL"},
+        new Object[] {
+          render(png, "--upscale", "sr", "--target", "256"), "--upscale sr needs --upscaler MODEL"
+        },
         new Object[] {render(png, "--target", "256"), "--target needs --upscale x4|sr|lanczos"},
         new Object[] {render(png, "--upscale", "x8"), "--upscale: unknown upscale mode 'x8'"},
-        new Object[] {render(png, "--upscale", "sr", "--upscaler", sr.toString(), "--noise-level", "5"),
-            "--noise-level is for --upscale x4 only"},
-        new Object[] {render(png, "--upscale", "x4", "--upscaler", x4.toString(), "--noise-level", "351"),
-            "noise level must be between 0 and 350"},
-        new Object[] {render(png, "--upscale", "x4", "--upscaler", sr.toString()), "missing model_index.json"});
+        new Object[] {
+          render(png, "--upscale", "sr", "--upscaler", sr.toString(), "--noise-level", "5"),
+          "--noise-level is for --upscale x4 only"
+        },
+        new Object[] {
+          render(png, "--upscale", "x4", "--upscaler", x4.toString(), "--noise-level", "351"),
+          "noise level must be between 0 and 350"
+        },
+        new Object[] {
+          render(png, "--upscale", "x4", "--upscaler", sr.toString()), "missing model_index.json"
+        });
   }
 
   @ParameterizedTest
@@ -88,12 +120,25 @@ class UpscaleCliTest {
   @Test
   void x4UpscaleWritesTheTargetSizeAndTimesTheStage() throws IOException {
     Path png = tmp.resolve("x4.png");
-    Run r = run(render(png, "--upscale", "x4", "--upscaler", x4.toString(), "--target", "200",
-        "--upscale-steps", "2"));
+    Run r =
+        run(
+            render(
+                png,
+                "--upscale",
+                "x4",
+                "--upscaler",
+                x4.toString(),
+                "--target",
+                "200",
+                "--upscale-steps",
+                "2"));
     assertEquals(0, r.code(), r.err());
     String timings = r.out();
-    assertTrue(timings.matches("(?s).*  decode .*\\n  upscale .*\\(x4, 1 tile, 2 steps, decoded in 1 tile, lanczos 256x256"
-        + " to 200x200\\)\\n  png .*"), timings);
+    assertTrue(
+        timings.matches(
+            "(?s).*  decode .*\\n  upscale .*\\(x4, 1 tile, 2 steps, decoded in 1 tile, lanczos 256x256"
+                + " to 200x200\\)\\n  png .*"),
+        timings);
     assertEquals(200, ImageIO.read(png.toFile()).getWidth());
     assertTrue(r.err().contains("untrained miniature upscaler"), r.err());
   }
@@ -101,8 +146,16 @@ class UpscaleCliTest {
   @Test
   void srAndLanczosUpscalesWriteTheTargetSize() throws IOException {
     Path srPng = tmp.resolve("sr.png");
-    Run srRun = run(render(srPng, "--upscale", "sr", "--upscaler", sr.resolve("model.onnx").toString(),
-        "--target", "256"));
+    Run srRun =
+        run(
+            render(
+                srPng,
+                "--upscale",
+                "sr",
+                "--upscaler",
+                sr.resolve("model.onnx").toString(),
+                "--target",
+                "256"));
     assertEquals(0, srRun.code(), srRun.err());
     assertTrue(srRun.out().contains("(sr x4, 1 tile)"), srRun.out());
     assertEquals(256, ImageIO.read(srPng.toFile()).getHeight());

@@ -40,7 +40,8 @@ class MiniatureBundleFilesTest {
 
   @ParameterizedTest(name = "{0} fp16={1}")
   @MethodSource("kinds")
-  void sameArgumentsGiveIdenticalBytes(MiniatureKind kind, boolean fp16, @TempDir Path dir) throws IOException {
+  void sameArgumentsGiveIdenticalBytes(MiniatureKind kind, boolean fp16, @TempDir Path dir)
+      throws IOException {
     Path first = dir.resolve("first");
     Path second = dir.resolve("second");
     MiniatureBundle.write(kind, fp16, first, null);
@@ -61,10 +62,13 @@ class MiniatureBundleFilesTest {
     MiniatureBundle.write(MiniatureKind.SD2, true, dir.resolve("sd2-fp16"), null);
 
     byte[] sd2 = Files.readAllBytes(dir.resolve("sd2/unet/model.onnx"));
-    assertNotEquals(-1L, Files.mismatch(dir.resolve("sd2/unet/model.onnx"), dir.resolve("sd2-v/unet/model.onnx")));
+    assertNotEquals(
+        -1L,
+        Files.mismatch(dir.resolve("sd2/unet/model.onnx"), dir.resolve("sd2-v/unet/model.onnx")));
     // fp16 stores every weight in half the bytes
     long fp16Size = Files.size(dir.resolve("sd2-fp16/unet/model.onnx"));
-    assertTrue(fp16Size < sd2.length * 0.6, "fp16 unet " + fp16Size + " bytes vs fp32 " + sd2.length);
+    assertTrue(
+        fp16Size < sd2.length * 0.6, "fp16 unet " + fp16Size + " bytes vs fp32 " + sd2.length);
 
     ModelProto model = ModelProto.parseFrom(sd2);
     assertEquals(OnnxGraphBuilder.PRODUCER, model.getProducerName());
@@ -74,20 +78,26 @@ class MiniatureBundleFilesTest {
   }
 
   @Test
-  void copiesRealTokenizerFilesAndSizesTheEmbeddingToTheirVocabulary(@TempDir Path dir) throws Exception {
+  void copiesRealTokenizerFilesAndSizesTheEmbeddingToTheirVocabulary(@TempDir Path dir)
+      throws Exception {
     Path source = TestData.clipTokenizerDir();
     MiniatureBundle.write(MiniatureKind.SD2_V, false, dir, source);
 
     for (String name : List.of("vocab.json", "merges.txt")) {
-      assertEquals(-1L, Files.mismatch(source.resolve(name), dir.resolve("tokenizer").resolve(name)), name);
-      assertTrue(Files.isWritable(dir.resolve("tokenizer").resolve(name)), name + " copied as a writable file");
+      assertEquals(
+          -1L, Files.mismatch(source.resolve(name), dir.resolve("tokenizer").resolve(name)), name);
+      assertTrue(
+          Files.isWritable(dir.resolve("tokenizer").resolve(name)),
+          name + " copied as a writable file");
     }
     int entries = MiniatureBundleTest.json(dir, "tokenizer/vocab.json").size();
-    ModelProto encoder = ModelProto.parseFrom(Files.readAllBytes(dir.resolve("text_encoder/model.onnx")));
-    TensorProto table = encoder.getGraph().getInitializerList().stream()
-        .filter(t -> t.getName().equals("embeddings.token_embedding.weight"))
-        .findFirst()
-        .orElseThrow();
+    ModelProto encoder =
+        ModelProto.parseFrom(Files.readAllBytes(dir.resolve("text_encoder/model.onnx")));
+    TensorProto table =
+        encoder.getGraph().getInitializerList().stream()
+            .filter(t -> t.getName().equals("embeddings.token_embedding.weight"))
+            .findFirst()
+            .orElseThrow();
     assertEquals(List.of((long) entries, 64L), table.getDimsList());
 
     // the highest real id (end of text, 49407) indexes the last row
@@ -102,7 +112,8 @@ class MiniatureBundleFilesTest {
   }
 
   @Test
-  void fallsBackToTheMiniatureVocabularyWhenTheSourceLacksFiles(@TempDir Path dir) throws IOException {
+  void fallsBackToTheMiniatureVocabularyWhenTheSourceLacksFiles(@TempDir Path dir)
+      throws IOException {
     Path empty = Files.createDirectories(dir.resolve("empty"));
     MiniatureBundle.write(MiniatureKind.SD1, false, dir.resolve("bundle"), empty);
     assertTrue(Files.isRegularFile(dir.resolve("bundle/tokenizer/vocab.json")));
@@ -114,15 +125,20 @@ class MiniatureBundleFilesTest {
     Path source = Files.createDirectories(dir.resolve("tokenizer-source"));
     Files.writeString(source.resolve("vocab.json"), "{\"a\": 0, \"b\": 2}");
     Files.writeString(source.resolve("merges.txt"), "#version: 0.2\n");
-    IOException error = assertThrows(
-        IOException.class, () -> MiniatureBundle.write(MiniatureKind.SD2, false, dir.resolve("bundle"), source));
+    IOException error =
+        assertThrows(
+            IOException.class,
+            () -> MiniatureBundle.write(MiniatureKind.SD2, false, dir.resolve("bundle"), source));
     assertTrue(error.getMessage().contains("vocab.json"), error.getMessage());
   }
 
   @Test
   void rejectsMissingKindOrDirectory(@TempDir Path dir) {
-    assertThrows(IllegalArgumentException.class, () -> MiniatureBundle.write(null, false, dir, null));
-    assertThrows(IllegalArgumentException.class, () -> MiniatureBundle.write(MiniatureKind.SD2, false, null, null));
+    assertThrows(
+        IllegalArgumentException.class, () -> MiniatureBundle.write(null, false, dir, null));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> MiniatureBundle.write(MiniatureKind.SD2, false, null, null));
   }
 
   private static List<Path> relativeFiles(Path root) throws IOException {

@@ -34,22 +34,26 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Every kind's bundle: files, configs, and each model's I/O contract and forward pass in ONNX Runtime. */
+/**
+ * Every kind's bundle: files, configs, and each model's I/O contract and forward pass in ONNX
+ * Runtime.
+ */
 class MiniatureBundleTest {
-  static final List<String> LAYOUT = List.of(
-      "model_index.json",
-      "scheduler/scheduler_config.json",
-      "tokenizer/vocab.json",
-      "tokenizer/merges.txt",
-      "tokenizer/tokenizer_config.json",
-      "tokenizer/special_tokens_map.json",
-      "text_encoder/model.onnx",
-      "text_encoder/config.json",
-      "unet/model.onnx",
-      "vae_decoder/model.onnx",
-      "vae_decoder/config.json",
-      "vae_encoder/model.onnx",
-      "vae_encoder/config.json");
+  static final List<String> LAYOUT =
+      List.of(
+          "model_index.json",
+          "scheduler/scheduler_config.json",
+          "tokenizer/vocab.json",
+          "tokenizer/merges.txt",
+          "tokenizer/tokenizer_config.json",
+          "tokenizer/special_tokens_map.json",
+          "text_encoder/model.onnx",
+          "text_encoder/config.json",
+          "unet/model.onnx",
+          "vae_decoder/model.onnx",
+          "vae_decoder/config.json",
+          "vae_encoder/model.onnx",
+          "vae_encoder/config.json");
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int TOKENS = 77;
   private static final int LATENT = 32;
@@ -82,19 +86,64 @@ class MiniatureBundleTest {
   static Stream<Contract> contracts() {
     long dynamic = -1;
     return Stream.of(
-        new Contract(MiniatureKind.SD2, false, OnnxJavaType.INT32, OnnxJavaType.INT64, new long[] {1}, dynamic, 64,
-            "latent_parameters", 8, "PNDMScheduler", "epsilon", "!"),
-        new Contract(MiniatureKind.SD2_V, false, OnnxJavaType.INT64, OnnxJavaType.FLOAT, new long[0], dynamic, 64,
-            "latent_parameters", 8, "DDIMScheduler", "v_prediction", "!"),
-        new Contract(MiniatureKind.SD1, false, OnnxJavaType.INT32, OnnxJavaType.FLOAT, new long[] {1}, 1, 48,
-            "latent_sample", 4, "PNDMScheduler", "epsilon", "<|endoftext|>"),
-        new Contract(MiniatureKind.SD2, true, OnnxJavaType.INT32, OnnxJavaType.FLOAT16, new long[] {1}, dynamic, 64,
-            "latent_parameters", 8, "PNDMScheduler", "epsilon", "!"));
+        new Contract(
+            MiniatureKind.SD2,
+            false,
+            OnnxJavaType.INT32,
+            OnnxJavaType.INT64,
+            new long[] {1},
+            dynamic,
+            64,
+            "latent_parameters",
+            8,
+            "PNDMScheduler",
+            "epsilon",
+            "!"),
+        new Contract(
+            MiniatureKind.SD2_V,
+            false,
+            OnnxJavaType.INT64,
+            OnnxJavaType.FLOAT,
+            new long[0],
+            dynamic,
+            64,
+            "latent_parameters",
+            8,
+            "DDIMScheduler",
+            "v_prediction",
+            "!"),
+        new Contract(
+            MiniatureKind.SD1,
+            false,
+            OnnxJavaType.INT32,
+            OnnxJavaType.FLOAT,
+            new long[] {1},
+            1,
+            48,
+            "latent_sample",
+            4,
+            "PNDMScheduler",
+            "epsilon",
+            "<|endoftext|>"),
+        new Contract(
+            MiniatureKind.SD2,
+            true,
+            OnnxJavaType.INT32,
+            OnnxJavaType.FLOAT16,
+            new long[] {1},
+            dynamic,
+            64,
+            "latent_parameters",
+            8,
+            "PNDMScheduler",
+            "epsilon",
+            "!"));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("contracts")
-  void writesEveryFileWithTheConfigsOfItsKind(Contract contract, @TempDir Path dir) throws IOException {
+  void writesEveryFileWithTheConfigsOfItsKind(Contract contract, @TempDir Path dir)
+      throws IOException {
     MiniatureBundle.write(contract.kind(), contract.fp16(), dir, null);
 
     for (String file : LAYOUT) {
@@ -103,7 +152,8 @@ class MiniatureBundleTest {
     JsonNode index = json(dir, "model_index.json");
     assertEquals("ORTStableDiffusionPipeline", index.get("_class_name").asText());
     assertTrue(index.has("_diffusers_version"));
-    assertTrue(index.get("_tessera_miniature").asText().contains("proves the pipeline, not the pictures"));
+    assertTrue(
+        index.get("_tessera_miniature").asText().contains("proves the pipeline, not the pictures"));
     assertEquals(contract.scheduler(), index.get("scheduler").get(1).asText());
 
     JsonNode scheduler = json(dir, "scheduler/scheduler_config.json");
@@ -118,14 +168,17 @@ class MiniatureBundleTest {
     assertFalse(scheduler.get("clip_sample").asBoolean());
     assertTrue(scheduler.get("skip_prk_steps").asBoolean());
     assertFalse(scheduler.has("timestep_spacing"));
-    assertTrue(Files.readString(dir.resolve("scheduler/scheduler_config.json")).contains("0.00085"));
+    assertTrue(
+        Files.readString(dir.resolve("scheduler/scheduler_config.json")).contains("0.00085"));
 
     JsonNode tokenizer = json(dir, "tokenizer/tokenizer_config.json");
     assertEquals(contract.padToken(), tokenizer.get("pad_token").asText());
     assertEquals("<|startoftext|>", tokenizer.get("bos_token").asText());
     assertEquals("<|endoftext|>", tokenizer.get("eos_token").asText());
     assertEquals(TOKENS, tokenizer.get("model_max_length").asInt());
-    assertEquals(contract.padToken(), json(dir, "tokenizer/special_tokens_map.json").get("pad_token").asText());
+    assertEquals(
+        contract.padToken(),
+        json(dir, "tokenizer/special_tokens_map.json").get("pad_token").asText());
 
     JsonNode textConfig = json(dir, "text_encoder/config.json");
     assertEquals(contract.hidden(), textConfig.get("hidden_size").asInt());
@@ -137,7 +190,8 @@ class MiniatureBundleTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("contracts")
-  void modelsHaveTheContractOfTheirKindAndRunInOnnxRuntime(Contract contract, @TempDir Path dir) throws Exception {
+  void modelsHaveTheContractOfTheirKindAndRunInOnnxRuntime(Contract contract, @TempDir Path dir)
+      throws Exception {
     MiniatureBundle.write(contract.kind(), contract.fp16(), dir, null);
     float[] hiddenStates = checkTextEncoder(contract, dir);
     checkUnet(contract, dir, hiddenStates);
@@ -179,10 +233,12 @@ class MiniatureBundleTest {
         assertTrue(allFinite(states));
         // pooler_output is the state at the last position
         for (int b = 0; b < 2; b++) {
-          float[] lastRow = Arrays.copyOfRange(states, (b * TOKENS + TOKENS - 1) * h, (b * TOKENS + TOKENS) * h);
+          float[] lastRow =
+              Arrays.copyOfRange(states, (b * TOKENS + TOKENS - 1) * h, (b * TOKENS + TOKENS) * h);
           assertArrayEquals(lastRow, Arrays.copyOfRange(pooledValues, b * h, (b + 1) * h), 1e-6f);
         }
-        // causal attention: the prompts agree before position 3, so their states do too, and differ from there on
+        // causal attention: the prompts agree before position 3, so their states do too, and differ
+        // from there on
         double tolerance = contract.fp16() ? 2e-3 : 1e-5;
         assertTrue(maxAbsDifference(row(states, 0, 2, h), row(states, 1, 2, h)) <= tolerance);
         assertTrue(maxAbsDifference(row(states, 0, 3, h), row(states, 1, 3, h)) > 0.01);
@@ -192,9 +248,12 @@ class MiniatureBundleTest {
     }
   }
 
-  private static void checkUnet(Contract contract, Path dir, float[] hiddenStates) throws Exception {
+  private static void checkUnet(Contract contract, Path dir, float[] hiddenStates)
+      throws Exception {
     try (OrtSession session = open(dir.resolve("unet/model.onnx"))) {
-      assertEquals(List.of("sample", "timestep", "encoder_hidden_states"), List.copyOf(session.getInputNames()));
+      assertEquals(
+          List.of("sample", "timestep", "encoder_hidden_states"),
+          List.copyOf(session.getInputNames()));
       TensorInfo sampleInfo = inputInfo(session, "sample");
       TensorInfo timestepInfo = inputInfo(session, "timestep");
       TensorInfo contextInfo = inputInfo(session, "encoder_hidden_states");
@@ -224,22 +283,31 @@ class MiniatureBundleTest {
         assertTrue(rms > 0.2 && rms < 5, "unit-ish output, rms " + rms);
       }
       assertTrue(maxAbsDifference(late, early) > 0.01, "timestep changes the output");
-      assertTrue(maxAbsDifference(late, otherPrompt) > 0.001, "text conditioning changes the output");
+      assertTrue(
+          maxAbsDifference(late, otherPrompt) > 0.001, "text conditioning changes the output");
       // a non-square size that is a multiple of 4 but not of 8
       assertTrue(allFinite(unet(session, contract, batch, 12, 20, 500, context)));
     }
   }
 
   /** One UNet call on Gaussian latents; checks the output's shape and returns its values. */
-  private static float[] unet(OrtSession session, Contract contract, int batch, int height, int width, int t,
-      float[] context) throws OrtException {
+  private static float[] unet(
+      OrtSession session,
+      Contract contract,
+      int batch,
+      int height,
+      int width,
+      int t,
+      float[] context)
+      throws OrtException {
     TensorInfo sampleInfo = inputInfo(session, "sample");
     float[] latents = gaussian(height * 31L + width, batch * 4 * height * width);
     try (OnnxTensor sample = floats(sampleInfo, latents, batch, 4, height, width);
         OnnxTensor time = timestep(inputInfo(session, "timestep"), t);
         OnnxTensor hidden = floats(sampleInfo, context, batch, TOKENS, contract.hidden());
         OrtSession.Result result =
-            session.run(Map.of("sample", sample, "timestep", time, "encoder_hidden_states", hidden))) {
+            session.run(
+                Map.of("sample", sample, "timestep", time, "encoder_hidden_states", hidden))) {
       OnnxTensor out = (OnnxTensor) result.get("out_sample").orElseThrow();
       assertArrayEquals(new long[] {batch, 4, height, width}, out.getInfo().getShape());
       return read(out);
@@ -253,7 +321,8 @@ class MiniatureBundleTest {
       assertEquals(contract.floatType(), info.type);
       assertArrayEquals(new long[] {-1, 4, -1, -1}, info.getShape());
       assertEquals(contract.floatType(), outputInfo(session, "sample").type);
-      try (OnnxTensor latent = floats(info, gaussian(3, 2 * 4 * LATENT * LATENT), 2, 4, LATENT, LATENT);
+      try (OnnxTensor latent =
+              floats(info, gaussian(3, 2 * 4 * LATENT * LATENT), 2, 4, LATENT, LATENT);
           OrtSession.Result result = session.run(Map.of("latent_sample", latent))) {
         OnnxTensor image = (OnnxTensor) result.get("sample").orElseThrow();
         assertArrayEquals(new long[] {2, 3, 8 * LATENT, 8 * LATENT}, image.getInfo().getShape());
@@ -278,7 +347,9 @@ class MiniatureBundleTest {
           OrtSession.Result result = session.run(Map.of("sample", image))) {
         OnnxTensor latent = (OnnxTensor) result.get(contract.encoderOutput()).orElseThrow();
         assertEquals(contract.floatType(), latent.getInfo().type);
-        assertArrayEquals(new long[] {2, contract.encoderChannels(), LATENT, LATENT}, latent.getInfo().getShape());
+        assertArrayEquals(
+            new long[] {2, contract.encoderChannels(), LATENT, LATENT},
+            latent.getInfo().getShape());
         assertTrue(allFinite(read(latent)));
       }
     }

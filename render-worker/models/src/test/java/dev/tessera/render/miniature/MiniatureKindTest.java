@@ -20,7 +20,8 @@ class MiniatureKindTest {
   @Test
   void rejectsUnknownNamesListingTheAllowedOnes() {
     for (String bad : new String[] {"sd3", "SD2_V", "", null}) {
-      IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> MiniatureKind.parse(bad));
+      IllegalArgumentException error =
+          assertThrows(IllegalArgumentException.class, () -> MiniatureKind.parse(bad));
       assertTrue(error.getMessage().contains("sd2, sd2-v, sd1"), error.getMessage());
     }
   }

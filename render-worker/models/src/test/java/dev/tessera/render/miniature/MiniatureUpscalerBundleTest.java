@@ -35,7 +35,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** The x4 upscaler and sr miniatures: reproducible bytes, the real layouts and configs, and each model's contract. */
+/**
+ * The x4 upscaler and sr miniatures: reproducible bytes, the real layouts and configs, and each
+ * model's contract.
+ */
 class MiniatureUpscalerBundleTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   @TempDir static Path dir;
@@ -51,7 +54,9 @@ class MiniatureUpscalerBundleTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = MiniatureKind.class, names = {"X4_UPSCALER", "SR"})
+  @EnumSource(
+      value = MiniatureKind.class,
+      names = {"X4_UPSCALER", "SR"})
   void sameArgumentsGiveIdenticalBytes(MiniatureKind kind, @TempDir Path again) throws IOException {
     Path first = kind == MiniatureKind.SR ? sr : x4;
     MiniatureBundle.write(kind, false, again, null);
@@ -70,10 +75,18 @@ class MiniatureUpscalerBundleTest {
 
   @Test
   void x4HasTheLayoutAndConfigsOfTheRealUpscaler() throws IOException {
-    for (String file : List.of("model_index.json", "scheduler/scheduler_config.json",
-        "low_res_scheduler/scheduler_config.json", "tokenizer/vocab.json", "tokenizer/merges.txt",
-        "text_encoder/model.onnx", "unet/model.onnx", "unet/config.json", "vae_decoder/model.onnx",
-        "vae_decoder/config.json")) {
+    for (String file :
+        List.of(
+            "model_index.json",
+            "scheduler/scheduler_config.json",
+            "low_res_scheduler/scheduler_config.json",
+            "tokenizer/vocab.json",
+            "tokenizer/merges.txt",
+            "text_encoder/model.onnx",
+            "unet/model.onnx",
+            "unet/config.json",
+            "vae_decoder/model.onnx",
+            "vae_decoder/config.json")) {
       assertTrue(Files.isRegularFile(x4.resolve(file)), file);
     }
     assertTrue(Files.notExists(x4.resolve("vae_encoder")));
@@ -88,20 +101,25 @@ class MiniatureUpscalerBundleTest {
     assertEquals(0.0001, denoising.betaStart());
     assertEquals(0.02, denoising.betaEnd());
     assertEquals(1, denoising.stepsOffset());
-    SchedulerConfig lowRes = SchedulerConfig.read(x4.resolve("low_res_scheduler/scheduler_config.json"));
+    SchedulerConfig lowRes =
+        SchedulerConfig.read(x4.resolve("low_res_scheduler/scheduler_config.json"));
     assertEquals("DDPMScheduler", lowRes.className());
     assertEquals(BetaSchedule.SCALED_LINEAR, lowRes.betaSchedule());
     assertEquals(1000, lowRes.numTrainTimesteps());
 
-    assertTrue(Files.readString(x4.resolve("vae_decoder/config.json")).contains("\"scaling_factor\": 0.08333"));
-    assertEquals(7, JSON.readTree(x4.resolve("unet/config.json").toFile()).get("in_channels").asInt());
+    assertTrue(
+        Files.readString(x4.resolve("vae_decoder/config.json"))
+            .contains("\"scaling_factor\": 0.08333"));
+    assertEquals(
+        7, JSON.readTree(x4.resolve("unet/config.json").toFile()).get("in_channels").asInt());
     assertTrue(Files.readString(sr.resolve("miniature.json")).contains(MiniatureBundle.DISCLAIMER));
   }
 
   @Test
   void x4UnetTakesLatentsLowResImageAndNoiseLevel() throws OrtException {
     try (OrtSession unet = open(x4.resolve("unet/model.onnx"))) {
-      assertEquals(List.of("sample", "timestep", "encoder_hidden_states", "class_labels"),
+      assertEquals(
+          List.of("sample", "timestep", "encoder_hidden_states", "class_labels"),
           List.copyOf(unet.getInputNames()));
       TensorInfo sample = inputInfo(unet, "sample");
       assertArrayEquals(new long[] {-1, 7, -1, -1}, sample.getShape());
@@ -113,7 +131,9 @@ class MiniatureUpscalerBundleTest {
       float[] at20 = predict(unet, 20);
       assertEquals(2 * 4 * 16 * 16, at20.length);
       assertTrue(allFinite(at20));
-      assertTrue(maxAbsDifference(at20, predict(unet, 300)) > 1e-3, "the noise level conditions the output");
+      assertTrue(
+          maxAbsDifference(at20, predict(unet, 300)) > 1e-3,
+          "the noise level conditions the output");
     }
   }
 
@@ -122,14 +142,27 @@ class MiniatureUpscalerBundleTest {
     try (OnnxTensor x = floats(sample, gaussian(1, 2 * 7 * 16 * 16), 2, 7, 16, 16);
         OnnxTensor t = floats(inputInfo(unet, "timestep"), new float[] {501, 501}, 2);
         OnnxTensor text = floats(sample, gaussian(2, 2 * 77 * 64), 2, 77, 64);
-        OnnxTensor labels = ints(inputInfo(unet, "class_labels"), new long[] {noiseLevel, noiseLevel}, 2);
-        OrtSession.Result out = unet.run(Map.of("sample", x, "timestep", t, "encoder_hidden_states", text,
-            "class_labels", labels))) {
+        OnnxTensor labels =
+            ints(inputInfo(unet, "class_labels"), new long[] {noiseLevel, noiseLevel}, 2);
+        OrtSession.Result out =
+            unet.run(
+                Map.of(
+                    "sample",
+                    x,
+                    "timestep",
+                    t,
+                    "encoder_hidden_states",
+                    text,
+                    "class_labels",
+                    labels))) {
       return read((OnnxTensor) out.get(0));
     }
   }
 
-  /** ×4 output, and a crop decodes to the same pixels away from its border (what tiled decoding relies on). */
+  /**
+   * ×4 output, and a crop decodes to the same pixels away from its border (what tiled decoding
+   * relies on).
+   */
   @Test
   void x4DecoderUpscalesFourTimesWithALocalReceptiveField() throws OrtException {
     int side = 24;
@@ -154,8 +187,11 @@ class MiniatureUpscalerBundleTest {
       for (int c = 0; c < 3; c++) {
         for (int y = 0; y < small - 24; y++) {
           for (int x = 0; x < small - 24; x++) {
-            maxDiff = Math.max(maxDiff,
-                Math.abs(whole[(c * big + y) * big + x] - cropped[(c * small + y) * small + x]));
+            maxDiff =
+                Math.max(
+                    maxDiff,
+                    Math.abs(
+                        whole[(c * big + y) * big + x] - cropped[(c * small + y) * small + x]));
           }
         }
       }

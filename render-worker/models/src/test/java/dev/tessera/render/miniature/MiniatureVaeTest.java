@@ -21,10 +21,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The miniature VAE's properties the pipeline relies on: a local receptive field (tiled decoding), images of sensible
- * range that follow the latents, and an encoder whose latents decode back to the image's colours (img2img).
- * Latents given to the decoder are in VAE units, diffusion latents divided by the scaling factor, as the pipeline
- * passes them.
+ * The miniature VAE's properties the pipeline relies on: a local receptive field (tiled decoding),
+ * images of sensible range that follow the latents, and an encoder whose latents decode back to the
+ * image's colours (img2img). Latents given to the decoder are in VAE units, diffusion latents
+ * divided by the scaling factor, as the pipeline passes them.
  */
 class MiniatureVaeTest {
   private static final float SCALING_FACTOR = 0.18215f;
@@ -68,7 +68,10 @@ class MiniatureVaeTest {
     for (int c = 0; c < 3; c++) {
       for (int y = 0; y < partSide; y++) {
         for (int x = 0; x < partSide; x++) {
-          double d = Math.abs(whole[(c * wholeSide + y) * wholeSide + x] - part[(c * partSide + y) * partSide + x]);
+          double d =
+              Math.abs(
+                  whole[(c * wholeSide + y) * wholeSide + x]
+                      - part[(c * partSide + y) * partSide + x]);
           if (y < interior && x < interior) {
             interiorDifference = Math.max(interiorDifference, d);
           } else if (y >= partSide - 8 || x >= partSide - 8) {
@@ -89,7 +92,9 @@ class MiniatureVaeTest {
     for (float value : image) {
       within += Math.abs(value) <= 1 ? 1 : 0;
     }
-    assertTrue(within >= 0.95 * image.length, "only " + within + " of " + image.length + " within [-1, 1]");
+    assertTrue(
+        within >= 0.95 * image.length,
+        "only " + within + " of " + image.length + " within [-1, 1]");
     assertTrue(rms(image) > 0.1, "not a flat grey: rms " + rms(image));
   }
 
@@ -122,7 +127,9 @@ class MiniatureVaeTest {
     float[] logVariance = Arrays.copyOfRange(parameters, 4 * plane, 8 * plane);
 
     double diffusionScale = rms(mean) * SCALING_FACTOR;
-    assertTrue(diffusionScale > 0.3 && diffusionScale < 3, "diffusion latents of unit-ish scale: " + diffusionScale);
+    assertTrue(
+        diffusionScale > 0.3 && diffusionScale < 3,
+        "diffusion latents of unit-ish scale: " + diffusionScale);
     double meanLogVariance = Arrays.stream(toDoubles(logVariance)).average().orElseThrow();
     assertTrue(meanLogVariance < -2, "a narrow distribution, mean logvar " + meanLogVariance);
 
@@ -133,7 +140,9 @@ class MiniatureVaeTest {
       mirrored[i] = image[image.length - 1 - i];
     }
     assertTrue(error < 0.15, "round trip differs by " + error);
-    assertTrue(error < meanAbsoluteDifference(mirrored, image) / 3, "closer to its image than another image is");
+    assertTrue(
+        error < meanAbsoluteDifference(mirrored, image) / 3,
+        "closer to its image than another image is");
   }
 
   /** A horizontal ramp in red, a disc in green, stripes in blue; values within [-1, 1]. */
@@ -143,7 +152,8 @@ class MiniatureVaeTest {
     for (int y = 0; y < side; y++) {
       for (int x = 0; x < side; x++) {
         image[y * side + x] = 2f * x / side - 1;
-        image[plane + y * side + x] = Math.hypot(x - side / 2.0, y - side / 2.5) < side / 4.0 ? 0.8f : -0.5f;
+        image[plane + y * side + x] =
+            Math.hypot(x - side / 2.0, y - side / 2.5) < side / 4.0 ? 0.8f : -0.5f;
         image[2 * plane + y * side + x] = (float) (0.7 * Math.sin(y / 20.0));
       }
     }

@@ -25,12 +25,14 @@ class OnnxGraphBuilderTest {
   void scalesByAWeightInEitherPrecision(boolean fp16) throws Exception {
     OnnxGraphBuilder g = new OnnxGraphBuilder("scale", fp16);
     String x = g.floatInput("x", "batch", "3");
-    String scaled = g.node("Mul", List.of(x, g.weight("factors", new long[] {3}, new float[] {0.5f, -2f, 4f})));
+    String scaled =
+        g.node("Mul", List.of(x, g.weight("factors", new long[] {3}, new float[] {0.5f, -2f, 4f})));
     g.floatOutput(scaled, "y", "batch", "3");
     byte[] model = g.build("test graph").toByteArray();
 
     try (OrtSession session = ENV.createSession(model, new OrtSession.SessionOptions());
-        OnnxTensor input = floats(inputInfo(session, "x"), new float[] {1, 1, 1, 2, 3, 0.25f}, 2, 3);
+        OnnxTensor input =
+            floats(inputInfo(session, "x"), new float[] {1, 1, 1, 2, 3, 0.25f}, 2, 3);
         OrtSession.Result result = session.run(Map.of("x", input))) {
       OnnxJavaType expected = fp16 ? OnnxJavaType.FLOAT16 : OnnxJavaType.FLOAT;
       assertEquals(expected, inputInfo(session, "x").type);
@@ -56,11 +58,14 @@ class OnnxGraphBuilderTest {
     IllegalArgumentException duplicate =
         assertThrows(IllegalArgumentException.class, () -> g.input("x", DataType.FLOAT_VALUE, "2"));
     assertTrue(duplicate.getMessage().contains("x"), duplicate.getMessage());
-    IllegalArgumentException count = assertThrows(
-        IllegalArgumentException.class, () -> g.weight("w", new long[] {2, 2}, new float[3]));
+    IllegalArgumentException count =
+        assertThrows(
+            IllegalArgumentException.class, () -> g.weight("w", new long[] {2, 2}, new float[3]));
     assertTrue(count.getMessage().contains("w"), count.getMessage());
-    IllegalArgumentException unproduced = assertThrows(
-        IllegalArgumentException.class, () -> g.output("nowhere", "y", DataType.FLOAT_VALUE, "2"));
+    IllegalArgumentException unproduced =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> g.output("nowhere", "y", DataType.FLOAT_VALUE, "2"));
     assertTrue(unproduced.getMessage().contains("nowhere"), unproduced.getMessage());
     assertThrows(IllegalArgumentException.class, () -> g.build("no outputs"));
   }

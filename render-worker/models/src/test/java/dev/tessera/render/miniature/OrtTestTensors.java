@@ -14,7 +14,10 @@ import java.nio.ShortBuffer;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
 
-/** Tensor plumbing for the miniature tests: builds inputs of the type a session declares and reads outputs. */
+/**
+ * Tensor plumbing for the miniature tests: builds inputs of the type a session declares and reads
+ * outputs.
+ */
 final class OrtTestTensors {
   static final OrtEnvironment ENV = OrtEnvironment.getEnvironment();
 

@@ -8,8 +8,8 @@ final class TestImages {
   private TestImages() {}
 
   /**
-   * A smooth picture: colour waves and a soft-edged disc, nothing aligned to any tile grid. Smooth on purpose: a seam
-   * stands out most where the picture itself has no edges.
+   * A smooth picture: colour waves and a soft-edged disc, nothing aligned to any tile grid. Smooth
+   * on purpose: a seam stands out most where the picture itself has no edges.
    */
   static RgbImage smooth(int width, int height) {
     byte[] rgb = new byte[width * height * 3];
@@ -17,7 +17,9 @@ final class TestImages {
       for (int x = 0; x < width; x++) {
         double disc = Math.hypot(x - 0.6 * width, y - 0.4 * height) / (0.25 * width);
         double[] colour = {
-          0.5 + 0.4 * Math.sin(x * 0.05), 0.5 + 0.4 * Math.cos(y * 0.07), 0.2 + 0.7 / (1 + Math.exp(6 * (disc - 1)))
+          0.5 + 0.4 * Math.sin(x * 0.05),
+          0.5 + 0.4 * Math.cos(y * 0.07),
+          0.2 + 0.7 / (1 + Math.exp(6 * (disc - 1)))
         };
         for (int c = 0; c < 3; c++) {
           rgb[(y * width + x) * 3 + c] = (byte) Math.round(colour[c] * 255);
@@ -37,9 +39,10 @@ final class TestImages {
   }
 
   /**
-   * The seam measure: the mean absolute gradient across the given boundaries (a boundary {@code b} is between pixel
-   * columns, and rows, {@code b - 1} and {@code b}) divided by the mean absolute gradient across all other columns
-   * and rows. About 1 where tiles left no trace; above 1 where they did.
+   * The seam measure: the mean absolute gradient across the given boundaries (a boundary {@code b}
+   * is between pixel columns, and rows, {@code b - 1} and {@code b}) divided by the mean absolute
+   * gradient across all other columns and rows. About 1 where tiles left no trace; above 1 where
+   * they did.
    */
   static double seamRatio(RgbImage image, Set<Integer> boundaries) {
     double[] acrossBoundaries = new double[2];
@@ -55,7 +58,10 @@ final class TestImages {
     return (acrossBoundaries[0] / acrossBoundaries[1]) / (elsewhere[0] / elsewhere[1]);
   }
 
-  /** Mean absolute difference between column (or row) {@code b - 1} and {@code b}, over every pixel and channel. */
+  /**
+   * Mean absolute difference between column (or row) {@code b - 1} and {@code b}, over every pixel
+   * and channel.
+   */
   private static double gradient(RgbImage image, int b, boolean column) {
     int w = image.width();
     int n = column ? image.height() : w;

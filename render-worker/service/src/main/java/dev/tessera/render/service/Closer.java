@@ -5,12 +5,12 @@ import java.util.Deque;
 import org.jboss.logging.Logger;
 
 /**
- * What a start-up has opened so far, closed last-first: by the start-up itself when it fails or learns that shutdown
- * began, or by the shutdown once the start-up handed it over. A failure to close one resource is logged and the rest
- * are still closed.
+ * What a start-up has opened so far, closed last-first: by the start-up itself when it fails or
+ * learns that shutdown began, or by the shutdown once the start-up handed it over. A failure to
+ * close one resource is logged and the rest are still closed.
  *
- * <p>Lifetime: resources are added until {@link #close()} (safe twice); adding to a closed closer closes the resource
- * at once, so nothing opened after shutdown began outlives it.
+ * <p>Lifetime: resources are added until {@link #close()} (safe twice); adding to a closed closer
+ * closes the resource at once, so nothing opened after shutdown began outlives it.
  */
 final class Closer implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(Closer.class);

@@ -4,8 +4,10 @@ import io.smallrye.config.ConfigMapping;
 import java.time.Duration;
 import java.util.Optional;
 
-/** The worker service's settings ({@code tessera.worker.*}, each also settable by the environment variable in
- * {@code application.properties}). */
+/**
+ * The worker service's settings ({@code tessera.worker.*}, each also settable by the environment
+ * variable in {@code application.properties}).
+ */
 @ConfigMapping(prefix = "tessera.worker")
 public interface WorkerConfig {
   /** Names this worker in job events (its pod or host name). */
@@ -22,7 +24,10 @@ public interface WorkerConfig {
   /** Directory of an x4 upscaler bundle; without it the worker offers no {@code x4}. */
   Optional<String> upscalerX4();
 
-  /** Directory or file of an ONNX super-resolution model; without it the worker offers no {@code sr}. */
+  /**
+   * Directory or file of an ONNX super-resolution model; without it the worker offers no {@code
+   * sr}.
+   */
   Optional<String> upscalerSr();
 
   /** The share group's delivery-count limit: the delivery that reaches it is a job's last. */
@@ -34,12 +39,15 @@ public interface WorkerConfig {
   int threads();
 
   /**
-   * How long the queue loop may sit idle while jobs wait in its queues (or hang in a step that takes seconds) before
-   * liveness reports it down, so that it is restarted.
+   * How long the queue loop may sit idle while jobs wait in its queues (or hang in a step that
+   * takes seconds) before liveness reports it down, so that it is restarted.
    */
   Duration stallTimeout();
 
-  /** Partitions of the events topic, when this worker is the first to create it (job topics always get one). */
+  /**
+   * Partitions of the events topic, when this worker is the first to create it (job topics always
+   * get one).
+   */
   int eventPartitions();
 
   String s3Endpoint();

@@ -7,8 +7,9 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Liveness;
 
 /**
- * Down when start-up failed, the queue loop died, or the loop has stalled (idle beside a backlog, or stuck in a step),
- * so that the orchestrator restarts the worker ({@code /q/health/live}). Its data shows the loop's state and counters.
+ * Down when start-up failed, the queue loop died, or the loop has stalled (idle beside a backlog,
+ * or stuck in a step), so that the orchestrator restarts the worker ({@code /q/health/live}). Its
+ * data shows the loop's state and counters.
  */
 @Liveness
 @ApplicationScoped
@@ -28,14 +29,18 @@ public class WorkerLiveness implements HealthCheck {
       response.withData("error", service.failure());
     }
     stall.ifPresent(reason -> response.withData("stall", reason));
-    service.loopStatus().ifPresent(s -> response
-        .withData("state", s.state().name().toLowerCase())
-        .withData("jobs", s.jobs())
-        .withData("renewals", s.renewals())
-        .withData("lost_locks", s.lostLocks())
-        .withData("failed_acknowledgements", s.failedAcknowledgements())
-        .withData("reconnects", s.reconnects())
-        .withData("released_unstarted", s.releasedUnstarted()));
+    service
+        .loopStatus()
+        .ifPresent(
+            s ->
+                response
+                    .withData("state", s.state().name().toLowerCase())
+                    .withData("jobs", s.jobs())
+                    .withData("renewals", s.renewals())
+                    .withData("lost_locks", s.lostLocks())
+                    .withData("failed_acknowledgements", s.failedAcknowledgements())
+                    .withData("reconnects", s.reconnects())
+                    .withData("released_unstarted", s.releasedUnstarted()));
     return response.build();
   }
 }

@@ -5,7 +5,10 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready once the models are loaded and warmed up and the worker takes jobs ({@code /q/health/ready}). */
+/**
+ * Ready once the models are loaded and warmed up and the worker takes jobs ({@code
+ * /q/health/ready}).
+ */
 @Readiness
 @ApplicationScoped
 public class WorkerReadiness implements HealthCheck {
@@ -18,9 +21,10 @@ public class WorkerReadiness implements HealthCheck {
   @Override
   public HealthCheckResponse call() {
     WorkerService.Phase phase = service.phase();
-    var response = HealthCheckResponse.named("render-worker")
-        .status(phase == WorkerService.Phase.READY)
-        .withData("phase", phase.name().toLowerCase());
+    var response =
+        HealthCheckResponse.named("render-worker")
+            .status(phase == WorkerService.Phase.READY)
+            .withData("phase", phase.name().toLowerCase());
     if (phase == WorkerService.Phase.FAILED) {
       response.withData("error", service.failure());
     }

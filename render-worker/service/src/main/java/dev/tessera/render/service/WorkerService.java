@@ -33,7 +33,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,9 +45,9 @@ import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
- * The worker service around the engine: at start-up it loads the model bundles and upscalers once, warms them up,
- * sets up its queues, and only then starts taking jobs and reports ready. At shutdown the job under way is cancelled
- * and released to another worker.
+ * The worker service around the engine: at start-up it loads the model bundles and upscalers once,
+ * warms them up, sets up its queues, and only then starts taking jobs and reports ready. At
+ * shutdown the job under way is cancelled and released to another worker.
  */
 @ApplicationScoped
 public class WorkerService {
@@ -56,13 +55,27 @@ public class WorkerService {
   private static final Duration STALL_CHECK = Duration.ofSeconds(5);
 
   /** Where the start-up is, for the readiness check. */
-  enum Phase { LOADING, WARMING_UP, CONNECTING, READY, FAILED }
+  enum Phase {
+    LOADING,
+    WARMING_UP,
+    CONNECTING,
+    READY,
+    FAILED
+  }
 
   private final WorkerConfig config;
-  /** Guards the hand-over between start-up and shutdown: whichever comes second closes what the first opened. */
+
+  /**
+   * Guards the hand-over between start-up and shutdown: whichever comes second closes what the
+   * first opened.
+   */
   private final Object lifecycle = new Object();
-  /** Everything the service runs and owns, last opened first closed; start-up adds, shutdown closes. */
+
+  /**
+   * Everything the service runs and owns, last opened first closed; start-up adds, shutdown closes.
+   */
   private final Closer resources = new Closer();
+
   private volatile Phase phase = Phase.LOADING;
   private volatile String failure = "";
   private boolean stopping;
@@ -80,33 +93,46 @@ public class WorkerService {
   }
 
   /**
-   * Loads, warms up, connects, and only then starts the queue loop. Each resource goes into {@link #resources} as it
-   * is opened, so a failure half way, or a shutdown that began meanwhile, closes whatever was opened; the loop is
-   * started under the lifecycle lock, and never once shutdown began.
+   * Loads, warms up, connects, and only then starts the queue loop. Each resource goes into {@link
+   * #resources} as it is opened, so a failure half way, or a shutdown that began meanwhile, closes
+   * whatever was opened; the loop is started under the lifecycle lock, and never once shutdown
+   * began.
    */
   private void startUp() {
     try {
-      EngineOptions engine = new EngineOptions(ExecutionProvider.Preference.parse(config.device()), 0,
-          config.threads(), EngineOptions.defaults().decodeTile(), EngineOptions.defaults().decodeOverlap());
+      EngineOptions engine =
+          new EngineOptions(
+              ExecutionProvider.Preference.parse(config.device()),
+              0,
+              config.threads(),
+              EngineOptions.defaults().decodeTile(),
+              EngineOptions.defaults().decodeOverlap());
       JobExecutor executor = new JobExecutor(openRenderers(engine), openUpscalers(engine));
       phase = Phase.WARMING_UP;
       warmUp(executor);
       phase = Phase.CONNECTING;
       List<String> topics = executor.models().stream().map(Topics::jobs).toList();
       awaitKafka(topics);
-      ResultStore store = new ResultStore(
-          config.s3Endpoint(), config.s3AccessKey(), config.s3SecretKey(), config.s3Bucket());
+      ResultStore store =
+          new ResultStore(
+              config.s3Endpoint(), config.s3AccessKey(), config.s3SecretKey(), config.s3Bucket());
       store.ensureBucket();
       EventPublisher events = resources.add(new EventPublisher(config.kafkaBootstrap()));
-      JobRunner runner = new JobRunner(executor, store, events,
-          new JobRunner.Policy(config.id(), config.maxDeliveries(), Duration.ofMillis(500)), Clock.systemUTC());
+      JobRunner runner =
+          new JobRunner(
+              executor,
+              store,
+              events,
+              new JobRunner.Policy(config.id(), config.maxDeliveries(), Duration.ofMillis(500)),
+              Clock.systemUTC());
       synchronized (lifecycle) {
         if (stopping) {
           LOG.info("shutdown began during start-up; the worker does not start");
           resources.close();
           return;
         }
-        startLoop(new RenderWorker(config.kafkaBootstrap(), config.group(), topics, runner), topics);
+        startLoop(
+            new RenderWorker(config.kafkaBootstrap(), config.group(), topics, runner), topics);
         phase = Phase.READY;
       }
       LOG.infof("worker %s ready: models %s, queues %s", config.id(), executor.models(), topics);
@@ -127,34 +153,50 @@ public class WorkerService {
     }
   }
 
-  /** Starts the queue loop and its stall watch; closing them stops the watch, then the loop (waiting for it). */
+  /**
+   * Starts the queue loop and its stall watch; closing them stops the watch, then the loop (waiting
+   * for it).
+   */
   private void startLoop(RenderWorker loopWorker, List<String> topics) {
     Thread loop = new Thread(this::runLoop, "worker-loop");
     worker = loopWorker;
-    resources.add(() -> {
-      loopWorker.close();
-      loop.join(60_000);
-    });
+    resources.add(
+        () -> {
+          loopWorker.close();
+          loop.join(60_000);
+        });
     loop.start();
-    QueueBacklog backlog = resources.add(new QueueBacklog(config.kafkaBootstrap(), config.group(), Set.copyOf(topics)));
+    QueueBacklog backlog =
+        resources.add(
+            new QueueBacklog(config.kafkaBootstrap(), config.group(), Set.copyOf(topics)));
     StallWatch watch = new StallWatch(config.stallTimeout(), backlog::waiting);
-    ScheduledExecutorService stallWatch = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "stall-watch"));
+    ScheduledExecutorService stallWatch =
+        Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "stall-watch"));
     resources.add(stallWatch::shutdownNow);
     // A stall fails liveness until the loop moves again.
-    stallWatch.scheduleWithFixedDelay(() -> {
-      Optional<String> verdict = watch.check(loopWorker.status(), System.nanoTime());
-      if (!verdict.equals(stall)) {
-        if (verdict.isPresent()) {
-          LOG.errorf("worker stalled: %s; liveness reports down (%s)", verdict.get(), loopWorker.status());
-        } else {
-          LOG.infof("worker moving again (%s)", loopWorker.status());
-        }
-      }
-      stall = verdict;
-    }, STALL_CHECK.toMillis(), STALL_CHECK.toMillis(), TimeUnit.MILLISECONDS);
+    stallWatch.scheduleWithFixedDelay(
+        () -> {
+          Optional<String> verdict = watch.check(loopWorker.status(), System.nanoTime());
+          if (!verdict.equals(stall)) {
+            if (verdict.isPresent()) {
+              LOG.errorf(
+                  "worker stalled: %s; liveness reports down (%s)",
+                  verdict.get(), loopWorker.status());
+            } else {
+              LOG.infof("worker moving again (%s)", loopWorker.status());
+            }
+          }
+          stall = verdict;
+        },
+        STALL_CHECK.toMillis(),
+        STALL_CHECK.toMillis(),
+        TimeUnit.MILLISECONDS);
   }
 
-  /** Runs the queue loop; a loop that ends while the service is not stopping fails the health checks. */
+  /**
+   * Runs the queue loop; a loop that ends while the service is not stopping fails the health
+   * checks.
+   */
   private void runLoop() {
     worker.run();
     if (!stoppingNow()) {
@@ -169,9 +211,13 @@ public class WorkerService {
       String[] nameAndDir = entry.trim().split("=", 2);
       if (nameAndDir.length != 2 || nameAndDir[0].isBlank()) {
         throw new IllegalArgumentException(
-            "tessera.worker.models (TESSERA_MODEL_DIRS): expected name=dir[,name=dir], got '" + entry + "'");
+            "tessera.worker.models (TESSERA_MODEL_DIRS): expected name=dir[,name=dir], got '"
+                + entry
+                + "'");
       }
-      renderers.put(nameAndDir[0].trim(), resources.add(Renderer.open(Path.of(nameAndDir[1].trim()), engine)));
+      renderers.put(
+          nameAndDir[0].trim(),
+          resources.add(Renderer.open(Path.of(nameAndDir[1].trim()), engine)));
       LOG.infof("model %s loaded from %s", nameAndDir[0].trim(), nameAndDir[1].trim());
     }
     return renderers;
@@ -181,46 +227,71 @@ public class WorkerService {
     Map<UpscaleMode, Upscaler> upscalers = new EnumMap<>(UpscaleMode.class);
     upscalers.put(UpscaleMode.LANCZOS, new LanczosUpscaler());
     if (config.upscalerX4().isPresent()) {
-      upscalers.put(UpscaleMode.X4,
-          resources.add(X4Upscaler.open(Path.of(config.upscalerX4().get()), engine, X4Options.defaults())));
+      upscalers.put(
+          UpscaleMode.X4,
+          resources.add(
+              X4Upscaler.open(Path.of(config.upscalerX4().get()), engine, X4Options.defaults())));
     }
     if (config.upscalerSr().isPresent()) {
-      upscalers.put(UpscaleMode.SR,
-          resources.add(SrUpscaler.open(Path.of(config.upscalerSr().get()), engine, SrUpscaler.DEFAULT_TILING)));
+      upscalers.put(
+          UpscaleMode.SR,
+          resources.add(
+              SrUpscaler.open(
+                  Path.of(config.upscalerSr().get()), engine, SrUpscaler.DEFAULT_TILING)));
     }
     return upscalers;
   }
 
-  /** One tiny render per model and one upscale per upscaler, so the first job does not pay for lazy set-up. */
+  /**
+   * One tiny render per model and one upscale per upscaler, so the first job does not pay for lazy
+   * set-up.
+   */
   private void warmUp(JobExecutor executor) throws IOException {
     long t0 = System.nanoTime();
     RgbImage image = null;
     for (String model : executor.models()) {
       RenderSettings tiny = new RenderSettings("warm-up", "", 0, 1, 7, "euler", false, 64, 64);
-      image = executor.renderer(model).render(RenderRequest.of(tiny), RenderListener.NONE, new CancelToken()).image();
+      image =
+          executor
+              .renderer(model)
+              .render(RenderRequest.of(tiny), RenderListener.NONE, new CancelToken())
+              .image();
     }
     for (Upscaler upscaler : executor.upscalers()) {
-      UpscaleSettings settings = new UpscaleSettings("warm-up", "", 0, 1, UpscaleSettings.DEFAULT_GUIDANCE,
-          UpscaleSettings.DEFAULT_NOISE_LEVEL);
-      upscaler.upscale(image, TargetSize.of(64, 64, 256), settings, RenderListener.NONE, new CancelToken());
+      UpscaleSettings settings =
+          new UpscaleSettings(
+              "warm-up",
+              "",
+              0,
+              1,
+              UpscaleSettings.DEFAULT_GUIDANCE,
+              UpscaleSettings.DEFAULT_NOISE_LEVEL);
+      upscaler.upscale(
+          image, TargetSize.of(64, 64, 256), settings, RenderListener.NONE, new CancelToken());
     }
     LOG.infof("warm-up took %d ms", (System.nanoTime() - t0) / 1_000_000);
   }
 
-  /** Creates the queues and configures the share group, waiting for the broker as long as it takes. */
+  /**
+   * Creates the queues and configures the share group, waiting for the broker as long as it takes.
+   */
   private void awaitKafka(List<String> jobTopics) {
     while (true) {
       try {
         KafkaAdmin.createTopics(config.kafkaBootstrap(), jobTopics, Topics.JOB_PARTITIONS);
-        KafkaAdmin.createTopics(config.kafkaBootstrap(), List.of(Topics.EVENTS), config.eventPartitions());
+        KafkaAdmin.createTopics(
+            config.kafkaBootstrap(), List.of(Topics.EVENTS), config.eventPartitions());
         KafkaAdmin.readShareGroupFromEarliest(config.kafkaBootstrap(), config.group());
-        KafkaAdmin.partitions(config.kafkaBootstrap(), jobTopics).forEach((topic, partitions) -> {
-          if (partitions > Topics.JOB_PARTITIONS) {
-            LOG.warnf("%s has %d partitions: while the farm has no more workers than that, each worker serves only"
-                + " its own partitions and jobs wait behind a busy worker while others idle; recreate it with %d",
-                topic, partitions, Topics.JOB_PARTITIONS);
-          }
-        });
+        KafkaAdmin.partitions(config.kafkaBootstrap(), jobTopics)
+            .forEach(
+                (topic, partitions) -> {
+                  if (partitions > Topics.JOB_PARTITIONS) {
+                    LOG.warnf(
+                        "%s has %d partitions: while the farm has no more workers than that, each worker serves only"
+                            + " its own partitions and jobs wait behind a busy worker while others idle; recreate it with %d",
+                        topic, partitions, Topics.JOB_PARTITIONS);
+                  }
+                });
         return;
       } catch (IOException e) {
         LOG.warnf("Kafka at %s not ready (%s); retrying", config.kafkaBootstrap(), e.getMessage());
@@ -254,9 +325,10 @@ public class WorkerService {
   }
 
   /**
-   * Stops taking work: the job under way is cancelled and released to another worker, then everything the start-up
-   * opened is closed. A start-up still loading (a slow model) is interrupted and waited for a while; should it finish
-   * later, it sees that shutdown began, closes what it opened and starts nothing.
+   * Stops taking work: the job under way is cancelled and released to another worker, then
+   * everything the start-up opened is closed. A start-up still loading (a slow model) is
+   * interrupted and waited for a while; should it finish later, it sees that shutdown began, closes
+   * what it opened and starts nothing.
    */
   void onStop(@Observes ShutdownEvent event) throws InterruptedException {
     synchronized (lifecycle) {

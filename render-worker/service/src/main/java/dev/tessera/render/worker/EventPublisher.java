@@ -15,8 +15,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Publishes job lifecycle events to {@code render.events}, keyed by job id so one job's events stay in order.
- * Lifetime: owns a Kafka producer until {@link #close()} (safe twice). Thread-safe.
+ * Publishes job lifecycle events to {@code render.events}, keyed by job id so one job's events stay
+ * in order. Lifetime: owns a Kafka producer until {@link #close()} (safe twice). Thread-safe.
  */
 public final class EventPublisher implements AutoCloseable {
   private final KafkaProducer<String, byte[]> producer;
@@ -40,8 +40,14 @@ public final class EventPublisher implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while publishing " + event.getClass().getSimpleName(), e);
     } catch (ExecutionException | TimeoutException e) {
-      throw new IOException("cannot publish " + event.getClass().getSimpleName() + " of job " + event.jobId()
-          + ": " + e.getMessage(), e);
+      throw new IOException(
+          "cannot publish "
+              + event.getClass().getSimpleName()
+              + " of job "
+              + event.jobId()
+              + ": "
+              + e.getMessage(),
+          e);
     }
   }
 
@@ -52,7 +58,8 @@ public final class EventPublisher implements AutoCloseable {
 
   private ProducerRecord<String, byte[]> record(JobEvent event) {
     if (closed) {
-      throw new IllegalStateException("event publisher is closed; cannot send " + event.getClass().getSimpleName());
+      throw new IllegalStateException(
+          "event publisher is closed; cannot send " + event.getClass().getSimpleName());
     }
     return new ProducerRecord<>(Topics.EVENTS, event.jobId().toString(), Json.encode(event));
   }

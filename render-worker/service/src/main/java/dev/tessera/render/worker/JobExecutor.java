@@ -26,10 +26,11 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
- * Turns a job into a delivered PNG with the engine: render with the job's model, upscale to the target size, encode.
+ * Turns a job into a delivered PNG with the engine: render with the job's model, upscale to the
+ * target size, encode.
  *
- * <p>Lifetime: owns the renderers and upscalers it is given (loaded once, reused for every job) and closes them in
- * {@link #close()}, which is safe twice. Jobs run one at a time.
+ * <p>Lifetime: owns the renderers and upscalers it is given (loaded once, reused for every job) and
+ * closes them in {@link #close()}, which is safe twice. Jobs run one at a time.
  */
 public final class JobExecutor implements AutoCloseable {
   /** The PNG and the time each stage took (render stages, upscale, png). */
@@ -66,8 +67,9 @@ public final class JobExecutor implements AutoCloseable {
   /**
    * Renders {@code job}. Progress counts the render's denoising steps, then the x4 upscaler's.
    *
-   * @throws JobRejectedException when the job can never succeed here: a model or upscale mode this worker does not
-   *     have, or a request the engine reports unsupported ({@link UnsupportedRequestException})
+   * @throws JobRejectedException when the job can never succeed here: a model or upscale mode this
+   *     worker does not have, or a request the engine reports unsupported ({@link
+   *     UnsupportedRequestException})
    * @throws dev.tessera.render.pipeline.RenderCancelledException when {@code cancel} was cancelled
    * @throws IOException when ONNX Runtime or encoding fails (another try may succeed)
    */
@@ -87,15 +89,18 @@ public final class JobExecutor implements AutoCloseable {
       throws JobRejectedException, IOException {
     Renderer renderer = renderers.get(job.model());
     if (renderer == null) {
-      throw new JobRejectedException("unknown model '" + job.model() + "'; this worker renders " + models());
+      throw new JobRejectedException(
+          "unknown model '" + job.model() + "'; this worker renders " + models());
     }
     RenderSettings settings = job.settings().withDefaults();
     List<FieldProblem> problems = settings.problems();
     if (!problems.isEmpty()) {
-      throw new JobRejectedException(problems.stream().map(FieldProblem::toString).collect(Collectors.joining("; ")));
+      throw new JobRejectedException(
+          problems.stream().map(FieldProblem::toString).collect(Collectors.joining("; ")));
     }
     Upscaler upscaler = null;
-    UpscaleSettings upscale = UpscaleSettings.of(settings.prompt(), settings.negativePrompt(), settings.seed());
+    UpscaleSettings upscale =
+        UpscaleSettings.of(settings.prompt(), settings.negativePrompt(), settings.seed());
     TargetSize target = null;
     if (!"none".equals(job.upscale())) {
       UpscaleMode mode;
@@ -107,8 +112,11 @@ public final class JobExecutor implements AutoCloseable {
       }
       upscaler = upscalers.get(mode);
       if (upscaler == null) {
-        throw new JobRejectedException("upscale mode '" + mode.cliName() + "' is not offered by this worker; it offers "
-            + upscalers.keySet().stream().map(UpscaleMode::cliName).sorted().toList());
+        throw new JobRejectedException(
+            "upscale mode '"
+                + mode.cliName()
+                + "' is not offered by this worker; it offers "
+                + upscalers.keySet().stream().map(UpscaleMode::cliName).sorted().toList());
       }
       try {
         upscaler.check(upscale);
@@ -117,17 +125,24 @@ public final class JobExecutor implements AutoCloseable {
       }
     }
     int renderSteps = settings.steps();
-    int total = renderSteps + (upscaler != null && upscaler.mode() == UpscaleMode.X4 ? upscale.steps() : 0);
+    int total =
+        renderSteps + (upscaler != null && upscaler.mode() == UpscaleMode.X4 ? upscale.steps() : 0);
 
     RenderResult result =
-        renderer.render(RenderRequest.of(settings), (step, steps) -> listener.onStep(step, total), cancel);
+        renderer.render(
+            RenderRequest.of(settings), (step, steps) -> listener.onStep(step, total), cancel);
     StageTimings timings = result.timings();
     RgbImage image = result.image();
     String parameters = result.parameters();
     if (upscaler != null) {
       long t0 = System.nanoTime();
-      Upscaled up = upscaler.upscale(
-          image, target, upscale, (step, steps) -> listener.onStep(renderSteps + step, total), cancel);
+      Upscaled up =
+          upscaler.upscale(
+              image,
+              target,
+              upscale,
+              (step, steps) -> listener.onStep(renderSteps + step, total),
+              cancel);
       timings.add("upscale", System.nanoTime() - t0, up.detail());
       image = up.image();
       parameters = parameters + ", " + up.parameters();

@@ -3,7 +3,10 @@ package dev.tessera.render.worker;
 import dev.tessera.render.pipeline.CancelToken;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
 
-/** What a worker does with one delivered job. Called on the worker's render thread, one job at a time. */
+/**
+ * What a worker does with one delivered job. Called on the worker's render thread, one job at a
+ * time.
+ */
 @FunctionalInterface
 public interface JobHandler {
   /**
@@ -11,8 +14,8 @@ public interface JobHandler {
    *
    * @param delivery the queue's delivery count of this record, from 1
    * @param cancel cancelled when the worker shuts down mid-job
-   * @return how to acknowledge the record: ACCEPT (done), REJECT (can never succeed), RELEASE (let another delivery
-   *     try)
+   * @return how to acknowledge the record: ACCEPT (done), REJECT (can never succeed), RELEASE (let
+   *     another delivery try)
    */
   AcknowledgeType handle(byte[] payload, int delivery, CancelToken cancel);
 }

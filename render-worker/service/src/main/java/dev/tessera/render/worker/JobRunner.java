@@ -14,9 +14,10 @@ import java.time.Instant;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
 
 /**
- * Runs one delivered job end to end: reports it started, renders it, stores the PNG, reports it succeeded, and
- * tells the queue how to acknowledge it. A job that can never succeed is reported FAILED and rejected; any other
- * failure is reported retryable and released, until the last allowed delivery, which fails the job for good.
+ * Runs one delivered job end to end: reports it started, renders it, stores the PNG, reports it
+ * succeeded, and tells the queue how to acknowledge it. A job that can never succeed is reported
+ * FAILED and rejected; any other failure is reported retryable and released, until the last allowed
+ * delivery, which fails the job for good.
  */
 public final class JobRunner implements JobHandler {
   private static final System.Logger LOG = System.getLogger(JobRunner.class.getName());
@@ -25,7 +26,8 @@ public final class JobRunner implements JobHandler {
    * How a runner reports and retries.
    *
    * @param workerId names the worker in events
-   * @param maxDeliveries the share group's delivery-count limit: the delivery that reaches it is the last
+   * @param maxDeliveries the share group's delivery-count limit: the delivery that reaches it is
+   *     the last
    * @param progressInterval at most one progress event per this interval (plus the last step)
    */
   public record Policy(String workerId, int maxDeliveries, Duration progressInterval) {}
@@ -36,7 +38,8 @@ public final class JobRunner implements JobHandler {
   private final Policy policy;
   private final Clock clock;
 
-  public JobRunner(JobExecutor executor, ResultStore store, EventPublisher events, Policy policy, Clock clock) {
+  public JobRunner(
+      JobExecutor executor, ResultStore store, EventPublisher events, Policy policy, Clock clock) {
     this.executor = executor;
     this.store = store;
     this.events = events;
@@ -55,23 +58,36 @@ public final class JobRunner implements JobHandler {
       return AcknowledgeType.REJECT;
     }
     try {
-      events.publish(new JobEvent.Started(job.jobId(), policy.workerId(), delivery, clock.instant()));
+      events.publish(
+          new JobEvent.Started(job.jobId(), policy.workerId(), delivery, clock.instant()));
       JobExecutor.Output out = executor.execute(job, progress(job, delivery), cancel);
       long t0 = System.nanoTime();
       String key = store.put(job.jobId(), out.png());
       out.timings().add("upload", System.nanoTime() - t0);
-      events.publish(new JobEvent.Succeeded(
-          job.jobId(), policy.workerId(), delivery, key, out.timings().entries(), clock.instant()));
+      events.publish(
+          new JobEvent.Succeeded(
+              job.jobId(),
+              policy.workerId(),
+              delivery,
+              key,
+              out.timings().entries(),
+              clock.instant()));
       return AcknowledgeType.ACCEPT;
     } catch (JobRejectedException e) {
       return fail(job, delivery, e.getMessage(), false);
     } catch (RenderCancelledException e) {
-      LOG.log(Level.INFO, "job " + job.jobId() + " cancelled (shutdown, or its lock was lost); released");
+      LOG.log(
+          Level.INFO,
+          "job " + job.jobId() + " cancelled (shutdown, or its lock was lost); released");
       return AcknowledgeType.RELEASE;
     } catch (IOException | RuntimeException e) {
-      LOG.log(Level.WARNING, "job " + job.jobId() + " delivery " + delivery + " failed: " + e.getMessage(), e);
+      LOG.log(
+          Level.WARNING,
+          "job " + job.jobId() + " delivery " + delivery + " failed: " + e.getMessage(),
+          e);
       if (delivery >= policy.maxDeliveries()) {
-        return fail(job, delivery, "gave up after " + delivery + " deliveries: " + e.getMessage(), false);
+        return fail(
+            job, delivery, "gave up after " + delivery + " deliveries: " + e.getMessage(), false);
       }
       return fail(job, delivery, e.getMessage(), true);
     }
@@ -80,9 +96,11 @@ public final class JobRunner implements JobHandler {
   private AcknowledgeType fail(RenderJob job, int delivery, String reason, boolean retryable) {
     try {
       events.publish(
-          new JobEvent.Failed(job.jobId(), policy.workerId(), delivery, reason, retryable, clock.instant()));
+          new JobEvent.Failed(
+              job.jobId(), policy.workerId(), delivery, reason, retryable, clock.instant()));
     } catch (IOException e) {
-      // The scheduler did not hear it: let the queue deliver the job again rather than lose the outcome.
+      // The scheduler did not hear it: let the queue deliver the job again rather than lose the
+      // outcome.
       LOG.log(Level.WARNING, "cannot report failure of job " + job.jobId() + ": " + e.getMessage());
       return AcknowledgeType.RELEASE;
     }
@@ -93,9 +111,11 @@ public final class JobRunner implements JobHandler {
     Instant[] last = {Instant.MIN};
     return (step, total) -> {
       Instant now = clock.instant();
-      if (step == total || Duration.between(last[0], now).compareTo(policy.progressInterval()) >= 0) {
+      if (step == total
+          || Duration.between(last[0], now).compareTo(policy.progressInterval()) >= 0) {
         last[0] = now;
-        events.publishLater(new JobEvent.Progress(job.jobId(), policy.workerId(), delivery, step, total, now));
+        events.publishLater(
+            new JobEvent.Progress(job.jobId(), policy.workerId(), delivery, step, total, now));
       }
     };
   }

@@ -20,10 +20,11 @@ import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * How many jobs wait on a worker's queues that no worker holds, as the broker sees them: the share group's lag over
- * those topics (records neither acknowledged nor archived, held ones included) less one for every other member of
- * the group, since a member holds at most one job at a time. It tells an idle worker beside a backlog from an idle
- * worker beside an empty queue; it is not exact (a member serving other models counts too, so it errs low).
+ * How many jobs wait on a worker's queues that no worker holds, as the broker sees them: the share
+ * group's lag over those topics (records neither acknowledged nor archived, held ones included)
+ * less one for every other member of the group, since a member holds at most one job at a time. It
+ * tells an idle worker beside a backlog from an idle worker beside an empty queue; it is not exact
+ * (a member serving other models counts too, so it errs low).
  *
  * <p>Lifetime: owns an {@link Admin} client until {@link #close()} (safe twice). Thread-safe.
  */
@@ -42,7 +43,8 @@ public final class QueueBacklog implements AutoCloseable {
   }
 
   /**
-   * Jobs on this worker's topics that wait for a worker, as seen by a member of the group that holds none.
+   * Jobs on this worker's topics that wait for a worker, as seen by a member of the group that
+   * holds none.
    *
    * @throws IOException when the broker does not answer within a few seconds
    */
@@ -53,11 +55,16 @@ public final class QueueBacklog implements AutoCloseable {
     try {
       List<TopicPartition> partitions = new ArrayList<>();
       for (TopicDescription topic : get(admin.describeTopics(topics).allTopicNames()).values()) {
-        topic.partitions().forEach(p -> partitions.add(new TopicPartition(topic.name(), p.partition())));
+        topic
+            .partitions()
+            .forEach(p -> partitions.add(new TopicPartition(topic.name(), p.partition())));
       }
-      Map<TopicPartition, SharePartitionOffsetInfo> offsets = get(admin
-          .listShareGroupOffsets(Map.of(group, new ListShareGroupOffsetsSpec().topicPartitions(partitions)))
-          .partitionsToOffsetInfo(group));
+      Map<TopicPartition, SharePartitionOffsetInfo> offsets =
+          get(
+              admin
+                  .listShareGroupOffsets(
+                      Map.of(group, new ListShareGroupOffsetsSpec().topicPartitions(partitions)))
+                  .partitionsToOffsetInfo(group));
       long lag = 0;
       List<TopicPartition> unstarted = new ArrayList<>();
       for (TopicPartition partition : partitions) {
@@ -69,11 +76,15 @@ public final class QueueBacklog implements AutoCloseable {
         }
       }
       lag += recordsIn(unstarted);
-      int members = get(admin.describeShareGroups(List.of(group)).describedGroups().get(group)).members().size();
+      int members =
+          get(admin.describeShareGroups(List.of(group)).describedGroups().get(group))
+              .members()
+              .size();
       return Math.max(0, lag - Math.max(0, members - 1));
     } catch (ExecutionException | TimeoutException e) {
       Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-      throw new IOException("cannot read the backlog of share group " + group + ": " + cause, cause);
+      throw new IOException(
+          "cannot read the backlog of share group " + group + ": " + cause, cause);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while reading the backlog of share group " + group, e);
@@ -81,8 +92,8 @@ public final class QueueBacklog implements AutoCloseable {
   }
 
   /**
-   * The records in partitions the group has no saved state for yet (nothing acknowledged there so far): all of them,
-   * as the workers' group reads from the earliest offset.
+   * The records in partitions the group has no saved state for yet (nothing acknowledged there so
+   * far): all of them, as the workers' group reads from the earliest offset.
    */
   private long recordsIn(List<TopicPartition> partitions)
       throws ExecutionException, TimeoutException, InterruptedException {
@@ -91,16 +102,18 @@ public final class QueueBacklog implements AutoCloseable {
     }
     Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
     Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-    partitions.forEach(p -> {
-      earliest.put(p, OffsetSpec.earliest());
-      latest.put(p, OffsetSpec.latest());
-    });
+    partitions.forEach(
+        p -> {
+          earliest.put(p, OffsetSpec.earliest());
+          latest.put(p, OffsetSpec.latest());
+        });
     var starts = get(admin.listOffsets(earliest).all());
     var ends = get(admin.listOffsets(latest).all());
     return partitions.stream().mapToLong(p -> ends.get(p).offset() - starts.get(p).offset()).sum();
   }
 
-  private static <T> T get(KafkaFuture<T> future) throws ExecutionException, TimeoutException, InterruptedException {
+  private static <T> T get(KafkaFuture<T> future)
+      throws ExecutionException, TimeoutException, InterruptedException {
     return future.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
   }
 

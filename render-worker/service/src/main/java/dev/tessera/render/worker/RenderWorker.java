@@ -28,12 +28,14 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * The worker's queue loop over a Kafka share group: takes one job at a time from the {@code render.jobs.<model>}
- * topics, runs it on a render thread, keeps its lock while it runs, and acknowledges it explicitly when it ends.
+ * The worker's queue loop over a Kafka share group: takes one job at a time from the {@code
+ * render.jobs.<model>} topics, runs it on a render thread, keeps its lock while it runs, and
+ * acknowledges it explicitly when it ends.
  *
  * <h2>States</h2>
  *
- * <p>Each turn of {@link #run()} runs the step of the current {@link State} and moves to the next one:
+ * <p>Each turn of {@link #run()} runs the step of the current {@link State} and moves to the next
+ * one:
  *
  * <pre>
  *   POLLING       --a poll returned a job-------------------------&gt; RENDERING
@@ -50,32 +52,36 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  *
  * <h2>Why a busy worker fetches nothing, and why that matters</h2>
  *
- * <p>An earlier loop renewed its lock by acknowledging RENEW and then polling. In kafka-clients 4.2 a poll that finds
- * no record in flight (the renewed one is in flight again only once the broker confirmed) hands the network thread a
- * fetch; the broker answers the RENEW-carrying fetch without records (KIP-1222), but the client keeps fetching in the
- * background until one arrives. So renewals acquired further jobs while the worker was busy. Such a record waited in
- * the client's fetch buffer, invisible to the application (a poll returns buffered records only once nothing is in
- * flight or renewing), so nobody renewed it; its lock lapsed, and the next renewal's fetch acquired it again, one
- * delivery more each time. When the long job ended, the worker rendered the stale copies, whose acknowledgements
- * failed with "The record state is invalid" while the same jobs were delivered again. Reproduced with a 2 s lock:
- * the four jobs queued behind a 25 s render were each rendered five times, reaching the group's delivery limit (5),
- * past which the broker archives a record and its job stays QUEUED, never attempted, while the worker idles beside
- * it. A renewal whose outcome never came back also left the record "renewing" inside the client, and while one is,
- * a poll returns nothing. CPU starvation of the loop thread and a slow broker only made lapses more frequent. (The
- * other cause of idle workers beside a backlog was the queues' partition count: see {@code Topics.JOB_PARTITIONS}.)
+ * <p>An earlier loop renewed its lock by acknowledging RENEW and then polling. In kafka-clients 4.2
+ * a poll that finds no record in flight (the renewed one is in flight again only once the broker
+ * confirmed) hands the network thread a fetch; the broker answers the RENEW-carrying fetch without
+ * records (KIP-1222), but the client keeps fetching in the background until one arrives. So
+ * renewals acquired further jobs while the worker was busy. Such a record waited in the client's
+ * fetch buffer, invisible to the application (a poll returns buffered records only once nothing is
+ * in flight or renewing), so nobody renewed it; its lock lapsed, and the next renewal's fetch
+ * acquired it again, one delivery more each time. When the long job ended, the worker rendered the
+ * stale copies, whose acknowledgements failed with "The record state is invalid" while the same
+ * jobs were delivered again. Reproduced with a 2 s lock: the four jobs queued behind a 25 s render
+ * were each rendered five times, reaching the group's delivery limit (5), past which the broker
+ * archives a record and its job stays QUEUED, never attempted, while the worker idles beside it. A
+ * renewal whose outcome never came back also left the record "renewing" inside the client, and
+ * while one is, a poll returns nothing. CPU starvation of the loop thread and a slow broker only
+ * made lapses more frequent. (The other cause of idle workers beside a backlog was the queues'
+ * partition count: see {@code Topics.JOB_PARTITIONS}.)
  *
- * <p>This loop renews with {@link ShareConsumer#commitSync(Duration)}, which sends a ShareAcknowledge request and
- * never a fetch, and then polls with a zero timeout, which hands the renewed record back without fetching (the
- * client fetches only when nothing is in flight or renewing). A busy worker therefore holds exactly one record, and
- * jobs wait on the broker, where any idle worker can take them. Should a poll still return a record the worker did
- * not ask for, it is released at once (which spends one of that job's deliveries), never held unrenewed. Any doubt
- * about the consumer's state (a renewal or acknowledgement that failed or timed out) ends with the consumer closed and
- * a fresh one subscribed, within one lock period; the job whose lock was lost is cancelled, since the broker will
- * deliver it again.
+ * <p>This loop renews with {@link ShareConsumer#commitSync(Duration)}, which sends a
+ * ShareAcknowledge request and never a fetch, and then polls with a zero timeout, which hands the
+ * renewed record back without fetching (the client fetches only when nothing is in flight or
+ * renewing). A busy worker therefore holds exactly one record, and jobs wait on the broker, where
+ * any idle worker can take them. Should a poll still return a record the worker did not ask for, it
+ * is released at once (which spends one of that job's deliveries), never held unrenewed. Any doubt
+ * about the consumer's state (a renewal or acknowledgement that failed or timed out) ends with the
+ * consumer closed and a fresh one subscribed, within one lock period; the job whose lock was lost
+ * is cancelled, since the broker will deliver it again.
  *
- * <p>Lifetime: {@link #run()} until {@link #close()} (from any thread, safe twice); the job under way is then
- * cancelled and released, so another worker takes it. Only the loop thread touches the consumer, which is not
- * thread-safe.
+ * <p>Lifetime: {@link #run()} until {@link #close()} (from any thread, safe twice); the job under
+ * way is then cancelled and released, so another worker takes it. Only the loop thread touches the
+ * consumer, which is not thread-safe.
  */
 public final class RenderWorker implements Runnable, AutoCloseable {
   /** What the loop is doing; see the class comment for the transitions. */
@@ -106,19 +112,33 @@ public final class RenderWorker implements Runnable, AutoCloseable {
    * @param reconnects consumers replaced
    * @param releasedUnstarted records a poll returned while a job was held, released at once
    */
-  public record Status(State state, long sinceNanos, long jobs, long renewals, long lostLocks,
-      long failedAcknowledgements, long reconnects, long releasedUnstarted) {}
+  public record Status(
+      State state,
+      long sinceNanos,
+      long jobs,
+      long renewals,
+      long lostLocks,
+      long failedAcknowledgements,
+      long reconnects,
+      long releasedUnstarted) {}
 
   /** One move of the loop from one state to another, as the class comment lists them. */
   public record Transition(State from, State to) {}
 
   private static final System.Logger LOG = System.getLogger(RenderWorker.class.getName());
+
   /** Share groups fix at most this many records held by one idle consumer: one job. */
   private static final int RECORDS_PER_POLL = 1;
+
   private static final Duration IDLE_POLL = Duration.ofSeconds(1);
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
-  /** The consumer leaves the group unless it polls within {@code max.poll.interval.ms} (5 min by default). */
+
+  /**
+   * The consumer leaves the group unless it polls within {@code max.poll.interval.ms} (5 min by
+   * default).
+   */
   private static final Duration MAX_RENEWAL_INTERVAL = Duration.ofMinutes(1);
+
   private static final Duration DEFAULT_LOCK = Duration.ofSeconds(30);
   private static final Duration MAX_RECONNECT_DELAY = Duration.ofSeconds(16);
 
@@ -146,15 +166,19 @@ public final class RenderWorker implements Runnable, AutoCloseable {
    * @param topics the model queues this worker serves
    * @param group the share group all workers of the farm join
    */
-  public RenderWorker(String bootstrapServers, String group, Collection<String> topics, JobHandler handler) {
+  public RenderWorker(
+      String bootstrapServers, String group, Collection<String> topics, JobHandler handler) {
     this(() -> openConsumer(bootstrapServers, group, topics), handler, t -> {});
   }
 
   /**
-   * @param consumers opens a share consumer subscribed to the job topics; called again to replace one in doubt
+   * @param consumers opens a share consumer subscribed to the job topics; called again to replace
+   *     one in doubt
    * @param transitions told of every change of state, on the loop thread
    */
-  RenderWorker(Supplier<ShareConsumer<String, byte[]>> consumers, JobHandler handler,
+  RenderWorker(
+      Supplier<ShareConsumer<String, byte[]>> consumers,
+      JobHandler handler,
       Consumer<Transition> transitions) {
     this.consumers = consumers;
     this.handler = handler;
@@ -162,8 +186,12 @@ public final class RenderWorker implements Runnable, AutoCloseable {
     this.consumer = consumers.get();
   }
 
-  /** A share consumer of {@code topics} as the loop needs it: explicit acknowledgement, one record at a time. */
-  static ShareConsumer<String, byte[]> openConsumer(String bootstrap, String group, Collection<String> topics) {
+  /**
+   * A share consumer of {@code topics} as the loop needs it: explicit acknowledgement, one record
+   * at a time.
+   */
+  static ShareConsumer<String, byte[]> openConsumer(
+      String bootstrap, String group, Collection<String> topics) {
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
@@ -182,12 +210,18 @@ public final class RenderWorker implements Runnable, AutoCloseable {
     final Future<AcknowledgeType> result;
     final CancelToken token;
     final Duration lock;
+
     /** {@link System#nanoTime()} by which the broker's lock has certainly not expired yet. */
     long lockedUntil;
+
     long renewAt;
     AcknowledgeType answer;
 
-    Held(ConsumerRecord<String, byte[]> record, Future<AcknowledgeType> result, CancelToken token, Duration lock,
+    Held(
+        ConsumerRecord<String, byte[]> record,
+        Future<AcknowledgeType> result,
+        CancelToken token,
+        Duration lock,
         long lockedSince) {
       this.record = record;
       this.result = result;
@@ -203,7 +237,8 @@ public final class RenderWorker implements Runnable, AutoCloseable {
     }
 
     boolean is(ConsumerRecord<?, ?> other) {
-      return record.offset() == other.offset() && record.partition() == other.partition()
+      return record.offset() == other.offset()
+          && record.partition() == other.partition()
           && record.topic().equals(other.topic());
     }
 
@@ -216,14 +251,15 @@ public final class RenderWorker implements Runnable, AutoCloseable {
   public void run() {
     try {
       while (state != State.STOPPED) {
-        State next = switch (state) {
-          case POLLING -> poll();
-          case RENDERING -> render();
-          case RENEWING -> renew();
-          case ACKNOWLEDGING -> acknowledge();
-          case RECONNECTING -> reconnect();
-          case STOPPED -> State.STOPPED;
-        };
+        State next =
+            switch (state) {
+              case POLLING -> poll();
+              case RENDERING -> render();
+              case RENEWING -> renew();
+              case ACKNOWLEDGING -> acknowledge();
+              case RECONNECTING -> reconnect();
+              case STOPPED -> State.STOPPED;
+            };
         enter(next);
       }
     } catch (RuntimeException e) {
@@ -237,7 +273,9 @@ public final class RenderWorker implements Runnable, AutoCloseable {
       try {
         consumer.close(CLOSE_TIMEOUT); // commits what is acknowledged, releases what is held
       } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, "closing the share consumer failed; held locks expire instead: " + e.getMessage());
+        LOG.log(
+            Level.WARNING,
+            "closing the share consumer failed; held locks expire instead: " + e.getMessage());
       }
       renderThread.shutdownNow();
     }
@@ -275,9 +313,12 @@ public final class RenderWorker implements Runnable, AutoCloseable {
     CancelToken token = new CancelToken();
     cancel = token;
     byte[] payload = record.value();
-    Future<AcknowledgeType> result = renderThread.submit(() -> handler.handle(payload, delivery, token));
-    Duration lock = consumer.acquisitionLockTimeoutMs().map(Duration::ofMillis).orElse(DEFAULT_LOCK);
-    // The fetch that acquired it may have been sent during the previous poll, so its lock started before this one.
+    Future<AcknowledgeType> result =
+        renderThread.submit(() -> handler.handle(payload, delivery, token));
+    Duration lock =
+        consumer.acquisitionLockTimeoutMs().map(Duration::ofMillis).orElse(DEFAULT_LOCK);
+    // The fetch that acquired it may have been sent during the previous poll, so its lock started
+    // before this one.
     held = new Held(record, result, token, lock, asked - IDLE_POLL.toNanos());
     if (!running) {
       token.cancel();
@@ -294,7 +335,8 @@ public final class RenderWorker implements Runnable, AutoCloseable {
     } catch (TimeoutException e) {
       return State.RENEWING;
     } catch (InterruptedException e) {
-      // Taken as a request to stop: the render is cancelled and the loop winds down through its states.
+      // Taken as a request to stop: the render is cancelled and the loop winds down through its
+      // states.
       close();
       return State.RENDERING;
     } catch (ExecutionException e) {
@@ -305,8 +347,8 @@ public final class RenderWorker implements Runnable, AutoCloseable {
   }
 
   /**
-   * RENEWING: extends the lock through a ShareAcknowledge request (no fetch), then takes the renewed record back with
-   * a zero-timeout poll (no fetch either, since a record is renewing).
+   * RENEWING: extends the lock through a ShareAcknowledge request (no fetch), then takes the
+   * renewed record back with a zero-timeout poll (no fetch either, since a record is renewing).
    */
   private State renew() {
     long sent = System.nanoTime();
@@ -322,8 +364,13 @@ public final class RenderWorker implements Runnable, AutoCloseable {
     }
     if (failure.isPresent()) {
       lostLocks.incrementAndGet();
-      LOG.log(Level.WARNING, "lost the lock of job at " + held.name() + " (" + failure.get()
-          + "); cancelling it, the queue delivers it again");
+      LOG.log(
+          Level.WARNING,
+          "lost the lock of job at "
+              + held.name()
+              + " ("
+              + failure.get()
+              + "); cancelling it, the queue delivers it again");
       held.token.cancel();
       awaitCancelled();
       held = null;
@@ -338,7 +385,10 @@ public final class RenderWorker implements Runnable, AutoCloseable {
     return State.RENDERING;
   }
 
-  /** After a confirmed renewal, the poll that returns the record again, so it can be acknowledged once more. */
+  /**
+   * After a confirmed renewal, the poll that returns the record again, so it can be acknowledged
+   * once more.
+   */
   private Optional<String> takeBackRenewed() {
     List<ConsumerRecord<String, byte[]>> records;
     try {
@@ -346,7 +396,8 @@ public final class RenderWorker implements Runnable, AutoCloseable {
     } catch (KafkaException | IllegalStateException e) {
       return Optional.of("poll after renewal failed: " + e.getMessage());
     }
-    ConsumerRecord<String, byte[]> renewed = records.stream().filter(held::is).findFirst().orElse(null);
+    ConsumerRecord<String, byte[]> renewed =
+        records.stream().filter(held::is).findFirst().orElse(null);
     releaseUnstarted(records.stream().filter(r -> !held.is(r)).toList());
     if (renewed == null) {
       return Optional.of("the renewed record did not come back");
@@ -362,18 +413,30 @@ public final class RenderWorker implements Runnable, AutoCloseable {
     held = null;
     jobs.incrementAndGet();
     // Past the lock the broker refuses it anyway; the second of grace covers a lock granted late.
-    Duration left = Duration.ofNanos(Math.max(job.lockedUntil - System.nanoTime(), Duration.ofSeconds(1).toNanos()));
+    Duration left =
+        Duration.ofNanos(
+            Math.max(job.lockedUntil - System.nanoTime(), Duration.ofSeconds(1).toNanos()));
     Optional<String> failure = acknowledge(job, job.answer, left);
     if (failure.isEmpty()) {
       return running ? State.POLLING : State.STOPPED;
     }
     failedAcknowledgements.incrementAndGet();
-    LOG.log(Level.WARNING, "acknowledging job at " + job.name() + " as " + job.answer + " failed ("
-        + failure.get() + "); the queue may deliver it again");
+    LOG.log(
+        Level.WARNING,
+        "acknowledging job at "
+            + job.name()
+            + " as "
+            + job.answer
+            + " failed ("
+            + failure.get()
+            + "); the queue may deliver it again");
     return State.RECONNECTING;
   }
 
-  /** Acknowledges the job's record as {@code type} and commits; empty when the broker confirmed it in time. */
+  /**
+   * Acknowledges the job's record as {@code type} and commits; empty when the broker confirmed it
+   * in time.
+   */
   private Optional<String> acknowledge(Held job, AcknowledgeType type, Duration timeout) {
     Map<TopicIdPartition, Optional<KafkaException>> results;
     try {
@@ -384,13 +447,18 @@ public final class RenderWorker implements Runnable, AutoCloseable {
     }
     ConsumerRecord<String, byte[]> record = job.record;
     return results.entrySet().stream()
-        .filter(e -> e.getKey().topic().equals(record.topic()) && e.getKey().partition() == record.partition())
+        .filter(
+            e ->
+                e.getKey().topic().equals(record.topic())
+                    && e.getKey().partition() == record.partition())
         .findFirst()
         .map(e -> e.getValue().map(Throwable::getMessage))
         .orElse(Optional.of("the broker did not answer for partition " + record.partition()));
   }
 
-  /** RECONNECTING: closes the consumer (releasing what it still holds) and subscribes a fresh one. */
+  /**
+   * RECONNECTING: closes the consumer (releasing what it still holds) and subscribes a fresh one.
+   */
   private State reconnect() {
     reconnects.incrementAndGet();
     try {
@@ -401,23 +469,36 @@ public final class RenderWorker implements Runnable, AutoCloseable {
     if (!sleep(reconnectDelay)) {
       running = false;
     }
-    reconnectDelay = reconnectDelay.isZero()
-        ? Duration.ofMillis(500) : min(reconnectDelay.multipliedBy(2), MAX_RECONNECT_DELAY);
+    reconnectDelay =
+        reconnectDelay.isZero()
+            ? Duration.ofMillis(500)
+            : min(reconnectDelay.multipliedBy(2), MAX_RECONNECT_DELAY);
     consumer = consumers.get();
     LOG.log(Level.INFO, "share consumer replaced");
     return running ? State.POLLING : State.STOPPED;
   }
 
-  /** Records a poll returned that this worker did not ask for: handed back at once, not held unrenewed. */
+  /**
+   * Records a poll returned that this worker did not ask for: handed back at once, not held
+   * unrenewed.
+   */
   private void releaseUnstarted(List<ConsumerRecord<String, byte[]>> records) {
     for (ConsumerRecord<String, byte[]> r : records) {
       releasedUnstarted.incrementAndGet();
-      LOG.log(Level.WARNING, "releasing job at " + r.topic() + "-" + r.partition() + " offset " + r.offset()
-          + " that a poll returned while another was held");
+      LOG.log(
+          Level.WARNING,
+          "releasing job at "
+              + r.topic()
+              + "-"
+              + r.partition()
+              + " offset "
+              + r.offset()
+              + " that a poll returned while another was held");
       consumer.acknowledge(r, AcknowledgeType.RELEASE);
     }
     if (!records.isEmpty()) {
-      consumer.commitAsync(); // now, not with the next renewal: another worker can take them meanwhile
+      consumer
+          .commitAsync(); // now, not with the next renewal: another worker can take them meanwhile
     }
   }
 
@@ -435,7 +516,8 @@ public final class RenderWorker implements Runnable, AutoCloseable {
     }
   }
 
-  private static List<ConsumerRecord<String, byte[]>> list(Iterable<ConsumerRecord<String, byte[]>> records) {
+  private static List<ConsumerRecord<String, byte[]>> list(
+      Iterable<ConsumerRecord<String, byte[]>> records) {
     List<ConsumerRecord<String, byte[]>> list = new java.util.ArrayList<>();
     records.forEach(list::add);
     return list;
@@ -457,13 +539,20 @@ public final class RenderWorker implements Runnable, AutoCloseable {
 
   /** What the loop does now and what it has done so far. Thread-safe. */
   public Status status() {
-    return new Status(state, stateSince, jobs.get(), renewals.get(), lostLocks.get(), failedAcknowledgements.get(),
-        reconnects.get(), releasedUnstarted.get());
+    return new Status(
+        state,
+        stateSince,
+        jobs.get(),
+        renewals.get(),
+        lostLocks.get(),
+        failedAcknowledgements.get(),
+        reconnects.get(),
+        releasedUnstarted.get());
   }
 
   /**
-   * Stops the loop from any thread: cancels the job under way (it is released for another worker); {@link #run()}
-   * then acknowledges it, closes the consumer and returns within about a second.
+   * Stops the loop from any thread: cancels the job under way (it is released for another worker);
+   * {@link #run()} then acknowledges it, closes the consumer and returns within about a second.
    */
   @Override
   public synchronized void close() {

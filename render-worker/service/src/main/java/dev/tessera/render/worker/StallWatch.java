@@ -5,19 +5,25 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * Tells a stalled queue loop from a busy or rightly idle one, for the worker's liveness check, so that the
- * orchestrator (Kubernetes, or the local launcher) restarts a worker that has stopped taking work:
+ * Tells a stalled queue loop from a busy or rightly idle one, for the worker's liveness check, so
+ * that the orchestrator (Kubernetes, or the local launcher) restarts a worker that has stopped
+ * taking work:
  *
  * <ul>
- *   <li>idle ({@link RenderWorker.State#POLLING}) for {@code stallAfter} while jobs wait that it could take;
- *   <li>in a step that takes seconds at most (renewing, acknowledging, reconnecting) for {@code stallAfter}.
+ *   <li>idle ({@link RenderWorker.State#POLLING}) for {@code stallAfter} while jobs wait that it
+ *       could take;
+ *   <li>in a step that takes seconds at most (renewing, acknowledging, reconnecting) for {@code
+ *       stallAfter}.
  * </ul>
  *
- * A render is never a stall however long it takes, and neither is idleness beside an empty queue or while the
- * backlog cannot be read (a broker outage is not cured by restarting workers). Pure logic over a status and a clock.
+ * A render is never a stall however long it takes, and neither is idleness beside an empty queue or
+ * while the backlog cannot be read (a broker outage is not cured by restarting workers). Pure logic
+ * over a status and a clock.
  */
 public final class StallWatch {
-  /** The number of jobs waiting for a worker; asked only of a worker idle for {@code stallAfter}. */
+  /**
+   * The number of jobs waiting for a worker; asked only of a worker idle for {@code stallAfter}.
+   */
   @FunctionalInterface
   public interface Backlog {
     long waiting() throws IOException;
@@ -34,7 +40,10 @@ public final class StallWatch {
     this.backlog = backlog;
   }
 
-  /** Why the loop counts as stalled at {@code nowNanos} ({@link System#nanoTime()}), or empty when it does not. */
+  /**
+   * Why the loop counts as stalled at {@code nowNanos} ({@link System#nanoTime()}), or empty when
+   * it does not.
+   */
   public Optional<String> check(RenderWorker.Status status, long nowNanos) {
     Duration in = Duration.ofNanos(nowNanos - status.sinceNanos());
     if (in.compareTo(stallAfter) < 0) {
@@ -42,8 +51,13 @@ public final class StallWatch {
     }
     return switch (status.state()) {
       case RENDERING, STOPPED -> Optional.empty();
-      case RENEWING, ACKNOWLEDGING, RECONNECTING -> Optional.of(
-          "the queue loop has been " + status.state().name().toLowerCase() + " for " + in.toSeconds() + " s");
+      case RENEWING, ACKNOWLEDGING, RECONNECTING ->
+          Optional.of(
+              "the queue loop has been "
+                  + status.state().name().toLowerCase()
+                  + " for "
+                  + in.toSeconds()
+                  + " s");
       case POLLING -> idleBesideBacklog(in);
     };
   }
@@ -56,7 +70,8 @@ public final class StallWatch {
       return Optional.empty();
     }
     return waiting > 0
-        ? Optional.of("idle for " + idle.toSeconds() + " s while " + waiting + " job(s) wait in its queues")
+        ? Optional.of(
+            "idle for " + idle.toSeconds() + " s while " + waiting + " job(s) wait in its queues")
         : Optional.empty();
   }
 }

@@ -17,9 +17,10 @@ class CloserTest {
   void closesLastOpenedFirstAndGoesOnPastAFailure() {
     Closer closer = new Closer();
     closer.add(named("renderer"));
-    closer.add(() -> {
-      throw new IllegalStateException("broken");
-    });
+    closer.add(
+        () -> {
+          throw new IllegalStateException("broken");
+        });
     closer.add(named("loop"));
     closer.close();
     assertEquals(List.of("loop", "renderer"), closed);

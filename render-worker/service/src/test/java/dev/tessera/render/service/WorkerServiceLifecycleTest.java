@@ -9,11 +9,11 @@ import dev.tessera.deploy.stack.Broker;
 import dev.tessera.deploy.stack.ObjectStore;
 import dev.tessera.render.MiniatureFixtures;
 import dev.tessera.render.miniature.MiniatureKind;
+import dev.tessera.teststack.NeedsStack;
+import dev.tessera.teststack.TestStack;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
-import dev.tessera.teststack.NeedsStack;
-import dev.tessera.teststack.TestStack;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,21 +41,80 @@ class WorkerServiceLifecycleTest {
 
   private static WorkerConfig config(String models) {
     return new WorkerConfig() {
-      @Override public String id() { return "lifecycle-test"; }
-      @Override public String kafkaBootstrap() { return kafka.bootstrapServers(); }
-      @Override public String group() { return "lifecycle-test"; }
-      @Override public String models() { return models; }
-      @Override public Optional<String> upscalerX4() { return Optional.empty(); }
-      @Override public Optional<String> upscalerSr() { return Optional.empty(); }
-      @Override public int maxDeliveries() { return 5; }
-      @Override public String device() { return "cpu"; }
-      @Override public int threads() { return 1; }
-      @Override public Duration stallTimeout() { return Duration.ofMinutes(2); }
-      @Override public int eventPartitions() { return 1; }
-      @Override public String s3Endpoint() { return s3.endpoint(); }
-      @Override public String s3AccessKey() { return s3.accessKey(); }
-      @Override public String s3SecretKey() { return s3.secretKey(); }
-      @Override public String s3Bucket() { return "tessera"; }
+      @Override
+      public String id() {
+        return "lifecycle-test";
+      }
+
+      @Override
+      public String kafkaBootstrap() {
+        return kafka.bootstrapServers();
+      }
+
+      @Override
+      public String group() {
+        return "lifecycle-test";
+      }
+
+      @Override
+      public String models() {
+        return models;
+      }
+
+      @Override
+      public Optional<String> upscalerX4() {
+        return Optional.empty();
+      }
+
+      @Override
+      public Optional<String> upscalerSr() {
+        return Optional.empty();
+      }
+
+      @Override
+      public int maxDeliveries() {
+        return 5;
+      }
+
+      @Override
+      public String device() {
+        return "cpu";
+      }
+
+      @Override
+      public int threads() {
+        return 1;
+      }
+
+      @Override
+      public Duration stallTimeout() {
+        return Duration.ofMinutes(2);
+      }
+
+      @Override
+      public int eventPartitions() {
+        return 1;
+      }
+
+      @Override
+      public String s3Endpoint() {
+        return s3.endpoint();
+      }
+
+      @Override
+      public String s3AccessKey() {
+        return s3.accessKey();
+      }
+
+      @Override
+      public String s3SecretKey() {
+        return s3.secretKey();
+      }
+
+      @Override
+      public String s3Bucket() {
+        return "tessera";
+      }
     };
   }
 
@@ -68,7 +127,8 @@ class WorkerServiceLifecycleTest {
         .anyMatch(t -> t.getName().equals("worker-loop") && t.isAlive());
   }
 
-  private static void awaitPhase(WorkerService service, WorkerService.Phase phase) throws InterruptedException {
+  private static void awaitPhase(WorkerService service, WorkerService.Phase phase)
+      throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
     while (service.phase() != phase && System.nanoTime() < deadline) {
       Thread.sleep(50);
@@ -93,7 +153,8 @@ class WorkerServiceLifecycleTest {
     WorkerService service = new WorkerService(config("a=" + b + ",b=" + b + ",c=" + b));
     service.onStart(null);
     service.onStop(null);
-    Thread.sleep(3_000); // a start-up the shutdown stopped waiting for would have started the loop by now
+    Thread.sleep(
+        3_000); // a start-up the shutdown stopped waiting for would have started the loop by now
     assertNotEquals(WorkerService.Phase.READY, service.phase());
     assertTrue(!loopThreadAlive(), "no queue loop after shutdown began");
     assertTrue(service.loopStatus().isEmpty(), "no worker was made");
@@ -101,7 +162,8 @@ class WorkerServiceLifecycleTest {
 
   @Test
   void aFailureHalfWayThroughOpeningModelsFailsTheStartUpAndNamesTheCause() throws Exception {
-    WorkerService service = new WorkerService(config("good=" + bundle() + ",bad=" + dir.resolve("no-such-bundle")));
+    WorkerService service =
+        new WorkerService(config("good=" + bundle() + ",bad=" + dir.resolve("no-such-bundle")));
     service.onStart(null);
     awaitPhase(service, WorkerService.Phase.FAILED);
     assertTrue(service.failure().contains("no-such-bundle"), service.failure());

@@ -19,15 +19,20 @@ import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.metrics.KafkaMetric;
 
 /**
- * A real share consumer (on a real broker) whose next poll or next commit can be made to fail, as a dropped
- * connection or a broker error would make it fail: the faults the queue loop must recover from, on demand.
+ * A real share consumer (on a real broker) whose next poll or next commit can be made to fail, as a
+ * dropped connection or a broker error would make it fail: the faults the queue loop must recover
+ * from, on demand.
  */
 final class FaultyConsumer<K, V> implements ShareConsumer<K, V> {
-  /** Faults to inject, shared by every consumer a test's worker opens (it replaces a faulty one). */
+  /**
+   * Faults to inject, shared by every consumer a test's worker opens (it replaces a faulty one).
+   */
   static final class Faults {
     final AtomicInteger failPolls = new AtomicInteger();
+
     /** Commits to let through before failing the next one, or -1 for none to fail. */
     final AtomicInteger commitsBeforeFailure = new AtomicInteger(-1);
+
     /** Fail only a commit that carries this acknowledgement type. */
     volatile AcknowledgeType failCommitOf;
   }
@@ -51,7 +56,8 @@ final class FaultyConsumer<K, V> implements ShareConsumer<K, V> {
 
   @Override
   public Map<TopicIdPartition, Optional<KafkaException>> commitSync(Duration timeout) {
-    if (lastAcknowledged == faults.failCommitOf && faults.commitsBeforeFailure.getAndDecrement() == 0) {
+    if (lastAcknowledged == faults.failCommitOf
+        && faults.commitsBeforeFailure.getAndDecrement() == 0) {
       throw new KafkaException("injected commit failure");
     }
     return real.commitSync(timeout);

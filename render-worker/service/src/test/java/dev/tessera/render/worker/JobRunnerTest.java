@@ -21,6 +21,8 @@ import dev.tessera.render.pipeline.EngineOptions;
 import dev.tessera.render.pipeline.Renderer;
 import dev.tessera.render.upscale.LanczosUpscaler;
 import dev.tessera.render.upscale.UpscaleMode;
+import dev.tessera.teststack.NeedsStack;
+import dev.tessera.teststack.TestStack;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,17 +37,15 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import dev.tessera.teststack.NeedsStack;
-import dev.tessera.teststack.TestStack;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * How a job's failure is decided by its kind: a request that can never succeed fails for good and is rejected; a
- * failure that may pass (storage, ONNX Runtime) is reported retryable and released, until the last delivery.
- * Real renders, a real S3 server and a real broker for the events.
+ * How a job's failure is decided by its kind: a request that can never succeed fails for good and
+ * is rejected; a failure that may pass (storage, ONNX Runtime) is reported retryable and released,
+ * until the last delivery. Real renders, a real S3 server and a real broker for the events.
  */
 @NeedsStack
 class JobRunnerTest {
@@ -66,13 +66,15 @@ class JobRunnerTest {
     kafka = services.startBroker(dir.resolve("kafka"));
     s3 = services.startObjectStore(dir.resolve("s3"));
     KafkaAdmin.createTopics(kafka.bootstrapServers(), List.of(Topics.EVENTS), 1);
-    renderer = Renderer.open(MiniatureFixtures.bundle(MiniatureKind.SD2, false), EngineOptions.defaults());
+    renderer =
+        Renderer.open(MiniatureFixtures.bundle(MiniatureKind.SD2, false), EngineOptions.defaults());
     events = new EventPublisher(kafka.bootstrapServers());
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
     props.put(ConsumerConfig.GROUP_ID_CONFIG, "job-runner-test");
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    eventsConsumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+    eventsConsumer =
+        new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
     eventsConsumer.subscribe(List.of(Topics.EVENTS));
   }
 
@@ -87,9 +89,15 @@ class JobRunnerTest {
 
   /** A runner over the shared renderer (not closed here) storing into {@code store}. */
   private static JobRunner runner(ResultStore store) {
-    JobExecutor executor = new JobExecutor(Map.of(MODEL, renderer), Map.of(UpscaleMode.LANCZOS, new LanczosUpscaler()));
-    return new JobRunner(executor, store, events,
-        new JobRunner.Policy("w1", MAX_DELIVERIES, Duration.ofSeconds(5)), Clock.systemUTC());
+    JobExecutor executor =
+        new JobExecutor(
+            Map.of(MODEL, renderer), Map.of(UpscaleMode.LANCZOS, new LanczosUpscaler()));
+    return new JobRunner(
+        executor,
+        store,
+        events,
+        new JobRunner.Policy("w1", MAX_DELIVERIES, Duration.ofSeconds(5)),
+        Clock.systemUTC());
   }
 
   private static ResultStore liveStore() throws Exception {
@@ -99,7 +107,8 @@ class JobRunnerTest {
   }
 
   private static RenderJob job(String model, int targetSize) {
-    RenderSettings settings = new RenderSettings("A person standing on road", "", 1, 2, 7, "euler", false, 128, 128);
+    RenderSettings settings =
+        new RenderSettings("A person standing on road", "", 1, 2, 7, "euler", false, 128, 128);
     return new RenderJob(UUID.randomUUID(), model, settings, "lanczos", targetSize, Instant.now());
   }
 
@@ -121,7 +130,8 @@ class JobRunnerTest {
   @Test
   void anUnknownModelFailsForGood() throws Exception {
     RenderJob job = job("no-such-model", 512);
-    assertEquals(AcknowledgeType.REJECT, runner(liveStore()).handle(Json.encode(job), 1, new CancelToken()));
+    assertEquals(
+        AcknowledgeType.REJECT, runner(liveStore()).handle(Json.encode(job), 1, new CancelToken()));
     JobEvent.Failed failed = failure(job.jobId());
     assertFalse(failed.retryable());
     assertTrue(failed.reason().contains("unknown model 'no-such-model'"), failed.reason());
@@ -129,9 +139,11 @@ class JobRunnerTest {
 
   @Test
   void aRequestTheEngineCannotTakeFailsForGood() throws Exception {
-    // A target smaller than the render: the engine's TargetSize refuses it, on every delivery alike.
+    // A target smaller than the render: the engine's TargetSize refuses it, on every delivery
+    // alike.
     RenderJob job = job(MODEL, 64);
-    assertEquals(AcknowledgeType.REJECT, runner(liveStore()).handle(Json.encode(job), 1, new CancelToken()));
+    assertEquals(
+        AcknowledgeType.REJECT, runner(liveStore()).handle(Json.encode(job), 1, new CancelToken()));
     JobEvent.Failed failed = failure(job.jobId());
     assertFalse(failed.retryable());
     assertTrue(failed.reason().contains("64 is smaller than the 128x128 image"), failed.reason());
@@ -141,17 +153,23 @@ class JobRunnerTest {
   void aStorageFailureIsRetriedUntilTheLastDelivery() throws Exception {
     ResultStore unreachable = new ResultStore("http://127.0.0.1:1", "key", "secret", "tessera");
     RenderJob first = job(MODEL, 512);
-    assertEquals(AcknowledgeType.RELEASE, runner(unreachable).handle(Json.encode(first), 1, new CancelToken()));
+    assertEquals(
+        AcknowledgeType.RELEASE,
+        runner(unreachable).handle(Json.encode(first), 1, new CancelToken()));
     JobEvent.Failed retryable = failure(first.jobId());
     assertTrue(retryable.retryable(), retryable.toString());
-    assertTrue(retryable.reason().contains("object storage: upload of results/"), retryable.reason());
+    assertTrue(
+        retryable.reason().contains("object storage: upload of results/"), retryable.reason());
 
     RenderJob last = job(MODEL, 512);
-    assertEquals(AcknowledgeType.REJECT,
+    assertEquals(
+        AcknowledgeType.REJECT,
         runner(unreachable).handle(Json.encode(last), MAX_DELIVERIES, new CancelToken()));
     JobEvent.Failed final_ = failure(last.jobId());
     assertFalse(final_.retryable());
-    assertTrue(final_.reason().startsWith("gave up after " + MAX_DELIVERIES + " deliveries"), final_.reason());
+    assertTrue(
+        final_.reason().startsWith("gave up after " + MAX_DELIVERIES + " deliveries"),
+        final_.reason());
   }
 
   @Test
@@ -159,10 +177,13 @@ class JobRunnerTest {
     CancelToken cancelled = new CancelToken();
     cancelled.cancel();
     RenderJob job = job(MODEL, 512);
-    assertEquals(AcknowledgeType.RELEASE, runner(liveStore()).handle(Json.encode(job), 1, cancelled));
+    assertEquals(
+        AcknowledgeType.RELEASE, runner(liveStore()).handle(Json.encode(job), 1, cancelled));
     JobEvent.Started started = assertInstanceOf(JobEvent.Started.class, firstEventOf(job.jobId()));
     assertEquals(1, started.attempt());
-    assertTrue(seen.stream().noneMatch(e -> e.jobId().equals(job.jobId()) && e instanceof JobEvent.Failed));
+    assertTrue(
+        seen.stream()
+            .noneMatch(e -> e.jobId().equals(job.jobId()) && e instanceof JobEvent.Failed));
   }
 
   private static JobEvent firstEventOf(UUID jobId) {

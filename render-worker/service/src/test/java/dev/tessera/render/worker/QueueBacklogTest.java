@@ -38,8 +38,11 @@ class QueueBacklogTest {
       String bootstrap = kafka.bootstrapServers();
       KafkaAdmin.createTopics(bootstrap, List.of(TOPIC), 1);
       KafkaAdmin.readShareGroupFromEarliest(bootstrap, GROUP);
-      try (KafkaProducer<String, String> producer = new KafkaProducer<>(
-          Map.of("bootstrap.servers", bootstrap), new StringSerializer(), new StringSerializer())) {
+      try (KafkaProducer<String, String> producer =
+          new KafkaProducer<>(
+              Map.of("bootstrap.servers", bootstrap),
+              new StringSerializer(),
+              new StringSerializer())) {
         for (int i = 0; i < 3; i++) {
           producer.send(new ProducerRecord<>(TOPIC, "job-" + i)).get();
         }
@@ -64,7 +67,10 @@ class QueueBacklogTest {
   void anUnreachableBrokerIsAnErrorNotAHang() {
     try (QueueBacklog backlog = new QueueBacklog("127.0.0.1:1", GROUP, Set.of(TOPIC))) {
       IOException e = assertThrows(IOException.class, backlog::waiting);
-      assertEquals(true, e.getMessage().contains("cannot read the backlog of share group " + GROUP), e.getMessage());
+      assertEquals(
+          true,
+          e.getMessage().contains("cannot read the backlog of share group " + GROUP),
+          e.getMessage());
     }
   }
 
@@ -81,7 +87,8 @@ class QueueBacklogTest {
     return consumer;
   }
 
-  private static ConsumerRecord<String, String> takeOne(KafkaShareConsumer<String, String> consumer) {
+  private static ConsumerRecord<String, String> takeOne(
+      KafkaShareConsumer<String, String> consumer) {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (System.nanoTime() < deadline) {
       List<ConsumerRecord<String, String>> records = new ArrayList<>();

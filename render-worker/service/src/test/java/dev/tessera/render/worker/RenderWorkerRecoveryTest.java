@@ -40,8 +40,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A worker whose lock renewal fails (the broker is down for longer than a lock period mid-render) cancels the job,
- * replaces its consumer, renders the job again once the broker is back, and then goes on taking work.
+ * A worker whose lock renewal fails (the broker is down for longer than a lock period mid-render)
+ * cancels the job, replaces its consumer, renders the job again once the broker is back, and then
+ * goes on taking work.
  */
 class RenderWorkerRecoveryTest {
   private static final String MODEL = "mini";
@@ -60,13 +61,23 @@ class RenderWorkerRecoveryTest {
       KafkaAdmin.setRecordLock(bootstrap, GROUP, Duration.ofSeconds(2));
       ResultStore store = new ResultStore(s3.endpoint(), s3.accessKey(), s3.secretKey(), "tessera");
       store.ensureBucket();
-      try (Renderer renderer = Renderer.open(MiniatureFixtures.bundle(MiniatureKind.SD2, false), EngineOptions.defaults());
+      try (Renderer renderer =
+              Renderer.open(
+                  MiniatureFixtures.bundle(MiniatureKind.SD2, false), EngineOptions.defaults());
           EventPublisher events = new EventPublisher(bootstrap);
           KafkaConsumer<String, byte[]> eventsConsumer = eventsConsumer(bootstrap)) {
-        JobExecutor executor = new JobExecutor(Map.of(MODEL, renderer), Map.of(UpscaleMode.LANCZOS, new LanczosUpscaler()));
-        JobRunner runner = new JobRunner(
-            executor, store, events, new JobRunner.Policy("w1", 5, Duration.ZERO), Clock.systemUTC());
-        RenderWorker worker = new RenderWorker(bootstrap, GROUP, List.of(Topics.jobs(MODEL)), runner);
+        JobExecutor executor =
+            new JobExecutor(
+                Map.of(MODEL, renderer), Map.of(UpscaleMode.LANCZOS, new LanczosUpscaler()));
+        JobRunner runner =
+            new JobRunner(
+                executor,
+                store,
+                events,
+                new JobRunner.Policy("w1", 5, Duration.ZERO),
+                Clock.systemUTC());
+        RenderWorker worker =
+            new RenderWorker(bootstrap, GROUP, List.of(Topics.jobs(MODEL)), runner);
         Thread loop = new Thread(worker, "worker-loop");
         loop.start();
         try {
@@ -79,9 +90,14 @@ class RenderWorkerRecoveryTest {
           kafka.restart();
           awaitEvent(eventsConsumer, seen, slow.jobId(), JobEvent.Succeeded.class);
           RenderWorker.Status status = worker.status();
-          assertTrue(status.lostLocks() >= 1, "the renewal failed and the job was given up: " + status);
+          assertTrue(
+              status.lostLocks() >= 1, "the renewal failed and the job was given up: " + status);
           assertTrue(status.reconnects() >= 1, "the consumer was replaced: " + status);
-          assertTrue(seen.stream().filter(e -> e.jobId().equals(slow.jobId()) && e instanceof JobEvent.Started).count() >= 2,
+          assertTrue(
+              seen.stream()
+                      .filter(e -> e.jobId().equals(slow.jobId()) && e instanceof JobEvent.Started)
+                      .count()
+                  >= 2,
               "the job was rendered again after the outage: " + seen);
 
           RenderJob next = job(2);
@@ -97,14 +113,20 @@ class RenderWorkerRecoveryTest {
   }
 
   private static RenderJob job(int steps) {
-    RenderSettings settings = new RenderSettings("A person standing on road", "", 1, steps, 7, "euler", false, 512, 512);
+    RenderSettings settings =
+        new RenderSettings("A person standing on road", "", 1, steps, 7, "euler", false, 512, 512);
     return new RenderJob(UUID.randomUUID(), MODEL, settings, "lanczos", 512, Instant.now());
   }
 
   private static void submit(String bootstrap, RenderJob job) throws Exception {
-    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
-        Map.of("bootstrap.servers", bootstrap), new StringSerializer(), new ByteArraySerializer())) {
-      producer.send(new ProducerRecord<>(Topics.jobs(MODEL), job.jobId().toString(), Json.encode(job))).get();
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(
+            Map.of("bootstrap.servers", bootstrap),
+            new StringSerializer(),
+            new ByteArraySerializer())) {
+      producer
+          .send(new ProducerRecord<>(Topics.jobs(MODEL), job.jobId().toString(), Json.encode(job)))
+          .get();
     }
   }
 
@@ -113,17 +135,22 @@ class RenderWorkerRecoveryTest {
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     props.put(ConsumerConfig.GROUP_ID_CONFIG, "events-recovery-test");
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+    KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
     consumer.subscribe(List.of(Topics.EVENTS));
     return consumer;
   }
 
-  private static void awaitEvent(KafkaConsumer<String, byte[]> consumer, List<JobEvent> seen, UUID jobId,
+  private static void awaitEvent(
+      KafkaConsumer<String, byte[]> consumer,
+      List<JobEvent> seen,
+      UUID jobId,
       Class<? extends JobEvent> type) {
     long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
     while (seen.stream().noneMatch(e -> e.jobId().equals(jobId) && type.isInstance(e))) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("no " + type.getSimpleName() + " for job " + jobId + "; seen: " + seen);
+        throw new AssertionError(
+            "no " + type.getSimpleName() + " for job " + jobId + "; seen: " + seen);
       }
       for (var record : consumer.poll(Duration.ofMillis(500))) {
         seen.add(Json.decode(record.value(), JobEvent.class));

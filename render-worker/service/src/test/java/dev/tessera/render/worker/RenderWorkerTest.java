@@ -61,6 +61,7 @@ class RenderWorkerTest {
   private static RenderWorker worker;
   private static Thread loop;
   private static KafkaConsumer<String, byte[]> eventsConsumer;
+
   /** Every event read so far, of any job. */
   private static final List<JobEvent> seen = new ArrayList<>();
 
@@ -72,14 +73,24 @@ class RenderWorkerTest {
     KafkaAdmin.createTopics(kafka.bootstrapServers(), java.util.List.of(Topics.jobs(MODEL)), 1);
     KafkaAdmin.createTopics(kafka.bootstrapServers(), java.util.List.of(Topics.EVENTS), 1);
     KafkaAdmin.readShareGroupFromEarliest(kafka.bootstrapServers(), GROUP);
-    // A lock far shorter than a long render, so jobs only finish in one delivery if the worker renews its lock.
+    // A lock far shorter than a long render, so jobs only finish in one delivery if the worker
+    // renews its lock.
     KafkaAdmin.setRecordLock(kafka.bootstrapServers(), GROUP, Duration.ofSeconds(2));
     ResultStore store = new ResultStore(s3.endpoint(), s3.accessKey(), s3.secretKey(), "tessera");
     store.ensureBucket();
-    Renderer renderer = Renderer.open(MiniatureFixtures.bundle(MiniatureKind.SD2, false), EngineOptions.defaults());
-    JobExecutor executor = new JobExecutor(Map.of(MODEL, renderer), Map.of(UpscaleMode.LANCZOS, new LanczosUpscaler()));
+    Renderer renderer =
+        Renderer.open(MiniatureFixtures.bundle(MiniatureKind.SD2, false), EngineOptions.defaults());
+    JobExecutor executor =
+        new JobExecutor(
+            Map.of(MODEL, renderer), Map.of(UpscaleMode.LANCZOS, new LanczosUpscaler()));
     EventPublisher events = new EventPublisher(kafka.bootstrapServers());
-    JobRunner runner = new JobRunner(executor, store, events, new JobRunner.Policy("w1", 5, Duration.ZERO), Clock.systemUTC());
+    JobRunner runner =
+        new JobRunner(
+            executor,
+            store,
+            events,
+            new JobRunner.Policy("w1", 5, Duration.ZERO),
+            Clock.systemUTC());
     worker = new RenderWorker(kafka.bootstrapServers(), GROUP, List.of(Topics.jobs(MODEL)), runner);
     loop = new Thread(worker, "worker-loop");
     loop.start();
@@ -87,7 +98,8 @@ class RenderWorkerTest {
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
     props.put(ConsumerConfig.GROUP_ID_CONFIG, "events-test");
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    eventsConsumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+    eventsConsumer =
+        new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
     eventsConsumer.subscribe(List.of(Topics.EVENTS));
   }
 
@@ -101,9 +113,16 @@ class RenderWorkerTest {
   }
 
   private static void submit(RenderJob job) throws Exception {
-    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
-        Map.of("bootstrap.servers", kafka.bootstrapServers()), new StringSerializer(), new ByteArraySerializer())) {
-      producer.send(new ProducerRecord<>(Topics.jobs(job.model()), job.jobId().toString(), Json.encode(job))).get();
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(
+            Map.of("bootstrap.servers", kafka.bootstrapServers()),
+            new StringSerializer(),
+            new ByteArraySerializer())) {
+      producer
+          .send(
+              new ProducerRecord<>(
+                  Topics.jobs(job.model()), job.jobId().toString(), Json.encode(job)))
+          .get();
     }
   }
 
@@ -113,7 +132,8 @@ class RenderWorkerTest {
     while (true) {
       List<JobEvent> events = seen.stream().filter(e -> e.jobId().equals(jobId)).toList();
       for (int i = 0; i < events.size(); i++) {
-        if (events.get(i) instanceof JobEvent.Succeeded || events.get(i) instanceof JobEvent.Failed) {
+        if (events.get(i) instanceof JobEvent.Succeeded
+            || events.get(i) instanceof JobEvent.Failed) {
           return events.subList(0, i + 1);
         }
       }
@@ -127,7 +147,8 @@ class RenderWorkerTest {
   }
 
   private static RenderJob job(String model, int steps) {
-    RenderSettings settings = new RenderSettings("A person standing on road", "", 3, steps, 7, "euler", false, 128, 128);
+    RenderSettings settings =
+        new RenderSettings("A person standing on road", "", 3, steps, 7, "euler", false, 128, 128);
     return new RenderJob(UUID.randomUUID(), model, settings, "lanczos", 512, Instant.now());
   }
 
@@ -138,38 +159,54 @@ class RenderWorkerTest {
     List<JobEvent> events = eventsUntilDone(job.jobId());
     assertInstanceOf(JobEvent.Started.class, events.get(0));
     assertEquals(1, events.get(0).attempt());
-    JobEvent.Succeeded done = assertInstanceOf(JobEvent.Succeeded.class, events.get(events.size() - 1));
-    assertTrue(events.stream().anyMatch(e -> e instanceof JobEvent.Progress p && p.step() == 3 && p.total() == 3));
+    JobEvent.Succeeded done =
+        assertInstanceOf(JobEvent.Succeeded.class, events.get(events.size() - 1));
+    assertTrue(
+        events.stream()
+            .anyMatch(e -> e instanceof JobEvent.Progress p && p.step() == 3 && p.total() == 3));
     assertEquals("results/" + job.jobId() + ".png", done.objectKey());
-    assertEquals(List.of("tokenize", "text_encode", "denoise", "decode", "upscale", "png", "upload"),
+    assertEquals(
+        List.of("tokenize", "text_encode", "denoise", "decode", "upscale", "png", "upload"),
         done.timings().stream().map(StageTimings.Entry::stage).toList());
-    MinioClient client = MinioClient.builder().endpoint(s3.endpoint()).credentials(s3.accessKey(), s3.secretKey()).build();
-    try (var in = client.getObject(GetObjectArgs.builder().bucket("tessera").object(done.objectKey()).build())) {
+    MinioClient client =
+        MinioClient.builder()
+            .endpoint(s3.endpoint())
+            .credentials(s3.accessKey(), s3.secretKey())
+            .build();
+    try (var in =
+        client.getObject(
+            GetObjectArgs.builder().bucket("tessera").object(done.objectKey()).build())) {
       BufferedImage png = ImageIO.read(in);
       assertEquals(512, png.getWidth());
       assertEquals(512, png.getHeight());
     }
   }
 
-  /** With a 2 s lock, a render of several seconds survives only through renewals: one delivery, one result. */
+  /**
+   * With a 2 s lock, a render of several seconds survives only through renewals: one delivery, one
+   * result.
+   */
   @Test
   void aLongJobKeepsItsLockAndIsDeliveredOnce() throws Exception {
-    RenderSettings slow = new RenderSettings("A person standing on road", "", 5, 400, 7, "euler", false, 512, 512);
+    RenderSettings slow =
+        new RenderSettings("A person standing on road", "", 5, 400, 7, "euler", false, 512, 512);
     RenderJob job = new RenderJob(UUID.randomUUID(), MODEL, slow, "lanczos", 512, Instant.now());
     long t0 = System.nanoTime();
     submit(job);
     List<JobEvent> events = eventsUntilDone(job.jobId());
     double seconds = (System.nanoTime() - t0) / 1e9;
-    assertTrue(seconds > 4, "the render must outlast two lock periods to test renewal; took " + seconds + " s");
+    assertTrue(
+        seconds > 4,
+        "the render must outlast two lock periods to test renewal; took " + seconds + " s");
     assertInstanceOf(JobEvent.Succeeded.class, events.get(events.size() - 1));
     assertTrue(events.stream().allMatch(e -> e.attempt() == 1), "one delivery: " + events);
     assertEquals(1, events.stream().filter(e -> e instanceof JobEvent.Started).count());
   }
 
   /**
-   * Two renders of several lock periods, then ten short ones, all queued at once: a busy worker fetches nothing, so
-   * no queued job's lock lapses behind a long one. Each job is delivered once, and each starts as soon as the one
-   * before it ends.
+   * Two renders of several lock periods, then ten short ones, all queued at once: a busy worker
+   * fetches nothing, so no queued job's lock lapses behind a long one. Each job is delivered once,
+   * and each starts as soon as the one before it ends.
    */
   @Test
   void longJobsThenShortOnesRunOnceEachWithoutGaps() throws Exception {
@@ -177,7 +214,9 @@ class RenderWorkerTest {
     List<RenderJob> jobs = new ArrayList<>();
     for (int i = 0; i < 12; i++) {
       int steps = i < 2 ? 300 : 20;
-      RenderSettings settings = new RenderSettings("A person standing on road", "", i, steps, 7, "euler", false, 512, 512);
+      RenderSettings settings =
+          new RenderSettings(
+              "A person standing on road", "", i, steps, 7, "euler", false, 512, 512);
       jobs.add(new RenderJob(UUID.randomUUID(), MODEL, settings, "lanczos", 512, Instant.now()));
     }
     long t0 = System.nanoTime();
@@ -191,23 +230,37 @@ class RenderWorkerTest {
     double firstRender = (System.nanoTime() - t0) / 1e9;
     for (int i = 0; i < jobs.size(); i++) {
       UUID id = jobs.get(i).jobId();
-      assertInstanceOf(JobEvent.Succeeded.class, runs.get(i).get(runs.get(i).size() - 1), "job " + i);
-      assertEquals(1, seen.stream().filter(e -> e.jobId().equals(id) && e instanceof JobEvent.Started).count(),
+      assertInstanceOf(
+          JobEvent.Succeeded.class, runs.get(i).get(runs.get(i).size() - 1), "job " + i);
+      assertEquals(
+          1,
+          seen.stream().filter(e -> e.jobId().equals(id) && e instanceof JobEvent.Started).count(),
           "job " + i + " rendered once: " + runs.get(i));
-      assertTrue(runs.get(i).stream().allMatch(e -> e.attempt() == 1), "job " + i + " delivered once");
+      assertTrue(
+          runs.get(i).stream().allMatch(e -> e.attempt() == 1), "job " + i + " delivered once");
     }
     for (int i = 1; i < jobs.size(); i++) {
       Instant previousEnd = runs.get(i - 1).get(runs.get(i - 1).size() - 1).at();
       Instant start = runs.get(i).get(0).at();
       Duration gap = Duration.between(previousEnd, start);
-      assertTrue(gap.compareTo(Duration.ofSeconds(1)) < 0, "job " + i + " started " + gap + " after the previous one");
+      assertTrue(
+          gap.compareTo(Duration.ofSeconds(1)) < 0,
+          "job " + i + " started " + gap + " after the previous one");
     }
     RenderWorker.Status after = worker.status();
-    assertTrue(firstRender > 4, "the long renders must outlast two lock periods; all took " + firstRender + " s");
+    assertTrue(
+        firstRender > 4,
+        "the long renders must outlast two lock periods; all took " + firstRender + " s");
     assertTrue(after.renewals() > before.renewals(), "the long renders were renewed: " + after);
     assertEquals(before.lostLocks(), after.lostLocks(), "no lock lost: " + after);
-    assertEquals(before.failedAcknowledgements(), after.failedAcknowledgements(), "no acknowledgement failed: " + after);
-    assertEquals(before.releasedUnstarted(), after.releasedUnstarted(), "nothing fetched while busy: " + after);
+    assertEquals(
+        before.failedAcknowledgements(),
+        after.failedAcknowledgements(),
+        "no acknowledgement failed: " + after);
+    assertEquals(
+        before.releasedUnstarted(),
+        after.releasedUnstarted(),
+        "nothing fetched while busy: " + after);
     assertEquals(before.reconnects(), after.reconnects(), "the consumer was kept: " + after);
   }
 
@@ -215,9 +268,15 @@ class RenderWorkerTest {
   void aJobThatCanNeverSucceedIsFailedForGoodAndNotRedelivered() throws Exception {
     RenderJob unknownModel = job("no-such-model", 2);
     // Sent to this worker's queue, naming a model it does not have.
-    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
-        Map.of("bootstrap.servers", kafka.bootstrapServers()), new StringSerializer(), new ByteArraySerializer())) {
-      producer.send(new ProducerRecord<>(Topics.jobs(MODEL), unknownModel.jobId().toString(), Json.encode(unknownModel)))
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(
+            Map.of("bootstrap.servers", kafka.bootstrapServers()),
+            new StringSerializer(),
+            new ByteArraySerializer())) {
+      producer
+          .send(
+              new ProducerRecord<>(
+                  Topics.jobs(MODEL), unknownModel.jobId().toString(), Json.encode(unknownModel)))
           .get();
     }
     List<JobEvent> events = eventsUntilDone(unknownModel.jobId());
@@ -229,8 +288,11 @@ class RenderWorkerTest {
     submit(next);
     List<JobEvent> after = eventsUntilDone(next.jobId());
     assertInstanceOf(JobEvent.Succeeded.class, after.get(after.size() - 1));
-    assertEquals(1, seen.stream()
-        .filter(e -> e.jobId().equals(unknownModel.jobId()) && e instanceof JobEvent.Started).count(),
+    assertEquals(
+        1,
+        seen.stream()
+            .filter(e -> e.jobId().equals(unknownModel.jobId()) && e instanceof JobEvent.Started)
+            .count(),
         "the rejected job was delivered once");
   }
 }

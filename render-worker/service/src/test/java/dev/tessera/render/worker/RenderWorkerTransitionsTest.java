@@ -4,10 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tessera.common.kafka.KafkaAdmin;
-import dev.tessera.deploy.stack.BackingServices;
 import dev.tessera.deploy.stack.Broker;
 import dev.tessera.render.worker.RenderWorker.State;
 import dev.tessera.render.worker.RenderWorker.Transition;
+import dev.tessera.teststack.NeedsStack;
+import dev.tessera.teststack.TestStack;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,8 +22,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import dev.tessera.teststack.NeedsStack;
-import dev.tessera.teststack.TestStack;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,8 +30,8 @@ import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Each transition of the queue loop, on a real broker: jobs are plain waits (the handler sleeps for the milliseconds
- * in the record), and faults are injected into a real consumer's poll or commit.
+ * Each transition of the queue loop, on a real broker: jobs are plain waits (the handler sleeps for
+ * the milliseconds in the record), and faults are injected into a real consumer's poll or commit.
  */
 @NeedsStack
 class RenderWorkerTransitionsTest {
@@ -67,22 +66,30 @@ class RenderWorkerTransitionsTest {
     KafkaAdmin.createTopics(kafka.bootstrapServers(), List.of(topic), 1);
     KafkaAdmin.readShareGroupFromEarliest(kafka.bootstrapServers(), group);
     KafkaAdmin.setRecordLock(kafka.bootstrapServers(), group, LOCK);
-    JobHandler waits = (payload, delivery, token) -> {
-      handled.add(new String(payload, StandardCharsets.UTF_8) + "#" + delivery);
-      long end = System.nanoTime() + Duration.ofMillis(Long.parseLong(new String(payload, StandardCharsets.UTF_8)))
-          .toNanos();
-      while (System.nanoTime() < end) {
-        if (token.isCancelled()) {
-          cancelled.incrementAndGet();
-          return AcknowledgeType.RELEASE;
-        }
-        java.util.concurrent.locks.LockSupport.parkNanos(10_000_000);
-      }
-      return AcknowledgeType.ACCEPT;
-    };
-    worker = new RenderWorker(
-        () -> new FaultyConsumer<>(RenderWorker.openConsumer(kafka.bootstrapServers(), group, List.of(topic)), faults),
-        waits, seen::add);
+    JobHandler waits =
+        (payload, delivery, token) -> {
+          handled.add(new String(payload, StandardCharsets.UTF_8) + "#" + delivery);
+          long end =
+              System.nanoTime()
+                  + Duration.ofMillis(Long.parseLong(new String(payload, StandardCharsets.UTF_8)))
+                      .toNanos();
+          while (System.nanoTime() < end) {
+            if (token.isCancelled()) {
+              cancelled.incrementAndGet();
+              return AcknowledgeType.RELEASE;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(10_000_000);
+          }
+          return AcknowledgeType.ACCEPT;
+        };
+    worker =
+        new RenderWorker(
+            () ->
+                new FaultyConsumer<>(
+                    RenderWorker.openConsumer(kafka.bootstrapServers(), group, List.of(topic)),
+                    faults),
+            waits,
+            seen::add);
     loop = new Thread(worker, "worker-loop");
     loop.start();
   }
@@ -96,9 +103,14 @@ class RenderWorkerTransitionsTest {
   }
 
   private void submit(long millis) throws Exception {
-    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
-        Map.of("bootstrap.servers", kafka.bootstrapServers()), new StringSerializer(), new ByteArraySerializer())) {
-      producer.send(new ProducerRecord<>(topic, Long.toString(millis).getBytes(StandardCharsets.UTF_8))).get();
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(
+            Map.of("bootstrap.servers", kafka.bootstrapServers()),
+            new StringSerializer(),
+            new ByteArraySerializer())) {
+      producer
+          .send(new ProducerRecord<>(topic, Long.toString(millis).getBytes(StandardCharsets.UTF_8)))
+          .get();
     }
   }
 
@@ -117,15 +129,19 @@ class RenderWorkerTransitionsTest {
   }
 
   /**
-   * The transitions without renewals. With a 2 s lock even a short job may be renewed once at its start: the loop
-   * takes the lock to have begun as early as the poll before the one that returned the job.
+   * The transitions without renewals. With a 2 s lock even a short job may be renewed once at its
+   * start: the loop takes the lock to have begun as early as the poll before the one that returned
+   * the job.
    */
   private List<Transition> withoutRenewals() {
-    return seen.stream().filter(t -> t.from() != State.RENEWING && t.to() != State.RENEWING).toList();
+    return seen.stream()
+        .filter(t -> t.from() != State.RENEWING && t.to() != State.RENEWING)
+        .toList();
   }
 
   private void awaitIdleAfter(int jobs) throws InterruptedException {
-    await(jobs + " job(s) acknowledged and the loop idle",
+    await(
+        jobs + " job(s) acknowledged and the loop idle",
         () -> worker.status().jobs() >= jobs && worker.status().state() == State.POLLING);
   }
 
@@ -134,8 +150,12 @@ class RenderWorkerTransitionsTest {
     startWorker(test);
     submit(100);
     awaitIdleAfter(1);
-    assertEquals(List.of(move(State.POLLING, State.RENDERING), move(State.RENDERING, State.ACKNOWLEDGING),
-        move(State.ACKNOWLEDGING, State.POLLING)), withoutRenewals());
+    assertEquals(
+        List.of(
+            move(State.POLLING, State.RENDERING),
+            move(State.RENDERING, State.ACKNOWLEDGING),
+            move(State.ACKNOWLEDGING, State.POLLING)),
+        withoutRenewals());
     assertEquals(List.of("100#1"), handled);
   }
 
@@ -156,14 +176,16 @@ class RenderWorkerTransitionsTest {
     startWorker(test);
     submit(100);
     awaitIdleAfter(1);
-    assertEquals(List.of(move(State.POLLING, State.RECONNECTING), move(State.RECONNECTING, State.POLLING)),
+    assertEquals(
+        List.of(move(State.POLLING, State.RECONNECTING), move(State.RECONNECTING, State.POLLING)),
         seen.subList(0, 2));
     assertEquals(1, worker.status().reconnects());
     assertEquals(List.of("100#1"), handled);
   }
 
   @Test
-  void aFailedRenewalCancelsTheJobReplacesTheConsumerAndTheJobComesBack(TestInfo test) throws Exception {
+  void aFailedRenewalCancelsTheJobReplacesTheConsumerAndTheJobComesBack(TestInfo test)
+      throws Exception {
     faults.failCommitOf = AcknowledgeType.RENEW;
     faults.commitsBeforeFailure.set(0);
     startWorker(test);
@@ -173,7 +195,8 @@ class RenderWorkerTransitionsTest {
     assertTrue(seen.contains(move(State.RECONNECTING, State.POLLING)), seen.toString());
     assertEquals(1, cancelled.get(), "the render whose lock was lost was cancelled");
     assertEquals(1, worker.status().lostLocks());
-    assertEquals(List.of("4000#1", "4000#2"), handled, "delivered again after the lost lock, and finished");
+    assertEquals(
+        List.of("4000#1", "4000#2"), handled, "delivered again after the lost lock, and finished");
   }
 
   @Test
@@ -182,11 +205,15 @@ class RenderWorkerTransitionsTest {
     faults.commitsBeforeFailure.set(0);
     startWorker(test);
     submit(100);
-    await("the consumer replaced", () -> worker.status().reconnects() == 1 && worker.status().state() == State.POLLING);
+    await(
+        "the consumer replaced",
+        () -> worker.status().reconnects() == 1 && worker.status().state() == State.POLLING);
     assertTrue(seen.contains(move(State.ACKNOWLEDGING, State.RECONNECTING)), seen.toString());
     assertEquals(1, worker.status().failedAcknowledgements());
     submit(50);
-    await("the next job done", () -> handled.contains("50#1") && worker.status().state() == State.POLLING);
+    await(
+        "the next job done",
+        () -> handled.contains("50#1") && worker.status().state() == State.POLLING);
   }
 
   @Test
@@ -198,8 +225,12 @@ class RenderWorkerTransitionsTest {
     loop.join(30_000);
     assertEquals(State.STOPPED, worker.status().state());
     assertEquals(1, cancelled.get());
-    assertEquals(List.of(move(State.POLLING, State.RENDERING), move(State.RENDERING, State.ACKNOWLEDGING),
-        move(State.ACKNOWLEDGING, State.STOPPED)), withoutRenewals());
+    assertEquals(
+        List.of(
+            move(State.POLLING, State.RENDERING),
+            move(State.RENDERING, State.ACKNOWLEDGING),
+            move(State.ACKNOWLEDGING, State.STOPPED)),
+        withoutRenewals());
   }
 
   @Test

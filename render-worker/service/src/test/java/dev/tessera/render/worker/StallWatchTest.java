@@ -20,19 +20,23 @@ class StallWatchTest {
   }
 
   private StallWatch watch(long waiting) {
-    return new StallWatch(Duration.ofMinutes(2), () -> {
-      asked.incrementAndGet();
-      return waiting;
-    });
+    return new StallWatch(
+        Duration.ofMinutes(2),
+        () -> {
+          asked.incrementAndGet();
+          return waiting;
+        });
   }
 
   @Test
   void idleBesideABacklogIsAStallOnceTheTimeoutHasPassed() {
     StallWatch watch = watch(3);
     assertEquals(Optional.empty(), watch.check(in(State.POLLING, 0), MINUTE));
-    assertEquals(0, asked.get(), "the backlog is only read once the worker has been idle long enough");
+    assertEquals(
+        0, asked.get(), "the backlog is only read once the worker has been idle long enough");
     Optional<String> stalled = watch.check(in(State.POLLING, 0), 2 * MINUTE);
-    assertTrue(stalled.orElseThrow().contains("idle for 120 s while 3 job(s) wait"), stalled.toString());
+    assertTrue(
+        stalled.orElseThrow().contains("idle for 120 s while 3 job(s) wait"), stalled.toString());
   }
 
   @Test
@@ -43,9 +47,12 @@ class StallWatchTest {
 
   @Test
   void anUnreadableBacklogIsNoStall() {
-    StallWatch watch = new StallWatch(Duration.ofMinutes(2), () -> {
-      throw new IOException("broker down");
-    });
+    StallWatch watch =
+        new StallWatch(
+            Duration.ofMinutes(2),
+            () -> {
+              throw new IOException("broker down");
+            });
     assertEquals(Optional.empty(), watch.check(in(State.POLLING, 0), 10 * MINUTE));
   }
 
@@ -59,7 +66,9 @@ class StallWatchTest {
     for (State state : new State[] {State.RENEWING, State.ACKNOWLEDGING, State.RECONNECTING}) {
       assertEquals(Optional.empty(), watch(0).check(in(state, MINUTE), 2 * MINUTE), state.name());
       Optional<String> stalled = watch(0).check(in(state, MINUTE), 3 * MINUTE);
-      assertTrue(stalled.orElseThrow().contains(state.name().toLowerCase() + " for 120 s"), stalled.toString());
+      assertTrue(
+          stalled.orElseThrow().contains(state.name().toLowerCase() + " for 120 s"),
+          stalled.toString());
     }
   }
 
