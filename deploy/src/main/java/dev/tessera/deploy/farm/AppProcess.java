@@ -3,6 +3,7 @@ package dev.tessera.deploy.farm;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tessera.deploy.stack.FreePorts;
+import dev.tessera.deploy.stack.JvmCommand;
 import dev.tessera.deploy.stack.ServerProcess;
 import java.io.IOException;
 import java.net.URI;
@@ -69,7 +70,9 @@ public final class AppProcess implements AutoCloseable {
           Map<String, String> withPort = new LinkedHashMap<>(env);
           withPort.put("QUARKUS_HTTP_PORT", Integer.toString(port));
           return ServerProcess.launch(
-              name, List.of("-Xmx2g"), runJar.toString(), QUARKUS_MAIN, List.of(), withPort, log);
+              new JvmCommand(
+                  name, List.of("-Xmx2g"), runJar.toString(), QUARKUS_MAIN, List.of(), withPort),
+              log);
         });
   }
 

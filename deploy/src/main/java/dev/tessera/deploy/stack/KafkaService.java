@@ -193,11 +193,12 @@ public final class KafkaService implements Broker {
   private synchronized void launch() throws IOException {
     broker =
         ServerProcess.launch(
-            "Kafka broker",
-            RUNTIME,
-            jvmOptions(),
-            "kafka.Kafka",
-            List.of(dataDir.resolve("server.properties").toString()),
+            JvmCommand.onRuntime(
+                "Kafka broker",
+                RUNTIME,
+                jvmOptions(),
+                "kafka.Kafka",
+                List.of(dataDir.resolve("server.properties").toString())),
             logFile());
     try {
       KafkaSetup.awaitReady(bootstrapServers(), broker, READY_TIMEOUT);
@@ -214,16 +215,17 @@ public final class KafkaService implements Broker {
    */
   private void format() throws IOException {
     ServerProcess.run(
-        "Kafka StorageTool format",
-        RUNTIME,
-        jvmOptions(),
-        "kafka.tools.StorageTool",
-        List.of(
-            "format",
-            "--cluster-id",
-            Uuid.randomUuid().toString(),
-            "--config",
-            dataDir.resolve("server.properties").toString()),
+        JvmCommand.onRuntime(
+            "Kafka StorageTool format",
+            RUNTIME,
+            jvmOptions(),
+            "kafka.tools.StorageTool",
+            List.of(
+                "format",
+                "--cluster-id",
+                Uuid.randomUuid().toString(),
+                "--config",
+                dataDir.resolve("server.properties").toString())),
         logFile(),
         FORMAT_TIMEOUT);
   }

@@ -68,11 +68,12 @@ public final class S3Service implements ObjectStore {
             "-Dlogback.configurationFile=" + dir.resolve("logback.xml"));
     ServerProcess server =
         ServerProcess.launch(
-            "S3Proxy",
-            "s3proxy",
-            jvmOptions,
-            "org.gaul.s3proxy.Main",
-            List.of("--properties", properties.toString()),
+            JvmCommand.onRuntime(
+                "S3Proxy",
+                "s3proxy",
+                jvmOptions,
+                "org.gaul.s3proxy.Main",
+                List.of("--properties", properties.toString())),
             dir.resolve("s3proxy.log"));
     S3Service s3 = new S3Service(port, server);
     try {

@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -59,67 +58,33 @@ public final class ServerProcess implements WatchedServer, AutoCloseable {
     this.logStart = logStart;
   }
 
-  /**
-   * Starts {@code mainClass} with {@code args} in a new JVM whose classpath is the runtime {@code
-   * runtime} (a {@code <runtime>.classpath} resource written by the deploy build) plus {@link
-   * ParentWatch}.
-   */
-  static ServerProcess launch(
-      String name,
-      String runtime,
-      List<String> jvmOptions,
-      String mainClass,
-      List<String> args,
-      Path log)
-      throws IOException {
-    return launch(name, jvmOptions, classpath(runtime), mainClass, args, Map.of(), log);
-  }
-
-  /**
-   * Starts {@code mainClass} with {@code args} in a new JVM on {@code classpath} (plus {@link
-   * ParentWatch}), with {@code env} added to this JVM's environment.
-   */
-  public static ServerProcess launch(
-      String name,
-      List<String> jvmOptions,
-      String classpath,
-      String mainClass,
-      List<String> args,
-      Map<String, String> env,
-      Path log)
-      throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(jvmOptions);
-    command.add("-cp");
-    command.add(ownLocation() + java.io.File.pathSeparator + classpath);
-    command.add(ParentWatch.class.getName());
-    command.add(mainClass);
-    command.addAll(args);
+  /** Starts {@code command} in a new JVM, its output appended to {@code log}. */
+  public static ServerProcess launch(JvmCommand command, Path log) throws IOException {
+    List<String> line = new ArrayList<>();
+    line.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    line.addAll(command.jvmOptions());
+    line.add("-cp");
+    line.add(ownLocation() + java.io.File.pathSeparator + command.classpath());
+    line.add(ParentWatch.class.getName());
+    line.add(command.mainClass());
+    line.addAll(command.args());
     Files.createDirectories(log.getParent());
     long logStart = Files.exists(log) ? Files.size(log) : 0;
     ProcessBuilder builder =
-        new ProcessBuilder(command)
+        new ProcessBuilder(line)
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-    builder.environment().putAll(env);
-    return new ServerProcess(name, builder.start(), log, logStart);
+    builder.environment().putAll(command.env());
+    return new ServerProcess(command.name(), builder.start(), log, logStart);
   }
 
   /**
    * Runs a command-line tool in its own JVM to completion; fails with its log when it exits
    * non-zero.
    */
-  static void run(
-      String name,
-      String runtime,
-      List<String> jvmOptions,
-      String mainClass,
-      List<String> args,
-      Path log,
-      Duration timeout)
-      throws IOException {
-    ServerProcess tool = launch(name, runtime, jvmOptions, mainClass, args, log);
+  static void run(JvmCommand command, Path log, Duration timeout) throws IOException {
+    String name = command.name();
+    ServerProcess tool = launch(command, log);
     try {
       if (!tool.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         tool.kill();

@@ -41,12 +41,13 @@ public final class HealthStub {
    */
   public static ServerProcess launch(String arg, Path log) throws IOException {
     return ServerProcess.launch(
-        "health stub",
-        List.of("-Xmx32m", "-XX:TieredStopAtLevel=1"),
-        classpath(),
-        HealthStub.class.getName(),
-        List.of(arg),
-        Map.of(),
+        new JvmCommand(
+            "health stub",
+            List.of("-Xmx32m", "-XX:TieredStopAtLevel=1"),
+            classpath(),
+            HealthStub.class.getName(),
+            List.of(arg),
+            Map.of()),
         log);
   }
 
