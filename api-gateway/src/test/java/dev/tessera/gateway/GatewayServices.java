@@ -1,5 +1,6 @@
 package dev.tessera.gateway;
 
+import dev.tessera.common.tenants.TenantStore;
 import dev.tessera.deploy.stack.ServiceStack;
 import dev.tessera.teststack.TestStack;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
@@ -10,8 +11,11 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Map;
+import org.flywaydb.core.Flyway;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * Real PostgreSQL, Kafka and S3 for the gateway's Quarkus tests (the {@link TestStack}), started
@@ -26,6 +30,12 @@ public class GatewayServices implements QuarkusTestResourceLifecycleManager {
   public static final String OTHER_MODEL = "miniature-sd2";
 
   public static final String BUCKET = "tessera-test";
+
+  /** The API key of tenant {@code test}, which the tests act as (see {@link Api}). */
+  public static String key;
+
+  /** The API key of tenant {@code other}, whose jobs {@code test} must never see. */
+  public static String otherKey;
 
   /** Marks the test field that receives the running {@link ServiceStack}. */
   @Retention(RetentionPolicy.RUNTIME)
@@ -44,12 +54,29 @@ public class GatewayServices implements QuarkusTestResourceLifecycleManager {
       throw new UncheckedIOException(e);
     }
     Map<String, String> config = new HashMap<>(stack.environment());
+    createTenants(config);
     config.put("S3_BUCKET", BUCKET);
     config.put("TESSERA_MODELS", MODEL + "," + OTHER_MODEL);
     // The idle poll is long on purpose: a submission must wake the relay itself.
     config.put("tessera.relay.idle-poll", "10s");
     config.put("tessera.relay.max-backoff", "2s");
     return config;
+  }
+
+  /** Migrates the schema (the app would at start, finding it done) and makes the tests' tenants. */
+  private static void createTenants(Map<String, String> env) {
+    PGSimpleDataSource db = new PGSimpleDataSource();
+    db.setUrl(env.get("JDBC_URL"));
+    db.setUser(env.get("JDBC_USER"));
+    db.setPassword(env.get("JDBC_PASSWORD"));
+    Flyway.configure().dataSource(db).locations("classpath:db/migration").load().migrate();
+    TenantStore tenants = new TenantStore(db);
+    try {
+      key = tenants.create("test", 1, 10_000, 1_000).key();
+      otherKey = tenants.create("other", 1, 10_000, 1_000).key();
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot create the tests' tenants: " + e.getMessage(), e);
+    }
   }
 
   @Override

@@ -7,6 +7,7 @@ import dev.tessera.deploy.farm.FarmHome;
 import dev.tessera.deploy.farm.LoadHarness;
 import dev.tessera.deploy.farm.LocalFarm;
 import dev.tessera.deploy.farm.ProgressDisplay;
+import dev.tessera.deploy.farm.TenantCommand;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,6 +35,7 @@ public final class Farm {
           "  ./farm down",
           "  ./farm load [--workers N] [--long N] [--long-steps N] [--long-upscale x4|sr|lanczos] [--short N]"
               + " [--short-steps N] [--lock SECONDS]",
+          TenantCommand.USAGE,
           "  ./farm model|render|tokenize|schedule ...   (the engine; see the README)");
 
   private Farm() {}
@@ -42,13 +44,14 @@ public final class Farm {
     List<String> words = List.of(args);
     try {
       String command = words.isEmpty() ? "" : words.get(0);
-      Args rest = new Args(words.subList(Math.min(1, words.size()), words.size()));
+      List<String> after = words.subList(Math.min(1, words.size()), words.size());
       switch (command) {
-        case "demo" -> demo(rest);
-        case "up" -> up(rest);
+        case "demo" -> demo(new Args(after));
+        case "up" -> up(new Args(after));
         case "down" -> down();
-        case "load" -> load(rest);
-        case "host" -> host(rest);
+        case "load" -> load(new Args(after));
+        case "host" -> host(new Args(after));
+        case "tenant" -> tenant(after);
         default ->
             throw new IllegalArgumentException(
                 command.isEmpty() ? USAGE : "unknown command '" + command + "'\n" + USAGE);
@@ -91,7 +94,7 @@ public final class Farm {
       System.out.printf(
           "farm up in %.1f s: gateway %s, %d worker(s)%n",
           (System.nanoTime() - t0) / 1e9, farm.gatewayUrl(), farm.workers().size());
-      FarmClient client = new FarmClient(farm.gatewayUrl());
+      FarmClient client = new FarmClient(farm.gatewayUrl(), farm.apiKey());
       ObjectNode job = FarmClient.request(prompt).put("upscale", upscale);
       String id = client.submit(job);
       System.out.println("submitted job " + id);
@@ -117,6 +120,24 @@ public final class Farm {
       System.out.printf("  %-12s %9.1f ms%n", "total", total);
       System.out.println("saved " + home.root().relativize(out));
     }
+  }
+
+  /** Tenants and API keys of the running farm (or the database the environment names). */
+  private static void tenant(List<String> words) throws IOException {
+    List<String> positional = new ArrayList<>();
+    java.util.Map<String, String> options = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < words.size(); i++) {
+      String w = words.get(i);
+      if (w.startsWith("--")) {
+        if (i + 1 >= words.size()) {
+          throw new IllegalArgumentException(w + " needs a value");
+        }
+        options.put(w.substring(2), words.get(++i));
+      } else {
+        positional.add(w);
+      }
+    }
+    TenantCommand.run(FarmHome.current(), positional, options, System.out);
   }
 
   /**

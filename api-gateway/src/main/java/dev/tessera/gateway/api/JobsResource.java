@@ -1,5 +1,6 @@
 package dev.tessera.gateway.api;
 
+import dev.tessera.gateway.auth.CurrentTenant;
 import dev.tessera.gateway.jobs.JobQuery;
 import dev.tessera.gateway.jobs.JobSubmission;
 import jakarta.inject.Inject;
@@ -40,6 +41,8 @@ public class JobsResource {
   @Inject JobSubmission submission;
 
   @Inject JobQuery query;
+
+  @Inject CurrentTenant tenant;
 
   @POST
   @Consumes(MediaType.APPLICATION_JSON)
@@ -84,7 +87,7 @@ public class JobsResource {
     if (request == null) {
       throw new MalformedBodyException(MalformedBodyException.NOT_ONE_OBJECT);
     }
-    JobView job = submission.submit(request);
+    JobView job = submission.submit(tenant.get(), request);
     // A relative reference (RFC 9110 allows it): right behind any proxy, whatever host name the
     // client used.
     return Response.accepted(job).header(HttpHeaders.LOCATION, "/v1/jobs/" + job.id()).build();
@@ -119,7 +122,9 @@ public class JobsResource {
   public JobView get(@Parameter(description = "Job id (UUID)") @PathParam("id") String id)
       throws SQLException {
     UUID jobId = parseId(id);
-    return query.find(jobId).orElseThrow(() -> new NotFoundException("no job with id " + jobId));
+    return query
+        .find(tenant.get(), jobId)
+        .orElseThrow(() -> new NotFoundException("no job with id " + jobId));
   }
 
   private static UUID parseId(String id) {

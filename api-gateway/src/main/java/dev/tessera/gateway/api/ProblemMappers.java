@@ -7,7 +7,11 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import dev.tessera.common.FieldProblem;
 import dev.tessera.gateway.jobs.InvalidJobException;
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLTransientException;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
@@ -25,6 +29,9 @@ public class ProblemMappers {
 
   /** A body that is not a JSON object. */
   public static final String MALFORMED_BODY = "urn:tessera:problem:malformed-body";
+
+  /** A dependency (the database) is down. */
+  public static final String UNAVAILABLE = "urn:tessera:problem:unavailable";
 
   private static final String PLAIN_STATUS = "about:blank";
   private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
@@ -60,6 +67,41 @@ public class ProblemMappers {
             Problem.of(
                 PLAIN_STATUS, status.getReasonPhrase(), status.getStatusCode(), e.getMessage()))
         .build();
+  }
+
+  /**
+   * The database could not be reached, timed out or is shutting down: a dependency is down, so the
+   * client should come back later (503 with Retry-After). Any other database error is the gateway's
+   * own (500).
+   */
+  @ServerExceptionMapper
+  public Response database(SQLException e) {
+    if (!unavailable(e)) {
+      return unexpected(e);
+    }
+    LOG.warn("database unavailable: " + e.getMessage());
+    return Response.fromResponse(
+            problem(
+                Problem.of(
+                    UNAVAILABLE,
+                    "Service Unavailable",
+                    503,
+                    "the job database is unavailable; retry in a few seconds")))
+        .header(HttpHeaders.RETRY_AFTER, "5")
+        .build();
+  }
+
+  /**
+   * Connection failures (SQLSTATE class 08), timeouts, shutdown (57P0x) and lack of resources
+   * (class 53).
+   */
+  static boolean unavailable(SQLException e) {
+    String state = e.getSQLState() == null ? "" : e.getSQLState();
+    return e instanceof SQLTransientException
+        || e instanceof SQLNonTransientConnectionException
+        || state.startsWith("08")
+        || state.startsWith("53")
+        || state.startsWith("57P");
   }
 
   @ServerExceptionMapper

@@ -1,6 +1,7 @@
 package dev.tessera.gateway.config;
 
 import dev.tessera.common.Topics;
+import dev.tessera.common.tenants.TenantStore;
 import dev.tessera.gateway.jobs.JobQuery;
 import dev.tessera.gateway.jobs.JobSubmission;
 import dev.tessera.gateway.jobs.ResultLinks;
@@ -80,6 +81,12 @@ public class GatewayBeans {
         s3.secretKey(),
         s3.bucket(),
         s3.urlTtl());
+  }
+
+  @Produces
+  @Singleton
+  TenantStore tenantStore(DataSource dataSource) {
+    return new TenantStore(dataSource);
   }
 
   @Produces

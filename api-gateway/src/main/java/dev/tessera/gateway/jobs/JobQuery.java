@@ -4,6 +4,7 @@ import dev.tessera.common.JobState;
 import dev.tessera.common.Json;
 import dev.tessera.common.RenderSettings;
 import dev.tessera.common.StageTimings;
+import dev.tessera.common.tenants.Tenant;
 import dev.tessera.gateway.api.JobRequest;
 import dev.tessera.gateway.api.JobView;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +29,7 @@ public final class JobQuery {
       """
       SELECT model, settings, upscale, state, attempt, progress_step, progress_total, error, object_key,
              created_at, started_at, finished_at
-      FROM jobs WHERE id = ?""";
+      FROM jobs WHERE id = ? AND tenant_id = ?""";
   private static final String SELECT_TIMINGS =
       """
       SELECT stage, millis, detail FROM job_timings WHERE job_id = ? ORDER BY position""";
@@ -46,11 +47,14 @@ public final class JobQuery {
     return "results/" + jobId + ".png";
   }
 
-  /** The job with this id, or empty when there is none. */
-  public Optional<JobView> find(UUID id) throws SQLException {
+  /**
+   * {@code tenant}'s job with this id, or empty when it has none (another tenant's job included).
+   */
+  public Optional<JobView> find(Tenant tenant, UUID id) throws SQLException {
     try (Connection connection = dataSource.getConnection()) {
       try (PreparedStatement select = connection.prepareStatement(SELECT_JOB)) {
         select.setObject(1, id);
+        select.setObject(2, tenant.id());
         try (ResultSet row = select.executeQuery()) {
           return row.next()
               ? Optional.of(view(id, row, timings(connection, id)))

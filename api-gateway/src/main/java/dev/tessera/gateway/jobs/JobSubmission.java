@@ -3,6 +3,7 @@ package dev.tessera.gateway.jobs;
 import dev.tessera.common.Json;
 import dev.tessera.common.RenderJob;
 import dev.tessera.common.Topics;
+import dev.tessera.common.tenants.Tenant;
 import dev.tessera.gateway.api.JobRequest;
 import dev.tessera.gateway.api.JobView;
 import java.nio.charset.StandardCharsets;
@@ -25,8 +26,9 @@ import javax.sql.DataSource;
 public final class JobSubmission {
   private static final String INSERT_JOB =
       """
-      INSERT INTO jobs (id, model, settings, upscale, target_size, state, version, attempt, created_at, updated_at)
-      VALUES (?, ?, ?::jsonb, ?, ?, 'QUEUED', 0, 0, ?, ?)""";
+      INSERT INTO jobs (id, tenant_id, model, settings, upscale, target_size, state, version, attempt,
+                        created_at, updated_at)
+      VALUES (?, ?, ?, ?::jsonb, ?, ?, 'QUEUED', 0, 0, ?, ?)""";
   private static final String INSERT_OUTBOX =
       """
       INSERT INTO outbox (topic, key, payload, created_at) VALUES (?, ?, ?, ?)""";
@@ -49,12 +51,12 @@ public final class JobSubmission {
   }
 
   /**
-   * Stores the job {@code request} asks for, queued.
+   * Stores the job {@code request} asks for, queued, as {@code tenant}'s.
    *
    * @throws InvalidJobException before anything is written, when a field is invalid
    * @throws SQLException when the database fails; then neither row exists
    */
-  public JobView submit(JobRequest request) throws SQLException {
+  public JobView submit(Tenant tenant, JobRequest request) throws SQLException {
     // PostgreSQL keeps microseconds: truncate so the answer, the row and the message show the same
     // instant.
     Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
@@ -62,7 +64,7 @@ public final class JobSubmission {
     try (Connection connection = dataSource.getConnection()) {
       connection.setAutoCommit(false);
       try {
-        insertJob(connection, job);
+        insertJob(connection, tenant, job);
         insertOutbox(connection, job);
         connection.commit();
       } catch (SQLException | RuntimeException e) {
@@ -74,16 +76,18 @@ public final class JobSubmission {
     return JobView.queued(job);
   }
 
-  private static void insertJob(Connection connection, RenderJob job) throws SQLException {
+  private static void insertJob(Connection connection, Tenant tenant, RenderJob job)
+      throws SQLException {
     OffsetDateTime at = OffsetDateTime.ofInstant(job.submittedAt(), ZoneOffset.UTC);
     try (PreparedStatement insert = connection.prepareStatement(INSERT_JOB)) {
       insert.setObject(1, job.jobId());
-      insert.setString(2, job.model());
-      insert.setString(3, new String(Json.encode(job.settings()), StandardCharsets.UTF_8));
-      insert.setString(4, job.upscale());
-      insert.setInt(5, job.targetSize());
-      insert.setObject(6, at);
+      insert.setObject(2, tenant.id());
+      insert.setString(3, job.model());
+      insert.setString(4, new String(Json.encode(job.settings()), StandardCharsets.UTF_8));
+      insert.setString(5, job.upscale());
+      insert.setInt(6, job.targetSize());
       insert.setObject(7, at);
+      insert.setObject(8, at);
       insert.executeUpdate();
     }
   }

@@ -1,6 +1,6 @@
 package dev.tessera.gateway.api;
 
-import static io.restassured.RestAssured.given;
+import static dev.tessera.gateway.Api.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.tessera.common.JobState;
+import dev.tessera.common.tenants.Tenant;
+import dev.tessera.common.tenants.TenantStore;
 import dev.tessera.gateway.Sql;
 import dev.tessera.gateway.TestDatabase;
 import dev.tessera.gateway.api.JobRequest;
@@ -26,18 +28,33 @@ class JobSubmissionTest {
           Clock.fixed(Instant.parse("2026-01-02T03:04:05.123456789Z"), ZoneOffset.UTC),
           commits::incrementAndGet);
 
+  private static final Tenant TENANT = tenant();
+
+  private static Tenant tenant() {
+    try {
+      return new TenantStore(TestDatabase.dataSource())
+          .create("submission-test-" + System.nanoTime(), 1, 100, 10)
+          .tenant();
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   private static JobRequest prompt(String prompt) {
     return new JobRequest(prompt, null, null, null, null, null, null, null, null, null, null);
   }
 
   @Test
   void storesBothRowsThenSignalsTheCommit() throws Exception {
-    JobView job = submission.submit(prompt("a fox"));
+    JobView job = submission.submit(TENANT, prompt("a fox"));
     assertEquals(JobState.QUEUED, job.state());
     assertEquals(99L, job.request().seed());
     assertEquals(
         Instant.parse("2026-01-02T03:04:05.123456Z"), job.createdAt(), "PostgreSQL's precision");
-    assertEquals(1, sql.count("SELECT count(*) FROM jobs WHERE id = ?", job.id()));
+    assertEquals(
+        1,
+        sql.count(
+            "SELECT count(*) FROM jobs WHERE id = ? AND tenant_id = ?", job.id(), TENANT.id()));
     assertEquals(
         1,
         sql.count(
@@ -48,7 +65,7 @@ class JobSubmissionTest {
   @Test
   void anInvalidRequestWritesNothingAndSignalsNothing() throws Exception {
     long before = sql.count("SELECT (SELECT count(*) FROM jobs) + (SELECT count(*) FROM outbox)");
-    assertThrows(InvalidJobException.class, () -> submission.submit(prompt("")));
+    assertThrows(InvalidJobException.class, () -> submission.submit(TENANT, prompt("")));
     assertEquals(
         before, sql.count("SELECT (SELECT count(*) FROM jobs) + (SELECT count(*) FROM outbox)"));
     assertEquals(0, commits.get());

@@ -1,6 +1,6 @@
 package dev.tessera.gateway.outbox;
 
-import static io.restassured.RestAssured.given;
+import static dev.tessera.gateway.Api.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.tessera.common.Topics;

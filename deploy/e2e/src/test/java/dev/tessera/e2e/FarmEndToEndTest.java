@@ -59,7 +59,7 @@ class FarmEndToEndTest {
     farm =
         LocalFarm.start(
             new FarmHome(checkout.root(), state), LocalFarm.Options.defaults(1).withLock(LOCK));
-    client = new FarmClient(farm.gatewayUrl());
+    client = new FarmClient(farm.gatewayUrl(), farm.apiKey());
   }
 
   @AfterAll

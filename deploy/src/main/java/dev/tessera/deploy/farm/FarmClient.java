@@ -21,10 +21,24 @@ public final class FarmClient {
 
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  private final String gatewayUrl;
+  private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
-  public FarmClient(String gatewayUrl) {
+  private final String gatewayUrl;
+  private final String apiKey;
+
+  /**
+   * @param apiKey the tenant's API key every {@code /v1} request carries
+   */
+  public FarmClient(String gatewayUrl, String apiKey) {
     this.gatewayUrl = gatewayUrl;
+    this.apiKey = apiKey;
+  }
+
+  /** A request to the gateway's API, with the tenant's key and a time limit. */
+  private HttpRequest.Builder api(String path) {
+    return HttpRequest.newBuilder(URI.create(gatewayUrl + path))
+        .timeout(REQUEST_TIMEOUT)
+        .header("Authorization", "Bearer " + apiKey);
   }
 
   /** A job request with the given prompt and the API's defaults otherwise. */
@@ -38,7 +52,7 @@ public final class FarmClient {
   public String submit(ObjectNode job) throws IOException {
     HttpResponse<String> response =
         send(
-            HttpRequest.newBuilder(URI.create(gatewayUrl + "/v1/jobs"))
+            api("/v1/jobs")
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(job.toString()))
                 .build());
@@ -50,8 +64,7 @@ public final class FarmClient {
 
   /** The job's status document. */
   public JsonNode status(String id) throws IOException {
-    HttpResponse<String> response =
-        send(HttpRequest.newBuilder(URI.create(gatewayUrl + "/v1/jobs/" + id)).GET().build());
+    HttpResponse<String> response = send(api("/v1/jobs/" + id).GET().build());
     if (response.statusCode() != 200) {
       throw new IOException(
           "gateway answered " + response.statusCode() + " for job " + id + ": " + response.body());
@@ -84,7 +97,7 @@ public final class FarmClient {
       throw new IOException("job " + status.path("id").asText() + " has no result_url: " + status);
     }
     HttpResponse<byte[]> response =
-        sendBytes(HttpRequest.newBuilder(URI.create(url)).GET().build());
+        sendBytes(HttpRequest.newBuilder(URI.create(url)).timeout(REQUEST_TIMEOUT).GET().build());
     if (response.statusCode() != 200) {
       throw new IOException("result download answered " + response.statusCode());
     }

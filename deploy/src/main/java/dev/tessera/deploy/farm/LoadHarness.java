@@ -52,7 +52,7 @@ public final class LoadHarness {
           mix.longUpscale(),
           mix.shortJobs(),
           mix.shortSteps());
-      FarmClient client = new FarmClient(farm.gatewayUrl());
+      FarmClient client = new FarmClient(farm.gatewayUrl(), farm.apiKey());
       List<String> ids = new ArrayList<>();
       for (int i = 0; i < mix.longJobs(); i++) {
         ids.add(

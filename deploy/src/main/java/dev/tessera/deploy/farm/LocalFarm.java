@@ -3,16 +3,20 @@ package dev.tessera.deploy.farm;
 import dev.tessera.common.FileTrees;
 import dev.tessera.common.Topics;
 import dev.tessera.common.kafka.KafkaAdmin;
+import dev.tessera.common.tenants.Tenant;
+import dev.tessera.common.tenants.TenantStore;
 import dev.tessera.deploy.stack.ServiceStack;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * The whole farm on this machine, without Docker: PostgreSQL, a Kafka broker and an S3 server (the
@@ -27,6 +31,11 @@ import java.util.stream.Collectors;
 public final class LocalFarm implements AutoCloseable {
   /** The share group of the farm's workers. */
   public static final String WORKER_GROUP = "tessera-render";
+
+  /**
+   * The tenant every farm starts with, whose key {@code ./farm demo} and {@code ./farm load} use.
+   */
+  public static final String DEMO_TENANT = "demo";
 
   private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
 
@@ -58,6 +67,7 @@ public final class LocalFarm implements AutoCloseable {
   private final List<AppProcess> services = new ArrayList<>();
   private final WorkerSupervisor workers;
   private AppProcess gateway;
+  private String apiKey;
   private int workerCount;
   private boolean closed;
 
@@ -104,6 +114,15 @@ public final class LocalFarm implements AutoCloseable {
       }
       scheduler.awaitReady(READY_TIMEOUT);
       farm.gateway.awaitReady(READY_TIMEOUT);
+      // The gateway has migrated the schema by the time it is ready.
+      farm.apiKey =
+          farm.tenants()
+              .create(
+                  DEMO_TENANT,
+                  Tenant.DEFAULT_WEIGHT,
+                  Tenant.DEFAULT_MAX_QUEUED,
+                  Tenant.DEFAULT_RATE)
+              .key();
       for (AppProcess worker : farm.workers.workers()) {
         worker.awaitReady(READY_TIMEOUT);
       }
@@ -111,7 +130,26 @@ public final class LocalFarm implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       farm.close();
       throw e;
+    } catch (SQLException e) {
+      farm.close();
+      throw new IOException("cannot create tenant " + DEMO_TENANT + ": " + e.getMessage(), e);
     }
+  }
+
+  /** The farm's tenants and keys, in its database. */
+  public TenantStore tenants() {
+    PGSimpleDataSource db = new PGSimpleDataSource();
+    db.setUrl(stack.jdbcUrl());
+    db.setUser(stack.jdbcUser());
+    db.setPassword(stack.jdbcPassword());
+    db.setConnectTimeout(10);
+    db.setSocketTimeout(30);
+    return new TenantStore(db);
+  }
+
+  /** The key of tenant {@value #DEMO_TENANT}, which the launcher makes at every start. */
+  public String apiKey() {
+    return apiKey;
   }
 
   private AppProcess launch(String name, String module, Map<String, String> env)
@@ -172,11 +210,14 @@ public final class LocalFarm implements AutoCloseable {
   public Map<String, String> environment() {
     Map<String, String> env = new LinkedHashMap<>();
     env.put("GATEWAY_URL", gatewayUrl());
+    env.put("TESSERA_API_KEY", apiKey);
     env.put("S3_ENDPOINT", stack.s3().endpoint());
     env.put("S3_ACCESS_KEY", stack.s3().accessKey());
     env.put("S3_SECRET_KEY", stack.s3().secretKey());
     env.put("KAFKA_BOOTSTRAP", stack.kafka().bootstrapServers());
     env.put("JDBC_URL", stack.jdbcUrl());
+    env.put("JDBC_USER", stack.jdbcUser());
+    env.put("JDBC_PASSWORD", stack.jdbcPassword());
     env.put(
         "WORKER_PIDS",
         workers().stream()
