@@ -1,18 +1,19 @@
 package dev.tessera.gateway.api;
 
 import dev.tessera.gateway.auth.CurrentTenant;
+import dev.tessera.gateway.idempotency.Idempotency;
 import dev.tessera.gateway.jobs.JobQuery;
 import dev.tessera.gateway.jobs.JobSubmission;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.sql.SQLException;
@@ -43,6 +44,8 @@ public class JobsResource {
   @Inject JobQuery query;
 
   @Inject CurrentTenant tenant;
+
+  @Inject Idempotency idempotency;
 
   @POST
   @Consumes(MediaType.APPLICATION_JSON)
@@ -83,14 +86,32 @@ public class JobsResource {
           @Content(
               mediaType = Problem.MEDIA_TYPE,
               schema = @Schema(implementation = Problem.class)))
-  public Response submit(JobRequest request) throws SQLException {
+  public Response submit(
+      JobRequest request,
+      @Parameter(
+              description = "Makes a retry safe: the same key and body answer what the first did")
+          @HeaderParam(Idempotency.HEADER)
+          String idempotencyKey)
+      throws SQLException {
     if (request == null) {
       throw new MalformedBodyException(MalformedBodyException.NOT_ONE_OBJECT);
     }
-    JobView job = submission.submit(tenant.get(), request);
-    // A relative reference (RFC 9110 allows it): right behind any proxy, whatever host name the
-    // client used.
-    return Response.accepted(job).header(HttpHeaders.LOCATION, "/v1/jobs/" + job.id()).build();
+    return idempotency.submit(
+        tenant.get(),
+        idempotencyKey,
+        "/v1/jobs",
+        request,
+        hook ->
+            accepted(
+                submission.submit(tenant.get(), request, (c, job) -> hook.run(c, accepted(job)))));
+  }
+
+  /**
+   * The answer to a submitted job. Its Location is a relative reference (RFC 9110 allows it): right
+   * behind any proxy, whatever host name the client used.
+   */
+  private static Idempotency.Accepted accepted(JobView job) {
+    return new Idempotency.Accepted("/v1/jobs/" + job.id(), job);
   }
 
   @GET

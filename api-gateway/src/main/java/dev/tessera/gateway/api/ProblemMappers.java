@@ -5,13 +5,17 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import dev.tessera.common.FieldProblem;
+import dev.tessera.gateway.idempotency.IdempotencyException;
 import dev.tessera.gateway.jobs.InvalidJobException;
+import dev.tessera.gateway.quota.QuotaExceededException;
+import dev.tessera.gateway.quota.RateLimitFilter;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientException;
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
@@ -30,6 +34,12 @@ public class ProblemMappers {
   /** A body that is not a JSON object. */
   public static final String MALFORMED_BODY = "urn:tessera:problem:malformed-body";
 
+  /** A request header is malformed; the detail names it. */
+  public static final String INVALID_HEADER = "urn:tessera:problem:invalid-header";
+
+  /** An Idempotency-Key reused for another request, or whose first request is still running. */
+  public static final String IDEMPOTENCY = "urn:tessera:problem:idempotency-key";
+
   /** A dependency (the database) is down. */
   public static final String UNAVAILABLE = "urn:tessera:problem:unavailable";
 
@@ -39,6 +49,20 @@ public class ProblemMappers {
   @ServerExceptionMapper
   public Response invalidJob(InvalidJobException e) {
     return fieldProblems(e.problems());
+  }
+
+  @ServerExceptionMapper
+  public Response idempotency(IdempotencyException e) {
+    String type = e.status() == 400 ? INVALID_HEADER : IDEMPOTENCY;
+    String title =
+        e.status() == 409 ? "Conflict" : e.status() == 422 ? "Key Reused" : "Invalid Header";
+    return problem(Problem.of(type, title, e.status(), e.getMessage()));
+  }
+
+  @ServerExceptionMapper
+  public Response quota(QuotaExceededException e) {
+    // Room comes back as the farm renders: no exact time, so a short wait.
+    return RateLimitFilter.tooMany(Duration.ofSeconds(30), e.getMessage());
   }
 
   @ServerExceptionMapper

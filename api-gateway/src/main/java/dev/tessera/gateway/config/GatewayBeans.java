@@ -2,6 +2,7 @@ package dev.tessera.gateway.config;
 
 import dev.tessera.common.Topics;
 import dev.tessera.common.tenants.TenantStore;
+import dev.tessera.gateway.idempotency.IdempotencyKeys;
 import dev.tessera.gateway.jobs.JobQuery;
 import dev.tessera.gateway.jobs.JobSubmission;
 import dev.tessera.gateway.jobs.ResultLinks;
@@ -10,6 +11,7 @@ import dev.tessera.gateway.outbox.KafkaClients;
 import dev.tessera.gateway.outbox.OutboxRelay;
 import dev.tessera.gateway.outbox.RelayWorker;
 import dev.tessera.gateway.outbox.TopicProvisioner;
+import dev.tessera.gateway.quota.RateLimiter;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -81,6 +83,18 @@ public class GatewayBeans {
         s3.secretKey(),
         s3.bucket(),
         s3.urlTtl());
+  }
+
+  @Produces
+  @Singleton
+  IdempotencyKeys idempotencyKeys(DataSource dataSource) {
+    return new IdempotencyKeys(dataSource);
+  }
+
+  @Produces
+  @Singleton
+  RateLimiter rateLimiter() {
+    return new RateLimiter();
   }
 
   @Produces

@@ -6,6 +6,7 @@ import dev.tessera.common.Topics;
 import dev.tessera.common.tenants.Tenant;
 import dev.tessera.gateway.api.JobRequest;
 import dev.tessera.gateway.api.JobView;
+import dev.tessera.gateway.quota.QueuedLimit;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -53,10 +54,14 @@ public final class JobSubmission {
   /**
    * Stores the job {@code request} asks for, queued, as {@code tenant}'s.
    *
+   * @param alsoInTransaction runs in the transaction, after the rows are written
    * @throws InvalidJobException before anything is written, when a field is invalid
+   * @throws dev.tessera.gateway.quota.QuotaExceededException when the tenant has {@code max_queued}
+   *     jobs waiting
    * @throws SQLException when the database fails; then neither row exists
    */
-  public JobView submit(Tenant tenant, JobRequest request) throws SQLException {
+  public JobView submit(Tenant tenant, JobRequest request, InTransaction<JobView> alsoInTransaction)
+      throws SQLException {
     // PostgreSQL keeps microseconds: truncate so the answer, the row and the message show the same
     // instant.
     Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
@@ -64,8 +69,10 @@ public final class JobSubmission {
     try (Connection connection = dataSource.getConnection()) {
       connection.setAutoCommit(false);
       try {
+        QueuedLimit.reserve(connection, tenant, 1);
         insertJob(connection, tenant, job);
         insertOutbox(connection, job);
+        alsoInTransaction.run(connection, JobView.queued(job));
         connection.commit();
       } catch (SQLException | RuntimeException e) {
         connection.rollback();

@@ -46,7 +46,7 @@ class JobSubmissionTest {
 
   @Test
   void storesBothRowsThenSignalsTheCommit() throws Exception {
-    JobView job = submission.submit(TENANT, prompt("a fox"));
+    JobView job = submission.submit(TENANT, prompt("a fox"), InTransaction.none());
     assertEquals(JobState.QUEUED, job.state());
     assertEquals(99L, job.request().seed());
     assertEquals(
@@ -65,7 +65,9 @@ class JobSubmissionTest {
   @Test
   void anInvalidRequestWritesNothingAndSignalsNothing() throws Exception {
     long before = sql.count("SELECT (SELECT count(*) FROM jobs) + (SELECT count(*) FROM outbox)");
-    assertThrows(InvalidJobException.class, () -> submission.submit(TENANT, prompt("")));
+    assertThrows(
+        InvalidJobException.class,
+        () -> submission.submit(TENANT, prompt(""), InTransaction.none()));
     assertEquals(
         before, sql.count("SELECT (SELECT count(*) FROM jobs) + (SELECT count(*) FROM outbox)"));
     assertEquals(0, commits.get());

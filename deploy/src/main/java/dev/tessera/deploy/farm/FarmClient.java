@@ -22,6 +22,7 @@ public final class FarmClient {
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+  private static final int RETRIES = 5;
 
   private final String gatewayUrl;
   private final String apiKey;
@@ -110,12 +111,25 @@ public final class FarmClient {
     Files.write(file, download(status));
   }
 
+  /**
+   * Sends {@code request}; a 429 or 503 is sent again after the Retry-After the gateway asked for,
+   * a few times, as a polite client does.
+   */
   private HttpResponse<String> send(HttpRequest request) throws IOException {
-    try {
-      return http.send(request, HttpResponse.BodyHandlers.ofString());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted", e);
+    for (int attempt = 1; ; attempt++) {
+      HttpResponse<String> response;
+      try {
+        response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted", e);
+      }
+      int status = response.statusCode();
+      if ((status != 429 && status != 503) || attempt == RETRIES) {
+        return response;
+      }
+      long seconds = response.headers().firstValue("Retry-After").map(Long::parseLong).orElse(1L);
+      sleep(Math.min(seconds, 30) * 1000);
     }
   }
 

@@ -37,6 +37,11 @@ public final class LocalFarm implements AutoCloseable {
    */
   public static final String DEMO_TENANT = "demo";
 
+  /**
+   * Requests a second the demo tenant may make: enough for the load harness's bursts and polling.
+   */
+  static final double DEMO_RATE = 200;
+
   private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
 
   /**
@@ -117,11 +122,7 @@ public final class LocalFarm implements AutoCloseable {
       // The gateway has migrated the schema by the time it is ready.
       farm.apiKey =
           farm.tenants()
-              .create(
-                  DEMO_TENANT,
-                  Tenant.DEFAULT_WEIGHT,
-                  Tenant.DEFAULT_MAX_QUEUED,
-                  Tenant.DEFAULT_RATE)
+              .create(DEMO_TENANT, Tenant.DEFAULT_WEIGHT, Tenant.DEFAULT_MAX_QUEUED, DEMO_RATE)
               .key();
       for (AppProcess worker : farm.workers.workers()) {
         worker.awaitReady(READY_TIMEOUT);
