@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import dev.tessera.common.FieldProblem;
 import dev.tessera.gateway.jobs.InvalidJobException;
+import dev.tessera.gateway.jobs.JobEndedException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
@@ -20,8 +21,8 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 /**
  * Answers every error as an RFC 9457 problem ({@code application/problem+json}): invalid fields
  * (wrong JSON types included) as 422 naming each field, bodies that are not one JSON object as 400
- * with a short reason, HTTP errors with their status, and anything unexpected as a 500 that reveals
- * nothing but is logged in full.
+ * with a short reason, a cancel of a job that ended as 409, HTTP errors with their status, and
+ * anything unexpected as a 500 that reveals nothing but is logged in full.
  */
 public class ProblemMappers {
   /** A request whose fields are invalid; {@code errors} names them. */
@@ -29,6 +30,9 @@ public class ProblemMappers {
 
   /** A body that is not a JSON object. */
   public static final String MALFORMED_BODY = "urn:tessera:problem:malformed-body";
+
+  /** A cancel request for a job that already SUCCEEDED or FAILED. */
+  public static final String JOB_ENDED = "urn:tessera:problem:job-ended";
 
   /** A dependency (the database) is down. */
   public static final String UNAVAILABLE = "urn:tessera:problem:unavailable";
@@ -39,6 +43,11 @@ public class ProblemMappers {
   @ServerExceptionMapper
   public Response invalidJob(InvalidJobException e) {
     return fieldProblems(e.problems());
+  }
+
+  @ServerExceptionMapper
+  public Response jobEnded(JobEndedException e) {
+    return problem(Problem.of(JOB_ENDED, "Job already ended", 409, e.getMessage()));
   }
 
   @ServerExceptionMapper
