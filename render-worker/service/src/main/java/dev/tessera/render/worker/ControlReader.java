@@ -79,9 +79,7 @@ public final class ControlReader implements AutoCloseable {
       Map<TopicPartition, Long> end = assignFromBeginning();
       while (running) {
         try {
-          for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
-            read(record);
-          }
+          // Checked before each poll, so that an empty topic is caught up at once.
           if (caughtUp.getCount() > 0
               && end.entrySet().stream()
                   .allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
@@ -92,6 +90,9 @@ public final class ControlReader implements AutoCloseable {
                 end,
                 cancelled.size());
             caughtUp.countDown();
+          }
+          for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
+            read(record);
           }
         } catch (WakeupException e) {
           throw e;
