@@ -9,8 +9,8 @@ import java.util.UUID;
 
 /**
  * What a worker reports about a job on {@link Topics#EVENTS} (Kafka key: the job id). The JSON form
- * carries a {@code "type"} property: {@code started}, {@code progress}, {@code succeeded} or {@code
- * failed}.
+ * carries a {@code "type"} property: {@code started}, {@code progress}, {@code succeeded}, {@code
+ * failed} or {@code canceled}.
  *
  * <p>Events may arrive twice, late, or from an older delivery of the same job; {@link #attempt()}
  * (the queue's delivery count, from 1) tells deliveries apart so the scheduler can ignore what is
@@ -21,7 +21,8 @@ import java.util.UUID;
   @JsonSubTypes.Type(value = JobEvent.Started.class, name = "started"),
   @JsonSubTypes.Type(value = JobEvent.Progress.class, name = "progress"),
   @JsonSubTypes.Type(value = JobEvent.Succeeded.class, name = "succeeded"),
-  @JsonSubTypes.Type(value = JobEvent.Failed.class, name = "failed")
+  @JsonSubTypes.Type(value = JobEvent.Failed.class, name = "failed"),
+  @JsonSubTypes.Type(value = JobEvent.Canceled.class, name = "canceled")
 })
 public sealed interface JobEvent {
   UUID jobId();
@@ -84,6 +85,17 @@ public sealed interface JobEvent {
     public Failed {
       checkCommon(jobId, workerId, attempt, at);
       Objects.requireNonNull(reason, "reason is required");
+    }
+  }
+
+  /**
+   * The worker stopped the job, or acknowledged it without rendering, because its owner cancelled
+   * it (a {@link ControlMessage.Cancel}); nothing was uploaded and the queue will not deliver it
+   * again.
+   */
+  record Canceled(UUID jobId, String workerId, int attempt, Instant at) implements JobEvent {
+    public Canceled {
+      checkCommon(jobId, workerId, attempt, at);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.tessera.common;
 
+import java.time.Duration;
 import java.util.regex.Pattern;
 
 /** Kafka topic names, in one place for the gateway's relay, the workers and the scheduler. */
@@ -23,6 +24,28 @@ public final class Topics {
    * in order.
    */
   public static final String EVENTS = "render.events";
+
+  /**
+   * Requests about jobs ({@link ControlMessage}: cancellations), keyed by job id, written by the
+   * gateway's outbox relay and read by the scheduler (its consumer group) and by every worker (each
+   * reads every partition itself, no group).
+   *
+   * <p>Compacted and deleted ({@code cleanup.policy=compact,delete}, see {@code
+   * KafkaAdmin.controlTopic}): compaction keeps one record per job however often its cancel was
+   * relayed or repeated; deletion drops records older than {@link #CONTROL_RETENTION}. A worker
+   * that starts reads the topic from its beginning, i.e. the last {@link #CONTROL_RETENTION} of
+   * cancellations, before it takes its first job, so it knows every job cancelled while still
+   * queued: a queue record outlives that window only if its queue keeps records longer than the
+   * broker's default seven days, and a cancelled job rendered anyway is still recorded CANCELED
+   * (the scheduler ignores events of a job that ended).
+   */
+  public static final String CONTROL = "render.control";
+
+  /** How long {@link #CONTROL} keeps a cancellation: the job queues' default retention. */
+  public static final Duration CONTROL_RETENTION = Duration.ofDays(7);
+
+  /** Partitions of {@link #CONTROL}: one; cancellations are few and every reader reads them all. */
+  public static final int CONTROL_PARTITIONS = 1;
 
   // Kafka's own rule for topic names; a model name that breaks it would fail at the broker much
   // later.

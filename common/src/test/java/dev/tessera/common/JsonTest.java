@@ -50,7 +50,8 @@ class JsonTest {
                     new StageTimings.Entry("denoise", 812.5, ""),
                     new StageTimings.Entry("upscale", 90.25, "16 tiles")),
                 AT),
-            new JobEvent.Failed(ID, "gpu-0", 2, "CUDA out of memory", true, AT));
+            new JobEvent.Failed(ID, "gpu-0", 2, "CUDA out of memory", true, AT),
+            new JobEvent.Canceled(ID, "gpu-0", 1, AT));
     for (JobEvent e : events) {
       roundTrip(e, JobEvent.class);
     }
@@ -72,6 +73,24 @@ class JsonTest {
         succeeded);
     assertTrue(
         text(new JobEvent.Failed(ID, "w", 1, "r", false, AT)).contains("\"retryable\":false"));
+  }
+
+  @Test
+  void aCancelRoundTripsThroughTheInterfaceWithItsType() {
+    ControlMessage cancel = new ControlMessage.Cancel(ID, AT);
+    roundTrip(cancel, ControlMessage.class);
+    String json = text(cancel);
+    assertTrue(json.contains("\"type\":\"cancel\""), json);
+    assertTrue(json.contains("\"requested_at\":\"2026-03-01T12:00:00.123456Z\""), json);
+    assertTrue(text(new JobEvent.Canceled(ID, "w", 1, AT)).contains("\"type\":\"canceled\""));
+  }
+
+  @Test
+  void aControlMessageOfAnUnknownKindIsRefused() {
+    String json = "{\"type\":\"drain\",\"job_id\":\"" + ID + "\"}";
+    assertThrows(
+        Json.MalformedException.class,
+        () -> Json.decode(json.getBytes(UTF_8), ControlMessage.class));
   }
 
   @Test

@@ -11,6 +11,7 @@ class TopicsTest {
   void jobQueueIsNamedAfterTheModel() {
     assertEquals("render.jobs.sd21-base", Topics.jobs("sd21-base"));
     assertEquals("render.events", Topics.EVENTS);
+    assertEquals("render.control", Topics.CONTROL);
   }
 
   @Test

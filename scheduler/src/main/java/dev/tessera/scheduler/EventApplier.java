@@ -21,8 +21,13 @@ import java.util.Optional;
  *   <li>{@code Failed(n)}: RUNNING with attempt &le; n becomes FAILED, or QUEUED again when the
  *       failure is retryable (the queue redelivers the job); QUEUED with attempt &lt; n (its start
  *       event was lost) becomes FAILED when not retryable. An older attempt's failure is stale.
+ *   <li>{@code Canceled(n)}: QUEUED or RUNNING, whatever the attempt, becomes CANCELED: a worker
+ *       reports it only for a job its owner cancelled, so any delivery's report ends the job.
  *   <li>Anything on a terminal job is ignored, or counted a duplicate when it is the event that
- *       ended the job.
+ *       ended the job. Hence the rule for a cancel that races the end of a job: whichever terminal
+ *       state is written first stands (a job that succeeded stays SUCCEEDED and keeps its image; a
+ *       job cancelled while queued stays CANCELED even if a worker that had not yet heard of it
+ *       reports a success).
  * </ul>
  *
  * A write that loses its guard to a concurrent writer is decided again on a fresh read, at most
@@ -80,6 +85,8 @@ public final class EventApplier {
       return progress(row, p);
     } else if (event instanceof JobEvent.Succeeded s) {
       return succeeded(row, s);
+    } else if (event instanceof JobEvent.Canceled c) {
+      return canceled(row, c);
     } else {
       return failed(row, (JobEvent.Failed) event);
     }
@@ -154,6 +161,16 @@ public final class EventApplier {
       return write(row, JobState.QUEUED, f.requeued(e.attempt(), e.reason()));
     }
     return write(row, JobState.FAILED, f.failed(e.attempt(), e.workerId(), e.reason(), e.at()));
+  }
+
+  private Optional<Outcome> canceled(JobRow row, JobEvent.Canceled e) {
+    if (row.state() == JobState.CANCELED) {
+      return duplicate(row, e);
+    }
+    if (row.state().isTerminal()) {
+      return ignored(row, e);
+    }
+    return write(row, JobState.CANCELED, row.fields().canceled(e.at()));
   }
 
   private Optional<Outcome> write(JobRow row, JobState to, JobFields fields) {

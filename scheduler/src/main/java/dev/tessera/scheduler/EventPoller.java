@@ -1,7 +1,9 @@
 package dev.tessera.scheduler;
 
+import dev.tessera.common.ControlMessage;
 import dev.tessera.common.JobEvent;
 import dev.tessera.common.Json;
+import dev.tessera.common.Topics;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.HashMap;
@@ -14,25 +16,30 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * One poll of {@code render.events}: decode each record, apply it, and commit the offsets of what
- * was applied, after the database committed it. At least once: a crash before the commit replays
- * records that the idempotent applier then finds applied. Plain Java over any Kafka {@link
- * Consumer}; the caller owns the consumer and its thread.
+ * One poll of {@code render.events} and {@code render.control}: decode each record as its topic
+ * says (a worker's {@link JobEvent}, an owner's {@link ControlMessage}), apply it, and commit the
+ * offsets of what was applied, after the database committed it. At least once: a crash before the
+ * commit replays records that the idempotent applier then finds applied. Plain Java over any Kafka
+ * {@link Consumer}; the caller owns the consumer and its thread.
  */
 public final class EventPoller {
   private static final System.Logger LOG = System.getLogger(EventPoller.class.getName());
 
   private final Consumer<byte[], byte[]> consumer;
-  private final Function<JobEvent, EventApplier.Outcome> applier;
+  private final Function<JobEvent, EventApplier.Outcome> events;
+  private final Function<ControlMessage, EventApplier.Outcome> control;
 
   /**
-   * {@code applier} is normally {@link EventApplier#apply}; it must commit its writes before it
-   * returns.
+   * {@code events} is normally {@link EventApplier#apply}, {@code control} {@link
+   * CancelRequestApplier#apply}; each must commit its writes before it returns.
    */
   public EventPoller(
-      Consumer<byte[], byte[]> consumer, Function<JobEvent, EventApplier.Outcome> applier) {
+      Consumer<byte[], byte[]> consumer,
+      Function<JobEvent, EventApplier.Outcome> events,
+      Function<ControlMessage, EventApplier.Outcome> control) {
     this.consumer = consumer;
-    this.applier = applier;
+    this.events = events;
+    this.control = control;
   }
 
   /**
@@ -66,9 +73,18 @@ public final class EventPoller {
    * fix).
    */
   private boolean handle(ConsumerRecord<byte[], byte[]> record) {
-    JobEvent event;
+    return Topics.CONTROL.equals(record.topic())
+        ? handle(record, ControlMessage.class, control)
+        : handle(record, JobEvent.class, events);
+  }
+
+  private <T> boolean handle(
+      ConsumerRecord<byte[], byte[]> record,
+      Class<T> type,
+      Function<T, EventApplier.Outcome> applier) {
+    T message;
     try {
-      event = Json.decode(record.value(), JobEvent.class);
+      message = Json.decode(record.value(), type);
     } catch (Json.MalformedException e) {
       LOG.log(
           Level.ERROR,
@@ -80,9 +96,9 @@ public final class EventPoller {
       return true;
     }
     try {
-      return applier.apply(event) != EventApplier.Outcome.CONFLICT;
+      return applier.apply(message) != EventApplier.Outcome.CONFLICT;
     } catch (JobRepository.StoreException e) {
-      LOG.log(Level.WARNING, "cannot apply " + event + " now, will retry", e);
+      LOG.log(Level.WARNING, "cannot apply " + message + " now, will retry", e);
       return false;
     }
   }

@@ -1,10 +1,12 @@
 package dev.tessera.scheduler;
 
 import dev.tessera.common.Topics;
+import dev.tessera.common.kafka.KafkaAdmin;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
@@ -16,9 +18,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Runs the scheduler's consumer of {@code render.events} (classic group {@value #GROUP}) on its own
- * thread, from startup to shutdown. All the work is in {@link EventPoller} and {@link
- * EventApplier}.
+ * Runs the scheduler's consumer of {@code render.events} and {@code render.control} (classic group
+ * {@value #GROUP}) on its own thread, from startup to shutdown. All the work is in {@link
+ * EventPoller}, {@link EventApplier} and {@link CancelRequestApplier}.
  */
 @ApplicationScoped
 public class EventsConsumer {
@@ -28,6 +30,7 @@ public class EventsConsumer {
   private static final Logger LOG = Logger.getLogger(EventsConsumer.class);
 
   private final EventApplier applier;
+  private final CancelRequestApplier cancels;
   private final String bootstrapServers;
   private volatile boolean running;
   private KafkaConsumer<byte[], byte[]> consumer;
@@ -35,8 +38,10 @@ public class EventsConsumer {
 
   EventsConsumer(
       EventApplier applier,
+      CancelRequestApplier cancels,
       @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
     this.applier = applier;
+    this.cancels = cancels;
     this.bootstrapServers = bootstrapServers;
   }
 
@@ -52,7 +57,9 @@ public class EventsConsumer {
     running = true;
     thread = new Thread(this::run, "render-events");
     thread.start();
-    LOG.infof("consuming %s from %s as group %s", Topics.EVENTS, bootstrapServers, GROUP);
+    LOG.infof(
+        "consuming %s and %s from %s as group %s",
+        Topics.EVENTS, Topics.CONTROL, bootstrapServers, GROUP);
   }
 
   void stop(@Observes ShutdownEvent event) throws InterruptedException {
@@ -66,8 +73,13 @@ public class EventsConsumer {
 
   private void run() {
     try (KafkaConsumer<byte[], byte[]> c = consumer) {
-      c.subscribe(List.of(Topics.EVENTS));
-      EventPoller poller = new EventPoller(c, applier::apply);
+      // Before subscribing: a topic a broker made on first use would lack render.control's
+      // settings.
+      if (!createControlTopic()) {
+        return;
+      }
+      c.subscribe(List.of(Topics.EVENTS, Topics.CONTROL));
+      EventPoller poller = new EventPoller(c, applier::apply, cancels::apply);
       while (running) {
         try {
           if (!poller.pollOnce(POLL)) {
@@ -86,6 +98,24 @@ public class EventsConsumer {
         }
       }
     }
+  }
+
+  /**
+   * Creates {@code render.control} unless it exists, retrying while the broker is unreachable.
+   *
+   * @return false when stopped first
+   */
+  private boolean createControlTopic() {
+    while (running) {
+      try {
+        KafkaAdmin.createControlTopic(bootstrapServers);
+        return true;
+      } catch (IOException e) {
+        LOG.warnf("cannot create %s yet (%s); retrying", Topics.CONTROL, e.getMessage());
+        sleepQuietly();
+      }
+    }
+    return false;
   }
 
   private void sleepQuietly() {

@@ -59,6 +59,15 @@ public record JobFields(
         attempt, workerId, progressStep, progressTotal, null, objectKey, startedAt, at);
   }
 
+  /**
+   * Cancelled at {@code at} on its owner's request: what it had (attempt, worker, progress, start,
+   * an earlier failure's reason) is kept, so the record shows how far it got.
+   */
+  public JobFields canceled(Instant at) {
+    return new JobFields(
+        attempt, workerId, progressStep, progressTotal, error, null, startedAt, at);
+  }
+
   /** Failed for good as delivery {@code attempt} on {@code workerId}, with {@code reason}. */
   public JobFields failed(int attempt, String workerId, String reason, Instant at) {
     return new JobFields(

@@ -5,8 +5,8 @@ import jakarta.inject.Singleton;
 import javax.sql.DataSource;
 
 /**
- * Wires the plain services to Quarkus: the repository over the Agroal data source, and the applier
- * over it.
+ * Wires the plain services to Quarkus: the repository over the Agroal data source, and the appliers
+ * of events and cancel requests over it.
  */
 public class SchedulerBeans {
   @Produces
@@ -19,5 +19,11 @@ public class SchedulerBeans {
   @Singleton
   EventApplier eventApplier(JobRepository jobs) {
     return new EventApplier(jobs);
+  }
+
+  @Produces
+  @Singleton
+  CancelRequestApplier cancelRequestApplier(JobRepository jobs) {
+    return new CancelRequestApplier(jobs);
   }
 }

@@ -16,7 +16,6 @@ import dev.tessera.common.StageTimings;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -252,28 +251,6 @@ class EventApplierTest {
       }
     } finally {
       pool.shutdownNow();
-    }
-  }
-
-  /** A repository whose reads are followed by another writer's commit, a given number of times. */
-  private static final class CompetingWriter extends JobRepository {
-    private final TestDatabase db;
-    private final AtomicInteger remaining;
-
-    CompetingWriter(TestDatabase db, AtomicInteger remaining) {
-      super(db.dataSource);
-      this.db = db;
-      this.remaining = remaining;
-    }
-
-    @Override
-    public Optional<JobRow> find(UUID id) {
-      Optional<JobRow> row = super.find(id);
-      if (remaining.get() > 0) {
-        remaining.decrementAndGet();
-        db.execute("UPDATE jobs SET version = version + 1 WHERE id = '" + id + "'");
-      }
-      return row;
     }
   }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tessera.common.ControlMessage;
 import dev.tessera.common.JobEvent;
 import dev.tessera.common.Json;
 import dev.tessera.common.Topics;
@@ -24,19 +25,24 @@ import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Offsets are committed only for records the applier is done with; the rest come again. */
+/**
+ * Offsets are committed only for records the appliers are done with; the rest come again. Each
+ * topic's records go to the applier of their kind.
+ */
 class EventPollerTest {
   private static final TopicPartition P0 = new TopicPartition(Topics.EVENTS, 0);
   private static final TopicPartition P1 = new TopicPartition(Topics.EVENTS, 1);
+  private static final TopicPartition CONTROL = new TopicPartition(Topics.CONTROL, 0);
   private static final Duration POLL = Duration.ofMillis(10);
 
   private final MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
   private final List<JobEvent> applied = new ArrayList<>();
+  private final List<ControlMessage> requests = new ArrayList<>();
 
   @BeforeEach
-  void assignTwoPartitions() {
-    consumer.assign(List.of(P0, P1));
-    consumer.updateBeginningOffsets(Map.of(P0, 0L, P1, 0L));
+  void assignPartitions() {
+    consumer.assign(List.of(P0, P1, CONTROL));
+    consumer.updateBeginningOffsets(Map.of(P0, 0L, P1, 0L, CONTROL, 0L));
   }
 
   private static JobEvent started(int attempt) {
@@ -55,6 +61,10 @@ class EventPollerTest {
         e -> {
           applied.add(e);
           return outcome.apply(e);
+        },
+        r -> {
+          requests.add(r);
+          return EventApplier.Outcome.APPLIED;
         });
   }
 
@@ -72,6 +82,20 @@ class EventPollerTest {
     assertTrue(poller(e -> EventApplier.Outcome.APPLIED).pollOnce(POLL));
     assertEquals(events, applied);
     assertEquals(3, committed(P0));
+  }
+
+  @Test
+  void controlRecordsGoToTheCancelApplier() {
+    JobEvent started = started(1);
+    ControlMessage cancel =
+        new ControlMessage.Cancel(started.jobId(), Instant.parse("2026-03-01T12:00:01Z"));
+    send(P0, 0, Json.encode(started));
+    send(CONTROL, 0, Json.encode(cancel));
+    send(CONTROL, 1, "{\"type\":\"drain\"}".getBytes(StandardCharsets.UTF_8));
+    assertTrue(poller(e -> EventApplier.Outcome.APPLIED).pollOnce(POLL));
+    assertEquals(List.of(started), applied);
+    assertEquals(List.of(cancel), requests);
+    assertEquals(2, committed(CONTROL), "an unknown kind of request is skipped");
   }
 
   @Test

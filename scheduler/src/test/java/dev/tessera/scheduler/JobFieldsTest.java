@@ -41,6 +41,13 @@ class JobFieldsTest {
   }
 
   @Test
+  void aCancelKeepsWhatTheJobHadAndRecordsWhenItEnded() {
+    assertEquals(
+        new JobFields(1, "gpu-a", 10, 25, "an earlier failure", null, T0, T1),
+        RUNNING_WITH_PROGRESS.canceled(T1));
+  }
+
+  @Test
   void failureKeepsProgressAndStartAndRecordsTheReason() {
     assertEquals(
         new JobFields(1, "gpu-a", 10, 25, "unknown model", null, T0, T1),

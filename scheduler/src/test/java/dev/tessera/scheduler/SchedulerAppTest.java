@@ -3,6 +3,7 @@ package dev.tessera.scheduler;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.tessera.common.ControlMessage;
 import dev.tessera.common.JobEvent;
 import dev.tessera.common.JobState;
 import dev.tessera.common.Json;
@@ -18,24 +19,29 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 /**
  * The whole scheduler app on real PostgreSQL and a real Kafka broker: migrations from the common
- * jar applied at start, events read from {@code render.events} by the group, applied, and their
- * offsets committed.
+ * jar applied at start, events from {@code render.events} and cancel requests from {@code
+ * render.control} (a topic the app creates) read by the group, applied, and their offsets
+ * committed.
  */
 @QuarkusTest
 @NeedsStack
@@ -52,14 +58,7 @@ class SchedulerAppTest {
 
   @Test
   void appliesEventsFromKafkaAndCommitsTheirOffsets() throws Exception {
-    UUID id = UUID.randomUUID();
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement s =
-            c.prepareStatement(
-                "INSERT INTO jobs (id, model, settings, upscale, target_size) VALUES (?, 'sd21', '{}', 'none', 512)")) {
-      s.setObject(1, id);
-      s.executeUpdate();
-    }
+    UUID id = insertJob();
     Instant at = Instant.parse("2026-03-01T12:00:00Z");
     JobEvent started = new JobEvent.Started(id, "gpu-a", 1, at);
     List<JobEvent> events =
@@ -74,15 +73,9 @@ class SchedulerAppTest {
                 "results/" + id + ".png",
                 List.of(new StageTimings.Entry("denoise", 4000, "")),
                 at.plusSeconds(6)));
-    try (KafkaProducer<byte[], byte[]> producer =
-        new KafkaProducer<>(
-            Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
-            new ByteArraySerializer(),
-            new ByteArraySerializer())) {
+    try (KafkaProducer<byte[], byte[]> producer = producer()) {
       for (JobEvent e : events) {
-        producer.send(
-            new ProducerRecord<>(
-                Topics.EVENTS, id.toString().getBytes(StandardCharsets.UTF_8), Json.encode(e)));
+        send(producer, Topics.EVENTS, id, Json.encode(e));
       }
     }
 
@@ -91,19 +84,93 @@ class SchedulerAppTest {
     assertEquals("results/" + id + ".png", row.fields().objectKey());
     assertEquals(10, row.fields().progressStep());
     assertEquals(2, row.version());
-    await(
-        "offsets of all " + events.size() + " events committed",
-        () -> committed() == events.size());
+    await("offsets of all events committed", () -> allCommitted(Topics.EVENTS));
   }
 
-  private long committed() {
+  @Test
+  void cancelRequestsFromTheControlTopicCancelQueuedJobsAndWorkersReportsRunningOnes()
+      throws Exception {
+    UUID queued = insertJob();
+    UUID running = insertJob();
+    Instant at = Instant.parse("2026-03-01T12:00:00Z");
+    try (KafkaProducer<byte[], byte[]> producer = producer()) {
+      send(
+          producer, Topics.EVENTS, running, Json.encode(new JobEvent.Started(running, "w", 1, at)));
+      await("job running", () -> jobs.find(running).orElseThrow().state() == JobState.RUNNING);
+      for (UUID id : List.of(queued, running)) {
+        send(producer, Topics.CONTROL, id, Json.encode(new ControlMessage.Cancel(id, at)));
+      }
+      await(
+          "queued job CANCELED",
+          () -> jobs.find(queued).orElseThrow().state() == JobState.CANCELED);
+      assertEquals(
+          JobState.RUNNING, jobs.find(running).orElseThrow().state(), "left to its worker");
+      send(
+          producer,
+          Topics.EVENTS,
+          running,
+          Json.encode(new JobEvent.Canceled(running, "w", 1, at.plusSeconds(1))));
+    }
+    await(
+        "running job CANCELED",
+        () -> jobs.find(running).orElseThrow().state() == JobState.CANCELED);
+    assertEquals(at, jobs.find(queued).orElseThrow().fields().finishedAt());
+    await(
+        "offsets of the requests committed",
+        () -> allCommitted(Topics.CONTROL) && allCommitted(Topics.EVENTS));
+  }
+
+  private UUID insertJob() throws Exception {
+    UUID id = UUID.randomUUID();
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s =
+            c.prepareStatement(
+                "INSERT INTO jobs (id, model, settings, upscale, target_size) VALUES (?, 'sd21', '{}', 'none', 512)")) {
+      s.setObject(1, id);
+      s.executeUpdate();
+    }
+    return id;
+  }
+
+  private KafkaProducer<byte[], byte[]> producer() {
+    return new KafkaProducer<>(
+        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
+        new ByteArraySerializer(),
+        new ByteArraySerializer());
+  }
+
+  private static void send(
+      KafkaProducer<byte[], byte[]> producer, String topic, UUID key, byte[] value)
+      throws Exception {
+    producer
+        .send(new ProducerRecord<>(topic, key.toString().getBytes(StandardCharsets.UTF_8), value))
+        .get(30, TimeUnit.SECONDS);
+  }
+
+  /** Whether the group has committed every record now in {@code topic}. */
+  private boolean allCommitted(String topic) {
     try (Admin admin = KafkaAdmin.admin(bootstrapServers)) {
-      Map<?, OffsetAndMetadata> offsets =
+      Map<TopicPartition, OffsetAndMetadata> committed =
           admin
               .listConsumerGroupOffsets(EventsConsumer.GROUP)
               .partitionsToOffsetAndMetadata()
-              .get();
-      return offsets.values().stream().mapToLong(OffsetAndMetadata::offset).sum();
+              .get(10, TimeUnit.SECONDS);
+      Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+      admin
+          .describeTopics(List.of(topic))
+          .allTopicNames()
+          .get(10, TimeUnit.SECONDS)
+          .get(topic)
+          .partitions()
+          .forEach(
+              p -> partitions.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+      var ends = admin.listOffsets(partitions).all().get(10, TimeUnit.SECONDS);
+      return ends.entrySet().stream()
+          .allMatch(
+              e ->
+                  e.getValue().offset() == 0
+                      || committed.containsKey(e.getKey())
+                          && committed.get(e.getKey()).offset() == e.getValue().offset());
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }

@@ -14,6 +14,8 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  * A job as {@code GET /v1/jobs/{id}} (and the answer to its submission) shows it.
  *
  * @param attempts how many deliveries a worker has started; 0 while the job waits for its first
+ * @param cancelRequestedAt when the owner asked to cancel the job; the state shows CANCELED once
+ *     the scheduler or the job's worker acted on it
  * @param progress denoising progress while running, else null
  * @param timings the stages the worker ran, in order; empty until it reports them
  * @param error why the job failed (or why its last attempt failed), else null
@@ -29,6 +31,8 @@ public record JobView(
     Instant createdAt,
     @Schema(nullable = true) Instant startedAt,
     @Schema(nullable = true) Instant finishedAt,
+    @Schema(nullable = true, description = "When the owner asked to cancel the job, else null")
+        Instant cancelRequestedAt,
     @Schema(nullable = true) Progress progress,
     List<StageTimings.Entry> timings,
     @Schema(nullable = true) String error,
@@ -49,6 +53,7 @@ public record JobView(
         JobState.QUEUED,
         0,
         job.submittedAt(),
+        null,
         null,
         null,
         null,

@@ -2,6 +2,9 @@ package dev.tessera.gateway.api;
 
 import dev.tessera.gateway.auth.CurrentTenant;
 import dev.tessera.gateway.idempotency.Idempotency;
+import dev.tessera.gateway.jobs.CancelOutcome;
+import dev.tessera.gateway.jobs.JobCancellation;
+import dev.tessera.gateway.jobs.JobEndedException;
 import dev.tessera.gateway.jobs.JobQuery;
 import dev.tessera.gateway.jobs.JobSubmission;
 import jakarta.inject.Inject;
@@ -14,6 +17,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.sql.SQLException;
@@ -28,8 +32,9 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
- * The jobs API: submit a render, poll its status. HTTP only; the work is in {@link JobSubmission}
- * and {@link JobQuery}, the error answers in {@link ProblemMappers}.
+ * The jobs API: submit a render, poll its status, cancel it. HTTP only; the work is in {@link
+ * JobSubmission}, {@link JobQuery} and {@link JobCancellation}, the error answers in {@link
+ * ProblemMappers}.
  */
 @Path("/v1/jobs")
 @Tag(name = "jobs", description = "Render jobs")
@@ -42,6 +47,8 @@ public class JobsResource {
   @Inject JobSubmission submission;
 
   @Inject JobQuery query;
+
+  @Inject JobCancellation cancellation;
 
   @Inject CurrentTenant tenant;
 
@@ -146,6 +153,56 @@ public class JobsResource {
     return query
         .find(tenant.get(), jobId)
         .orElseThrow(() -> new NotFoundException("no job with id " + jobId));
+  }
+
+  @POST
+  @Path("{id}/cancel")
+  @Operation(
+      summary = "Cancel a job",
+      description =
+          "A queued job is never rendered; a running one stops within a step and stores nothing. The"
+              + " state becomes CANCELED shortly after; a job that ends meanwhile keeps its result."
+              + " Asking again answers the same.")
+  @APIResponse(
+      responseCode = "202",
+      description = "The cancellation stands (asked now or before); the job as it is now",
+      headers =
+          @Header(
+              name = "Location",
+              description = "/v1/jobs/{id}",
+              schema = @Schema(implementation = String.class)),
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema = @Schema(implementation = JobView.class)))
+  @APIResponse(
+      responseCode = "404",
+      description = "No such job",
+      content =
+          @Content(
+              mediaType = Problem.MEDIA_TYPE,
+              schema = @Schema(implementation = Problem.class)))
+  @APIResponse(
+      responseCode = "409",
+      description = "The job already succeeded or failed",
+      content =
+          @Content(
+              mediaType = Problem.MEDIA_TYPE,
+              schema = @Schema(implementation = Problem.class)))
+  public Response cancel(@Parameter(description = "Job id (UUID)") @PathParam("id") String id)
+      throws SQLException {
+    UUID jobId = parseId(id);
+    CancelOutcome outcome = cancellation.cancel(tenant.get(), jobId);
+    switch (outcome.kind()) {
+      case NOT_FOUND -> throw new NotFoundException("no job with id " + jobId);
+      case ENDED -> throw new JobEndedException(jobId, outcome.state());
+      case REQUESTED, ALREADY_REQUESTED -> {}
+    }
+    JobView job =
+        query
+            .find(tenant.get(), jobId)
+            .orElseThrow(() -> new NotFoundException("no job with id " + jobId));
+    return Response.accepted(job).header(HttpHeaders.LOCATION, "/v1/jobs/" + jobId).build();
   }
 
   private static UUID parseId(String id) {

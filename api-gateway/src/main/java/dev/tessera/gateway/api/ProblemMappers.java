@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import dev.tessera.common.FieldProblem;
 import dev.tessera.gateway.idempotency.IdempotencyException;
 import dev.tessera.gateway.jobs.InvalidJobException;
+import dev.tessera.gateway.jobs.JobEndedException;
 import dev.tessera.gateway.quota.QuotaExceededException;
 import dev.tessera.gateway.quota.RateLimitFilter;
 import jakarta.ws.rs.WebApplicationException;
@@ -24,8 +25,8 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 /**
  * Answers every error as an RFC 9457 problem ({@code application/problem+json}): invalid fields
  * (wrong JSON types included) as 422 naming each field, bodies that are not one JSON object as 400
- * with a short reason, HTTP errors with their status, and anything unexpected as a 500 that reveals
- * nothing but is logged in full.
+ * with a short reason, a cancel of a job that ended as 409, HTTP errors with their status, and
+ * anything unexpected as a 500 that reveals nothing but is logged in full.
  */
 public class ProblemMappers {
   /** A request whose fields are invalid; {@code errors} names them. */
@@ -39,6 +40,9 @@ public class ProblemMappers {
 
   /** An Idempotency-Key reused for another request, or whose first request is still running. */
   public static final String IDEMPOTENCY = "urn:tessera:problem:idempotency-key";
+
+  /** A cancel request for a job that already SUCCEEDED or FAILED. */
+  public static final String JOB_ENDED = "urn:tessera:problem:job-ended";
 
   /** A dependency (the database) is down. */
   public static final String UNAVAILABLE = "urn:tessera:problem:unavailable";
@@ -63,6 +67,11 @@ public class ProblemMappers {
   public Response quota(QuotaExceededException e) {
     // Room comes back as the farm renders: no exact time, so a short wait.
     return RateLimitFilter.tooMany(Duration.ofSeconds(30), e.getMessage());
+  }
+
+  @ServerExceptionMapper
+  public Response jobEnded(JobEndedException e) {
+    return problem(Problem.of(JOB_ENDED, "Job already ended", 409, e.getMessage()));
   }
 
   @ServerExceptionMapper

@@ -3,6 +3,7 @@ package dev.tessera.gateway.config;
 import dev.tessera.common.Topics;
 import dev.tessera.common.tenants.TenantStore;
 import dev.tessera.gateway.idempotency.IdempotencyKeys;
+import dev.tessera.gateway.jobs.JobCancellation;
 import dev.tessera.gateway.jobs.JobQuery;
 import dev.tessera.gateway.jobs.JobSubmission;
 import dev.tessera.gateway.jobs.ResultLinks;
@@ -70,6 +71,12 @@ public class GatewayBeans {
   @Singleton
   JobSubmission jobSubmission(DataSource dataSource, SubmissionRules rules, RelayWorker worker) {
     return new JobSubmission(dataSource, rules, Clock.systemUTC(), worker::wake);
+  }
+
+  @Produces
+  @Singleton
+  JobCancellation jobCancellation(DataSource dataSource, RelayWorker worker) {
+    return new JobCancellation(dataSource, Clock.systemUTC(), worker::wake);
   }
 
   @Produces

@@ -28,8 +28,9 @@ public final class JobQuery {
   private static final String SELECT_JOB =
       """
       SELECT model, settings, upscale, state, attempt, progress_step, progress_total, error, object_key,
-             created_at, started_at, finished_at
-      FROM jobs WHERE id = ? AND tenant_id = ?""";
+             created_at, started_at, finished_at, c.requested_at AS cancel_requested_at
+      FROM jobs LEFT JOIN job_cancellations c ON c.job_id = jobs.id
+      WHERE jobs.id = ? AND jobs.tenant_id = ?""";
   private static final String SELECT_TIMINGS =
       """
       SELECT stage, millis, detail FROM job_timings WHERE job_id = ? ORDER BY position""";
@@ -89,6 +90,7 @@ public final class JobQuery {
         instant(row, "created_at"),
         instant(row, "started_at"),
         instant(row, "finished_at"),
+        instant(row, "cancel_requested_at"),
         progress,
         timings,
         row.getString("error"),

@@ -13,8 +13,8 @@ import org.jboss.logging.Logger;
  * The background thread that drives the {@link OutboxRelay}: passes back to back while rows are
  * waiting, an idle wait (cut short by {@link #wake()}) when the outbox is empty, and exponential
  * backoff while the broker or the database fails, so an outage neither loses rows nor spins. Before
- * relaying it makes sure the job topics exist; while it cannot, it tries again after every failed
- * publish and at least every 30 s.
+ * relaying it makes sure its topics exist (the job topics and render.control); while it cannot, it
+ * tries again after every failed publish and at least every 30 s.
  *
  * <p>Logs one line per failed pass (at most one per backoff period) and one when relaying recovers.
  * {@link #close()} lets a pass in progress finish, so shutdown does not abandon acknowledged
@@ -109,16 +109,16 @@ public final class RelayWorker implements AutoCloseable {
       Set<String> created = topics.ensureTopics();
       topicsReady = true;
       if (created.isEmpty()) {
-        LOG.info("job topics exist");
+        LOG.info("the relay's topics exist");
       } else {
-        LOG.infof("created job topics %s", created);
+        LOG.infof("created topics %s", created);
       }
     } catch (ExecutionException | RuntimeException e) {
       // RuntimeException: the admin client itself could not be made (e.g. a bootstrap host that
       // does not resolve).
       nextTopicCheck = System.nanoTime() + TOPIC_RETRY.toNanos();
       Throwable why = e instanceof ExecutionException ? e.getCause() : e;
-      LOG.warnf("cannot check or create the job topics yet (%s); will retry", why);
+      LOG.warnf("cannot check or create the relay's topics yet (%s); will retry", why);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -1,5 +1,6 @@
 package dev.tessera.common.kafka;
 
+import dev.tessera.common.Topics;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Collection;
@@ -14,6 +15,7 @@ import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
@@ -42,17 +44,18 @@ public final class KafkaAdmin {
    */
   public static void createTopics(
       String bootstrapServers, Collection<String> topics, int partitions) throws IOException {
+    create(
+        bootstrapServers,
+        topics.stream()
+            .map(
+                t -> new NewTopic(t, java.util.Optional.of(partitions), java.util.Optional.empty()))
+            .toList());
+  }
+
+  private static void create(String bootstrapServers, Collection<NewTopic> topics)
+      throws IOException {
     try (Admin admin = admin(bootstrapServers)) {
-      var results =
-          admin
-              .createTopics(
-                  topics.stream()
-                      .map(
-                          t ->
-                              new NewTopic(
-                                  t, java.util.Optional.of(partitions), java.util.Optional.empty()))
-                      .toList())
-              .values();
+      var results = admin.createTopics(topics).values();
       for (var entry : results.entrySet()) {
         try {
           entry.getValue().get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -70,8 +73,38 @@ public final class KafkaAdmin {
         }
       }
     } catch (TimeoutException | InterruptedException e) {
-      throw failed("create topics " + topics, bootstrapServers, e);
+      throw failed(
+          "create topics " + topics.stream().map(NewTopic::name).toList(), bootstrapServers, e);
     }
+  }
+
+  /**
+   * {@link Topics#CONTROL} as every service creates it: {@link Topics#CONTROL_PARTITIONS}
+   * partitions, compacted by job id and deleted after {@link Topics#CONTROL_RETENTION} (segments
+   * roll daily, so both take effect within a day).
+   */
+  public static NewTopic controlTopic() {
+    return new NewTopic(
+            Topics.CONTROL,
+            java.util.Optional.of(Topics.CONTROL_PARTITIONS),
+            java.util.Optional.empty())
+        .configs(
+            Map.of(
+                TopicConfig.CLEANUP_POLICY_CONFIG,
+                TopicConfig.CLEANUP_POLICY_COMPACT + "," + TopicConfig.CLEANUP_POLICY_DELETE,
+                TopicConfig.RETENTION_MS_CONFIG,
+                Long.toString(Topics.CONTROL_RETENTION.toMillis()),
+                TopicConfig.SEGMENT_MS_CONFIG,
+                Long.toString(Duration.ofDays(1).toMillis())));
+  }
+
+  /**
+   * Creates {@link #controlTopic()} unless it exists (an existing one is left as it is). Every
+   * service that reads or writes it calls this first, since brokers may refuse to create topics on
+   * first use, and one created that way would lack its settings.
+   */
+  public static void createControlTopic(String bootstrapServers) throws IOException {
+    create(bootstrapServers, List.of(controlTopic()));
   }
 
   /** The partition count of each topic. */

@@ -132,12 +132,46 @@ class FarmEndToEndTest {
   }
 
   /**
+   * Still one worker: a running job cancelled over HTTP stops and ends CANCELED without a result, a
+   * job queued behind it and cancelled is never rendered, and the worker renders the next job.
+   */
+  @Test
+  @Order(2)
+  void aCancelledJobEndsCanceledAndTheWorkerRendersTheNextJob() throws Exception {
+    String running = client.submit(longJob(99));
+    String queued = client.submit(job("cancelled while queued", 3, "sr"));
+    String next = client.submit(job("rendered after the cancels", 3, "sr"));
+    String worker = awaitRunningOn(running);
+    assertTrue(client.cancel(queued).hasNonNull("cancel_requested_at"));
+    client.cancel(running);
+
+    JsonNode stopped = client.awaitEnd(running, Duration.ofSeconds(60), s -> {});
+    assertEquals("CANCELED", stopped.path("state").asText(), stopped.toString());
+    assertTrue(stopped.path("result_url").isNull(), stopped.toString());
+    assertEquals(0, stopped.path("timings").size(), "no stage recorded: " + stopped);
+    assertEquals("CANCELED", client.cancel(running).path("state").asText(), "asked again");
+    JsonNode neverRun = client.awaitEnd(queued, Duration.ofSeconds(60), s -> {});
+    assertEquals("CANCELED", neverRun.path("state").asText(), neverRun.toString());
+    assertEquals(0, neverRun.path("attempts").asInt(), "never started: " + neverRun);
+    assertDelivered(client.awaitEnd(next, JOB_TIMEOUT, s -> {}));
+    try (Connection db = database()) {
+      ResultSet row =
+          db.createStatement()
+              .executeQuery(
+                  "SELECT worker_id FROM jobs WHERE id = '" + UUID.fromString(next) + "'");
+      row.next();
+      assertEquals(worker, row.getString(1), "the same worker rendered the next job");
+    }
+    assertLoopClean(farm.workers().get(0));
+  }
+
+  /**
    * Two workers, thirty mixed jobs, one worker SIGKILLed mid-job: every job succeeds, the killed
    * one's job is delivered once more (and recorded once), the surviving worker never waits beside
    * the backlog, and the launcher restarts the killed worker.
    */
   @Test
-  @Order(2)
+  @Order(3)
   void thirtyMixedJobsSurviveAWorkerKilledMidJob() throws Exception {
     farm.addWorker();
     List<String> ids = new ArrayList<>();
@@ -201,7 +235,7 @@ class FarmEndToEndTest {
    * own).
    */
   @Test
-  @Order(3)
+  @Order(4)
   void twentyJobsOverHttpAllSucceedWith2048PngsAndTimings() throws IOException {
     List<String> ids = new ArrayList<>();
     ids.add(
@@ -220,7 +254,7 @@ class FarmEndToEndTest {
    * are rendered.
    */
   @Test
-  @Order(4)
+  @Order(5)
   void jobsSubmittedWhileTheBrokerIsDownAreNotLost() throws IOException {
     farm.stack().kafka().stop();
     List<String> ids = new ArrayList<>();

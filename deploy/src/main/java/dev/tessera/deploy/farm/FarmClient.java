@@ -73,6 +73,25 @@ public final class FarmClient {
     return JSON.readTree(response.body());
   }
 
+  /**
+   * Asks to cancel the job and returns its status as the gateway answered (202); fails with the
+   * gateway's problem text on any other answer (404 unknown, 409 already ended).
+   */
+  public JsonNode cancel(String id) throws IOException {
+    HttpResponse<String> response =
+        send(api("/v1/jobs/" + id + "/cancel").POST(HttpRequest.BodyPublishers.noBody()).build());
+    if (response.statusCode() != 202) {
+      throw new IOException(
+          "gateway answered "
+              + response.statusCode()
+              + " to the cancel of job "
+              + id
+              + ": "
+              + response.body());
+    }
+    return JSON.readTree(response.body());
+  }
+
   /** Polls until the job ends or {@code timeout} passes; {@code onPoll} sees every status read. */
   public JsonNode awaitEnd(String id, Duration timeout, Consumer<JsonNode> onPoll)
       throws IOException {

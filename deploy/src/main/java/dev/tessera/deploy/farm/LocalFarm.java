@@ -103,6 +103,7 @@ public final class LocalFarm implements AutoCloseable {
     try {
       String bootstrap = stack.kafka().bootstrapServers();
       KafkaAdmin.createTopics(bootstrap, List.of(Topics.EVENTS), 4);
+      KafkaAdmin.createControlTopic(bootstrap);
       KafkaAdmin.createTopics(
           bootstrap, List.of(Topics.jobs(options.modelName())), Topics.JOB_PARTITIONS);
       KafkaAdmin.readShareGroupFromEarliest(bootstrap, WORKER_GROUP);

@@ -50,6 +50,12 @@ public interface WorkerConfig {
    */
   int eventPartitions();
 
+  /**
+   * How many cancelled job ids the worker remembers at most (the newest), read from {@code
+   * render.control}: about 100 bytes each.
+   */
+  int cancelledIds();
+
   String s3Endpoint();
 
   String s3AccessKey();

@@ -18,6 +18,8 @@ import dev.tessera.render.upscale.UpscaleSettings;
 import dev.tessera.render.upscale.Upscaler;
 import dev.tessera.render.upscale.X4Options;
 import dev.tessera.render.upscale.X4Upscaler;
+import dev.tessera.render.worker.CancelledJobs;
+import dev.tessera.render.worker.ControlReader;
 import dev.tessera.render.worker.EventPublisher;
 import dev.tessera.render.worker.JobExecutor;
 import dev.tessera.render.worker.JobRunner;
@@ -46,13 +48,15 @@ import org.jboss.logging.Logger;
 
 /**
  * The worker service around the engine: at start-up it loads the model bundles and upscalers once,
- * warms them up, sets up its queues, and only then starts taking jobs and reports ready. At
- * shutdown the job under way is cancelled and released to another worker.
+ * warms them up, sets up its queues, reads the cancellations still in force, and only then starts
+ * taking jobs and reports ready. At shutdown the job under way is cancelled and released to another
+ * worker.
  */
 @ApplicationScoped
 public class WorkerService {
   private static final Logger LOG = Logger.getLogger(WorkerService.class);
   private static final Duration STALL_CHECK = Duration.ofSeconds(5);
+  private static final Duration CATCH_UP_WARNING = Duration.ofSeconds(30);
 
   /** Where the start-up is, for the readiness check. */
   enum Phase {
@@ -117,12 +121,14 @@ public class WorkerService {
           new ResultStore(
               config.s3Endpoint(), config.s3AccessKey(), config.s3SecretKey(), config.s3Bucket());
       store.ensureBucket();
+      CancelledJobs cancelled = awaitCancellations();
       EventPublisher events = resources.add(new EventPublisher(config.kafkaBootstrap()));
       JobRunner runner =
           new JobRunner(
               executor,
               store,
               events,
+              cancelled,
               new JobRunner.Policy(config.id(), config.maxDeliveries(), Duration.ofMillis(500)),
               Clock.systemUTC());
       synchronized (lifecycle) {
@@ -273,6 +279,28 @@ public class WorkerService {
   }
 
   /**
+   * Starts reading {@code render.control} and waits until every cancellation it holds is known, so
+   * that the first job taken is not one its owner cancelled while it was queued. Waits as long as
+   * it takes (the broker answered a moment ago), saying so every {@link #CATCH_UP_WARNING}.
+   */
+  private CancelledJobs awaitCancellations() {
+    CancelledJobs cancelled = new CancelledJobs(config.cancelledIds());
+    ControlReader reader = resources.add(new ControlReader(config.kafkaBootstrap(), cancelled));
+    reader.start();
+    try {
+      while (!reader.awaitCaughtUp(CATCH_UP_WARNING)) {
+        LOG.warnf(
+            "%s not read to its end within %s; still reading (%d cancelled jobs known)",
+            Topics.CONTROL, CATCH_UP_WARNING, cancelled.size());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while reading " + Topics.CONTROL, e);
+    }
+    return cancelled;
+  }
+
+  /**
    * Creates the queues and configures the share group, waiting for the broker as long as it takes.
    */
   private void awaitKafka(List<String> jobTopics) {
@@ -281,6 +309,7 @@ public class WorkerService {
         KafkaAdmin.createTopics(config.kafkaBootstrap(), jobTopics, Topics.JOB_PARTITIONS);
         KafkaAdmin.createTopics(
             config.kafkaBootstrap(), List.of(Topics.EVENTS), config.eventPartitions());
+        KafkaAdmin.createControlTopic(config.kafkaBootstrap());
         KafkaAdmin.readShareGroupFromEarliest(config.kafkaBootstrap(), config.group());
         KafkaAdmin.partitions(config.kafkaBootstrap(), jobTopics)
             .forEach(

@@ -13,9 +13,10 @@ public interface JobHandler {
    * Runs the job in {@code payload} (a {@code RenderJob} as JSON).
    *
    * @param delivery the queue's delivery count of this record, from 1
-   * @param cancel cancelled when the worker shuts down mid-job
-   * @return how to acknowledge the record: ACCEPT (done), REJECT (can never succeed), RELEASE (let
-   *     another delivery try)
+   * @param cancel cancelled when the worker shuts down mid-job or loses the record's lock, and by
+   *     the handler itself when the job's owner cancels it
+   * @return how to acknowledge the record: ACCEPT (done, or cancelled by its owner), REJECT (can
+   *     never succeed), RELEASE (let another delivery try)
    */
   AcknowledgeType handle(byte[] payload, int delivery, CancelToken cancel);
 }

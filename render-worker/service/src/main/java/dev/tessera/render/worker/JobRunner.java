@@ -18,6 +18,13 @@ import org.apache.kafka.clients.consumer.AcknowledgeType;
  * succeeded, and tells the queue how to acknowledge it. A job that can never succeed is reported
  * FAILED and rejected; any other failure is reported retryable and released, until the last allowed
  * delivery, which fails the job for good.
+ *
+ * <p>A job its owner cancelled ({@link CancelledJobs}) is reported {@code Canceled} and accepted,
+ * so the queue never delivers it again: without rendering when it was known cancelled on arrival,
+ * else as soon as the cancel arrives, which stops the render within a step; a render whose cancel
+ * came during its last stage uploads nothing. A cancel that arrives once the upload began comes too
+ * late: the job succeeds. A render cancelled for any other reason (shutdown, a lost lock) is
+ * released for another delivery, as before.
  */
 public final class JobRunner implements JobHandler {
   private static final System.Logger LOG = System.getLogger(JobRunner.class.getName());
@@ -35,14 +42,21 @@ public final class JobRunner implements JobHandler {
   private final JobExecutor executor;
   private final ResultStore store;
   private final EventPublisher events;
+  private final CancelledJobs cancelled;
   private final Policy policy;
   private final Clock clock;
 
   public JobRunner(
-      JobExecutor executor, ResultStore store, EventPublisher events, Policy policy, Clock clock) {
+      JobExecutor executor,
+      ResultStore store,
+      EventPublisher events,
+      CancelledJobs cancelled,
+      Policy policy,
+      Clock clock) {
     this.executor = executor;
     this.store = store;
     this.events = events;
+    this.cancelled = cancelled;
     this.policy = policy;
     this.clock = clock;
   }
@@ -57,10 +71,21 @@ public final class JobRunner implements JobHandler {
       LOG.log(Level.ERROR, "rejecting an unreadable job message: " + e.getMessage());
       return AcknowledgeType.REJECT;
     }
+    try (CancelledJobs.Tracked tracked = cancelled.track(job.jobId(), cancel)) {
+      if (cancelled.contains(job.jobId())) {
+        LOG.log(Level.INFO, "job " + job.jobId() + " was cancelled while queued; not rendered");
+        return canceled(job, delivery);
+      }
+      return run(job, delivery, cancel);
+    }
+  }
+
+  private AcknowledgeType run(RenderJob job, int delivery, CancelToken cancel) {
     try {
       events.publish(
           new JobEvent.Started(job.jobId(), policy.workerId(), delivery, clock.instant()));
       JobExecutor.Output out = executor.execute(job, progress(job, delivery), cancel);
+      cancel.check(); // cancelled while encoding: nothing is uploaded
       long t0 = System.nanoTime();
       String key = store.put(job.jobId(), out.png());
       out.timings().add("upload", System.nanoTime() - t0);
@@ -76,6 +101,10 @@ public final class JobRunner implements JobHandler {
     } catch (JobRejectedException e) {
       return fail(job, delivery, e.getMessage(), false);
     } catch (RenderCancelledException e) {
+      if (cancelled.contains(job.jobId())) {
+        LOG.log(Level.INFO, "job " + job.jobId() + " cancelled by its owner; stopped");
+        return canceled(job, delivery);
+      }
       LOG.log(
           Level.INFO,
           "job " + job.jobId() + " cancelled (shutdown, or its lock was lost); released");
@@ -91,6 +120,21 @@ public final class JobRunner implements JobHandler {
       }
       return fail(job, delivery, e.getMessage(), true);
     }
+  }
+
+  /**
+   * Reports the job cancelled and accepts it, so it is not delivered again; should the report fail,
+   * the job is released instead, for a later delivery to report it.
+   */
+  private AcknowledgeType canceled(RenderJob job, int delivery) {
+    try {
+      events.publish(
+          new JobEvent.Canceled(job.jobId(), policy.workerId(), delivery, clock.instant()));
+    } catch (IOException e) {
+      LOG.log(Level.WARNING, "cannot report cancel of job " + job.jobId() + ": " + e.getMessage());
+      return AcknowledgeType.RELEASE;
+    }
+    return AcknowledgeType.ACCEPT;
   }
 
   private AcknowledgeType fail(RenderJob job, int delivery, String reason, boolean retryable) {

@@ -1,9 +1,17 @@
 package dev.tessera.render.service;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tessera.common.ControlMessage;
+import dev.tessera.common.JobEvent;
+import dev.tessera.common.Json;
+import dev.tessera.common.RenderJob;
+import dev.tessera.common.RenderSettings;
+import dev.tessera.common.Topics;
+import dev.tessera.common.kafka.KafkaAdmin;
 import dev.tessera.deploy.stack.BackingServices;
 import dev.tessera.deploy.stack.Broker;
 import dev.tessera.deploy.stack.ObjectStore;
@@ -13,13 +21,30 @@ import dev.tessera.teststack.NeedsStack;
 import dev.tessera.teststack.TestStack;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The worker service's start-up and shutdown, without Quarkus, on a real broker and S3 server. */
+/**
+ * The worker service's start-up and shutdown, without Quarkus, on a real broker and S3 server,
+ * including what it learns at start-up from {@code render.control}.
+ */
 @NeedsStack
 class WorkerServiceLifecycleTest {
   @TempDir static Path dir;
@@ -97,6 +122,11 @@ class WorkerServiceLifecycleTest {
       }
 
       @Override
+      public int cancelledIds() {
+        return 1000;
+      }
+
+      @Override
       public String s3Endpoint() {
         return s3.endpoint();
       }
@@ -144,6 +174,81 @@ class WorkerServiceLifecycleTest {
     assertTrue(loopThreadAlive());
     service.onStop(null);
     assertTrue(!loopThreadAlive(), "the queue loop stopped with the service");
+  }
+
+  /**
+   * A worker that starts after a job was queued and cancelled reads the cancellation before it
+   * takes any job: the cancelled job is acknowledged unrendered, the one queued after it renders.
+   */
+  @Test
+  void aJobCancelledBeforeTheWorkerStartedIsNeverRendered() throws Exception {
+    String bootstrap = kafka.bootstrapServers();
+    KafkaAdmin.createTopics(bootstrap, List.of(Topics.jobs("mini"), Topics.EVENTS), 1);
+    KafkaAdmin.createControlTopic(bootstrap);
+    RenderSettings settings =
+        new RenderSettings("a lighthouse", "", 1, 2, 7, "euler", false, 128, 128);
+    RenderJob cancelled =
+        new RenderJob(UUID.randomUUID(), "mini", settings, "lanczos", 512, Instant.now());
+    RenderJob kept =
+        new RenderJob(UUID.randomUUID(), "mini", settings, "lanczos", 512, Instant.now());
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(
+            Map.of("bootstrap.servers", bootstrap),
+            new StringSerializer(),
+            new ByteArraySerializer())) {
+      for (RenderJob job : List.of(cancelled, kept)) {
+        producer.send(
+            new ProducerRecord<>(Topics.jobs("mini"), job.jobId().toString(), Json.encode(job)));
+      }
+      producer
+          .send(
+              new ProducerRecord<>(
+                  Topics.CONTROL,
+                  cancelled.jobId().toString(),
+                  Json.encode(new ControlMessage.Cancel(cancelled.jobId(), Instant.now()))))
+          .get(30, TimeUnit.SECONDS);
+    }
+
+    WorkerService service = new WorkerService(config("mini=" + bundle()));
+    service.onStart(null);
+    try {
+      awaitPhase(service, WorkerService.Phase.READY);
+      List<JobEvent> events = eventsUntilSucceeded(bootstrap, kept.jobId());
+      List<JobEvent> ofCancelled =
+          events.stream().filter(e -> e.jobId().equals(cancelled.jobId())).toList();
+      assertEquals(1, ofCancelled.size(), "no start, no progress: " + ofCancelled);
+      assertInstanceOf(JobEvent.Canceled.class, ofCancelled.get(0));
+    } finally {
+      service.onStop(null);
+    }
+  }
+
+  /** Every event on the topic until {@code jobId} succeeded. */
+  private static List<JobEvent> eventsUntilSucceeded(String bootstrap, UUID jobId) {
+    Map<String, Object> config =
+        Map.of(
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrap,
+            ConsumerConfig.GROUP_ID_CONFIG,
+            "lifecycle-events-" + UUID.randomUUID(),
+            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+            "earliest");
+    List<JobEvent> events = new ArrayList<>();
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
+      consumer.subscribe(List.of(Topics.EVENTS));
+      long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+      while (events.stream()
+          .noneMatch(e -> e.jobId().equals(jobId) && e instanceof JobEvent.Succeeded)) {
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError("job " + jobId + " did not succeed; events: " + events);
+        }
+        consumer
+            .poll(Duration.ofMillis(200))
+            .forEach(r -> events.add(Json.decode(r.value(), JobEvent.class)));
+      }
+    }
+    return events;
   }
 
   @Test

@@ -23,6 +23,9 @@ import dev.tessera.render.upscale.LanczosUpscaler;
 import dev.tessera.render.upscale.UpscaleMode;
 import dev.tessera.teststack.NeedsStack;
 import dev.tessera.teststack.TestStack;
+import io.minio.MinioClient;
+import io.minio.StatObjectArgs;
+import io.minio.errors.ErrorResponseException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,6 +35,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -43,9 +48,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * How a job's failure is decided by its kind: a request that can never succeed fails for good and
- * is rejected; a failure that may pass (storage, ONNX Runtime) is reported retryable and released,
- * until the last delivery. Real renders, a real S3 server and a real broker for the events.
+ * How a job's end is decided by its kind: a request that can never succeed fails for good and is
+ * rejected; a failure that may pass (storage, ONNX Runtime) is reported retryable and released,
+ * until the last delivery; a job its owner cancelled is reported canceled and accepted, rendered or
+ * not, with nothing uploaded. Real renders, a real S3 server and a real broker for the events.
  */
 @NeedsStack
 class JobRunnerTest {
@@ -89,6 +95,10 @@ class JobRunnerTest {
 
   /** A runner over the shared renderer (not closed here) storing into {@code store}. */
   private static JobRunner runner(ResultStore store) {
+    return runner(store, new CancelledJobs(100));
+  }
+
+  private static JobRunner runner(ResultStore store, CancelledJobs cancelled) {
     JobExecutor executor =
         new JobExecutor(
             Map.of(MODEL, renderer), Map.of(UpscaleMode.LANCZOS, new LanczosUpscaler()));
@@ -96,6 +106,7 @@ class JobRunnerTest {
         executor,
         store,
         events,
+        cancelled,
         new JobRunner.Policy("w1", MAX_DELIVERIES, Duration.ofSeconds(5)),
         Clock.systemUTC());
   }
@@ -184,6 +195,80 @@ class JobRunnerTest {
     assertTrue(
         seen.stream()
             .noneMatch(e -> e.jobId().equals(job.jobId()) && e instanceof JobEvent.Failed));
+  }
+
+  @Test
+  void aJobKnownCancelledIsAcceptedUnrenderedAndReportedCanceled() throws Exception {
+    CancelledJobs cancelled = new CancelledJobs(100);
+    RenderJob job = job(MODEL, 512);
+    cancelled.add(job.jobId());
+    CancelToken token = new CancelToken();
+    assertEquals(
+        AcknowledgeType.ACCEPT,
+        runner(liveStore(), cancelled).handle(Json.encode(job), 2, token),
+        "accepted: the queue must not deliver it again");
+    JobEvent.Canceled canceled =
+        assertInstanceOf(JobEvent.Canceled.class, firstEventOf(job.jobId()), "no Started first");
+    assertEquals(2, canceled.attempt());
+    assertFalse(stored(job), "nothing uploaded");
+  }
+
+  @Test
+  void aCancelDuringTheRenderStopsItAcceptsItAndUploadsNothing() throws Exception {
+    CancelledJobs cancelled = new CancelledJobs(100);
+    RenderSettings slow =
+        new RenderSettings("A person standing on road", "", 1, 400, 7, "euler", false, 256, 256);
+    RenderJob job = new RenderJob(UUID.randomUUID(), MODEL, slow, "lanczos", 512, Instant.now());
+    CancelToken token = new CancelToken();
+    JobRunner runner = runner(liveStore(), cancelled);
+    CompletableFuture<AcknowledgeType> answer =
+        CompletableFuture.supplyAsync(() -> runner.handle(Json.encode(job), 1, token));
+    assertInstanceOf(JobEvent.Started.class, firstEventOf(job.jobId()));
+    cancelled.add(job.jobId());
+    assertTrue(token.isCancelled(), "the render's token is cancelled by the add itself");
+    assertEquals(AcknowledgeType.ACCEPT, answer.get(30, TimeUnit.SECONDS));
+    assertInstanceOf(JobEvent.Canceled.class, lastEventOf(job.jobId(), JobEvent.Canceled.class));
+    assertFalse(stored(job), "nothing uploaded");
+
+    // The runner is free, and the cancel touched no other job.
+    RenderJob next = job(MODEL, 512);
+    assertEquals(
+        AcknowledgeType.ACCEPT,
+        runner.handle(Json.encode(next), 1, new CancelToken()),
+        "the next job renders");
+    assertTrue(stored(next));
+  }
+
+  private static boolean stored(RenderJob job) throws Exception {
+    MinioClient client =
+        MinioClient.builder()
+            .endpoint(s3.endpoint())
+            .credentials(s3.accessKey(), s3.secretKey())
+            .build();
+    try {
+      client.statObject(
+          StatObjectArgs.builder().bucket("tessera").object(ResultStore.key(job.jobId())).build());
+      return true;
+    } catch (ErrorResponseException e) {
+      if ("NoSuchKey".equals(e.errorResponse().code())) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  private static JobEvent lastEventOf(UUID jobId, Class<? extends JobEvent> type) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < deadline) {
+      for (var record : eventsConsumer.poll(Duration.ofMillis(200))) {
+        seen.add(Json.decode(record.value(), JobEvent.class));
+      }
+      List<JobEvent> events = seen.stream().filter(e -> e.jobId().equals(jobId)).toList();
+      if (!events.isEmpty() && type.isInstance(events.get(events.size() - 1))) {
+        return events.get(events.size() - 1);
+      }
+    }
+    throw new AssertionError("no " + type.getSimpleName() + " for job " + jobId + "; seen " + seen);
   }
 
   private static JobEvent firstEventOf(UUID jobId) {

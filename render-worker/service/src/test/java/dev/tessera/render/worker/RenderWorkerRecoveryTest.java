@@ -74,6 +74,7 @@ class RenderWorkerRecoveryTest {
                 executor,
                 store,
                 events,
+                new CancelledJobs(100),
                 new JobRunner.Policy("w1", 5, Duration.ZERO),
                 Clock.systemUTC());
         RenderWorker worker =

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tessera.common.ControlMessage;
 import dev.tessera.common.JobEvent;
 import dev.tessera.common.Json;
 import dev.tessera.common.RenderJob;
@@ -25,6 +26,8 @@ import dev.tessera.teststack.NeedsStack;
 import dev.tessera.teststack.TestStack;
 import io.minio.GetObjectArgs;
 import io.minio.MinioClient;
+import io.minio.StatObjectArgs;
+import io.minio.errors.ErrorResponseException;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -35,6 +38,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import javax.imageio.ImageIO;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -49,7 +54,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The worker's queue loop and job runner against a real Kafka broker and a real S3 server. */
+/**
+ * The worker's queue loop, job runner and control reader against a real Kafka broker and a real S3
+ * server; cancellations are published to {@code render.control} as the gateway's relay does.
+ */
 @NeedsStack
 class RenderWorkerTest {
   private static final String MODEL = "mini";
@@ -61,6 +69,7 @@ class RenderWorkerTest {
   private static RenderWorker worker;
   private static Thread loop;
   private static KafkaConsumer<String, byte[]> eventsConsumer;
+  private static ControlReader controlReader;
 
   /** Every event read so far, of any job. */
   private static final List<JobEvent> seen = new ArrayList<>();
@@ -72,6 +81,7 @@ class RenderWorkerTest {
     s3 = services.startObjectStore(dir.resolve("s3"));
     KafkaAdmin.createTopics(kafka.bootstrapServers(), java.util.List.of(Topics.jobs(MODEL)), 1);
     KafkaAdmin.createTopics(kafka.bootstrapServers(), java.util.List.of(Topics.EVENTS), 1);
+    KafkaAdmin.createControlTopic(kafka.bootstrapServers());
     KafkaAdmin.readShareGroupFromEarliest(kafka.bootstrapServers(), GROUP);
     // A lock far shorter than a long render, so jobs only finish in one delivery if the worker
     // renews its lock.
@@ -84,11 +94,16 @@ class RenderWorkerTest {
         new JobExecutor(
             Map.of(MODEL, renderer), Map.of(UpscaleMode.LANCZOS, new LanczosUpscaler()));
     EventPublisher events = new EventPublisher(kafka.bootstrapServers());
+    CancelledJobs cancelled = new CancelledJobs(1000);
+    controlReader = new ControlReader(kafka.bootstrapServers(), cancelled);
+    controlReader.start();
+    assertTrue(controlReader.awaitCaughtUp(Duration.ofSeconds(30)));
     JobRunner runner =
         new JobRunner(
             executor,
             store,
             events,
+            cancelled,
             new JobRunner.Policy("w1", 5, Duration.ZERO),
             Clock.systemUTC());
     worker = new RenderWorker(kafka.bootstrapServers(), GROUP, List.of(Topics.jobs(MODEL)), runner);
@@ -107,6 +122,7 @@ class RenderWorkerTest {
   static void stop() throws Exception {
     worker.close();
     loop.join(30_000);
+    controlReader.close();
     eventsConsumer.close();
     s3.close();
     kafka.close();
@@ -126,24 +142,77 @@ class RenderWorkerTest {
     }
   }
 
+  /** Publishes the owner's cancel of {@code jobId}, as the gateway's outbox relay does. */
+  private static void cancel(UUID jobId) throws Exception {
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(
+            Map.of("bootstrap.servers", kafka.bootstrapServers()),
+            new StringSerializer(),
+            new ByteArraySerializer())) {
+      producer
+          .send(
+              new ProducerRecord<>(
+                  Topics.CONTROL,
+                  jobId.toString(),
+                  Json.encode(new ControlMessage.Cancel(jobId, Instant.now()))))
+          .get(30, TimeUnit.SECONDS);
+    }
+  }
+
   /** The events of {@code jobId} up to and including its first terminal one. */
   private static List<JobEvent> eventsUntilDone(UUID jobId) {
+    return eventsUntil(
+        jobId,
+        e ->
+            e instanceof JobEvent.Succeeded
+                || e instanceof JobEvent.Failed
+                || e instanceof JobEvent.Canceled);
+  }
+
+  /** The events of {@code jobId} up to and including the first that {@code last} accepts. */
+  private static List<JobEvent> eventsUntil(UUID jobId, Predicate<JobEvent> last) {
     long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
     while (true) {
       List<JobEvent> events = seen.stream().filter(e -> e.jobId().equals(jobId)).toList();
       for (int i = 0; i < events.size(); i++) {
-        if (events.get(i) instanceof JobEvent.Succeeded
-            || events.get(i) instanceof JobEvent.Failed) {
+        if (last.test(events.get(i))) {
           return events.subList(0, i + 1);
         }
       }
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("job " + jobId + " did not finish; events so far: " + events);
+        throw new AssertionError("job " + jobId + " did not get there; events so far: " + events);
       }
-      for (var record : eventsConsumer.poll(Duration.ofMillis(500))) {
+      for (var record : eventsConsumer.poll(Duration.ofMillis(100))) {
         seen.add(Json.decode(record.value(), JobEvent.class));
       }
     }
+  }
+
+  private static long started(UUID jobId) {
+    return seen.stream()
+        .filter(e -> e.jobId().equals(jobId) && e instanceof JobEvent.Started)
+        .count();
+  }
+
+  private static boolean stored(UUID jobId) throws Exception {
+    try {
+      s3Client()
+          .statObject(
+              StatObjectArgs.builder().bucket("tessera").object(ResultStore.key(jobId)).build());
+      return true;
+    } catch (ErrorResponseException e) {
+      if ("NoSuchKey".equals(e.errorResponse().code())) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  private static MinioClient s3Client() {
+    return MinioClient.builder()
+        .endpoint(s3.endpoint())
+        .credentials(s3.accessKey(), s3.secretKey())
+        .build();
   }
 
   private static RenderJob job(String model, int steps) {
@@ -168,14 +237,10 @@ class RenderWorkerTest {
     assertEquals(
         List.of("tokenize", "text_encode", "denoise", "decode", "upscale", "png", "upload"),
         done.timings().stream().map(StageTimings.Entry::stage).toList());
-    MinioClient client =
-        MinioClient.builder()
-            .endpoint(s3.endpoint())
-            .credentials(s3.accessKey(), s3.secretKey())
-            .build();
     try (var in =
-        client.getObject(
-            GetObjectArgs.builder().bucket("tessera").object(done.objectKey()).build())) {
+        s3Client()
+            .getObject(
+                GetObjectArgs.builder().bucket("tessera").object(done.objectKey()).build())) {
       BufferedImage png = ImageIO.read(in);
       assertEquals(512, png.getWidth());
       assertEquals(512, png.getHeight());
@@ -294,5 +359,88 @@ class RenderWorkerTest {
             .filter(e -> e.jobId().equals(unknownModel.jobId()) && e instanceof JobEvent.Started)
             .count(),
         "the rejected job was delivered once");
+  }
+
+  /**
+   * A job cancelled while it waits behind another never starts: the worker acknowledges it without
+   * rendering and reports it canceled, and takes the job after it as usual.
+   */
+  @Test
+  void aQueuedJobCancelledBeforeTheWorkerTakesItIsNeverRendered() throws Exception {
+    RenderSettings busySettings =
+        new RenderSettings("A person standing on road", "", 8, 150, 7, "euler", false, 512, 512);
+    RenderJob busy =
+        new RenderJob(UUID.randomUUID(), MODEL, busySettings, "lanczos", 512, Instant.now());
+    RenderJob queued = job(MODEL, 3);
+    RenderJob next = job(MODEL, 3);
+    submit(busy);
+    eventsUntil(busy.jobId(), e -> e instanceof JobEvent.Started);
+    submit(queued);
+    cancel(queued.jobId());
+    submit(next);
+
+    List<JobEvent> events = eventsUntilDone(queued.jobId());
+    assertEquals(1, events.size(), "no start, no progress: " + events);
+    assertEquals(1, assertInstanceOf(JobEvent.Canceled.class, events.get(0)).attempt());
+    assertInstanceOf(JobEvent.Succeeded.class, last(eventsUntilDone(busy.jobId())));
+    assertInstanceOf(JobEvent.Succeeded.class, last(eventsUntilDone(next.jobId())));
+    assertEquals(0, started(queued.jobId()));
+    assertFalse(stored(queued.jobId()));
+  }
+
+  /**
+   * A running job cancelled mid-render stops within a step of the cancel reaching the worker,
+   * uploads nothing, is not delivered again, and the job queued behind it renders as usual.
+   */
+  @Test
+  void aRunningJobCancelledMidRenderStopsUploadsNothingAndTheNextJobRuns() throws Exception {
+    RenderWorker.Status before = worker.status();
+    int steps = 400;
+    RenderSettings slow =
+        new RenderSettings("A person standing on road", "", 9, steps, 7, "euler", false, 512, 512);
+    RenderJob running =
+        new RenderJob(UUID.randomUUID(), MODEL, slow, "lanczos", 512, Instant.now());
+    RenderJob next = job(MODEL, 3);
+    submit(running);
+    submit(next);
+    eventsUntil(running.jobId(), e -> e instanceof JobEvent.Progress p && p.step() >= 10);
+    Instant sent = Instant.now();
+    cancel(running.jobId());
+
+    List<JobEvent> events = eventsUntilDone(running.jobId());
+    JobEvent.Canceled canceled = assertInstanceOf(JobEvent.Canceled.class, last(events));
+    List<JobEvent.Progress> progress =
+        events.stream()
+            .filter(e -> e instanceof JobEvent.Progress)
+            .map(e -> (JobEvent.Progress) e)
+            .toList();
+    JobEvent.Progress first = progress.get(0);
+    JobEvent.Progress lastStep = progress.get(progress.size() - 1);
+    Duration perStep =
+        Duration.between(first.at(), lastStep.at())
+            .dividedBy(Math.max(1, lastStep.step() - first.step()));
+    long afterCancel = progress.stream().filter(p -> p.at().isAfter(sent)).count();
+    Duration toStop = Duration.between(sent, canceled.at());
+    System.out.printf(
+        "cancel took %d ms to stop the render (%d ms per step, %d steps reported after it)%n",
+        toStop.toMillis(), perStep.toMillis(), afterCancel);
+    assertTrue(lastStep.step() < steps / 2, "stopped long before its end: " + lastStep);
+    assertTrue(
+        toStop.compareTo(Duration.ofSeconds(2)) < 0,
+        "stopped within " + toStop + " of the cancel; a step takes " + perStep);
+    assertFalse(stored(running.jobId()), "nothing uploaded");
+
+    List<JobEvent> after = eventsUntilDone(next.jobId());
+    assertInstanceOf(JobEvent.Succeeded.class, last(after));
+    assertTrue(after.stream().allMatch(e -> e.attempt() == 1), "the next job untouched: " + after);
+    assertEquals(1, started(running.jobId()), "the cancelled job was not delivered again");
+    RenderWorker.Status status = worker.status();
+    assertEquals(before.lostLocks(), status.lostLocks(), status.toString());
+    assertEquals(before.releasedUnstarted(), status.releasedUnstarted(), status.toString());
+    assertEquals(before.reconnects(), status.reconnects(), status.toString());
+  }
+
+  private static JobEvent last(List<JobEvent> events) {
+    return events.get(events.size() - 1);
   }
 }
