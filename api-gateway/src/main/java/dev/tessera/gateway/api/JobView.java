@@ -13,6 +13,8 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 /**
  * A job as {@code GET /v1/jobs/{id}} (and the answer to its submission) shows it.
  *
+ * @param batchId the batch the job was submitted in, else null
+ * @param customId the client's name for the job in its batch, else null
  * @param attempts how many deliveries a worker has started; 0 while the job waits for its first
  * @param cancelRequestedAt when the owner asked to cancel the job; the state shows CANCELED once
  *     the scheduler or the job's worker acted on it
@@ -26,6 +28,8 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 @Schema(name = "Job")
 public record JobView(
     UUID id,
+    @Schema(nullable = true) UUID batchId,
+    @Schema(nullable = true) String customId,
     JobState state,
     int attempts,
     Instant createdAt,
@@ -46,10 +50,12 @@ public record JobView(
   @Schema(name = "Progress")
   public record Progress(int step, int total) {}
 
-  /** A job just stored: queued, nothing run yet. */
+  /** A job just stored alone: queued, nothing run yet. */
   public static JobView queued(RenderJob job) {
     return new JobView(
         job.jobId(),
+        null,
+        null,
         JobState.QUEUED,
         0,
         job.submittedAt(),
@@ -61,5 +67,24 @@ public record JobView(
         null,
         null,
         JobRequest.of(job.model(), job.settings(), job.upscale()));
+  }
+
+  /** This view with {@code timings} instead of its own. */
+  public JobView withTimings(List<StageTimings.Entry> timings) {
+    return new JobView(
+        id,
+        batchId,
+        customId,
+        state,
+        attempts,
+        createdAt,
+        startedAt,
+        finishedAt,
+        cancelRequestedAt,
+        progress,
+        timings,
+        error,
+        resultUrl,
+        request);
   }
 }

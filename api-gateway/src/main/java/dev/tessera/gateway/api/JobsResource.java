@@ -5,10 +5,10 @@ import dev.tessera.gateway.idempotency.Idempotency;
 import dev.tessera.gateway.jobs.CancelOutcome;
 import dev.tessera.gateway.jobs.JobCancellation;
 import dev.tessera.gateway.jobs.JobEndedException;
+import dev.tessera.gateway.jobs.JobListing;
 import dev.tessera.gateway.jobs.JobQuery;
 import dev.tessera.gateway.jobs.JobSubmission;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -17,12 +17,14 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import java.sql.SQLException;
 import java.util.UUID;
-import java.util.regex.Pattern;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -32,23 +34,20 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
- * The jobs API: submit a render, poll its status, cancel it. HTTP only; the work is in {@link
- * JobSubmission}, {@link JobQuery} and {@link JobCancellation}, the error answers in {@link
- * ProblemMappers}.
+ * The jobs API: submit a render, poll its status, list jobs, cancel one. HTTP only; the work is in
+ * {@link JobSubmission}, {@link JobQuery}, {@link JobListing} and {@link JobCancellation}, the
+ * error answers in {@link ProblemMappers}.
  */
 @Path("/v1/jobs")
 @Tag(name = "jobs", description = "Render jobs")
 @Produces(MediaType.APPLICATION_JSON)
 public class JobsResource {
-  private static final Pattern CANONICAL_UUID =
-      Pattern.compile(
-          "\\p{XDigit}{8}-\\p{XDigit}{4}-\\p{XDigit}{4}-\\p{XDigit}{4}-\\p{XDigit}{12}");
-
   @Inject JobSubmission submission;
 
   @Inject JobQuery query;
 
   @Inject JobCancellation cancellation;
+  @Inject JobListing listing;
 
   @Inject CurrentTenant tenant;
 
@@ -122,6 +121,48 @@ public class JobsResource {
   }
 
   @GET
+  @Operation(
+      summary = "List jobs, newest first",
+      description =
+          "A page at a time; pass next_cursor as cursor for the next. Jobs submitted meanwhile"
+              + " do not shift the pages still to come.")
+  @APIResponse(
+      responseCode = "200",
+      description = "A page of jobs",
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema = @Schema(implementation = JobPage.class)))
+  @APIResponse(
+      responseCode = "400",
+      description = "A parameter is invalid or unknown; errors names each",
+      content =
+          @Content(
+              mediaType = Problem.MEDIA_TYPE,
+              schema = @Schema(implementation = Problem.class)))
+  public JobPage list(
+      @Parameter(description = "Only this batch's jobs (its id)") @QueryParam("batch") String batch,
+      @Parameter(
+              description = "Only jobs in this state",
+              schema =
+                  @Schema(enumeration = {"QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "CANCELED"}))
+          @QueryParam("state")
+          String state,
+      @Parameter(
+              description = "Jobs per page, 1 to 1000",
+              schema = @Schema(defaultValue = "100", minimum = "1", maximum = "1000"))
+          @QueryParam("limit")
+          String limit,
+      @Parameter(description = "The next_cursor of the previous page") @QueryParam("cursor")
+          String cursor,
+      @Context UriInfo uri)
+      throws SQLException {
+    return listing.page(
+        tenant.get(),
+        JobListParameters.parse(batch, state, limit, cursor, uri.getQueryParameters()));
+  }
+
+  @GET
   @Path("{id}")
   @Operation(
       summary = "Get a job's status",
@@ -149,7 +190,7 @@ public class JobsResource {
               schema = @Schema(implementation = Problem.class)))
   public JobView get(@Parameter(description = "Job id (UUID)") @PathParam("id") String id)
       throws SQLException {
-    UUID jobId = parseId(id);
+    UUID jobId = Ids.inPath(id, "a job id");
     return query
         .find(tenant.get(), jobId)
         .orElseThrow(() -> new NotFoundException("no job with id " + jobId));
@@ -191,7 +232,7 @@ public class JobsResource {
               schema = @Schema(implementation = Problem.class)))
   public Response cancel(@Parameter(description = "Job id (UUID)") @PathParam("id") String id)
       throws SQLException {
-    UUID jobId = parseId(id);
+    UUID jobId = Ids.inPath(id, "a job id");
     CancelOutcome outcome = cancellation.cancel(tenant.get(), jobId);
     switch (outcome.kind()) {
       case NOT_FOUND -> throw new NotFoundException("no job with id " + jobId);
@@ -203,14 +244,5 @@ public class JobsResource {
             .find(tenant.get(), jobId)
             .orElseThrow(() -> new NotFoundException("no job with id " + jobId));
     return Response.accepted(job).header(HttpHeaders.LOCATION, "/v1/jobs/" + jobId).build();
-  }
-
-  private static UUID parseId(String id) {
-    // Only the canonical form: UUID.fromString would also take short forms such as 1-2-3-4-5.
-    if (!CANONICAL_UUID.matcher(id).matches()) {
-      throw new BadRequestException(
-          "a job id is a UUID such as 0b5c1a8e-2f4d-4c3a-9a7e-1d2c3b4a5f60");
-    }
-    return UUID.fromString(id);
   }
 }

@@ -1,10 +1,10 @@
 package dev.tessera.gateway.api;
 
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import dev.tessera.common.FieldProblem;
+import dev.tessera.gateway.batches.InvalidBatchException;
 import dev.tessera.gateway.idempotency.IdempotencyException;
 import dev.tessera.gateway.jobs.InvalidJobException;
 import dev.tessera.gateway.jobs.JobEndedException;
@@ -18,19 +18,23 @@ import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientException;
 import java.time.Duration;
 import java.util.List;
-import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
  * Answers every error as an RFC 9457 problem ({@code application/problem+json}): invalid fields
- * (wrong JSON types included) as 422 naming each field, bodies that are not one JSON object as 400
- * with a short reason, a cancel of a job that ended as 409, HTTP errors with their status, and
- * anything unexpected as a 500 that reveals nothing but is logged in full.
+ * (wrong JSON types included) as 422 naming each field, bad query parameters as 400 naming each,
+ * bodies that are not one JSON object (or a batch line that is not JSON) as 400 with a short
+ * reason, a cancel of a job that ended as 409, a quota as 429, a database outage as 503, HTTP
+ * errors with their status, and anything unexpected as a 500 that reveals nothing but is logged in
+ * full.
  */
 public class ProblemMappers {
   /** A request whose fields are invalid; {@code errors} names them. */
   public static final String INVALID_FIELDS = "urn:tessera:problem:invalid-fields";
+
+  /** Query parameters that cannot be used; {@code errors} names them. */
+  public static final String INVALID_PARAMETERS = "urn:tessera:problem:invalid-parameters";
 
   /** A body that is not a JSON object. */
   public static final String MALFORMED_BODY = "urn:tessera:problem:malformed-body";
@@ -53,6 +57,27 @@ public class ProblemMappers {
   @ServerExceptionMapper
   public Response invalidJob(InvalidJobException e) {
     return fieldProblems(e.problems());
+  }
+
+  /** A batch with a bad job; every bad field of every job named, the first hundred listed. */
+  @ServerExceptionMapper
+  public Response invalidBatch(InvalidBatchException e) {
+    String detail = e.problems().get(0).toString();
+    if (e.unlisted() > 0) {
+      detail += " (errors lists the first " + e.problems().size() + "; " + e.unlisted() + " more)";
+    }
+    return problem(new Problem(INVALID_FIELDS, "Invalid batch", 422, detail, e.problems()));
+  }
+
+  @ServerExceptionMapper
+  public Response invalidParameters(InvalidParametersException e) {
+    return problem(
+        new Problem(
+            INVALID_PARAMETERS,
+            "Invalid query parameters",
+            400,
+            e.problems().get(0).toString(),
+            e.problems()));
   }
 
   @ServerExceptionMapper
@@ -150,56 +175,15 @@ public class ProblemMappers {
 
   private static Response jsonProblem(JsonProcessingException e) {
     if (e instanceof JsonMappingException mapping) {
-      String field = fieldPath(mapping);
-      if (!field.isEmpty()) {
-        return fieldProblems(List.of(new FieldProblem(field, wrongValue(mapping))));
-      }
-      return malformed(MalformedBodyException.NOT_ONE_OBJECT);
+      return JsonFieldProblems.of(mapping)
+          .map(problem -> fieldProblems(List.of(problem)))
+          .orElseGet(() -> malformed(MalformedBodyException.NOT_ONE_OBJECT));
     }
-    // Jackson's own reason (e.g. "Unexpected character ..."), without its source excerpt or class
-    // names.
-    JsonLocation at = e.getLocation();
-    String where =
-        at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
-    return malformed("the body is not valid JSON: " + e.getOriginalMessage() + where);
+    return malformed(MalformedBodyException.notJson("the body", e, true).getMessage());
   }
 
   private static Response malformed(String detail) {
     return problem(Problem.of(MALFORMED_BODY, "Malformed request body", 400, detail));
-  }
-
-  private static String wrongValue(JsonMappingException e) {
-    if (e instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null) {
-      Class<?> type = mismatch.getTargetType();
-      if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
-        return "must be an integer";
-      }
-      if (type == Double.class || type == double.class) {
-        return "must be a number";
-      }
-      if (type == Boolean.class || type == boolean.class) {
-        return "must be true or false";
-      }
-      if (type == String.class) {
-        return "must be a string";
-      }
-    }
-    // A number out of range says so itself, briefly ("Numeric value (...) out of range of int
-    // ...").
-    Throwable root = e;
-    while (root.getCause() != null) {
-      root = root.getCause();
-    }
-    return root instanceof JsonProcessingException json
-        ? json.getOriginalMessage()
-        : "has a value of the wrong kind";
-  }
-
-  private static String fieldPath(JsonMappingException e) {
-    return e.getPath().stream()
-        .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
-        .collect(Collectors.joining("."))
-        .replace(".[", "[");
   }
 
   private static Response fieldProblems(List<FieldProblem> problems) {

@@ -1,9 +1,15 @@
 package dev.tessera.gateway.config;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tessera.common.Topics;
 import dev.tessera.common.tenants.TenantStore;
+import dev.tessera.gateway.batches.BatchBodyReader;
+import dev.tessera.gateway.batches.BatchQuery;
+import dev.tessera.gateway.batches.BatchRules;
+import dev.tessera.gateway.batches.BatchSubmission;
 import dev.tessera.gateway.idempotency.IdempotencyKeys;
 import dev.tessera.gateway.jobs.JobCancellation;
+import dev.tessera.gateway.jobs.JobListing;
 import dev.tessera.gateway.jobs.JobQuery;
 import dev.tessera.gateway.jobs.JobSubmission;
 import dev.tessera.gateway.jobs.ResultLinks;
@@ -114,5 +120,31 @@ public class GatewayBeans {
   @Singleton
   JobQuery jobQuery(DataSource dataSource, ResultLinks links) {
     return new JobQuery(dataSource, links);
+  }
+
+  @Produces
+  @Singleton
+  JobListing jobListing(DataSource dataSource, ResultLinks links) {
+    return new JobListing(dataSource, links);
+  }
+
+  @Produces
+  @Singleton
+  BatchBodyReader batchBodyReader(ObjectMapper mapper) {
+    return new BatchBodyReader(mapper);
+  }
+
+  @Produces
+  @Singleton
+  BatchSubmission batchSubmission(
+      DataSource dataSource, SubmissionRules rules, ObjectMapper mapper, RelayWorker worker) {
+    return new BatchSubmission(
+        dataSource, new BatchRules(rules, mapper), Clock.systemUTC(), worker::wake);
+  }
+
+  @Produces
+  @Singleton
+  BatchQuery batchQuery(DataSource dataSource, ResultLinks links, ObjectMapper mapper) {
+    return new BatchQuery(dataSource, links, mapper);
   }
 }

@@ -1,5 +1,6 @@
 package dev.tessera.gateway.config;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
@@ -24,6 +25,8 @@ public interface GatewayConfig {
   S3 s3();
 
   Relay relay();
+
+  Http http();
 
   /** Where the relay publishes. */
   interface Kafka {
@@ -79,5 +82,17 @@ public interface GatewayConfig {
     /** Longest pause between retries while the broker or the database fails. */
     @WithDefault("30s")
     Duration maxBackoff();
+  }
+
+  /** Request limits. */
+  interface Http {
+    /** Largest body of any request but a batch. */
+    MemorySize maxBodySize();
+
+    /**
+     * Largest body of {@code POST /v1/batches}: room for 10,000 prompts. {@code
+     * quarkus.http.limits.max-body-size} must be at least this, or Quarkus refuses first.
+     */
+    MemorySize maxBatchBodySize();
   }
 }

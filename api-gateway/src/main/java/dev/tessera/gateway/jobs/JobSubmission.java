@@ -34,6 +34,8 @@ public final class JobSubmission {
       """
       INSERT INTO outbox (topic, key, payload, created_at) VALUES (?, ?, ?, ?)""";
 
+  private static final int TIMEOUT_SECONDS = 10;
+
   private final DataSource dataSource;
   private final SubmissionRules rules;
   private final Clock clock;
@@ -87,6 +89,7 @@ public final class JobSubmission {
       throws SQLException {
     OffsetDateTime at = OffsetDateTime.ofInstant(job.submittedAt(), ZoneOffset.UTC);
     try (PreparedStatement insert = connection.prepareStatement(INSERT_JOB)) {
+      insert.setQueryTimeout(TIMEOUT_SECONDS);
       insert.setObject(1, job.jobId());
       insert.setObject(2, tenant.id());
       insert.setString(3, job.model());
@@ -101,6 +104,7 @@ public final class JobSubmission {
 
   private static void insertOutbox(Connection connection, RenderJob job) throws SQLException {
     try (PreparedStatement insert = connection.prepareStatement(INSERT_OUTBOX)) {
+      insert.setQueryTimeout(TIMEOUT_SECONDS);
       insert.setString(1, Topics.jobs(job.model()));
       insert.setString(2, job.jobId().toString());
       insert.setBytes(3, Json.encode(job));

@@ -4,6 +4,7 @@ import io.minio.GetPresignedObjectUrlArgs;
 import io.minio.MinioClient;
 import io.minio.http.Method;
 import java.time.Duration;
+import java.util.UUID;
 
 /**
  * Signs time-limited GET URLs for result objects, so clients download PNGs from the object store
@@ -38,6 +39,14 @@ public final class ResultLinks {
             .build();
     this.bucket = bucket;
     this.ttlSeconds = (int) ttl.toSeconds();
+  }
+
+  /**
+   * A presigned GET URL of a succeeded job's PNG: the object its row names, or where workers store
+   * it by convention when the row names none.
+   */
+  public String forJob(UUID jobId, String objectKey) {
+    return presignedGet(objectKey != null ? objectKey : "results/" + jobId + ".png");
   }
 
   /** A presigned GET URL of {@code objectKey} in the results bucket. */

@@ -72,8 +72,8 @@ public final class SubmissionRules {
     String upscale = orDefault(request.upscale(), DEFAULT_UPSCALE);
 
     List<FieldProblem> problems = new ArrayList<>(settings.problems());
-    checkLength("prompt", settings.prompt(), problems);
-    checkLength("negative_prompt", settings.negativePrompt(), problems);
+    checkText("prompt", settings.prompt(), problems);
+    checkText("negative_prompt", settings.negativePrompt(), problems);
     if (!models.contains(model)) {
       problems.add(
           new FieldProblem(
@@ -98,11 +98,14 @@ public final class SubmissionRules {
     return "none".equals(upscale) ? Math.max(settings.width(), settings.height()) : DELIVERED_SIZE;
   }
 
-  private static void checkLength(String field, String text, List<FieldProblem> problems) {
+  private static void checkText(String field, String text, List<FieldProblem> problems) {
     if (text != null && text.length() > MAX_PROMPT_CHARS) {
       problems.add(
           new FieldProblem(
               field, "must be at most " + MAX_PROMPT_CHARS + " characters, got " + text.length()));
+    } else if (text != null && text.indexOf('\0') >= 0) {
+      // PostgreSQL stores no NUL in text or jsonb: refused here, it would fail the insert (a 500).
+      problems.add(new FieldProblem(field, "must not contain the NUL character (\\u0000)"));
     }
   }
 

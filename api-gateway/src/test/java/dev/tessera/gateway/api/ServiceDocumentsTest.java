@@ -47,4 +47,26 @@ class ServiceDocumentsTest {
         .body("components.schemas.Problem.properties", hasKey("errors"))
         .body("info.title", notNullValue());
   }
+
+  @Test
+  void openApiDescribesBatchesAndTheJobListing() {
+    given()
+        .accept("application/json")
+        .get("/q/openapi")
+        .then()
+        .statusCode(200)
+        .body("paths.'/v1/batches'.post.requestBody.content", hasKey("application/json"))
+        .body("paths.'/v1/batches'.post.requestBody.content", hasKey("application/x-ndjson"))
+        .body("paths.'/v1/batches'.post.responses", hasKey("202"))
+        .body("paths.'/v1/batches'.post.responses", hasKey("422"))
+        .body("paths.'/v1/batches/{id}'.get.responses", hasKey("404"))
+        .body(
+            "paths.'/v1/batches/{id}/results'.get.responses.'200'.content",
+            hasKey("application/x-ndjson"))
+        .body("paths.'/v1/jobs'.get.parameters.name", hasItem("cursor"))
+        .body("components.schemas.Batch.properties", hasKey("request_counts"))
+        .body("components.schemas.BatchState.enum", hasItem("in_progress"))
+        .body("components.schemas.JobPage.properties", hasKey("next_cursor"))
+        .body("components.schemas.Job.properties", hasKey("custom_id"));
+  }
 }

@@ -93,6 +93,23 @@ class SubmissionRulesTest {
   }
 
   @Test
+  void aNulCharacterIsRefusedBeforeTheDatabaseWouldFail() {
+    InvalidJobException e =
+        assertThrows(
+            InvalidJobException.class,
+            () ->
+                rules.toJob(
+                    new JobRequest(
+                        "a\0fox", "\0", null, null, null, null, null, null, null, null, null),
+                    ID,
+                    NOW));
+    assertEquals(
+        List.of("prompt", "negative_prompt"),
+        e.problems().stream().map(FieldProblem::field).toList());
+    assertEquals("must not contain the NUL character (\\u0000)", e.problems().get(0).detail());
+  }
+
+  @Test
   void noModelsIsAConfigurationError() {
     assertThrows(IllegalArgumentException.class, () -> new SubmissionRules(List.of(), () -> 0));
   }

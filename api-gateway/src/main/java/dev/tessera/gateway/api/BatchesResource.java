@@ -1,0 +1,216 @@
+package dev.tessera.gateway.api;
+
+import dev.tessera.gateway.auth.CurrentTenant;
+import dev.tessera.gateway.batches.BatchBody;
+import dev.tessera.gateway.batches.BatchBodyReader;
+import dev.tessera.gateway.batches.BatchQuery;
+import dev.tessera.gateway.batches.BatchSubmission;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+import java.io.IOException;
+import java.io.InputStream;
+import java.sql.SQLException;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/**
+ * The batches API: submit up to 10,000 jobs in one request, poll the batch, stream its results.
+ * HTTP only; the work is in {@link BatchBodyReader}, {@link BatchSubmission} and {@link
+ * BatchQuery}, the error answers in {@link ProblemMappers}.
+ */
+@Path("/v1/batches")
+@Tag(name = "batches", description = "Many render jobs in one request")
+@Produces(MediaType.APPLICATION_JSON)
+public class BatchesResource {
+  /** JSON Lines: one JSON object a line. */
+  public static final String JSONL = "application/x-ndjson";
+
+  @Inject BatchBodyReader reader;
+
+  @Inject BatchSubmission submission;
+
+  @Inject BatchQuery query;
+
+  @Inject CurrentTenant tenant;
+
+  @POST
+  @Consumes(MediaType.APPLICATION_JSON)
+  @Operation(
+      summary = "Submit a batch of jobs (JSON)",
+      description =
+          "Up to 10,000 jobs, each with its custom_id and the fields of POST /v1/jobs; its fields"
+              + " override the defaults. All are checked first: one bad job refuses the batch, and"
+              + " nothing is stored.")
+  @RequestBody(
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              example =
+                  "{\"defaults\": {\"steps\": 30}, \"items\": [{\"custom_id\": \"a\", \"prompt\":"
+                      + " \"a lighthouse\"}, {\"custom_id\": \"b\", \"prompt\": \"a harbour\"}]}"))
+  @APIResponse(
+      responseCode = "202",
+      description = "Accepted; every job queued",
+      headers =
+          @Header(
+              name = "Location",
+              description = "/v1/batches/{id}",
+              schema = @Schema(implementation = String.class)),
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema = @Schema(implementation = BatchView.class)))
+  @APIResponse(
+      responseCode = "400",
+      description = "Body is not JSON",
+      content =
+          @Content(
+              mediaType = Problem.MEDIA_TYPE,
+              schema = @Schema(implementation = Problem.class)))
+  @APIResponse(
+      responseCode = "413",
+      description = "Body larger than 16 MiB",
+      content =
+          @Content(
+              mediaType = Problem.MEDIA_TYPE,
+              schema = @Schema(implementation = Problem.class)))
+  @APIResponse(
+      responseCode = "422",
+      description =
+          "A job is invalid, a custom_id missing or repeated, or more than 10,000 jobs; errors"
+              + " names each field, e.g. items[17].steps",
+      content =
+          @Content(
+              mediaType = Problem.MEDIA_TYPE,
+              schema = @Schema(implementation = Problem.class)))
+  public Response submitJson(InputStream body) throws IOException, SQLException {
+    return accepted(reader.readJson(body));
+  }
+
+  @POST
+  @Consumes(JSONL)
+  @Operation(
+      summary = "Submit a batch of jobs (JSON Lines)",
+      description =
+          "One job object a line, each with its custom_id; errors name lines from 1, e.g."
+              + " lines[18].steps. Otherwise as the JSON form.")
+  @RequestBody(
+      content =
+          @Content(
+              mediaType = JSONL,
+              example =
+                  "{\"custom_id\": \"a\", \"prompt\": \"a lighthouse\"}\n"
+                      + "{\"custom_id\": \"b\", \"prompt\": \"a harbour\", \"steps\": 30}\n"))
+  @APIResponse(
+      responseCode = "202",
+      description = "Accepted; every job queued",
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema = @Schema(implementation = BatchView.class)))
+  @APIResponse(
+      responseCode = "400",
+      description = "A line is not JSON; the detail names it",
+      content =
+          @Content(
+              mediaType = Problem.MEDIA_TYPE,
+              schema = @Schema(implementation = Problem.class)))
+  @APIResponse(
+      responseCode = "422",
+      description = "As for the JSON form, fields named lines[18].steps",
+      content =
+          @Content(
+              mediaType = Problem.MEDIA_TYPE,
+              schema = @Schema(implementation = Problem.class)))
+  public Response submitLines(InputStream body) throws IOException, SQLException {
+    return accepted(reader.readLines(body));
+  }
+
+  private Response accepted(BatchBody body) throws SQLException {
+    BatchView batch = submission.submit(tenant.get(), body);
+    return Response.accepted(batch)
+        .header(HttpHeaders.LOCATION, "/v1/batches/" + batch.id())
+        .build();
+  }
+
+  @GET
+  @Path("{id}")
+  @Operation(
+      summary = "Get a batch's state and counts",
+      description = "in_progress while any job is queued or running; cheap enough to poll.")
+  @APIResponse(
+      responseCode = "200",
+      description = "The batch",
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema = @Schema(implementation = BatchView.class)))
+  @APIResponse(
+      responseCode = "404",
+      description = "No such batch",
+      content =
+          @Content(
+              mediaType = Problem.MEDIA_TYPE,
+              schema = @Schema(implementation = Problem.class)))
+  public BatchView get(@Parameter(description = "Batch id (UUID)") @PathParam("id") String id)
+      throws SQLException {
+    UUID batchId = Ids.inPath(id, "a batch id");
+    return query
+        .find(tenant.get(), batchId)
+        .orElseThrow(() -> new NotFoundException("no batch with id " + batchId));
+  }
+
+  @GET
+  @Path("{id}/results")
+  @Produces(JSONL)
+  @Operation(
+      summary = "Stream a batch's results",
+      description =
+          "One JSON line per job, in custom_id order: custom_id, job_id, state, result_url (a"
+              + " presigned GET of the PNG once it succeeded) and error (why it failed).")
+  @APIResponse(
+      responseCode = "200",
+      description = "The results, streamed",
+      content = @Content(mediaType = JSONL, schema = @Schema(implementation = BatchResult.class)))
+  @APIResponse(
+      responseCode = "404",
+      description = "No such batch",
+      content =
+          @Content(
+              mediaType = Problem.MEDIA_TYPE,
+              schema = @Schema(implementation = Problem.class)))
+  public Response results(@Parameter(description = "Batch id (UUID)") @PathParam("id") String id)
+      throws SQLException {
+    UUID batchId = Ids.inPath(id, "a batch id");
+    if (!query.owns(tenant.get(), batchId)) {
+      throw new NotFoundException("no batch with id " + batchId);
+    }
+    StreamingOutput lines =
+        out -> {
+          try {
+            query.writeResults(batchId, out);
+          } catch (SQLException e) {
+            // The status is sent; all that is left is to cut the stream short.
+            throw new IOException("results of batch " + batchId + " cut short: " + e, e);
+          }
+        };
+    return Response.ok(lines, JSONL).build();
+  }
+}

@@ -1,0 +1,225 @@
+package dev.tessera.gateway.api;
+
+import static dev.tessera.gateway.Api.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.matchesPattern;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tessera.common.Json;
+import dev.tessera.common.RenderJob;
+import dev.tessera.common.Topics;
+import dev.tessera.deploy.stack.ServiceStack;
+import dev.tessera.gateway.BatchBodies;
+import dev.tessera.gateway.GatewayServices;
+import dev.tessera.gateway.Sql;
+import dev.tessera.gateway.TopicReader;
+import dev.tessera.teststack.NeedsStack;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import javax.sql.DataSource;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Submitting batches: the answer, the rows of its one transaction, and the relay carrying every job
+ * to its model's queue.
+ */
+@QuarkusTest
+@QuarkusTestResource(GatewayServices.class)
+@NeedsStack
+class BatchSubmitTest {
+  @GatewayServices.Services ServiceStack services;
+
+  @Inject DataSource dataSource;
+
+  private Sql sql;
+
+  @BeforeEach
+  void setUp() {
+    sql = new Sql(dataSource);
+  }
+
+  @Test
+  void tenThousandJobsAreStoredInOneGoAndEachIsPublishedOnce() throws Exception {
+    String body =
+        BatchBodies.json(
+            "{\"steps\": 6, \"upscale\": \"sr\"}",
+            10_000,
+            i ->
+                BatchBodies.job(
+                    i,
+                    i == 17
+                        ? "\"steps\": 30, \"model\": \"" + GatewayServices.OTHER_MODEL + "\""
+                        : ""));
+    long started = System.nanoTime();
+    Response response = given().contentType(ContentType.JSON).body(body).post("/v1/batches");
+    long acceptedMillis = (System.nanoTime() - started) / 1_000_000;
+    response
+        .then()
+        .log()
+        .ifValidationFails()
+        .statusCode(202)
+        .contentType(ContentType.JSON)
+        .header("Location", matchesPattern("/v1/batches/[0-9a-f-]{36}"))
+        .body("state", equalTo("in_progress"))
+        .body("request_counts.queued", equalTo(10_000))
+        .body("request_counts.running", equalTo(0))
+        .body("request_counts.total", equalTo(10_000));
+    UUID batch = UUID.fromString(response.jsonPath().getString("id"));
+    assertEquals("/v1/batches/" + batch, response.header("Location"));
+
+    assertEquals(
+        10_000,
+        sql.count(
+            "SELECT count(DISTINCT custom_id) FROM jobs j JOIN tenants t ON t.id = j.tenant_id"
+                + " WHERE batch_id = ? AND t.name = 'test' AND state = 'QUEUED'",
+            batch));
+    assertEquals(
+        10_000,
+        sql.count(
+            "SELECT count(*) FROM outbox o JOIN jobs j ON o.key = j.id::text WHERE j.batch_id = ?",
+            batch));
+    Map<String, Object> overridden =
+        sql.row(
+            "SELECT id, model, settings->>'steps' AS steps, upscale FROM jobs"
+                + " WHERE batch_id = ? AND custom_id = ?",
+            batch,
+            BatchBodies.customId(17));
+    assertEquals("30", overridden.get("steps"));
+    assertEquals(GatewayServices.OTHER_MODEL, overridden.get("model"));
+    assertEquals("sr", overridden.get("upscale"));
+    assertEquals(
+        "6",
+        sql.row(
+                "SELECT settings->>'steps' AS steps FROM jobs WHERE batch_id = ? AND custom_id = ?",
+                batch,
+                BatchBodies.customId(18))
+            .get("steps"));
+
+    long relayStarted = System.nanoTime();
+    awaitUnsent(batch, Duration.ofSeconds(60));
+    long relayMillis = (System.nanoTime() - relayStarted) / 1_000_000;
+    System.out.printf(
+        "10,000-job batch: accepted in %d ms, relayed %d ms later%n", acceptedMillis, relayMillis);
+    Set<String> ids =
+        sql.rows("SELECT id::text AS id FROM jobs WHERE batch_id = ?", batch).stream()
+            .map(row -> (String) row.get("id"))
+            .collect(Collectors.toSet());
+    Map<String, Long> published = published(Topics.jobs(GatewayServices.MODEL), ids);
+    published.putAll(published(Topics.jobs(GatewayServices.OTHER_MODEL), ids));
+    assertEquals(10_000, published.size());
+    assertTrue(published.values().stream().allMatch(n -> n == 1), "each job published once");
+    RenderJob message =
+        Json.decode(
+            TopicReader.readAll(
+                    services.kafka().bootstrapServers(), Topics.jobs(GatewayServices.OTHER_MODEL))
+                .stream()
+                .filter(r -> r.key().equals(overridden.get("id").toString()))
+                .findFirst()
+                .orElseThrow()
+                .value(),
+            RenderJob.class);
+    assertEquals(30, message.settings().steps());
+  }
+
+  private Map<String, Long> published(String topic, Set<String> ids) {
+    List<ConsumerRecord<String, byte[]>> records =
+        TopicReader.readAll(services.kafka().bootstrapServers(), topic);
+    return records.stream()
+        .filter(r -> ids.contains(r.key()))
+        .collect(Collectors.groupingBy(ConsumerRecord::key, Collectors.counting()));
+  }
+
+  private void awaitUnsent(UUID batch, Duration within) throws Exception {
+    long deadline = System.nanoTime() + within.toNanos();
+    String unsent =
+        "SELECT count(*) FROM outbox o JOIN jobs j ON o.key = j.id::text"
+            + " WHERE j.batch_id = ? AND o.sent_at IS NULL";
+    while (sql.count(unsent, batch) > 0) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("batch " + batch + " not relayed within " + within);
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  @Test
+  void aJsonLinesBatchNamesEachJobOnItsOwnLine() throws Exception {
+    String body =
+        "{\"custom_id\": \"first\", \"prompt\": \"a red fox\"}\n\n"
+            + "{\"custom_id\": \"second\", \"prompt\": \"a grey wolf\", \"steps\": 12}\n";
+    UUID batch =
+        UUID.fromString(
+            given()
+                .contentType(BatchBodies.JSONL)
+                .body(BatchBodies.bytes(body))
+                .post("/v1/batches")
+                .then()
+                .statusCode(202)
+                .body("request_counts.total", equalTo(2))
+                .extract()
+                .jsonPath()
+                .getString("id"));
+    assertEquals(
+        List.of(
+            Map.of("custom_id", "first", "steps", "25"),
+            Map.of("custom_id", "second", "steps", "12")),
+        sql.rows(
+            "SELECT custom_id, settings->>'steps' AS steps FROM jobs WHERE batch_id = ? ORDER BY custom_id",
+            batch));
+  }
+
+  @Test
+  void aBatchMayBeLargerThanTheOneMebibyteOfOtherRequests() {
+    String prompt = "a lighthouse at dusk, ".repeat(90); // about 2,000 characters
+    String body =
+        BatchBodies.json(
+            "{}", 1100, i -> BatchBodies.job(i, "\"negative_prompt\": \"" + prompt + "\""));
+    assertTrue(body.length() > 2 * 1024 * 1024);
+    given()
+        .contentType(ContentType.JSON)
+        .body(body)
+        .post("/v1/batches")
+        .then()
+        .statusCode(202)
+        .body("request_counts.total", equalTo(1100));
+  }
+
+  @Test
+  void aChunkedJobBodyIsStillCutOffAtOneMebibyte() throws Exception {
+    byte[] body =
+        ("{\"prompt\": \"" + "a".repeat(2 * 1024 * 1024) + "\"}").getBytes(StandardCharsets.UTF_8);
+    HttpRequest request =
+        HttpRequest.newBuilder(
+                URI.create(RestAssured.baseURI + ":" + RestAssured.port + "/v1/jobs"))
+            .header("Authorization", "Bearer " + GatewayServices.key)
+            .header("Content-Type", "application/json")
+            // No length given: the body goes chunked, past the check of Content-Length.
+            .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body)))
+            .build();
+    HttpResponse<String> response =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .build()
+            .send(request, HttpResponse.BodyHandlers.ofString());
+    assertEquals(413, response.statusCode());
+  }
+}
