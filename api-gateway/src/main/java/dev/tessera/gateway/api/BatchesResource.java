@@ -5,9 +5,12 @@ import dev.tessera.gateway.batches.BatchBody;
 import dev.tessera.gateway.batches.BatchBodyReader;
 import dev.tessera.gateway.batches.BatchQuery;
 import dev.tessera.gateway.batches.BatchSubmission;
+import dev.tessera.gateway.idempotency.Idempotency;
+import dev.tessera.gateway.jobs.JobCancellation;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -49,6 +52,10 @@ public class BatchesResource {
   @Inject BatchQuery query;
 
   @Inject CurrentTenant tenant;
+
+  @Inject Idempotency idempotency;
+
+  @Inject JobCancellation cancellation;
 
   @POST
   @Consumes(MediaType.APPLICATION_JSON)
@@ -100,8 +107,14 @@ public class BatchesResource {
           @Content(
               mediaType = Problem.MEDIA_TYPE,
               schema = @Schema(implementation = Problem.class)))
-  public Response submitJson(InputStream body) throws IOException, SQLException {
-    return accepted(reader.readJson(body));
+  public Response submitJson(
+      InputStream body,
+      @Parameter(
+              description = "Makes a retry safe: the same key and batch answer what the first did")
+          @HeaderParam(Idempotency.HEADER)
+          String idempotencyKey)
+      throws IOException, SQLException {
+    return accepted(reader.readJson(body), idempotencyKey);
   }
 
   @POST
@@ -139,15 +152,29 @@ public class BatchesResource {
           @Content(
               mediaType = Problem.MEDIA_TYPE,
               schema = @Schema(implementation = Problem.class)))
-  public Response submitLines(InputStream body) throws IOException, SQLException {
-    return accepted(reader.readLines(body));
+  public Response submitLines(
+      InputStream body,
+      @Parameter(
+              description = "Makes a retry safe: the same key and batch answer what the first did")
+          @HeaderParam(Idempotency.HEADER)
+          String idempotencyKey)
+      throws IOException, SQLException {
+    return accepted(reader.readLines(body), idempotencyKey);
   }
 
-  private Response accepted(BatchBody body) throws SQLException {
-    BatchView batch = submission.submit(tenant.get(), body);
-    return Response.accepted(batch)
-        .header(HttpHeaders.LOCATION, "/v1/batches/" + batch.id())
-        .build();
+  private Response accepted(BatchBody body, String idempotencyKey) throws SQLException {
+    return idempotency.submit(
+        tenant.get(),
+        idempotencyKey,
+        "/v1/batches",
+        body,
+        hook ->
+            accepted(
+                submission.submit(tenant.get(), body, (c, batch) -> hook.run(c, accepted(batch)))));
+  }
+
+  private static Idempotency.Accepted accepted(BatchView batch) {
+    return new Idempotency.Accepted("/v1/batches/" + batch.id(), batch);
   }
 
   @GET
@@ -175,6 +202,42 @@ public class BatchesResource {
     return query
         .find(tenant.get(), batchId)
         .orElseThrow(() -> new NotFoundException("no batch with id " + batchId));
+  }
+
+  @POST
+  @Path("{id}/cancel")
+  @Operation(
+      summary = "Cancel a batch",
+      description =
+          "Cancels every job of the batch that has not ended, as POST /v1/jobs/{id}/cancel does one:"
+              + " queued jobs never render, running ones stop within a step; finished jobs keep their"
+              + " results. The batch becomes cancelled once its jobs have ended. Asking again is harmless.")
+  @APIResponse(
+      responseCode = "202",
+      description = "The cancellations stand; the batch as it is now",
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema = @Schema(implementation = BatchView.class)))
+  @APIResponse(
+      responseCode = "404",
+      description = "No such batch",
+      content =
+          @Content(
+              mediaType = Problem.MEDIA_TYPE,
+              schema = @Schema(implementation = Problem.class)))
+  public Response cancel(@Parameter(description = "Batch id (UUID)") @PathParam("id") String id)
+      throws SQLException {
+    UUID batchId = Ids.inPath(id, "a batch id");
+    if (!query.owns(tenant.get(), batchId)) {
+      throw new NotFoundException("no batch with id " + batchId);
+    }
+    cancellation.cancelAll(tenant.get(), query.openJobs(tenant.get(), batchId));
+    BatchView batch =
+        query
+            .find(tenant.get(), batchId)
+            .orElseThrow(() -> new NotFoundException("no batch with id " + batchId));
+    return Response.accepted(batch).header(HttpHeaders.LOCATION, "/v1/batches/" + batchId).build();
   }
 
   @GET

@@ -17,6 +17,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -105,6 +107,26 @@ public final class BatchQuery {
         return row.next();
       }
     }
+  }
+
+  /** The jobs of {@code tenant}'s batch {@code id} that have not ended (queued or running). */
+  public List<UUID> openJobs(Tenant tenant, UUID id) throws SQLException {
+    List<UUID> open = new ArrayList<>();
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement select =
+            connection.prepareStatement(
+                "SELECT id FROM jobs WHERE batch_id = ? AND tenant_id = ?"
+                    + " AND state IN ('QUEUED', 'RUNNING')")) {
+      select.setQueryTimeout(TIMEOUT_SECONDS);
+      select.setObject(1, id);
+      select.setObject(2, tenant.id());
+      try (ResultSet row = select.executeQuery()) {
+        while (row.next()) {
+          open.add(row.getObject(1, UUID.class));
+        }
+      }
+    }
+    return open;
   }
 
   /**

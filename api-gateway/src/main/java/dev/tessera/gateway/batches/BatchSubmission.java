@@ -2,6 +2,8 @@ package dev.tessera.gateway.batches;
 
 import dev.tessera.common.tenants.Tenant;
 import dev.tessera.gateway.api.BatchView;
+import dev.tessera.gateway.jobs.InTransaction;
+import dev.tessera.gateway.quota.QueuedLimit;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -37,10 +39,14 @@ public final class BatchSubmission {
   /**
    * Stores the jobs {@code body} asks for, queued, as {@code tenant}'s new batch.
    *
+   * @param alsoInTransaction runs in the transaction, after the rows are written
    * @throws InvalidBatchException before anything is written, when any job is invalid
+   * @throws dev.tessera.gateway.quota.QuotaExceededException when the batch would leave more than
+   *     the tenant's {@code max_queued} jobs waiting; then nothing is written
    * @throws SQLException when the database fails; then nothing of the batch exists
    */
-  public BatchView submit(Tenant tenant, BatchBody body) throws SQLException {
+  public BatchView submit(Tenant tenant, BatchBody body, InTransaction<BatchView> alsoInTransaction)
+      throws SQLException {
     // PostgreSQL keeps microseconds: the answer, the rows and the messages show the same instant.
     Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
     List<BatchJob> jobs = rules.toJobs(body, now);
@@ -48,7 +54,9 @@ public final class BatchSubmission {
     try (Connection connection = dataSource.getConnection()) {
       connection.setAutoCommit(false);
       try {
+        QueuedLimit.reserve(connection, tenant, jobs.size());
         BatchInsert.write(connection, id, tenant.id(), now, jobs);
+        alsoInTransaction.run(connection, BatchView.queued(id, jobs.size(), now));
         connection.commit();
       } catch (SQLException | RuntimeException e) {
         connection.rollback();
