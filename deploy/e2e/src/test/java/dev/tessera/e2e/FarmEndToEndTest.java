@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tessera.deploy.farm.AppProcess;
 import dev.tessera.deploy.farm.FarmClient;
@@ -253,8 +254,35 @@ class FarmEndToEndTest {
    * The broker down while jobs are submitted: the gateway's outbox keeps them; once it is back all
    * are rendered.
    */
+  /** A small batch rendered to the end, and its results file naming each job's PNG. */
   @Test
   @Order(5)
+  void aBatchIsRenderedAndItsResultsListEveryJob() throws Exception {
+    ObjectNode batch = JsonNodeFactory.instance.objectNode();
+    batch.putObject("defaults").put("steps", 3).put("upscale", "sr").put("seed", 11);
+    var items = batch.putArray("items");
+    for (int i = 0; i < 3; i++) {
+      items.addObject().put("custom_id", "frame-" + i).put("prompt", "a lighthouse, frame " + i);
+    }
+    String id = client.submitBatch(batch);
+    long deadline = System.nanoTime() + JOB_TIMEOUT.toNanos();
+    while (!"completed".equals(client.batch(id).path("state").asText())) {
+      assertTrue(System.nanoTime() < deadline, "batch " + id + ": " + client.batch(id));
+      Thread.sleep(250);
+    }
+    assertEquals(3, client.batch(id).path("request_counts").path("succeeded").asInt());
+    List<JsonNode> results = client.batchResults(id);
+    assertEquals(
+        List.of("frame-0", "frame-1", "frame-2"),
+        results.stream().map(r -> r.path("custom_id").asText()).toList());
+    for (JsonNode result : results) {
+      assertEquals("SUCCEEDED", result.path("state").asText(), result.toString());
+      assertDelivered(client.status(result.path("job_id").asText()));
+    }
+  }
+
+  @Test
+  @Order(6)
   void jobsSubmittedWhileTheBrokerIsDownAreNotLost() throws IOException {
     farm.stack().kafka().stop();
     List<String> ids = new ArrayList<>();

@@ -11,6 +11,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -63,14 +65,55 @@ public final class FarmClient {
     return JSON.readTree(response.body()).path("id").asText();
   }
 
-  /** The job's status document. */
-  public JsonNode status(String id) throws IOException {
-    HttpResponse<String> response = send(api("/v1/jobs/" + id).GET().build());
+  /**
+   * Submits a batch ({@code {"defaults": ..., "items": [...]}}) and returns its id; fails with the
+   * gateway's problem text unless it answers 202.
+   */
+  public String submitBatch(ObjectNode batch) throws IOException {
+    HttpResponse<String> response =
+        send(
+            api("/v1/batches")
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(batch.toString()))
+                .build());
+    if (response.statusCode() != 202) {
+      throw new IOException("gateway answered " + response.statusCode() + ": " + response.body());
+    }
+    return JSON.readTree(response.body()).path("id").asText();
+  }
+
+  /** The batch's status document (state and counts). */
+  public JsonNode batch(String id) throws IOException {
+    return document("/v1/batches/" + id);
+  }
+
+  /** The batch's results, one JSON object a line, as the gateway streams them. */
+  public List<JsonNode> batchResults(String id) throws IOException {
+    HttpResponse<String> response = send(api("/v1/batches/" + id + "/results").GET().build());
+    if (response.statusCode() != 200) {
+      throw new IOException("gateway answered " + response.statusCode() + ": " + response.body());
+    }
+    List<JsonNode> lines = new ArrayList<>();
+    for (String line : response.body().split("\n")) {
+      if (!line.isBlank()) {
+        lines.add(JSON.readTree(line));
+      }
+    }
+    return lines;
+  }
+
+  private JsonNode document(String path) throws IOException {
+    HttpResponse<String> response = send(api(path).GET().build());
     if (response.statusCode() != 200) {
       throw new IOException(
-          "gateway answered " + response.statusCode() + " for job " + id + ": " + response.body());
+          "gateway answered " + response.statusCode() + " for " + path + ": " + response.body());
     }
     return JSON.readTree(response.body());
+  }
+
+  /** The job's status document. */
+  public JsonNode status(String id) throws IOException {
+    return document("/v1/jobs/" + id);
   }
 
   /**
