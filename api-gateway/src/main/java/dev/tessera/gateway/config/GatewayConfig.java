@@ -68,8 +68,12 @@ public interface GatewayConfig {
 
   /** The outbox relay's pace. */
   interface Relay {
-    /** Rows taken (and locked) per pass. */
-    @WithDefault("100")
+    /**
+     * Rows taken (and locked) per pass. Each pass waits for its acknowledgements, so a batch's
+     * 10,000 rows take 20 passes at 500 (about 0.26 s here) against 100 passes at 100 (0.76 s); a
+     * pass that fails is retried whole, so larger passes repeat more records after a broker fault.
+     */
+    @WithDefault("500")
     int batchSize();
 
     /**

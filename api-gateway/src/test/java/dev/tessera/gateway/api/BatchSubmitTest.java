@@ -138,6 +138,24 @@ class BatchSubmitTest {
                 .value(),
             RenderJob.class);
     assertEquals(30, message.settings().steps());
+
+    // As if every job had rendered: the results stream signs 10,000 URLs, a fetch at a time.
+    sql.update(
+        "UPDATE jobs SET state = 'SUCCEEDED', version = version + 1 WHERE batch_id = ?", batch);
+    long streamStarted = System.nanoTime();
+    String results =
+        given()
+            .get("/v1/batches/" + batch + "/results")
+            .then()
+            .statusCode(200)
+            .extract()
+            .asString();
+    System.out.printf(
+        "10,000 results streamed in %d ms%n", (System.nanoTime() - streamStarted) / 1_000_000);
+    List<String> lines = results.lines().toList();
+    assertEquals(10_000, lines.size());
+    assertTrue(lines.get(0).startsWith("{\"custom_id\":\"" + BatchBodies.customId(0) + "\""));
+    assertTrue(lines.stream().allMatch(line -> line.contains("X-Amz-Signature=")));
   }
 
   private Map<String, Long> published(String topic, Set<String> ids) {
