@@ -112,6 +112,19 @@ class BadRequestTest {
   }
 
   @Test
+  void anUnknownFieldIsRefusedNamingIt() {
+    given()
+        .contentType(ContentType.JSON)
+        .body("{\"prompt\": \"a fox\", \"stepz\": 3}")
+        .post("/v1/jobs")
+        .then()
+        .statusCode(422)
+        .contentType(Problem.MEDIA_TYPE)
+        .body("errors[0].field", equalTo("stepz"))
+        .body("errors[0].detail", startsWith("unknown field; expected one of"));
+  }
+
+  @Test
   void anOverlongPromptIsRefused() {
     given()
         .contentType(ContentType.JSON)
