@@ -5,9 +5,17 @@ package dev.tessera.common;
  * the moves between states. The wire and database form is the constant's name.
  */
 public enum JobState {
-  /** Stored and sent to the job queue; no worker is rendering it. */
+  /**
+   * Waiting in PostgreSQL for the scheduler to dispatch it (never dispatched, or put back after a
+   * failure or a lost worker); {@code attempt} counts the dispatches so far.
+   */
   QUEUED,
-  /** A worker has started it (the job's {@code attempt} says which delivery). */
+  /**
+   * Sent to its model's Kafka queue by the scheduler (dispatch number {@code attempt}); no worker
+   * has started it yet.
+   */
+  DISPATCHED,
+  /** A worker has started it (the job's {@code attempt} says which dispatch). */
   RUNNING,
   /** Rendered and uploaded; terminal. */
   SUCCEEDED,

@@ -11,10 +11,15 @@ import java.util.Set;
  * a bug in the caller, not an event to apply: the scheduler checks here before it writes a state.
  *
  * <pre>
- * QUEUED  -> RUNNING, FAILED, CANCELED
- * RUNNING -> SUCCEEDED, FAILED, CANCELED,
- *            QUEUED   (its worker was lost: back to the queue),
- *            RUNNING  (redelivered and started again with a higher attempt)
+ * QUEUED     -> DISPATCHED (the scheduler sent it to its model's queue),
+ *               RUNNING    (a dispatch that had timed out was started after all),
+ *               FAILED, CANCELED
+ * DISPATCHED -> RUNNING, CANCELED,
+ *               QUEUED     (not started in time, or no live worker for its model: back to the queue),
+ *               FAILED     (its attempts are used up, or a worker refused it before starting)
+ * RUNNING    -> SUCCEEDED, FAILED, CANCELED,
+ *               QUEUED     (its worker was lost, or a retryable failure: back to the queue),
+ *               RUNNING    (a newer dispatch started)
  * SUCCEEDED, FAILED, CANCELED -> nothing
  * </pre>
  */
@@ -22,7 +27,18 @@ public final class JobStateMachine {
   private static final Map<JobState, Set<JobState>> NEXT = new EnumMap<>(JobState.class);
 
   static {
-    allow(JobState.QUEUED, JobState.RUNNING, JobState.FAILED, JobState.CANCELED);
+    allow(
+        JobState.QUEUED,
+        JobState.DISPATCHED,
+        JobState.RUNNING,
+        JobState.FAILED,
+        JobState.CANCELED);
+    allow(
+        JobState.DISPATCHED,
+        JobState.RUNNING,
+        JobState.CANCELED,
+        JobState.QUEUED,
+        JobState.FAILED);
     allow(
         JobState.RUNNING,
         JobState.SUCCEEDED,

@@ -47,6 +47,16 @@ public final class Topics {
   /** Partitions of {@link #CONTROL}: one; cancellations are few and every reader reads them all. */
   public static final int CONTROL_PARTITIONS = 1;
 
+  /**
+   * Workers' announcements and heartbeats ({@link WorkerHeartbeat}), keyed by worker id, read by
+   * the scheduler's consumer group. Compacted and deleted after {@link #WORKERS_RETENTION}: only
+   * the latest heartbeat of each worker matters, and only while it is recent.
+   */
+  public static final String WORKERS = "render.workers";
+
+  /** How long {@link #WORKERS} keeps a heartbeat. */
+  public static final Duration WORKERS_RETENTION = Duration.ofHours(1);
+
   // Kafka's own rule for topic names; a model name that breaks it would fail at the broker much
   // later.
   private static final Pattern LEGAL = Pattern.compile("[a-zA-Z0-9._-]+");

@@ -26,7 +26,7 @@ class JsonTest {
   void renderJobRoundTripsWithSnakeCaseNames() {
     RenderSettings settings =
         new RenderSettings("a red fox", "blurry", 42, 30, 6.5, "dpmpp-2m", true, 768, 512);
-    RenderJob job = new RenderJob(ID, "sd21", settings, "x4", 2048, AT);
+    RenderJob job = new RenderJob(ID, "sd21", settings, "x4", 2048, AT, 1);
     roundTrip(job, RenderJob.class);
     String json = text(job);
     assertTrue(json.contains("\"job_id\":\"" + ID + "\""), json);

@@ -89,7 +89,7 @@ public final class SubmissionRules {
     if (!problems.isEmpty()) {
       throw new InvalidJobException(problems);
     }
-    return new RenderJob(jobId, model, settings, upscale, targetSize(upscale, settings), now);
+    return new RenderJob(jobId, model, settings, upscale, targetSize(upscale, settings), now, 0);
   }
 
   // Without upscaling the image is delivered as rendered; otherwise it is brought to the product's

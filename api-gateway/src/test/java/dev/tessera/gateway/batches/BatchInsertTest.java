@@ -40,7 +40,7 @@ class BatchInsertTest {
         new RenderSettings(
             prompt, "no \"quotes\"\\", 4294967295L, 30, 7.5, "euler", true, 768, 512);
     return new BatchJob(
-        customId, new RenderJob(UUID.randomUUID(), "sd21", settings, "x4", 2048, NOW));
+        customId, new RenderJob(UUID.randomUUID(), "sd21", settings, "x4", 2048, NOW, 0));
   }
 
   @Test

@@ -107,6 +107,27 @@ public final class KafkaAdmin {
     create(bootstrapServers, List.of(controlTopic()));
   }
 
+  /**
+   * {@link Topics#WORKERS} as every service creates it: one partition, compacted by worker id and
+   * deleted after {@link Topics#WORKERS_RETENTION}.
+   */
+  public static NewTopic workersTopic() {
+    return new NewTopic(Topics.WORKERS, java.util.Optional.of(1), java.util.Optional.empty())
+        .configs(
+            Map.of(
+                TopicConfig.CLEANUP_POLICY_CONFIG,
+                TopicConfig.CLEANUP_POLICY_COMPACT + "," + TopicConfig.CLEANUP_POLICY_DELETE,
+                TopicConfig.RETENTION_MS_CONFIG,
+                Long.toString(Topics.WORKERS_RETENTION.toMillis()),
+                TopicConfig.SEGMENT_MS_CONFIG,
+                Long.toString(Topics.WORKERS_RETENTION.toMillis())));
+  }
+
+  /** Creates {@link #controlTopic()} and {@link #workersTopic()} unless they exist. */
+  public static void createSharedTopics(String bootstrapServers) throws IOException {
+    create(bootstrapServers, List.of(controlTopic(), workersTopic()));
+  }
+
   /** The partition count of each topic. */
   public static Map<String, Integer> partitions(String bootstrapServers, Collection<String> topics)
       throws IOException {

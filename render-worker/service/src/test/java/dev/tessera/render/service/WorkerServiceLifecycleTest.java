@@ -188,9 +188,9 @@ class WorkerServiceLifecycleTest {
     RenderSettings settings =
         new RenderSettings("a lighthouse", "", 1, 2, 7, "euler", false, 128, 128);
     RenderJob cancelled =
-        new RenderJob(UUID.randomUUID(), "mini", settings, "lanczos", 512, Instant.now());
+        new RenderJob(UUID.randomUUID(), "mini", settings, "lanczos", 512, Instant.now(), 1);
     RenderJob kept =
-        new RenderJob(UUID.randomUUID(), "mini", settings, "lanczos", 512, Instant.now());
+        new RenderJob(UUID.randomUUID(), "mini", settings, "lanczos", 512, Instant.now(), 1);
     try (KafkaProducer<String, byte[]> producer =
         new KafkaProducer<>(
             Map.of("bootstrap.servers", bootstrap),

@@ -120,7 +120,7 @@ class JobRunnerTest {
   private static RenderJob job(String model, int targetSize) {
     RenderSettings settings =
         new RenderSettings("A person standing on road", "", 1, 2, 7, "euler", false, 128, 128);
-    return new RenderJob(UUID.randomUUID(), model, settings, "lanczos", targetSize, Instant.now());
+    return new RenderJob(UUID.randomUUID(), model, settings, "lanczos", targetSize, Instant.now(), 1);
   }
 
   private static JobEvent.Failed failure(UUID jobId) {
@@ -218,7 +218,7 @@ class JobRunnerTest {
     CancelledJobs cancelled = new CancelledJobs(100);
     RenderSettings slow =
         new RenderSettings("A person standing on road", "", 1, 400, 7, "euler", false, 256, 256);
-    RenderJob job = new RenderJob(UUID.randomUUID(), MODEL, slow, "lanczos", 512, Instant.now());
+    RenderJob job = new RenderJob(UUID.randomUUID(), MODEL, slow, "lanczos", 512, Instant.now(), 1);
     CancelToken token = new CancelToken();
     JobRunner runner = runner(liveStore(), cancelled);
     CompletableFuture<AcknowledgeType> answer =

@@ -116,7 +116,7 @@ class RenderWorkerRecoveryTest {
   private static RenderJob job(int steps) {
     RenderSettings settings =
         new RenderSettings("A person standing on road", "", 1, steps, 7, "euler", false, 512, 512);
-    return new RenderJob(UUID.randomUUID(), MODEL, settings, "lanczos", 512, Instant.now());
+    return new RenderJob(UUID.randomUUID(), MODEL, settings, "lanczos", 512, Instant.now(), 1);
   }
 
   private static void submit(String bootstrap, RenderJob job) throws Exception {

@@ -218,7 +218,7 @@ class RenderWorkerTest {
   private static RenderJob job(String model, int steps) {
     RenderSettings settings =
         new RenderSettings("A person standing on road", "", 3, steps, 7, "euler", false, 128, 128);
-    return new RenderJob(UUID.randomUUID(), model, settings, "lanczos", 512, Instant.now());
+    return new RenderJob(UUID.randomUUID(), model, settings, "lanczos", 512, Instant.now(), 1);
   }
 
   @Test
@@ -255,7 +255,7 @@ class RenderWorkerTest {
   void aLongJobKeepsItsLockAndIsDeliveredOnce() throws Exception {
     RenderSettings slow =
         new RenderSettings("A person standing on road", "", 5, 400, 7, "euler", false, 512, 512);
-    RenderJob job = new RenderJob(UUID.randomUUID(), MODEL, slow, "lanczos", 512, Instant.now());
+    RenderJob job = new RenderJob(UUID.randomUUID(), MODEL, slow, "lanczos", 512, Instant.now(), 1);
     long t0 = System.nanoTime();
     submit(job);
     List<JobEvent> events = eventsUntilDone(job.jobId());
@@ -282,7 +282,7 @@ class RenderWorkerTest {
       RenderSettings settings =
           new RenderSettings(
               "A person standing on road", "", i, steps, 7, "euler", false, 512, 512);
-      jobs.add(new RenderJob(UUID.randomUUID(), MODEL, settings, "lanczos", 512, Instant.now()));
+      jobs.add(new RenderJob(UUID.randomUUID(), MODEL, settings, "lanczos", 512, Instant.now(), 1));
     }
     long t0 = System.nanoTime();
     for (RenderJob job : jobs) {
@@ -370,7 +370,7 @@ class RenderWorkerTest {
     RenderSettings busySettings =
         new RenderSettings("A person standing on road", "", 8, 150, 7, "euler", false, 512, 512);
     RenderJob busy =
-        new RenderJob(UUID.randomUUID(), MODEL, busySettings, "lanczos", 512, Instant.now());
+        new RenderJob(UUID.randomUUID(), MODEL, busySettings, "lanczos", 512, Instant.now(), 1);
     RenderJob queued = job(MODEL, 3);
     RenderJob next = job(MODEL, 3);
     submit(busy);
@@ -399,7 +399,7 @@ class RenderWorkerTest {
     RenderSettings slow =
         new RenderSettings("A person standing on road", "", 9, steps, 7, "euler", false, 512, 512);
     RenderJob running =
-        new RenderJob(UUID.randomUUID(), MODEL, slow, "lanczos", 512, Instant.now());
+        new RenderJob(UUID.randomUUID(), MODEL, slow, "lanczos", 512, Instant.now(), 1);
     RenderJob next = job(MODEL, 3);
     submit(running);
     submit(next);

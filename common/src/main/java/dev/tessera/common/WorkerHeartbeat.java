@@ -1,0 +1,46 @@
+package dev.tessera.common;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * A worker's announcement of itself on {@link Topics#WORKERS} (Kafka key: the worker id): sent when
+ * it starts, every heartbeat interval while it runs, whenever it takes or finishes a job, and once
+ * more, {@link Activity#STOPPED}, when it shuts down. The scheduler keeps the latest of each worker
+ * in its registry, counts each model's capacity from the live ones, and takes a running job back
+ * from a worker whose heartbeats stopped (its lease expired).
+ *
+ * @param workerId the worker's name (pod or host name), also the id its job events carry
+ * @param models the models it renders, i.e. the queues it consumes
+ * @param activity what it is doing
+ * @param jobId the job it is rendering while {@link Activity#BUSY}; null otherwise
+ * @param at when it sent this (the worker's clock)
+ */
+public record WorkerHeartbeat(
+    String workerId, List<String> models, Activity activity, UUID jobId, Instant at) {
+
+  /** What a worker reports it is doing. The wire and database form is the constant's name. */
+  public enum Activity {
+    /** Waiting for a job. */
+    IDLE,
+    /** Rendering {@link WorkerHeartbeat#jobId()}. */
+    BUSY,
+    /** Shut down; takes no more jobs. */
+    STOPPED
+  }
+
+  public WorkerHeartbeat {
+    Objects.requireNonNull(workerId, "worker_id is required");
+    Objects.requireNonNull(activity, "activity is required");
+    Objects.requireNonNull(at, "at is required");
+    models = models == null ? List.of() : List.copyOf(models);
+    if (activity == Activity.BUSY && jobId == null) {
+      throw new IllegalArgumentException("a busy worker names its job_id");
+    }
+    if (activity != Activity.BUSY && jobId != null) {
+      throw new IllegalArgumentException("only a busy worker names a job_id, got " + activity);
+    }
+  }
+}
