@@ -7,22 +7,25 @@ import java.util.Optional;
 
 /**
  * Applies worker events to job rows, through the job state machine and guarded writes, so that a
- * duplicate, late or out-of-order event changes nothing it should not. The rules, by the job's
+ * duplicate, late or out-of-order event changes nothing it should not. An event's attempt {@code n}
+ * is the dispatch the worker took (the scheduler numbers dispatches). The rules, by the job's
  * current state:
  *
  * <ul>
- *   <li>{@code Started(n)}: QUEUED with attempt &lt; n, or RUNNING with attempt &lt; n (a
- *       redelivery after a worker was lost) becomes RUNNING attempt n; RUNNING attempt n is a
- *       duplicate; anything older is stale.
+ *   <li>{@code Started(n)}: DISPATCHED or QUEUED with attempt &le; n (a dispatch that timed out and
+ *       was started after all), or RUNNING with attempt &lt; n (a newer dispatch after its worker
+ *       was lost), becomes RUNNING attempt n; RUNNING attempt n is a duplicate; anything older is
+ *       stale.
  *   <li>{@code Progress(n)}: recorded only while RUNNING attempt n, and only forward.
  *   <li>{@code Succeeded(n)}: RUNNING becomes SUCCEEDED attempt n, whatever the running attempt:
- *       the image is stored, so it is the job's result even if a newer delivery is running. QUEUED
- *       (its start was lost) goes through RUNNING first, as the state machine has it.
- *   <li>{@code Failed(n)}: RUNNING with attempt &le; n becomes FAILED, or QUEUED again when the
- *       failure is retryable (the queue redelivers the job); QUEUED with attempt &lt; n (its start
- *       event was lost) becomes FAILED when not retryable. An older attempt's failure is stale.
- *   <li>{@code Canceled(n)}: QUEUED or RUNNING, whatever the attempt, becomes CANCELED: a worker
- *       reports it only for a job its owner cancelled, so any delivery's report ends the job.
+ *       the image is stored, so it is the job's result even if a newer dispatch is running. QUEUED
+ *       or DISPATCHED (its start was lost) goes through RUNNING first, as the state machine has it.
+ *   <li>{@code Failed(n)}: RUNNING or DISPATCHED with attempt &le; n becomes FAILED, or, when the
+ *       failure is retryable, whatever the {@link RetryRule} says (QUEUED for another dispatch, or
+ *       FAILED once the attempts are used up); QUEUED with attempt &le; n becomes FAILED when not
+ *       retryable. An older attempt's failure is stale.
+ *   <li>{@code Canceled(n)}: QUEUED, DISPATCHED or RUNNING, whatever the attempt, becomes CANCELED:
+ *       a worker reports it only for a job its owner cancelled, so any attempt's report ends it.
  *   <li>Anything on a terminal job is ignored, or counted a duplicate when it is the event that
  *       ended the job. Hence the rule for a cancel that races the end of a job: whichever terminal
  *       state is written first stands (a job that succeeded stays SUCCEEDED and keeps its image; a
@@ -52,9 +55,11 @@ public final class EventApplier {
   private static final System.Logger LOG = System.getLogger(EventApplier.class.getName());
 
   private final JobRepository jobs;
+  private final RetryRule retries;
 
-  public EventApplier(JobRepository jobs) {
+  public EventApplier(JobRepository jobs, RetryRule retries) {
     this.jobs = jobs;
+    this.retries = retries;
   }
 
   /** Applies {@code event} to its job; each write it makes is committed when this returns. */
@@ -97,9 +102,7 @@ public final class EventApplier {
     if (row.state() == JobState.RUNNING && e.attempt() == current) {
       return duplicate(row, e);
     }
-    if (row.state().isTerminal()
-        || e.attempt() < current
-        || row.state() == JobState.QUEUED && e.attempt() == current) {
+    if (row.state().isTerminal() || e.attempt() < current) {
       return ignored(row, e);
     }
     return write(row, JobState.RUNNING, row.fields().started(e.attempt(), e.workerId(), e.at()));
@@ -126,13 +129,12 @@ public final class EventApplier {
       return ignored(row, e);
     }
     JobFields f = row.fields();
-    if (row.state() == JobState.QUEUED) {
-      // Its start was lost: the table has no QUEUED -> SUCCEEDED, so mark it running (start time
-      // unknown) and
-      // finish it on the next read; a crash in between leaves it RUNNING until this event is
-      // redelivered.
+    if (row.state() != JobState.RUNNING) {
+      // Its start was lost: the table has no way to SUCCEEDED but from RUNNING, so mark it running
+      // (start time unknown) and finish it on the next read; a crash in between leaves it RUNNING
+      // until this event is redelivered.
       JobFields running = f.startLost(Math.max(e.attempt(), f.attempt()), e.workerId());
-      jobs.transition(row.id(), JobState.QUEUED, row.version(), JobState.RUNNING, running);
+      jobs.transition(row.id(), row.state(), row.version(), JobState.RUNNING, running);
       return Optional.empty(); // won or lost, the next read decides
     }
     JobFields done = f.succeeded(e.attempt(), e.workerId(), e.objectKey(), e.at());
@@ -145,20 +147,22 @@ public final class EventApplier {
     int current = row.fields().attempt();
     boolean alreadyThere =
         e.attempt() == current
-            && (row.state() == JobState.FAILED && !e.retryable()
-                || row.state() == JobState.QUEUED && e.retryable());
+            && (row.state() == JobState.FAILED || row.state() == JobState.QUEUED && e.retryable());
     if (alreadyThere) {
       return duplicate(row, e);
     }
     boolean live =
-        row.state() == JobState.RUNNING && e.attempt() >= current
-            || row.state() == JobState.QUEUED && e.attempt() > current && !e.retryable();
+        (row.state() == JobState.RUNNING || row.state() == JobState.DISPATCHED)
+                && e.attempt() >= current
+            || row.state() == JobState.QUEUED && e.attempt() >= current && !e.retryable();
     if (!live) {
       return ignored(row, e);
     }
     JobFields f = row.fields();
     if (e.retryable()) {
-      return write(row, JobState.QUEUED, f.requeued(e.attempt(), e.reason()));
+      RetryRule.Decision next =
+          retries.afterLostAttempt(f, e.attempt(), e.workerId(), e.reason(), e.at());
+      return write(row, next.state(), next.fields());
     }
     return write(row, JobState.FAILED, f.failed(e.attempt(), e.workerId(), e.reason(), e.at()));
   }

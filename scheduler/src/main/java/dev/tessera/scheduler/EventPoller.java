@@ -4,6 +4,7 @@ import dev.tessera.common.ControlMessage;
 import dev.tessera.common.JobEvent;
 import dev.tessera.common.Json;
 import dev.tessera.common.Topics;
+import dev.tessera.common.WorkerHeartbeat;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.HashMap;
@@ -16,11 +17,12 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * One poll of {@code render.events} and {@code render.control}: decode each record as its topic
- * says (a worker's {@link JobEvent}, an owner's {@link ControlMessage}), apply it, and commit the
- * offsets of what was applied, after the database committed it. At least once: a crash before the
- * commit replays records that the idempotent applier then finds applied. Plain Java over any Kafka
- * {@link Consumer}; the caller owns the consumer and its thread.
+ * One poll of {@code render.events}, {@code render.control} and {@code render.workers}: decode each
+ * record as its topic says (a worker's {@link JobEvent}, an owner's {@link ControlMessage}, a
+ * {@link WorkerHeartbeat}), apply it, and commit the offsets of what was applied, after the
+ * database committed it. At least once: a crash before the commit replays records that the
+ * idempotent applier then finds applied. Plain Java over any Kafka {@link Consumer}; the caller
+ * owns the consumer and its thread.
  */
 public final class EventPoller {
   private static final System.Logger LOG = System.getLogger(EventPoller.class.getName());
@@ -28,18 +30,22 @@ public final class EventPoller {
   private final Consumer<byte[], byte[]> consumer;
   private final Function<JobEvent, EventApplier.Outcome> events;
   private final Function<ControlMessage, EventApplier.Outcome> control;
+  private final Function<WorkerHeartbeat, EventApplier.Outcome> heartbeats;
 
   /**
    * {@code events} is normally {@link EventApplier#apply}, {@code control} {@link
-   * CancelRequestApplier#apply}; each must commit its writes before it returns.
+   * CancelRequestApplier#apply}, {@code heartbeats} a {@link WorkerRegistry#record}; each must
+   * commit its writes before it returns.
    */
   public EventPoller(
       Consumer<byte[], byte[]> consumer,
       Function<JobEvent, EventApplier.Outcome> events,
-      Function<ControlMessage, EventApplier.Outcome> control) {
+      Function<ControlMessage, EventApplier.Outcome> control,
+      Function<WorkerHeartbeat, EventApplier.Outcome> heartbeats) {
     this.consumer = consumer;
     this.events = events;
     this.control = control;
+    this.heartbeats = heartbeats;
   }
 
   /**
@@ -73,9 +79,11 @@ public final class EventPoller {
    * fix).
    */
   private boolean handle(ConsumerRecord<byte[], byte[]> record) {
-    return Topics.CONTROL.equals(record.topic())
-        ? handle(record, ControlMessage.class, control)
-        : handle(record, JobEvent.class, events);
+    return switch (record.topic()) {
+      case Topics.CONTROL -> handle(record, ControlMessage.class, control);
+      case Topics.WORKERS -> handle(record, WorkerHeartbeat.class, heartbeats);
+      default -> handle(record, JobEvent.class, events);
+    };
   }
 
   private <T> boolean handle(

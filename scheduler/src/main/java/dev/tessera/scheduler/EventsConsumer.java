@@ -1,15 +1,21 @@
 package dev.tessera.scheduler;
 
+import dev.tessera.common.JobEvent;
+import dev.tessera.common.QueueSignal;
 import dev.tessera.common.Topics;
+import dev.tessera.common.WorkerHeartbeat;
 import dev.tessera.common.kafka.KafkaAdmin;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.IOException;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
+import javax.sql.DataSource;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.errors.WakeupException;
@@ -18,9 +24,12 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Runs the scheduler's consumer of {@code render.events} and {@code render.control} (classic group
- * {@value #GROUP}) on its own thread, from startup to shutdown. All the work is in {@link
- * EventPoller}, {@link EventApplier} and {@link CancelRequestApplier}.
+ * Runs the scheduler's consumer of {@code render.events}, {@code render.control} and {@code
+ * render.workers} (classic group {@value #GROUP}) on its own thread, from startup to shutdown. All
+ * the work is in {@link EventPoller}, {@link EventApplier}, {@link CancelRequestApplier} and {@link
+ * WorkerRegistry}. After a poll that freed a slot in a queue (a job started or ended) or changed a
+ * worker, it sends the {@link QueueSignal}, so the leading dispatcher (in this process or another)
+ * fills the slot at once.
  */
 @ApplicationScoped
 public class EventsConsumer {
@@ -31,7 +40,10 @@ public class EventsConsumer {
 
   private final EventApplier applier;
   private final CancelRequestApplier cancels;
+  private final WorkerRegistry workers;
+  private final DataSource dataSource;
   private final String bootstrapServers;
+  private boolean changed;
   private volatile boolean running;
   private KafkaConsumer<byte[], byte[]> consumer;
   private Thread thread;
@@ -39,9 +51,13 @@ public class EventsConsumer {
   EventsConsumer(
       EventApplier applier,
       CancelRequestApplier cancels,
+      WorkerRegistry workers,
+      DataSource dataSource,
       @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
     this.applier = applier;
     this.cancels = cancels;
+    this.workers = workers;
+    this.dataSource = dataSource;
     this.bootstrapServers = bootstrapServers;
   }
 
@@ -58,8 +74,8 @@ public class EventsConsumer {
     thread = new Thread(this::run, "render-events");
     thread.start();
     LOG.infof(
-        "consuming %s and %s from %s as group %s",
-        Topics.EVENTS, Topics.CONTROL, bootstrapServers, GROUP);
+        "consuming %s, %s and %s from %s as group %s",
+        Topics.EVENTS, Topics.CONTROL, Topics.WORKERS, bootstrapServers, GROUP);
   }
 
   void stop(@Observes ShutdownEvent event) throws InterruptedException {
@@ -75,14 +91,16 @@ public class EventsConsumer {
     try (KafkaConsumer<byte[], byte[]> c = consumer) {
       // Before subscribing: a topic a broker made on first use would lack render.control's
       // settings.
-      if (!createControlTopic()) {
+      if (!createSharedTopics()) {
         return;
       }
-      c.subscribe(List.of(Topics.EVENTS, Topics.CONTROL));
-      EventPoller poller = new EventPoller(c, applier::apply, cancels::apply);
+      c.subscribe(List.of(Topics.EVENTS, Topics.CONTROL, Topics.WORKERS));
+      EventPoller poller = new EventPoller(c, this::applyEvent, cancels::apply, this::heartbeat);
       while (running) {
         try {
-          if (!poller.pollOnce(POLL)) {
+          boolean complete = poller.pollOnce(POLL);
+          signalIfChanged();
+          if (!complete) {
             Thread.sleep(BACKOFF.toMillis());
           }
         } catch (WakeupException e) {
@@ -100,18 +118,44 @@ public class EventsConsumer {
     }
   }
 
+  private EventApplier.Outcome applyEvent(JobEvent event) {
+    EventApplier.Outcome outcome = applier.apply(event);
+    // Progress frees no slot; every other applied event moved the job out of a queue or a worker.
+    changed |= outcome == EventApplier.Outcome.APPLIED && !(event instanceof JobEvent.Progress);
+    return outcome;
+  }
+
+  private EventApplier.Outcome heartbeat(WorkerHeartbeat heartbeat) {
+    changed |= workers.record(heartbeat);
+    return EventApplier.Outcome.APPLIED;
+  }
+
+  private void signalIfChanged() {
+    if (!changed) {
+      return;
+    }
+    changed = false;
+    try (Connection c = dataSource.getConnection()) {
+      QueueSignal.send(c, "");
+    } catch (SQLException e) {
+      // The dispatcher's next poll does the same, a little later.
+      LOG.debugf("cannot signal the dispatcher: %s", e.getMessage());
+    }
+  }
+
   /**
-   * Creates {@code render.control} unless it exists, retrying while the broker is unreachable.
+   * Creates {@code render.control} and {@code render.workers} unless they exist, retrying while the
+   * broker is unreachable.
    *
    * @return false when stopped first
    */
-  private boolean createControlTopic() {
+  private boolean createSharedTopics() {
     while (running) {
       try {
-        KafkaAdmin.createControlTopic(bootstrapServers);
+        KafkaAdmin.createSharedTopics(bootstrapServers);
         return true;
       } catch (IOException e) {
-        LOG.warnf("cannot create %s yet (%s); retrying", Topics.CONTROL, e.getMessage());
+        LOG.warnf("cannot create the shared topics yet (%s); retrying", e.getMessage());
         sleepQuietly();
       }
     }

@@ -7,8 +7,8 @@ import java.time.Instant;
  * transition writes all of them, so a caller starts from the row it read and derives the next
  * fields with the method named for the transition, which says what is kept and what is cleared.
  *
- * @param attempt the delivery the state refers to: the running one, the last one requeued or
- *     failed, the one that succeeded (0 before the first start)
+ * @param attempt the dispatch the state refers to: the one in the queue or running, the last one
+ *     requeued or failed, the one that succeeded (0 before the first dispatch)
  * @param workerId worker running or last running the job; null while queued
  * @param progressStep last reported denoising step of the current attempt; null before the first
  *     report
@@ -30,6 +30,14 @@ public record JobFields(
     Instant finishedAt) {
 
   /**
+   * Sent to its model's queue as dispatch {@code attempt}; an earlier failure's reason is kept, so
+   * a client still sees why the last attempt ended.
+   */
+  public JobFields dispatched(int attempt) {
+    return new JobFields(attempt, null, null, null, error, null, null, null);
+  }
+
+  /**
    * Started by {@code workerId} as delivery {@code attempt} at {@code at}; an earlier failure's
    * reason is kept.
    */
@@ -43,15 +51,15 @@ public record JobFields(
   }
 
   /**
-   * Back in the queue after delivery {@code attempt} failed with {@code reason}, for the queue to
-   * deliver again.
+   * Back in the queue after attempt {@code attempt} ended with {@code reason}, for the scheduler to
+   * dispatch again.
    */
   public JobFields requeued(int attempt, String reason) {
     return new JobFields(attempt, null, null, null, reason, null, null, null);
   }
 
   /**
-   * Succeeded as delivery {@code attempt} on {@code workerId}, its image at {@code objectKey}; the
+   * Succeeded as attempt {@code attempt} on {@code workerId}, its image at {@code objectKey}; the
    * error clears.
    */
   public JobFields succeeded(int attempt, String workerId, String objectKey, Instant at) {
@@ -68,7 +76,7 @@ public record JobFields(
         attempt, workerId, progressStep, progressTotal, error, null, startedAt, at);
   }
 
-  /** Failed for good as delivery {@code attempt} on {@code workerId}, with {@code reason}. */
+  /** Failed for good as attempt {@code attempt} on {@code workerId}, with {@code reason}. */
   public JobFields failed(int attempt, String workerId, String reason, Instant at) {
     return new JobFields(
         attempt, workerId, progressStep, progressTotal, reason, null, startedAt, at);

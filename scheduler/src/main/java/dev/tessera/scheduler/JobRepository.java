@@ -8,9 +8,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -28,14 +30,62 @@ public class JobRepository {
    * retried.
    */
   public static final class StoreException extends RuntimeException {
-    StoreException(String message, SQLException cause) {
+    public StoreException(String message, SQLException cause) {
       super(message + ": " + cause.getMessage(), cause);
     }
   }
 
-  private static final String SELECT =
-      "SELECT id, model, state, version, attempt, worker_id, progress_step,"
-          + " progress_total, error, object_key, started_at, finished_at, created_at, updated_at FROM jobs WHERE id = ?";
+  private static final String COLUMNS =
+      "j.id, j.model, j.state, j.version, j.attempt, j.worker_id, j.progress_step,"
+          + " j.progress_total, j.error, j.object_key, j.started_at, j.finished_at, j.created_at,"
+          + " j.updated_at";
+
+  private static final String SELECT = "SELECT " + COLUMNS + " FROM jobs j WHERE j.id = ?";
+
+  // RUNNING jobs whose worker is gone: silent for the lease, stopped, or (for a lease now) on
+  // another job or no job at all; a worker the registry never heard of gets the lease from the
+  // start. The reason names which.
+  private static final String LOST_RUNNING =
+      "SELECT "
+          + COLUMNS
+          + """
+          , CASE
+              WHEN w.id IS NULL THEN 'worker ' || j.worker_id || ' lost: never heard from'
+              WHEN w.activity = 'STOPPED' THEN 'worker ' || w.id || ' lost: it stopped'
+              WHEN w.last_seen < now() - make_interval(secs => ?)
+                THEN 'worker ' || w.id || ' lost: no heartbeat for '
+                     || round(extract(epoch FROM now() - w.last_seen)) || ' s'
+              ELSE 'worker ' || w.id || ' lost: it no longer reports this job'
+            END AS reason
+          FROM jobs j LEFT JOIN workers w ON w.id = j.worker_id
+          WHERE j.state = 'RUNNING' AND (
+                (w.id IS NULL AND j.updated_at < now() - make_interval(secs => ?))
+                OR w.activity = 'STOPPED'
+                OR w.last_seen < now() - make_interval(secs => ?)
+                OR (w.job_id IS DISTINCT FROM j.id AND j.updated_at < now() - make_interval(secs => ?)
+                    AND w.last_seen > j.updated_at))
+          ORDER BY j.updated_at LIMIT ?""";
+
+  // DISPATCHED jobs that no worker started in time, or whose model has had no live worker for a
+  // lease.
+  private static final String UNSTARTED =
+      "SELECT "
+          + COLUMNS
+          + """
+          , CASE
+              WHEN j.updated_at < now() - make_interval(secs => ?)
+                THEN 'not started within ' || ? || ' s of its dispatch'
+              ELSE 'no live worker for model ' || j.model
+            END AS reason,
+            j.updated_at < now() - make_interval(secs => ?) AS timed_out
+          FROM jobs j
+          WHERE j.state = 'DISPATCHED' AND (
+                j.updated_at < now() - make_interval(secs => ?)
+                OR (j.updated_at < now() - make_interval(secs => ?) AND NOT EXISTS (
+                      SELECT 1 FROM workers w
+                      WHERE j.model = ANY (w.models) AND w.activity <> 'STOPPED'
+                        AND w.last_seen > now() - make_interval(secs => ?))))
+          ORDER BY j.updated_at LIMIT ?""";
 
   private static final String TRANSITION =
       "UPDATE jobs SET state = ?, version = version + 1, updated_at = now(),"
@@ -51,6 +101,17 @@ public class JobRepository {
   private static final String TIMING =
       "INSERT INTO job_timings (job_id, position, stage, millis, detail) VALUES (?, ?, ?, ?, ?)";
 
+  private static final int TIMEOUT_SECONDS = 10;
+
+  /**
+   * A job the lease sweeper has to move.
+   *
+   * @param reason why, for the job's {@code error} and the log
+   * @param attemptSpent whether the job's attempt counts as used (its worker was lost, or nobody
+   *     started it in time); false when it merely waited for a worker that no longer exists
+   */
+  public record Orphan(JobRow row, String reason, boolean attemptSpent) {}
+
   private final DataSource dataSource;
 
   public JobRepository(DataSource dataSource) {
@@ -61,6 +122,7 @@ public class JobRepository {
   public Optional<JobRow> find(UUID id) {
     try (Connection c = dataSource.getConnection();
         PreparedStatement s = c.prepareStatement(SELECT)) {
+      s.setQueryTimeout(TIMEOUT_SECONDS);
       s.setObject(1, id);
       try (ResultSet rs = s.executeQuery()) {
         return rs.next() ? Optional.of(row(rs)) : Optional.empty();
@@ -68,6 +130,77 @@ public class JobRepository {
     } catch (SQLException e) {
       throw new StoreException("cannot read job " + id, e);
     }
+  }
+
+  /**
+   * Up to {@code limit} RUNNING jobs whose worker was lost: it stopped, sent no heartbeat for
+   * {@code lease}, or for {@code lease} has reported being on another job or none; oldest first.
+   */
+  public List<Orphan> lostRunning(Duration lease, int limit) {
+    double secs = seconds(lease);
+    return orphans(
+        LOST_RUNNING,
+        limit,
+        s -> {
+          s.setDouble(1, secs);
+          s.setDouble(2, secs);
+          s.setDouble(3, secs);
+          s.setDouble(4, secs);
+          s.setInt(5, limit);
+        },
+        rs -> true);
+  }
+
+  /**
+   * Up to {@code limit} DISPATCHED jobs that no worker started within {@code startTimeout}, or
+   * whose model has had no live worker (see {@link WorkerRegistry#capacity}) since {@code lease}
+   * after their dispatch; oldest first.
+   */
+  public List<Orphan> unstartedDispatches(Duration startTimeout, Duration lease, int limit) {
+    double timeout = seconds(startTimeout);
+    double secs = seconds(lease);
+    return orphans(
+        UNSTARTED,
+        limit,
+        s -> {
+          s.setDouble(1, timeout);
+          s.setLong(2, Math.round(timeout));
+          s.setDouble(3, timeout);
+          s.setDouble(4, timeout);
+          s.setDouble(5, secs);
+          s.setDouble(6, secs);
+          s.setInt(7, limit);
+        },
+        rs -> rs.getBoolean("timed_out"));
+  }
+
+  private interface Parameters {
+    void set(PreparedStatement s) throws SQLException;
+  }
+
+  private interface Flag {
+    boolean of(ResultSet rs) throws SQLException;
+  }
+
+  private List<Orphan> orphans(String sql, int limit, Parameters parameters, Flag attemptSpent) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement(sql)) {
+      s.setQueryTimeout(TIMEOUT_SECONDS);
+      parameters.set(s);
+      List<Orphan> found = new ArrayList<>();
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          found.add(new Orphan(row(rs), rs.getString("reason"), attemptSpent.of(rs)));
+        }
+      }
+      return found;
+    } catch (SQLException e) {
+      throw new StoreException("cannot look for orphaned jobs", e);
+    }
+  }
+
+  private static double seconds(Duration d) {
+    return d.toMillis() / 1000.0;
   }
 
   /**
@@ -85,6 +218,19 @@ public class JobRepository {
     } catch (SQLException e) {
       throw new StoreException("cannot move job " + id + " from " + from + " to " + to, e);
     }
+  }
+
+  /**
+   * {@link #transition} on {@code connection}, inside the caller's transaction (the dispatcher
+   * moves jobs and publishes them in one).
+   *
+   * @throws SQLException when the database fails; the caller rolls back
+   */
+  public boolean transition(
+      Connection connection, UUID id, JobState from, long version, JobState to, JobFields fields)
+      throws SQLException {
+    checkAllowed(from, to);
+    return update(connection, id, from, version, to, fields);
   }
 
   /**
@@ -123,6 +269,7 @@ public class JobRepository {
   public boolean recordProgress(UUID id, int attempt, int step, int total) {
     try (Connection c = dataSource.getConnection();
         PreparedStatement s = c.prepareStatement(PROGRESS)) {
+      s.setQueryTimeout(TIMEOUT_SECONDS);
       s.setInt(1, step);
       s.setInt(2, total);
       s.setObject(3, id);
@@ -144,6 +291,7 @@ public class JobRepository {
       Connection c, UUID id, JobState from, long version, JobState to, JobFields f)
       throws SQLException {
     try (PreparedStatement s = c.prepareStatement(TRANSITION)) {
+      s.setQueryTimeout(TIMEOUT_SECONDS);
       s.setString(1, to.name());
       s.setInt(2, f.attempt());
       s.setString(3, f.workerId());
@@ -163,6 +311,7 @@ public class JobRepository {
   private static void saveTimings(Connection c, UUID id, List<StageTimings.Entry> timings)
       throws SQLException {
     try (PreparedStatement s = c.prepareStatement(TIMING)) {
+      s.setQueryTimeout(TIMEOUT_SECONDS);
       int position = 0;
       for (StageTimings.Entry e : timings) {
         s.setObject(1, id);

@@ -5,8 +5,8 @@ import jakarta.inject.Singleton;
 import javax.sql.DataSource;
 
 /**
- * Wires the plain services to Quarkus: the repository over the Agroal data source, and the appliers
- * of events and cancel requests over it.
+ * Wires the plain services to Quarkus: the repository and the worker registry over the Agroal data
+ * source, and the appliers of events and cancel requests over them.
  */
 public class SchedulerBeans {
   @Produces
@@ -17,8 +17,20 @@ public class SchedulerBeans {
 
   @Produces
   @Singleton
-  EventApplier eventApplier(JobRepository jobs) {
-    return new EventApplier(jobs);
+  WorkerRegistry workerRegistry(DataSource dataSource) {
+    return new WorkerRegistry(dataSource);
+  }
+
+  @Produces
+  @Singleton
+  RetryRule retryRule(SchedulerSettings settings) {
+    return new RetryRule(settings.lease().maxAttempts());
+  }
+
+  @Produces
+  @Singleton
+  EventApplier eventApplier(JobRepository jobs, RetryRule retries) {
+    return new EventApplier(jobs, retries);
   }
 
   @Produces

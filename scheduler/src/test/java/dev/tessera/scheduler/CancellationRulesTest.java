@@ -34,7 +34,7 @@ class CancellationRulesTest {
 
   private final TestDatabase db = TestDatabase.get();
   private final JobRepository jobs = new JobRepository(db.dataSource);
-  private final EventApplier events = new EventApplier(jobs);
+  private final EventApplier events = new EventApplier(jobs, new RetryRule(3));
   private final CancelRequestApplier cancels = new CancelRequestApplier(jobs);
 
   private JobRow row(UUID id) {

@@ -40,7 +40,7 @@ class EventApplierTest {
 
   private final TestDatabase db = TestDatabase.get();
   private final JobRepository jobs = new JobRepository(db.dataSource);
-  private final EventApplier applier = new EventApplier(jobs);
+  private final EventApplier applier = new EventApplier(jobs, new RetryRule(3));
 
   private JobRow row(UUID id) {
     return jobs.find(id).orElseThrow();
@@ -157,7 +157,7 @@ class EventApplierTest {
   }
 
   @Test
-  void retryableFailureRequeuesTheJobForTheNextDelivery() {
+  void retryableFailureRequeuesTheJobForTheNextDispatch() {
     UUID id = db.insertJob();
     applier.apply(new Started(id, "gpu-a", 1, T0));
     applier.apply(new Progress(id, "gpu-a", 1, 9, 25, T0));
@@ -170,9 +170,13 @@ class EventApplierTest {
         queued.fields());
 
     assertEquals(DUPLICATE, applier.apply(oom));
-    assertEquals(
-        IGNORED, applier.apply(new Started(id, "gpu-a", 1, T0)), "the requeued attempt's start");
     assertEquals(queued, row(id));
+    // A replay of the whole attempt (the scheduler restarted before committing its offsets) ends
+    // where it was.
+    assertEquals(APPLIED, applier.apply(new Started(id, "gpu-a", 1, T0)));
+    assertEquals(APPLIED, applier.apply(oom));
+    assertEquals(JobState.QUEUED, row(id).state());
+    assertEquals(queued.fields(), row(id).fields());
 
     assertEquals(APPLIED, applier.apply(new Started(id, "gpu-b", 2, T2)));
     JobRow running = row(id);
@@ -213,7 +217,7 @@ class EventApplierTest {
   void aLostRaceIsReadAgainAndRetried() {
     UUID id = db.insertJob();
     AtomicInteger interference = new AtomicInteger(2);
-    EventApplier racing = new EventApplier(new CompetingWriter(db, interference));
+    EventApplier racing = new EventApplier(new CompetingWriter(db, interference), new RetryRule(3));
     assertEquals(APPLIED, racing.apply(new Started(id, "gpu-a", 1, T0)));
     assertEquals(0, interference.get());
     JobRow row = row(id);
@@ -225,7 +229,8 @@ class EventApplierTest {
   void endlessLostRacesEndInConflict() {
     UUID id = db.insertJob();
     EventApplier racing =
-        new EventApplier(new CompetingWriter(db, new AtomicInteger(Integer.MAX_VALUE)));
+        new EventApplier(
+            new CompetingWriter(db, new AtomicInteger(Integer.MAX_VALUE)), new RetryRule(3));
     assertEquals(CONFLICT, racing.apply(new Started(id, "gpu-a", 1, T0)));
     assertEquals(JobState.QUEUED, row(id).state());
     assertEquals(EventApplier.MAX_TRIES, row(id).version());

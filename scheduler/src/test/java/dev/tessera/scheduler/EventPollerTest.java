@@ -8,6 +8,7 @@ import dev.tessera.common.ControlMessage;
 import dev.tessera.common.JobEvent;
 import dev.tessera.common.Json;
 import dev.tessera.common.Topics;
+import dev.tessera.common.WorkerHeartbeat;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -33,16 +34,18 @@ class EventPollerTest {
   private static final TopicPartition P0 = new TopicPartition(Topics.EVENTS, 0);
   private static final TopicPartition P1 = new TopicPartition(Topics.EVENTS, 1);
   private static final TopicPartition CONTROL = new TopicPartition(Topics.CONTROL, 0);
+  private static final TopicPartition WORKERS = new TopicPartition(Topics.WORKERS, 0);
   private static final Duration POLL = Duration.ofMillis(10);
 
   private final MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
   private final List<JobEvent> applied = new ArrayList<>();
   private final List<ControlMessage> requests = new ArrayList<>();
+  private final List<WorkerHeartbeat> heartbeats = new ArrayList<>();
 
   @BeforeEach
   void assignPartitions() {
-    consumer.assign(List.of(P0, P1, CONTROL));
-    consumer.updateBeginningOffsets(Map.of(P0, 0L, P1, 0L, CONTROL, 0L));
+    consumer.assign(List.of(P0, P1, CONTROL, WORKERS));
+    consumer.updateBeginningOffsets(Map.of(P0, 0L, P1, 0L, CONTROL, 0L, WORKERS, 0L));
   }
 
   private static JobEvent started(int attempt) {
@@ -64,6 +67,10 @@ class EventPollerTest {
         },
         r -> {
           requests.add(r);
+          return EventApplier.Outcome.APPLIED;
+        },
+        h -> {
+          heartbeats.add(h);
           return EventApplier.Outcome.APPLIED;
         });
   }
@@ -96,6 +103,22 @@ class EventPollerTest {
     assertEquals(List.of(started), applied);
     assertEquals(List.of(cancel), requests);
     assertEquals(2, committed(CONTROL), "an unknown kind of request is skipped");
+  }
+
+  @Test
+  void heartbeatsGoToTheRegistry() {
+    WorkerHeartbeat beat =
+        new WorkerHeartbeat(
+            "gpu-a",
+            List.of("sd21"),
+            WorkerHeartbeat.Activity.IDLE,
+            null,
+            Instant.parse("2026-03-01T12:00:02Z"));
+    send(WORKERS, 0, Json.encode(beat));
+    assertTrue(poller(e -> EventApplier.Outcome.APPLIED).pollOnce(POLL));
+    assertEquals(List.of(beat), heartbeats);
+    assertEquals(List.of(), applied);
+    assertEquals(1, committed(WORKERS));
   }
 
   @Test

@@ -1,0 +1,172 @@
+package dev.tessera.scheduler.dispatch;
+
+import dev.tessera.common.Json;
+import dev.tessera.common.RenderJob;
+import dev.tessera.common.RenderSettings;
+import dev.tessera.scheduler.JobFields;
+import dev.tessera.scheduler.JobRepository.StoreException;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+/**
+ * What the dispatcher reads before it chooses: which models have jobs waiting, how many of each
+ * model's jobs sit in Kafka, each tenant's best waiting jobs, and the tenants' load. Every
+ * statement carries a timeout. Thread-safe.
+ */
+final class WaitingJobs {
+  private static final int TIMEOUT_SECONDS = 10;
+
+  private static final String MODELS_WAITING =
+      "SELECT DISTINCT model FROM jobs WHERE state = 'QUEUED'";
+
+  private static final String DISPATCHED =
+      "SELECT model, count(*) FROM jobs WHERE state = 'DISPATCHED' GROUP BY model";
+
+  // Each tenant's first `perTenant` waiting jobs in the policy's own order within a tenant (aged
+  // priority, age, id): whatever the policy picks next is among them. Jobs without a tenant (from
+  // before tenants existed) form one group of their own.
+  private static final String CANDIDATES =
+      """
+      SELECT id, tenant_id, priority, created_at, version, attempt, error, settings, upscale,
+             target_size
+      FROM (SELECT j.*, row_number() OVER (
+                   PARTITION BY tenant_id
+                   ORDER BY LEAST(100, priority
+                                       + floor(extract(epoch FROM ?::timestamptz - created_at) / ?))
+                            DESC, created_at, id) AS rank
+            FROM jobs j WHERE state = 'QUEUED' AND model = ?) ranked
+      WHERE rank <= ?""";
+
+  private static final String LOADS =
+      """
+      SELECT t.id, t.weight, count(j.id) AS in_flight
+      FROM tenants t LEFT JOIN jobs j ON j.tenant_id = t.id AND j.state IN ('DISPATCHED', 'RUNNING')
+      WHERE t.id = ANY (?)
+      GROUP BY t.id, t.weight""";
+
+  /**
+   * A waiting job: what the policy weighs, the guard and fields its dispatch writes, and the record
+   * it becomes.
+   */
+  record Waiting(
+      DispatchPolicy.Candidate candidate, long version, JobFields fields, RenderJob job) {}
+
+  private final DataSource dataSource;
+
+  WaitingJobs(DataSource dataSource) {
+    this.dataSource = dataSource;
+  }
+
+  /** The models that have QUEUED jobs. */
+  List<String> modelsWaiting() {
+    List<String> models = new ArrayList<>();
+    query(MODELS_WAITING, s -> {}, rs -> models.add(rs.getString(1)));
+    return models;
+  }
+
+  /** Per model, its jobs DISPATCHED and not yet started. */
+  Map<String, Integer> dispatched() {
+    Map<String, Integer> counts = new HashMap<>();
+    query(DISPATCHED, s -> {}, rs -> counts.put(rs.getString(1), rs.getInt(2)));
+    return counts;
+  }
+
+  /**
+   * Each tenant's first {@code perTenant} QUEUED jobs of {@code model}, by aged priority (with
+   * {@code agingStep} at {@code now}), then age.
+   */
+  List<Waiting> candidates(String model, int perTenant, Instant now, Duration agingStep) {
+    List<Waiting> found = new ArrayList<>();
+    query(
+        CANDIDATES,
+        s -> {
+          s.setObject(1, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
+          s.setDouble(2, agingStep.toNanos() / 1e9);
+          s.setString(3, model);
+          s.setInt(4, perTenant);
+        },
+        rs -> found.add(waiting(rs, model)));
+    return found;
+  }
+
+  /**
+   * The weight and work in flight (DISPATCHED or RUNNING, any model) of each of {@code tenants}.
+   */
+  Map<UUID, DispatchPolicy.Load> loads(Collection<UUID> tenants) {
+    Map<UUID, DispatchPolicy.Load> loads = new HashMap<>();
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement(LOADS)) {
+      s.setQueryTimeout(TIMEOUT_SECONDS);
+      Array ids = c.createArrayOf("uuid", tenants.stream().filter(t -> t != null).toArray());
+      s.setArray(1, ids);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          loads.put(
+              rs.getObject(1, UUID.class), new DispatchPolicy.Load(rs.getInt(2), rs.getInt(3)));
+        }
+      }
+      ids.free();
+      return loads;
+    } catch (SQLException e) {
+      throw new StoreException("cannot read the tenants' load", e);
+    }
+  }
+
+  private static Waiting waiting(ResultSet rs, String model) throws SQLException {
+    UUID id = rs.getObject("id", UUID.class);
+    Instant created = rs.getObject("created_at", OffsetDateTime.class).toInstant();
+    RenderSettings settings =
+        Json.decode(
+            rs.getString("settings").getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            RenderSettings.class);
+    RenderJob job =
+        new RenderJob(
+            id, model, settings, rs.getString("upscale"), rs.getInt("target_size"), created, 0);
+    JobFields fields =
+        new JobFields(
+            rs.getInt("attempt"), null, null, null, rs.getString("error"), null, null, null);
+    return new Waiting(
+        new DispatchPolicy.Candidate(
+            id, rs.getObject("tenant_id", UUID.class), rs.getInt("priority"), created),
+        rs.getLong("version"),
+        fields,
+        job);
+  }
+
+  private interface Parameters {
+    void set(PreparedStatement s) throws SQLException;
+  }
+
+  private interface RowReader {
+    void read(ResultSet rs) throws SQLException;
+  }
+
+  private void query(String sql, Parameters parameters, RowReader reader) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement(sql)) {
+      s.setQueryTimeout(TIMEOUT_SECONDS);
+      parameters.set(s);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          reader.read(rs);
+        }
+      }
+    } catch (SQLException e) {
+      throw new StoreException("cannot read waiting jobs", e);
+    }
+  }
+}
