@@ -15,6 +15,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -29,17 +30,17 @@ import org.postgresql.ds.PGSimpleDataSource;
  * the common jar), plus the few SQL helpers tests need: inserting a job as the gateway does, and
  * reading timings back.
  */
-final class TestDatabase {
+public final class TestDatabase {
   private static TestDatabase instance;
 
-  final DataSource dataSource;
+  public final DataSource dataSource;
 
   private TestDatabase(DataSource dataSource) {
     this.dataSource = dataSource;
   }
 
   /** The shared database, started and migrated on first use, stopped when the JVM exits. */
-  static synchronized TestDatabase get() {
+  public static synchronized TestDatabase get() {
     if (instance == null) {
       instance = start();
     }
@@ -84,7 +85,7 @@ final class TestDatabase {
   }
 
   /** Deletes a test service's data directory, best effort. */
-  static void deleteTree(Path dir) {
+  public static void deleteTree(Path dir) {
     try (Stream<Path> files = Files.walk(dir)) {
       files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException e) {
@@ -93,7 +94,7 @@ final class TestDatabase {
   }
 
   /** Inserts a QUEUED job the way the gateway does, and returns its id. */
-  UUID insertJob() {
+  public UUID insertJob() {
     UUID id = UUID.randomUUID();
     String sql =
         "INSERT INTO jobs (id, model, settings, upscale, target_size) VALUES (?, 'sd21', ?::jsonb, 'x4', 2048)";
@@ -104,6 +105,49 @@ final class TestDatabase {
           2,
           new String(
               Json.encode(RenderSettings.of("a lighthouse at dusk")), StandardCharsets.UTF_8));
+      s.executeUpdate();
+      return id;
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Inserts a tenant of {@code weight}, and returns its id. */
+  public UUID insertTenant(int weight) {
+    UUID id = UUID.randomUUID();
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s =
+            c.prepareStatement("INSERT INTO tenants (id, name, weight) VALUES (?, ?, ?)")) {
+      s.setObject(1, id);
+      s.setString(2, "t-" + id);
+      s.setInt(3, weight);
+      s.executeUpdate();
+      return id;
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Inserts a QUEUED job of {@code model} for {@code tenant} (may be null) with {@code priority},
+   * made at {@code createdAt}, and returns its id.
+   */
+  public UUID insertJob(String model, UUID tenant, int priority, Instant createdAt) {
+    UUID id = UUID.randomUUID();
+    String sql =
+        "INSERT INTO jobs (id, model, tenant_id, priority, settings, upscale, target_size,"
+            + " created_at) VALUES (?, ?, ?, ?, ?::jsonb, 'none', 64, ?)";
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement(sql)) {
+      s.setObject(1, id);
+      s.setString(2, model);
+      s.setObject(3, tenant);
+      s.setInt(4, priority);
+      s.setString(
+          5,
+          new String(
+              Json.encode(RenderSettings.of("a lighthouse at dusk")), StandardCharsets.UTF_8));
+      s.setObject(6, createdAt.atOffset(java.time.ZoneOffset.UTC));
       s.executeUpdate();
       return id;
     } catch (SQLException e) {
@@ -132,7 +176,7 @@ final class TestDatabase {
   }
 
   /** Runs one statement, as a competing writer would. */
-  void execute(String sql) {
+  public void execute(String sql) {
     try (Connection c = dataSource.getConnection();
         Statement s = c.createStatement()) {
       s.execute(sql);
