@@ -7,8 +7,11 @@ import dev.tessera.common.ControlMessage;
 import dev.tessera.common.JobEvent;
 import dev.tessera.common.JobState;
 import dev.tessera.common.Json;
+import dev.tessera.common.RenderJob;
+import dev.tessera.common.RenderSettings;
 import dev.tessera.common.StageTimings;
 import dev.tessera.common.Topics;
+import dev.tessera.common.WorkerHeartbeat;
 import dev.tessera.common.kafka.KafkaAdmin;
 import dev.tessera.teststack.NeedsStack;
 import io.quarkus.test.common.WithTestResource;
@@ -28,11 +31,14 @@ import java.util.function.BooleanSupplier;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
@@ -118,6 +124,68 @@ class SchedulerAppTest {
     await(
         "offsets of the requests committed",
         () -> allCommitted(Topics.CONTROL) && allCommitted(Topics.EVENTS));
+  }
+
+  @Test
+  void aLiveWorkersHeartbeatOpensItsModelsQueueAndTheDispatchedJobRunsWhenStarted()
+      throws Exception {
+    String model = "app-model";
+    UUID id = UUID.randomUUID();
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s =
+            c.prepareStatement(
+                "INSERT INTO jobs (id, model, settings, upscale, target_size)"
+                    + " VALUES (?, ?, ?::jsonb, 'none', 64)")) {
+      s.setObject(1, id);
+      s.setString(2, model);
+      s.setString(
+          3, new String(Json.encode(RenderSettings.of("a lighthouse")), StandardCharsets.UTF_8));
+      s.executeUpdate();
+    }
+    Thread.sleep(1500);
+    assertEquals(JobState.QUEUED, jobs.find(id).orElseThrow().state(), "no worker yet");
+
+    WorkerHeartbeat idle =
+        new WorkerHeartbeat(
+            "app-w", List.of(model), WorkerHeartbeat.Activity.IDLE, null, Instant.now());
+    try (KafkaProducer<byte[], byte[]> producer = producer()) {
+      producer
+          .send(
+              new ProducerRecord<>(
+                  Topics.WORKERS, "app-w".getBytes(StandardCharsets.UTF_8), Json.encode(idle)))
+          .get(30, TimeUnit.SECONDS);
+      await("job DISPATCHED", () -> jobs.find(id).orElseThrow().state() == JobState.DISPATCHED);
+      RenderJob record = firstRecord(Topics.jobs(model));
+      assertEquals(id, record.jobId());
+      assertEquals(1, record.attempt());
+      assertEquals("a lighthouse", record.settings().prompt());
+
+      send(
+          producer,
+          Topics.EVENTS,
+          id,
+          Json.encode(new JobEvent.Started(id, "app-w", 1, Instant.now())));
+    }
+    await("job RUNNING", () -> jobs.find(id).orElseThrow().state() == JobState.RUNNING);
+  }
+
+  private RenderJob firstRecord(String topic) {
+    try (KafkaConsumer<byte[], byte[]> c =
+        new KafkaConsumer<>(
+            Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
+            new ByteArrayDeserializer(),
+            new ByteArrayDeserializer())) {
+      TopicPartition p = new TopicPartition(topic, 0);
+      c.assign(List.of(p));
+      c.seekToBeginning(List.of(p));
+      long deadline = System.nanoTime() + TIMEOUT.toNanos();
+      while (System.nanoTime() < deadline) {
+        for (var r : c.poll(Duration.ofSeconds(1))) {
+          return Json.decode(r.value(), RenderJob.class);
+        }
+      }
+      throw new AssertionError("no record on " + topic);
+    }
   }
 
   private UUID insertJob() throws Exception {

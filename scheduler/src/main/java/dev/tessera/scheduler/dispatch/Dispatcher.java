@@ -103,7 +103,14 @@ public final class Dispatcher {
 
   private int dispatch(String model, int slots, Instant now)
       throws IOException, InterruptedException {
-    List<Waiting> candidates = waiting.candidates(model, slots, now, bounds.agingStep());
+    List<Waiting> candidates = new ArrayList<>();
+    for (Waiting w : waiting.candidates(model, slots, now, bounds.agingStep())) {
+      if (w.job() == null) {
+        failUnreadable(w, now);
+      } else {
+        candidates.add(w);
+      }
+    }
     Map<UUID, Waiting> byId = new HashMap<>();
     candidates.forEach(w -> byId.put(w.candidate().jobId(), w));
     Map<UUID, DispatchPolicy.Load> loads =
@@ -112,6 +119,19 @@ public final class Dispatcher {
         policy.choose(candidates.stream().map(Waiting::candidate).toList(), loads, slots, now);
     List<Waiting> chosen = order.stream().map(c -> byId.get(c.jobId())).toList();
     return send(chosen);
+  }
+
+  /** A job no worker could read would block its tenant's turn for ever: it fails, saying why. */
+  private void failUnreadable(Waiting w, Instant now) {
+    UUID id = w.candidate().jobId();
+    if (jobs.transition(
+        id,
+        JobState.QUEUED,
+        w.version(),
+        JobState.FAILED,
+        w.fields().failed(w.fields().attempt(), null, w.unreadable(), now))) {
+      LOG.log(Level.WARNING, "job {0} failed: {1}", id, w.unreadable());
+    }
   }
 
   private int send(List<Waiting> chosen) throws IOException, InterruptedException {

@@ -5,6 +5,7 @@ import dev.tessera.common.RenderJob;
 import dev.tessera.common.RenderSettings;
 import dev.tessera.scheduler.JobFields;
 import dev.tessera.scheduler.JobRepository.StoreException;
+import java.nio.charset.StandardCharsets;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -60,10 +61,14 @@ final class WaitingJobs {
 
   /**
    * A waiting job: what the policy weighs, the guard and fields its dispatch writes, and the record
-   * it becomes.
+   * it becomes; or, when its stored settings cannot be read, why not ({@code job} null).
    */
   record Waiting(
-      DispatchPolicy.Candidate candidate, long version, JobFields fields, RenderJob job) {}
+      DispatchPolicy.Candidate candidate,
+      long version,
+      JobFields fields,
+      RenderJob job,
+      String unreadable) {}
 
   private final DataSource dataSource;
 
@@ -129,13 +134,18 @@ final class WaitingJobs {
   private static Waiting waiting(ResultSet rs, String model) throws SQLException {
     UUID id = rs.getObject("id", UUID.class);
     Instant created = rs.getObject("created_at", OffsetDateTime.class).toInstant();
-    RenderSettings settings =
-        Json.decode(
-            rs.getString("settings").getBytes(java.nio.charset.StandardCharsets.UTF_8),
-            RenderSettings.class);
-    RenderJob job =
-        new RenderJob(
-            id, model, settings, rs.getString("upscale"), rs.getInt("target_size"), created, 0);
+    RenderJob job = null;
+    String unreadable = null;
+    try {
+      RenderSettings settings =
+          Json.decode(
+              rs.getString("settings").getBytes(StandardCharsets.UTF_8), RenderSettings.class);
+      job =
+          new RenderJob(
+              id, model, settings, rs.getString("upscale"), rs.getInt("target_size"), created, 0);
+    } catch (IllegalArgumentException e) {
+      unreadable = "stored settings cannot be read: " + e.getMessage();
+    }
     JobFields fields =
         new JobFields(
             rs.getInt("attempt"), null, null, null, rs.getString("error"), null, null, null);
@@ -144,7 +154,8 @@ final class WaitingJobs {
             id, rs.getObject("tenant_id", UUID.class), rs.getInt("priority"), created),
         rs.getLong("version"),
         fields,
-        job);
+        job,
+        unreadable);
   }
 
   private interface Parameters {

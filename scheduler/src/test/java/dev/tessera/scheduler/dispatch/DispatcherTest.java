@@ -152,4 +152,19 @@ class DispatcherTest {
     assertTrue(
         rest.contains(s1) && rest.contains(s2), "the small tenant's jobs within the four: " + rest);
   }
+
+  @Test
+  void aJobWhoseStoredSettingsCannotBeReadFailsInsteadOfBlockingTheQueue() throws Exception {
+    UUID broken = db.insertJob(model, null, 50, Instant.now().minusSeconds(5));
+    db.execute("UPDATE jobs SET settings = '{}' WHERE id = '" + broken + "'");
+    UUID fine = db.insertJob(model, null, 50, Instant.now());
+    liveWorkers(1);
+    assertEquals(Map.of(model, 1), dispatcher.pass(Instant.now()));
+    var failed = jobs.find(broken).orElseThrow();
+    assertEquals(JobState.FAILED, failed.state());
+    assertTrue(
+        failed.fields().error().startsWith("stored settings cannot be read"),
+        failed.fields().error());
+    assertEquals(JobState.DISPATCHED, jobs.find(fine).orElseThrow().state());
+  }
 }
