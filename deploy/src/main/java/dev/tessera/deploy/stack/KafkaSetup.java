@@ -14,6 +14,8 @@ import org.apache.kafka.clients.admin.FinalizedVersionRange;
  * settings, which the services need too, are in {@link KafkaAdmin}.
  */
 public final class KafkaSetup {
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+
   private KafkaSetup() {}
 
   /**
@@ -24,7 +26,8 @@ public final class KafkaSetup {
       throws IOException {
     long deadline = System.nanoTime() + timeout.toNanos();
     Exception last = null;
-    try (Admin admin = KafkaAdmin.admin(bootstrapServers)) {
+    Admin admin = KafkaAdmin.admin(bootstrapServers);
+    try {
       while (System.nanoTime() < deadline) {
         broker.checkAlive();
         try {
@@ -40,6 +43,10 @@ public final class KafkaSetup {
       Thread.currentThread().interrupt();
       throw new IOException(
           "interrupted while waiting for the Kafka broker at " + bootstrapServers, e);
+    } finally {
+      // A bounded close: a plain close() waits for the pending call, which against a port taken by
+      // a socket that accepts and never answers hung for over ten minutes.
+      admin.close(CLOSE_TIMEOUT);
     }
     throw new IOException(
         "the Kafka broker at "

@@ -156,7 +156,7 @@ class DispatcherTest {
   @Test
   void aJobWhoseStoredSettingsCannotBeReadFailsInsteadOfBlockingTheQueue() throws Exception {
     UUID broken = db.insertJob(model, null, 50, Instant.now().minusSeconds(5));
-    db.execute("UPDATE jobs SET settings = '{}' WHERE id = '" + broken + "'");
+    db.execute("UPDATE jobs SET settings = '[]' WHERE id = '" + broken + "'");
     UUID fine = db.insertJob(model, null, 50, Instant.now());
     liveWorkers(1);
     assertEquals(Map.of(model, 1), dispatcher.pass(Instant.now()));
