@@ -34,7 +34,7 @@ public final class Farm {
           "  ./farm up [--workers N] [--model DIR] [--x4 DIR] [--sr FILE]",
           "  ./farm down",
           "  ./farm load [--workers N] [--long N] [--long-steps N] [--long-upscale x4|sr|lanczos] [--short N]"
-              + " [--short-steps N] [--lock SECONDS]",
+              + " [--short-steps N]",
           TenantCommand.USAGE,
           "  ./farm model|render|tokenize|schedule ...   (the engine; see the README)");
 
@@ -152,13 +152,10 @@ public final class Farm {
             args.option("long-upscale").orElse("x4"),
             args.intOption("short", 10),
             args.intOption("short-steps", 6));
-    Duration lock =
-        args.option("lock").isPresent() ? Duration.ofSeconds(args.intOption("lock", 30)) : null;
     args.finish();
     System.out.println(
         "note: untrained miniature models; the figures measure the farm's scheduling, not SD's speed");
-    LoadHarness.run(
-        FarmHome.current(), LocalFarm.Options.defaults(workers).withLock(lock), mix, System.out);
+    LoadHarness.run(FarmHome.current(), LocalFarm.Options.defaults(workers), mix, System.out);
   }
 
   /**

@@ -220,6 +220,31 @@ public final class AppProcess implements AutoCloseable {
     stopping().kill();
   }
 
+  /**
+   * Freezes the process (SIGSTOP), as a hung machine would: it holds its connections and answers
+   * nothing until {@link #resume()}.
+   */
+  public void suspend() throws IOException {
+    signal("STOP");
+  }
+
+  /** Lets a {@link #suspend()}ed process run again (SIGCONT). */
+  public void resume() throws IOException {
+    signal("CONT");
+  }
+
+  private void signal(String name) throws IOException {
+    Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid())).inheritIO().start();
+    try {
+      if (!kill.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) || kill.exitValue() != 0) {
+        throw new IOException("cannot send SIG" + name + " to " + name() + " (pid " + pid() + ")");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while signalling " + name(), e);
+    }
+  }
+
   @Override
   public void close() {
     stopping().close();

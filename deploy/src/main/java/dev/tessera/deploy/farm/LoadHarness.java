@@ -43,10 +43,9 @@ public final class LoadHarness {
     try (LocalFarm farm = LocalFarm.start(home, options)) {
       out.printf(
           Locale.ROOT,
-          "farm up: %d worker(s), record lock %s; submitting %d long (%d steps, %s) and %d short"
+          "farm up: %d worker(s); submitting %d long (%d steps, %s) and %d short"
               + " (%d steps, sr) jobs%n",
           farm.workers().size(),
-          options.lock() == null ? "30 s (broker default)" : options.lock().toSeconds() + " s",
           mix.longJobs(),
           mix.longSteps(),
           mix.longUpscale(),

@@ -52,34 +52,51 @@ public final class LocalFarm implements AutoCloseable {
    * @param model the SD bundle, or null for the generated untrained miniature
    * @param x4 the x4 upscaler bundle, or null for the generated untrained miniature
    * @param sr an ONNX super-resolution model, or null for the generated untrained miniature
-   * @param lock the share group's record lock ({@code share.record.lock.duration.ms}), or null for
-   *     the broker's 30 s; how soon a crashed worker's job is delivered again
+   * @param schedulerEnv settings of the schedulers beyond the stack's (e.g. {@code
+   *     TESSERA_LEASE_TIMEOUT}); empty for their defaults
    */
   public record Options(
-      int workers, String modelName, Path model, Path x4, Path sr, Duration lock) {
-    public static Options defaults(int workers) {
-      return new Options(workers, "miniature-sd2-v", null, null, null, null);
+      int workers,
+      String modelName,
+      Path model,
+      Path x4,
+      Path sr,
+      Map<String, String> schedulerEnv) {
+    public Options {
+      schedulerEnv = Map.copyOf(schedulerEnv);
     }
 
-    public Options withLock(Duration lock) {
-      return new Options(workers, modelName, model, x4, sr, lock);
+    public static Options defaults(int workers) {
+      return new Options(workers, "miniature-sd2-v", null, null, null, Map.of());
+    }
+
+    /** These options, the schedulers run with {@code env} added. */
+    public Options withSchedulerEnv(Map<String, String> env) {
+      return new Options(workers, modelName, model, x4, sr, env);
     }
   }
 
   private final FarmHome home;
   private final ServiceStack stack;
   private final Map<String, String> workerEnv;
+  private final Map<String, String> schedulerEnv;
   private final List<AppProcess> services = new ArrayList<>();
+  private final List<AppProcess> schedulers = new ArrayList<>();
   private final WorkerSupervisor workers;
   private AppProcess gateway;
   private String apiKey;
   private int workerCount;
   private boolean closed;
 
-  private LocalFarm(FarmHome home, ServiceStack stack, Map<String, String> workerEnv) {
+  private LocalFarm(
+      FarmHome home,
+      ServiceStack stack,
+      Map<String, String> workerEnv,
+      Map<String, String> schedulerEnv) {
     this.home = home;
     this.stack = stack;
     this.workerEnv = workerEnv;
+    this.schedulerEnv = schedulerEnv;
     this.workers = new WorkerSupervisor(this::launchWorker);
   }
 
@@ -99,19 +116,18 @@ public final class LocalFarm implements AutoCloseable {
     int cores = Runtime.getRuntime().availableProcessors();
     workerEnv.put(
         "TESSERA_THREADS", Integer.toString(Math.max(1, cores / Math.max(1, options.workers()))));
-    LocalFarm farm = new LocalFarm(home, stack, workerEnv);
+    Map<String, String> schedulerEnv = new LinkedHashMap<>(stack.environment());
+    schedulerEnv.putAll(options.schedulerEnv());
+    LocalFarm farm = new LocalFarm(home, stack, workerEnv, schedulerEnv);
     try {
       String bootstrap = stack.kafka().bootstrapServers();
       KafkaAdmin.createTopics(bootstrap, List.of(Topics.EVENTS), 4);
-      KafkaAdmin.createControlTopic(bootstrap);
+      KafkaAdmin.createSharedTopics(bootstrap);
       KafkaAdmin.createTopics(
           bootstrap, List.of(Topics.jobs(options.modelName())), Topics.JOB_PARTITIONS);
       KafkaAdmin.readShareGroupFromEarliest(bootstrap, WORKER_GROUP);
-      if (options.lock() != null) {
-        KafkaAdmin.setRecordLock(bootstrap, WORKER_GROUP, options.lock());
-      }
       Map<String, String> env = stack.environment();
-      AppProcess scheduler = farm.launch("scheduler", "scheduler", env);
+      AppProcess scheduler = farm.launchScheduler();
       Map<String, String> gatewayEnv = new LinkedHashMap<>(env);
       gatewayEnv.put("TESSERA_MODELS", options.modelName());
       farm.gateway = farm.launch("api-gateway", "api-gateway", gatewayEnv);
@@ -161,6 +177,28 @@ public final class LocalFarm implements AutoCloseable {
             name, home.quarkusApp(module), env, home.run().resolve("logs/" + name + ".log"));
     services.add(process);
     return process;
+  }
+
+  private AppProcess launchScheduler() throws IOException {
+    AppProcess scheduler =
+        launch(
+            "scheduler" + (schedulers.isEmpty() ? "" : "-" + (schedulers.size() + 1)),
+            "scheduler",
+            schedulerEnv);
+    schedulers.add(scheduler);
+    return scheduler;
+  }
+
+  /** Starts one more scheduler (a standby: one leads at a time) and waits until it is ready. */
+  public AppProcess addScheduler() throws IOException {
+    AppProcess scheduler = launchScheduler();
+    scheduler.awaitReady(READY_TIMEOUT);
+    return scheduler;
+  }
+
+  /** The schedulers' processes, the first started first. */
+  public List<AppProcess> schedulers() {
+    return List.copyOf(schedulers);
   }
 
   private AppProcess startWorkerProcess() throws IOException {
