@@ -2,6 +2,7 @@ package dev.tessera.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tessera.deploy.farm.DispatchBenchmark;
 import dev.tessera.deploy.farm.FarmClient;
 import dev.tessera.deploy.farm.FarmHome;
 import dev.tessera.deploy.farm.LoadHarness;
@@ -35,6 +36,7 @@ public final class Farm {
           "  ./farm down",
           "  ./farm load [--workers N] [--long N] [--long-steps N] [--long-upscale x4|sr|lanczos] [--short N]"
               + " [--short-steps N]",
+          "  ./farm bench-dispatch [--jobs N]",
           TenantCommand.USAGE,
           "  ./farm model|render|tokenize|schedule ...   (the engine; see the README)");
 
@@ -50,6 +52,7 @@ public final class Farm {
         case "up" -> up(new Args(after));
         case "down" -> down();
         case "load" -> load(new Args(after));
+        case "bench-dispatch" -> benchDispatch(new Args(after));
         case "host" -> host(new Args(after));
         case "tenant" -> tenant(after);
         default ->
@@ -156,6 +159,15 @@ public final class Farm {
     System.out.println(
         "note: untrained miniature models; the figures measure the farm's scheduling, not SD's speed");
     LoadHarness.run(FarmHome.current(), LocalFarm.Options.defaults(workers), mix, System.out);
+  }
+
+  /** The dispatch latency benchmark: job submitted to started, against Kafka's own round trip. */
+  private static void benchDispatch(Args args) throws IOException {
+    int jobs = args.intOption("jobs", 200);
+    args.finish();
+    System.out.println(
+        "note: untrained miniature models; the figures measure dispatch, not SD's speed");
+    DispatchBenchmark.run(FarmHome.current(), jobs, System.out);
   }
 
   /**
