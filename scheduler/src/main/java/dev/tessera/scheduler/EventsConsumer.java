@@ -68,6 +68,10 @@ public class EventsConsumer {
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     // Events written before this group first joined still have to be applied.
     config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    // A scheduler that dies leaves its partitions to the others after this (45 s by default), so
+    // that jobs' progress keeps being recorded within seconds of a failover.
+    config.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
+    config.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 3_000);
     consumer =
         new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     running = true;

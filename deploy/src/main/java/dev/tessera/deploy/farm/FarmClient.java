@@ -121,13 +121,24 @@ public final class FarmClient {
    * gateway's problem text on any other answer (404 unknown, 409 already ended).
    */
   public JsonNode cancel(String id) throws IOException {
+    return cancel("/v1/jobs/", "job", id);
+  }
+
+  /** Asks to cancel every job of the batch that has not ended, as {@link #cancel} a job. */
+  public JsonNode cancelBatch(String id) throws IOException {
+    return cancel("/v1/batches/", "batch", id);
+  }
+
+  private JsonNode cancel(String path, String what, String id) throws IOException {
     HttpResponse<String> response =
-        send(api("/v1/jobs/" + id + "/cancel").POST(HttpRequest.BodyPublishers.noBody()).build());
+        send(api(path + id + "/cancel").POST(HttpRequest.BodyPublishers.noBody()).build());
     if (response.statusCode() != 202) {
       throw new IOException(
           "gateway answered "
               + response.statusCode()
-              + " to the cancel of job "
+              + " to the cancel of "
+              + what
+              + " "
               + id
               + ": "
               + response.body());
