@@ -14,8 +14,11 @@ import java.util.UUID;
  *
  * <ol>
  *   <li><b>Priority lane</b>, highest first: the job's {@code priority} (0–100) plus one point for
- *       every {@code agingStep} it has waited, capped at {@value #MAX_PRIORITY}, so a waiting job
- *       climbs lanes until it goes (no starvation);
+ *       every {@code agingStep} it has waited, up to the <em>ceiling</em>, the highest priority any
+ *       waiting job asked for. So a job kept waiting by higher lanes climbs until it competes with
+ *       them (no starvation), while jobs that asked for the same priority never overtake each other
+ *       by age alone: a tenant's hours-old backlog does not outrank another tenant's new jobs, and
+ *       fair share decides between them;
  *   <li><b>Fair share</b>: the tenant whose work in flight (running and dispatched) per unit of
  *       weight is lowest goes first (OpenCue books the most under-served show first the same way);
  *       each pick counts for its tenant before the next pick is made;
@@ -57,28 +60,39 @@ public final class DispatchPolicy {
   }
 
   /**
-   * The priority of {@code job} at {@code now}: as asked, plus its aging, at most {@value
-   * #MAX_PRIORITY}.
+   * The priority lane of {@code job} at {@code now}: as asked, plus its aging, up to {@code
+   * ceiling} (never below what it asked for).
    */
-  public int effectivePriority(Candidate job, Instant now) {
+  public int effectivePriority(Candidate job, Instant now, int ceiling) {
     long waited = Math.max(0, Duration.between(job.queuedAt(), now).toNanos());
     long aged = job.priority() + waited / agingStep.toNanos();
-    return (int) Math.min(MAX_PRIORITY, aged);
+    return (int) Math.max(job.priority(), Math.min(Math.min(ceiling, MAX_PRIORITY), aged));
   }
 
   /**
-   * The next {@code count} jobs of {@code waiting}, in the order they go. Tenants missing from
-   * {@code load} count as weight 1 with nothing in flight.
+   * The next {@code count} jobs of {@code waiting}, in the order they go, with the ceiling the
+   * highest priority among them.
    */
   public List<Candidate> choose(
       List<Candidate> waiting, Map<UUID, Load> load, int count, Instant now) {
+    int ceiling = waiting.stream().mapToInt(Candidate::priority).max().orElse(0);
+    return choose(waiting, load, count, now, ceiling);
+  }
+
+  /**
+   * The next {@code count} jobs of {@code waiting}, in the order they go; {@code ceiling} is the
+   * highest priority any waiting job asked for, of these or of others not passed in. Tenants
+   * missing from {@code load} count as weight 1 with nothing in flight.
+   */
+  public List<Candidate> choose(
+      List<Candidate> waiting, Map<UUID, Load> load, int count, Instant now, int ceiling) {
     Map<UUID, int[]> inFlight = new HashMap<>();
     load.forEach((tenant, l) -> inFlight.put(tenant, new int[] {l.inFlight()}));
     List<Candidate> left = new ArrayList<>(waiting);
     List<Candidate> chosen = new ArrayList<>();
     while (chosen.size() < count && !left.isEmpty()) {
       Comparator<Candidate> order =
-          Comparator.comparingInt((Candidate c) -> -effectivePriority(c, now))
+          Comparator.comparingInt((Candidate c) -> -effectivePriority(c, now, ceiling))
               .thenComparingDouble(c -> share(c.tenantId(), load, inFlight))
               .thenComparing(Candidate::queuedAt)
               .thenComparing(Candidate::jobId);

@@ -103,8 +103,9 @@ public final class Dispatcher {
 
   private int dispatch(String model, int slots, Instant now)
       throws IOException, InterruptedException {
+    int ceiling = waiting.ceiling(model);
     List<Waiting> candidates = new ArrayList<>();
-    for (Waiting w : waiting.candidates(model, slots, now, bounds.agingStep())) {
+    for (Waiting w : waiting.candidates(model, slots, now, bounds.agingStep(), ceiling)) {
       if (w.job() == null) {
         failUnreadable(w, now);
       } else {
@@ -116,7 +117,8 @@ public final class Dispatcher {
     Map<UUID, DispatchPolicy.Load> loads =
         waiting.loads(candidates.stream().map(w -> w.candidate().tenantId()).distinct().toList());
     List<DispatchPolicy.Candidate> order =
-        policy.choose(candidates.stream().map(Waiting::candidate).toList(), loads, slots, now);
+        policy.choose(
+            candidates.stream().map(Waiting::candidate).toList(), loads, slots, now, ceiling);
     List<Waiting> chosen = order.stream().map(c -> byId.get(c.jobId())).toList();
     return send(chosen);
   }

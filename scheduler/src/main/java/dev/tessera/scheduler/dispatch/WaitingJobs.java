@@ -34,6 +34,9 @@ final class WaitingJobs {
   private static final String MODELS_WAITING =
       "SELECT DISTINCT model FROM jobs WHERE state = 'QUEUED'";
 
+  private static final String CEILING =
+      "SELECT max(priority) FROM jobs WHERE state = 'QUEUED' AND model = ?";
+
   private static final String DISPATCHED =
       "SELECT model, count(*) FROM jobs WHERE state = 'DISPATCHED' GROUP BY model";
 
@@ -46,8 +49,8 @@ final class WaitingJobs {
              target_size
       FROM (SELECT j.*, row_number() OVER (
                    PARTITION BY tenant_id
-                   ORDER BY LEAST(100, priority
-                                       + floor(extract(epoch FROM ?::timestamptz - created_at) / ?))
+                   ORDER BY GREATEST(priority, LEAST(?, priority
+                                  + floor(extract(epoch FROM ?::timestamptz - created_at) / ?)))
                             DESC, created_at, id) AS rank
             FROM jobs j WHERE state = 'QUEUED' AND model = ?) ranked
       WHERE rank <= ?""";
@@ -90,19 +93,29 @@ final class WaitingJobs {
     return counts;
   }
 
+  /** The highest priority a QUEUED job of {@code model} asked for (the policy's ceiling). */
+  int ceiling(String model) {
+    int[] max = {0};
+    query(CEILING, s -> s.setString(1, model), rs -> max[0] = rs.getInt(1));
+    return max[0];
+  }
+
   /**
    * Each tenant's first {@code perTenant} QUEUED jobs of {@code model}, by aged priority (with
-   * {@code agingStep} at {@code now}), then age.
+   * {@code agingStep} at {@code now}, up to {@code ceiling}), then age: the order of {@link
+   * DispatchPolicy} within one tenant.
    */
-  List<Waiting> candidates(String model, int perTenant, Instant now, Duration agingStep) {
+  List<Waiting> candidates(
+      String model, int perTenant, Instant now, Duration agingStep, int ceiling) {
     List<Waiting> found = new ArrayList<>();
     query(
         CANDIDATES,
         s -> {
-          s.setObject(1, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
-          s.setDouble(2, agingStep.toNanos() / 1e9);
-          s.setString(3, model);
-          s.setInt(4, perTenant);
+          s.setInt(1, ceiling);
+          s.setObject(2, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
+          s.setDouble(3, agingStep.toNanos() / 1e9);
+          s.setString(4, model);
+          s.setInt(5, perTenant);
         },
         rs -> found.add(waiting(rs, model)));
     return found;

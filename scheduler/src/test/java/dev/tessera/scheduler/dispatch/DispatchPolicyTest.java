@@ -48,13 +48,37 @@ class DispatchPolicyTest {
     waiting.add(job(999, A, 90, T0.plusSeconds(5)));
     assertEquals(
         new UUID(1, 999), policy.choose(waiting, Map.of(), 1, T0.plusSeconds(6)).get(0).jobId());
-    // After 45 minutes the old priority-50 jobs have aged past a fresh priority-90 one.
-    Candidate fresh = job(1000, A, 90, T0.plusSeconds(45 * 60));
+    // After 40 minutes an old priority-50 job has climbed to the top lane in use, and goes before
+    // a fresh priority-90 job as the older of the two: kept waiting by higher lanes, it does not
+    // starve.
+    Instant later = T0.plusSeconds(40 * 60);
+    Candidate fresh = job(1000, B, 90, later);
     Candidate old = job(0, A, 50, T0);
-    assertEquals(95, policy.effectivePriority(old, T0.plusSeconds(45 * 60)));
-    assertEquals(
-        old, policy.choose(List.of(fresh, old), Map.of(), 1, T0.plusSeconds(45 * 60)).get(0));
-    assertEquals(100, policy.effectivePriority(old, T0.plus(Duration.ofDays(1))), "capped");
+    assertEquals(90, policy.effectivePriority(old, later, 90));
+    assertEquals(old, policy.choose(List.of(fresh, old), Map.of(), 1, later).get(0));
+    assertEquals(50, policy.effectivePriority(old, later, 30), "never below what it asked for");
+    assertEquals(100, policy.effectivePriority(old, T0.plus(Duration.ofDays(1)), 200), "capped");
+  }
+
+  /**
+   * Jobs that asked for the same priority do not overtake each other by age: a backlog an hour old
+   * takes turns with a tenant whose jobs just came.
+   */
+  @Test
+  void anOldBacklogDoesNotOutrankANewTenantOfTheSamePriority() {
+    List<Candidate> waiting = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      waiting.add(job(i, A, 50, T0.plusMillis(i)));
+    }
+    Instant hourLater = T0.plusSeconds(3600);
+    waiting.add(job(1000, B, 50, hourLater));
+    waiting.add(job(1001, B, 50, hourLater));
+    Map<UUID, Load> load = Map.of(A, new Load(1, 4), B, new Load(1, 0));
+    List<UUID> tenants =
+        policy.choose(waiting, load, 3, hourLater.plusSeconds(1)).stream()
+            .map(Candidate::tenantId)
+            .toList();
+    assertEquals(List.of(B, B, A), tenants, "B is under its share: both of its jobs first");
   }
 
   @Test
