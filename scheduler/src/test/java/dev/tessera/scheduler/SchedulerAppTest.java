@@ -57,6 +57,10 @@ class SchedulerAppTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
   @Inject DataSource dataSource;
+
+  @io.quarkus.test.common.http.TestHTTPResource("/q/health/ready")
+  java.net.URL ready;
+
   @Inject JobRepository jobs;
 
   @ConfigProperty(name = "kafka.bootstrap.servers")
@@ -167,6 +171,27 @@ class SchedulerAppTest {
           Json.encode(new JobEvent.Started(id, "app-w", 1, Instant.now())));
     }
     await("job RUNNING", () -> jobs.find(id).orElseThrow().state() == JobState.RUNNING);
+  }
+
+  @Test
+  void theOnlySchedulerLeadsAndSaysSoInItsReadiness() throws Exception {
+    await(
+        "readiness showing the lead",
+        () -> {
+          try {
+            var response =
+                java.net.http.HttpClient.newHttpClient()
+                    .send(
+                        java.net.http.HttpRequest.newBuilder(ready.toURI())
+                            .timeout(Duration.ofSeconds(10))
+                            .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200
+                && response.body().replace(" ", "").contains("\"leading\":true");
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        });
   }
 
   private RenderJob firstRecord(String topic) {

@@ -39,6 +39,7 @@ public class DispatchLoop {
   private final JobQueuePublisher queues;
   private final SchedulerSettings.Dispatch settings;
   private volatile boolean running;
+  private volatile boolean leading;
   private Thread thread;
 
   DispatchLoop(
@@ -83,6 +84,11 @@ public class DispatchLoop {
     return DriverManager.getConnection(url, p);
   }
 
+  /** Whether this scheduler leads (dispatches and sweeps) as of its latest pass. */
+  public boolean leading() {
+    return leading;
+  }
+
   void start(@Observes StartupEvent event) {
     running = true;
     thread = new Thread(this::run, "dispatcher");
@@ -105,7 +111,8 @@ public class DispatchLoop {
     boolean announced = false;
     while (running) {
       try {
-        if (!lock.leading()) {
+        leading = lock.leading();
+        if (!leading) {
           if (announced) {
             LOG.warn("no longer leading: another scheduler dispatches");
             announced = false;
@@ -116,6 +123,7 @@ public class DispatchLoop {
           }
           LOG.info("leading: this scheduler dispatches and sweeps");
           announced = true;
+          leading = true;
         }
         if (!lock.awaitSignal(settings.pollInterval())) {
           continue;
