@@ -72,8 +72,8 @@ public class GatewayServices implements QuarkusTestResourceLifecycleManager {
     Flyway.configure().dataSource(db).locations("classpath:db/migration").load().migrate();
     TenantStore tenants = new TenantStore(db);
     try {
-      key = tenants.create("test", 1, 1_000_000, 1_000).key();
-      otherKey = tenants.create("other", 1, 1_000_000, 1_000).key();
+      key = tenants.create("test", 1, 1_000_000, 1_000, false).key();
+      otherKey = tenants.create("other", 1, 1_000_000, 1_000, false).key();
     } catch (SQLException e) {
       throw new IllegalStateException("cannot create the tests' tenants: " + e.getMessage(), e);
     }

@@ -31,7 +31,7 @@ class BatchInsertTest {
 
   private static Tenant tenant() throws SQLException {
     return new TenantStore(TestDatabase.dataSource())
-        .create("copy-test-" + System.nanoTime(), 1, 100, 10)
+        .create("copy-test-" + System.nanoTime(), 1, 100, 10, false)
         .tenant();
   }
 

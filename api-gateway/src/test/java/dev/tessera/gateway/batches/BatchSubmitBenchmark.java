@@ -95,7 +95,7 @@ public final class BatchSubmitBenchmark {
         db.setUrl(stack.jdbcUrl());
         db.setUser(stack.jdbcUser());
         db.setPassword(stack.jdbcPassword());
-        String key = new TenantStore(db).create("bench", 1, 1_000_000, 1_000).key();
+        String key = new TenantStore(db).create("bench", 1, 1_000_000, 1_000, false).key();
         new BatchSubmitBenchmark(db, gateway.url(), key).run();
       }
     } finally {

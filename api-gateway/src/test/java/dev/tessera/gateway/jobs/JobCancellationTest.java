@@ -48,7 +48,7 @@ class JobCancellationTest {
   private static Tenant tenant(String prefix) {
     try {
       return new TenantStore(TestDatabase.dataSource())
-          .create(prefix + System.nanoTime() % 1_000_000_000L, 1, 1000, 10)
+          .create(prefix + System.nanoTime() % 1_000_000_000L, 1, 1000, 10, false)
           .tenant();
     } catch (SQLException e) {
       throw new IllegalStateException(e);

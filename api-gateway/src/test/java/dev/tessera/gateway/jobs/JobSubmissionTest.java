@@ -33,7 +33,7 @@ class JobSubmissionTest {
   private static Tenant tenant() {
     try {
       return new TenantStore(TestDatabase.dataSource())
-          .create("submission-test-" + System.nanoTime(), 1, 100, 10)
+          .create("submission-test-" + System.nanoTime(), 1, 100, 10, false)
           .tenant();
     } catch (java.sql.SQLException e) {
       throw new IllegalStateException(e);

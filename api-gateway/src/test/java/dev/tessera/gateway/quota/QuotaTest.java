@@ -29,7 +29,7 @@ class QuotaTest {
 
   @Test
   void aSubmissionPastMaxQueuedIsRefusedWhole() throws Exception {
-    String key = tenants.create(name("small"), 1, 2, 1000).key();
+    String key = tenants.create(name("small"), 1, 2, 1000, false).key();
     for (int i = 0; i < 2; i++) {
       Api.as(key)
           .contentType(ContentType.JSON)
@@ -52,7 +52,7 @@ class QuotaTest {
 
   @Test
   void requestsPastTheRateAreRefusedWithRetryAfter() throws Exception {
-    String key = tenants.create(name("slow"), 1, 100, 1).key();
+    String key = tenants.create(name("slow"), 1, 100, 1, false).key();
     String path = "/v1/jobs/" + UUID.randomUUID();
     Api.as(key).get(path).then().statusCode(404);
     var refused = Api.as(key).get(path);
