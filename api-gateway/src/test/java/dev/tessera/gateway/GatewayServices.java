@@ -57,7 +57,7 @@ public class GatewayServices implements QuarkusTestResourceLifecycleManager {
     createTenants(config);
     config.put("S3_BUCKET", BUCKET);
     config.put("TESSERA_MODELS", MODEL + "," + OTHER_MODEL);
-    // The idle poll is long on purpose: a submission must wake the relay itself.
+    // The idle poll is long on purpose: a cancellation must wake the relay itself.
     config.put("tessera.relay.idle-poll", "10s");
     config.put("tessera.relay.max-backoff", "2s");
     return config;

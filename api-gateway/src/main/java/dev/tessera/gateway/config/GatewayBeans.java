@@ -27,7 +27,6 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.producer.KafkaProducer;
 
@@ -41,7 +40,7 @@ public class GatewayBeans {
   @Produces
   @Singleton
   SubmissionRules submissionRules(GatewayConfig config) {
-    // Fail at start-up, not at the first job, when a model name cannot be a topic name.
+    // Fail at start-up, not at the first dispatch, when a model name cannot be a topic name.
     config.models().forEach(Topics::jobs);
     // 32-bit seeds, as SD front ends draw them: short to show, and exact in every JSON client.
     return new SubmissionRules(
@@ -58,11 +57,11 @@ public class GatewayBeans {
             () -> new KafkaProducer<>(KafkaClients.producer(bootstrap)),
             config.relay().batchSize(),
             KafkaClients.ACK_WAIT);
-    TopicProvisioner topics =
-        new TopicProvisioner(
-            KafkaClients.admin(bootstrap),
-            config.models().stream().map(Topics::jobs).collect(Collectors.toSet()));
-    return new RelayWorker(relay, topics, config.relay().idlePoll(), config.relay().maxBackoff());
+    return new RelayWorker(
+        relay,
+        new TopicProvisioner(KafkaClients.admin(bootstrap)),
+        config.relay().idlePoll(),
+        config.relay().maxBackoff());
   }
 
   void stopRelay(@Disposes RelayWorker worker) {
@@ -75,8 +74,8 @@ public class GatewayBeans {
 
   @Produces
   @Singleton
-  JobSubmission jobSubmission(DataSource dataSource, SubmissionRules rules, RelayWorker worker) {
-    return new JobSubmission(dataSource, rules, Clock.systemUTC(), worker::wake);
+  JobSubmission jobSubmission(DataSource dataSource, SubmissionRules rules) {
+    return new JobSubmission(dataSource, rules, Clock.systemUTC());
   }
 
   @Produces
@@ -137,9 +136,8 @@ public class GatewayBeans {
   @Produces
   @Singleton
   BatchSubmission batchSubmission(
-      DataSource dataSource, SubmissionRules rules, ObjectMapper mapper, RelayWorker worker) {
-    return new BatchSubmission(
-        dataSource, new BatchRules(rules, mapper), Clock.systemUTC(), worker::wake);
+      DataSource dataSource, SubmissionRules rules, ObjectMapper mapper) {
+    return new BatchSubmission(dataSource, new BatchRules(rules, mapper), Clock.systemUTC());
   }
 
   @Produces

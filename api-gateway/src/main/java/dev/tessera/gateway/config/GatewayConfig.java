@@ -15,8 +15,8 @@ import java.util.Optional;
 @ConfigMapping(prefix = "tessera")
 public interface GatewayConfig {
   /**
-   * Models jobs may ask for; the first is the default. Each has a queue {@code
-   * render.jobs.<model>}.
+   * Models jobs may ask for; the first is the default. The scheduler dispatches each model's jobs
+   * to its queue {@code render.jobs.<model>}.
    */
   List<String> models();
 
@@ -30,7 +30,7 @@ public interface GatewayConfig {
 
   /** Where the relay publishes. */
   interface Kafka {
-    /** {@code bootstrap.servers} of the cluster holding the job queues. */
+    /** {@code bootstrap.servers} of the cluster holding render.control. */
     String bootstrap();
   }
 
@@ -77,7 +77,7 @@ public interface GatewayConfig {
     int batchSize();
 
     /**
-     * Wait between passes when the outbox is empty; a submission in this replica wakes the relay
+     * Wait between passes when the outbox is empty; a cancellation in this replica wakes the relay
      * earlier.
      */
     @WithDefault("1s")
