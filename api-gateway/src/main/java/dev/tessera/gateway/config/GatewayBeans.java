@@ -17,6 +17,7 @@ import dev.tessera.gateway.jobs.SubmissionRules;
 import dev.tessera.gateway.outbox.KafkaClients;
 import dev.tessera.gateway.outbox.OutboxRelay;
 import dev.tessera.gateway.outbox.RelayWorker;
+import dev.tessera.gateway.outbox.SentRowCleanup;
 import dev.tessera.gateway.outbox.TopicProvisioner;
 import dev.tessera.gateway.quota.RateLimiter;
 import io.quarkus.runtime.StartupEvent;
@@ -60,6 +61,7 @@ public class GatewayBeans {
     return new RelayWorker(
         relay,
         new TopicProvisioner(KafkaClients.admin(bootstrap)),
+        new SentRowCleanup(dataSource, config.outbox().retention()),
         config.relay().idlePoll(),
         config.relay().maxBackoff());
   }

@@ -26,6 +26,8 @@ public interface GatewayConfig {
 
   Relay relay();
 
+  Outbox outbox();
+
   Http http();
 
   /** Where the relay publishes. */
@@ -86,6 +88,16 @@ public interface GatewayConfig {
     /** Longest pause between retries while the broker or the database fails. */
     @WithDefault("30s")
     Duration maxBackoff();
+  }
+
+  /** The outbox's housekeeping. */
+  interface Outbox {
+    /**
+     * How long a sent row stays in the outbox, for looking into a recent delivery; older ones are
+     * deleted, about once a minute.
+     */
+    @WithDefault("1h")
+    Duration retention();
   }
 
   /** Request limits. */

@@ -14,7 +14,8 @@ import org.jboss.logging.Logger;
  * waiting, an idle wait (cut short by {@link #wake()}) when the outbox is empty, and exponential
  * backoff while the broker or the database fails, so an outage neither loses rows nor spins. Before
  * relaying it makes sure its topic exists (render.control); while it cannot, it tries again after
- * every failed publish and at least every 30 s.
+ * every failed publish and at least every 30 s. Between passes it has the {@link SentRowCleanup}
+ * delete rows sent long ago.
  *
  * <p>Logs one line per failed pass (at most one per backoff period) and one when relaying recovers.
  * {@link #close()} lets a pass in progress finish, so shutdown does not abandon acknowledged
@@ -32,6 +33,7 @@ public final class RelayWorker implements AutoCloseable {
 
   private final OutboxRelay relay;
   private final TopicProvisioner topics;
+  private final SentRowCleanup cleanup;
   private final Duration idlePoll;
   private final Backoff backoff;
   private final Semaphore wakeups = new Semaphore(0);
@@ -41,9 +43,14 @@ public final class RelayWorker implements AutoCloseable {
   private long nextTopicCheck = System.nanoTime();
 
   public RelayWorker(
-      OutboxRelay relay, TopicProvisioner topics, Duration idlePoll, Duration maxBackoff) {
+      OutboxRelay relay,
+      TopicProvisioner topics,
+      SentRowCleanup cleanup,
+      Duration idlePoll,
+      Duration maxBackoff) {
     this.relay = relay;
     this.topics = topics;
+    this.cleanup = cleanup;
     this.idlePoll = idlePoll;
     this.backoff =
         new Backoff(FIRST_RETRY.compareTo(maxBackoff) < 0 ? FIRST_RETRY : maxBackoff, maxBackoff);
@@ -69,6 +76,7 @@ public final class RelayWorker implements AutoCloseable {
       while (stopping.getCount() > 0) {
         ensureTopics();
         pass();
+        cleanup.runIfDue();
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

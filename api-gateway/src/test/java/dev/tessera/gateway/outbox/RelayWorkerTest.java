@@ -58,9 +58,10 @@ class RelayWorkerTest {
       admin.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2000);
       admin.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 1000);
       TopicProvisioner topics = new TopicProvisioner(admin);
+      SentRowCleanup cleanup = new SentRowCleanup(TestDatabase.dataSource(), Duration.ofHours(1));
 
       try (RelayWorker worker =
-          new RelayWorker(relay, topics, Duration.ofMillis(200), Duration.ofSeconds(1))) {
+          new RelayWorker(relay, topics, cleanup, Duration.ofMillis(200), Duration.ofSeconds(1))) {
         worker.start();
         Thread.sleep(4000);
         assertEquals(3, sql.count("SELECT count(*) FROM outbox WHERE sent_at IS NULL"));
