@@ -37,6 +37,9 @@ public class GatewayServices implements QuarkusTestResourceLifecycleManager {
   /** The API key of tenant {@code other}, whose jobs {@code test} must never see. */
   public static String otherKey;
 
+  /** The API key of tenant {@code ops}, an operator: it may read farm-wide views. */
+  public static String operatorKey;
+
   /** Marks the test field that receives the running {@link ServiceStack}. */
   @Retention(RetentionPolicy.RUNTIME)
   @Target(ElementType.FIELD)
@@ -74,6 +77,7 @@ public class GatewayServices implements QuarkusTestResourceLifecycleManager {
     try {
       key = tenants.create("test", 1, 1_000_000, 1_000, false).key();
       otherKey = tenants.create("other", 1, 1_000_000, 1_000, false).key();
+      operatorKey = tenants.create("ops", 1, 1_000_000, 1_000, true).key();
     } catch (SQLException e) {
       throw new IllegalStateException("cannot create the tests' tenants: " + e.getMessage(), e);
     }

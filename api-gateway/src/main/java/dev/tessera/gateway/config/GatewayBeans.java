@@ -20,6 +20,7 @@ import dev.tessera.gateway.outbox.RelayWorker;
 import dev.tessera.gateway.outbox.SentRowCleanup;
 import dev.tessera.gateway.outbox.TopicProvisioner;
 import dev.tessera.gateway.quota.RateLimiter;
+import dev.tessera.gateway.workers.WorkerRegistry;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -140,6 +141,12 @@ public class GatewayBeans {
   BatchSubmission batchSubmission(
       DataSource dataSource, SubmissionRules rules, ObjectMapper mapper) {
     return new BatchSubmission(dataSource, new BatchRules(rules, mapper), Clock.systemUTC());
+  }
+
+  @Produces
+  @Singleton
+  WorkerRegistry workerRegistry(DataSource dataSource, GatewayConfig config) {
+    return new WorkerRegistry(dataSource, config.workers().lease());
   }
 
   @Produces

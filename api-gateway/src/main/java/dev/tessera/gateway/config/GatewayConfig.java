@@ -28,6 +28,8 @@ public interface GatewayConfig {
 
   Outbox outbox();
 
+  Workers workers();
+
   Http http();
 
   /** Where the relay publishes. */
@@ -98,6 +100,16 @@ public interface GatewayConfig {
      */
     @WithDefault("1h")
     Duration retention();
+  }
+
+  /** The worker registry as {@code GET /v1/workers} shows it. */
+  interface Workers {
+    /**
+     * A worker not heard from for this long is shown LOST; the scheduler's lease timeout has the
+     * same default, after which it takes the worker's job back.
+     */
+    @WithDefault("30s")
+    Duration lease();
   }
 
   /** Request limits. */

@@ -71,7 +71,7 @@ class ServiceDocumentsTest {
   }
 
   @Test
-  void openApiDescribesPrioritiesAndTheDispatchedState() {
+  void openApiDescribesPrioritiesTheDispatchedStateAndTheWorkers() {
     given()
         .accept("application/json")
         .get("/q/openapi")
@@ -83,6 +83,10 @@ class ServiceDocumentsTest {
         .body("components.schemas.RequestCounts.properties", hasKey("dispatched"))
         .body(
             "paths.'/v1/jobs'.get.parameters.find { it.name == 'state' }.schema.enum",
-            hasItem("DISPATCHED"));
+            hasItem("DISPATCHED"))
+        .body("paths.'/v1/workers'.get.responses", hasKey("200"))
+        .body("paths.'/v1/workers'.get.responses", hasKey("403"))
+        .body("components.schemas.Worker.properties", hasKey("current_job"))
+        .body("components.schemas.WorkerState.enum", hasItem("LOST"));
   }
 }
