@@ -37,6 +37,9 @@ public class GatewayServices implements QuarkusTestResourceLifecycleManager {
   /** The API key of tenant {@code other}, whose jobs {@code test} must never see. */
   public static String otherKey;
 
+  /** The API key of tenant {@code ops}, an operator: it may read farm-wide views. */
+  public static String operatorKey;
+
   /** Marks the test field that receives the running {@link ServiceStack}. */
   @Retention(RetentionPolicy.RUNTIME)
   @Target(ElementType.FIELD)
@@ -57,7 +60,7 @@ public class GatewayServices implements QuarkusTestResourceLifecycleManager {
     createTenants(config);
     config.put("S3_BUCKET", BUCKET);
     config.put("TESSERA_MODELS", MODEL + "," + OTHER_MODEL);
-    // The idle poll is long on purpose: a submission must wake the relay itself.
+    // The idle poll is long on purpose: a cancellation must wake the relay itself.
     config.put("tessera.relay.idle-poll", "10s");
     config.put("tessera.relay.max-backoff", "2s");
     return config;
@@ -72,8 +75,9 @@ public class GatewayServices implements QuarkusTestResourceLifecycleManager {
     Flyway.configure().dataSource(db).locations("classpath:db/migration").load().migrate();
     TenantStore tenants = new TenantStore(db);
     try {
-      key = tenants.create("test", 1, 1_000_000, 1_000).key();
-      otherKey = tenants.create("other", 1, 1_000_000, 1_000).key();
+      key = tenants.create("test", 1, 1_000_000, 1_000, false).key();
+      otherKey = tenants.create("other", 1, 1_000_000, 1_000, false).key();
+      operatorKey = tenants.create("ops", 1, 1_000_000, 1_000, true).key();
     } catch (SQLException e) {
       throw new IllegalStateException("cannot create the tests' tenants: " + e.getMessage(), e);
     }

@@ -127,20 +127,7 @@ public final class Farm {
 
   /** Tenants and API keys of the running farm (or the database the environment names). */
   private static void tenant(List<String> words) throws IOException {
-    List<String> positional = new ArrayList<>();
-    java.util.Map<String, String> options = new java.util.LinkedHashMap<>();
-    for (int i = 0; i < words.size(); i++) {
-      String w = words.get(i);
-      if (w.startsWith("--")) {
-        if (i + 1 >= words.size()) {
-          throw new IllegalArgumentException(w + " needs a value");
-        }
-        options.put(w.substring(2), words.get(++i));
-      } else {
-        positional.add(w);
-      }
-    }
-    TenantCommand.run(FarmHome.current(), positional, options, System.out);
+    TenantCommand.run(FarmHome.current(), words, System.out);
   }
 
   /**

@@ -20,11 +20,17 @@ public record BatchView(UUID id, BatchState state, RequestCounts requestCounts, 
   /** How many of a batch's jobs are in each state; {@code total} is all of them. */
   @Schema(name = "RequestCounts")
   public record RequestCounts(
-      int queued, int running, int succeeded, int failed, int canceled, int total) {
+      int queued,
+      @Schema(description = "Sent to their model's workers, not started yet") int dispatched,
+      int running,
+      int succeeded,
+      int failed,
+      int canceled,
+      int total) {
 
     /** A batch just stored: every job queued. */
     public static RequestCounts allQueued(int total) {
-      return new RequestCounts(total, 0, 0, 0, 0, total);
+      return new RequestCounts(total, 0, 0, 0, 0, 0, total);
     }
   }
 

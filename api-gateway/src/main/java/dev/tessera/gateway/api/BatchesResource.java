@@ -181,7 +181,8 @@ public class BatchesResource {
   @Path("{id}")
   @Operation(
       summary = "Get a batch's state and counts",
-      description = "in_progress while any job is queued or running; cheap enough to poll.")
+      description =
+          "in_progress while any job is queued, dispatched or running; cheap enough to poll.")
   @APIResponse(
       responseCode = "200",
       description = "The batch",
@@ -210,8 +211,9 @@ public class BatchesResource {
       summary = "Cancel a batch",
       description =
           "Cancels every job of the batch that has not ended, as POST /v1/jobs/{id}/cancel does one:"
-              + " queued jobs never render, running ones stop within a step; finished jobs keep their"
-              + " results. The batch becomes cancelled once its jobs have ended. Asking again is harmless.")
+              + " queued and dispatched jobs never render, running ones stop within a step;"
+              + " finished jobs keep their results. The batch becomes cancelled once its jobs have"
+              + " ended. Asking again is harmless.")
   @APIResponse(
       responseCode = "202",
       description = "The cancellations stand; the batch as it is now",

@@ -58,10 +58,19 @@ public record JobRequest(
                 "Model to render with; one of the gateway's models, the first by default.")
         String model,
     @Schema(description = "Karras sigmas (euler, euler-a, dpmpp-2m).", defaultValue = "false")
-        Boolean karras) {
+        Boolean karras,
+    @Schema(
+            description =
+                "Higher goes first: the scheduler dispatches a model's waiting jobs by priority,"
+                    + " then the tenants' fair shares, then age; a waiting job slowly gains"
+                    + " priority, so none waits forever.",
+            minimum = "0",
+            maximum = "100",
+            defaultValue = "50")
+        Integer priority) {
 
   /** The complete request a stored job renders, from its parts. */
-  public static JobRequest of(String model, RenderSettings settings, String upscale) {
+  public static JobRequest of(String model, RenderSettings settings, String upscale, int priority) {
     return new JobRequest(
         settings.prompt(),
         settings.negativePrompt(),
@@ -73,6 +82,7 @@ public record JobRequest(
         settings.height(),
         upscale,
         model,
-        settings.karras());
+        settings.karras(),
+        priority);
   }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.tessera.common.JobState;
 import dev.tessera.common.RenderJob;
 import dev.tessera.common.StageTimings;
+import dev.tessera.gateway.jobs.QueuedJob;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -15,7 +16,9 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  *
  * @param batchId the batch the job was submitted in, else null
  * @param customId the client's name for the job in its batch, else null
- * @param attempts how many deliveries a worker has started; 0 while the job waits for its first
+ * @param priority as asked (0 to 100, default 50); higher goes first
+ * @param attempts how many times the scheduler has dispatched the job; 0 while it waits for its
+ *     first
  * @param cancelRequestedAt when the owner asked to cancel the job; the state shows CANCELED once
  *     the scheduler or the job's worker acted on it
  * @param progress denoising progress while running, else null
@@ -30,7 +33,13 @@ public record JobView(
     UUID id,
     @Schema(nullable = true) UUID batchId,
     @Schema(nullable = true) String customId,
-    JobState state,
+    @Schema(
+            description =
+                "QUEUED: waiting in the farm's queue; DISPATCHED: sent to its model's workers, not"
+                    + " started yet; RUNNING; then SUCCEEDED, FAILED or CANCELED")
+        JobState state,
+    @Schema(description = "0 to 100, higher goes first", minimum = "0", maximum = "100")
+        int priority,
     int attempts,
     Instant createdAt,
     @Schema(nullable = true) Instant startedAt,
@@ -51,12 +60,14 @@ public record JobView(
   public record Progress(int step, int total) {}
 
   /** A job just stored alone: queued, nothing run yet. */
-  public static JobView queued(RenderJob job) {
+  public static JobView queued(QueuedJob queued) {
+    RenderJob job = queued.render();
     return new JobView(
         job.jobId(),
         null,
         null,
         JobState.QUEUED,
+        queued.priority(),
         0,
         job.submittedAt(),
         null,
@@ -66,7 +77,7 @@ public record JobView(
         List.of(),
         null,
         null,
-        JobRequest.of(job.model(), job.settings(), job.upscale()));
+        JobRequest.of(job.model(), job.settings(), job.upscale(), queued.priority()));
   }
 
   /** This view with {@code timings} instead of its own. */
@@ -76,6 +87,7 @@ public record JobView(
         batchId,
         customId,
         state,
+        priority,
         attempts,
         createdAt,
         startedAt,

@@ -58,7 +58,9 @@ public class JobsResource {
   @Operation(
       summary = "Submit a render job",
       description =
-          "Stores the job and queues it for a worker of its model. Poll the Location for its status.")
+          "Stores the job, QUEUED; the scheduler dispatches it to a worker of its model when its"
+              + " turn comes (by priority, the tenants' fair shares, then age). Poll the Location"
+              + " for its status.")
   @APIResponse(
       responseCode = "202",
       description = "Accepted and queued",
@@ -145,7 +147,15 @@ public class JobsResource {
       @Parameter(
               description = "Only jobs in this state",
               schema =
-                  @Schema(enumeration = {"QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "CANCELED"}))
+                  @Schema(
+                      enumeration = {
+                        "QUEUED",
+                        "DISPATCHED",
+                        "RUNNING",
+                        "SUCCEEDED",
+                        "FAILED",
+                        "CANCELED"
+                      }))
           @QueryParam("state")
           String state,
       @Parameter(
@@ -201,9 +211,9 @@ public class JobsResource {
   @Operation(
       summary = "Cancel a job",
       description =
-          "A queued job is never rendered; a running one stops within a step and stores nothing. The"
-              + " state becomes CANCELED shortly after; a job that ends meanwhile keeps its result."
-              + " Asking again answers the same.")
+          "A queued or dispatched job is never rendered; a running one stops within a step and"
+              + " stores nothing. The state becomes CANCELED shortly after; a job that ends"
+              + " meanwhile keeps its result. Asking again answers the same.")
   @APIResponse(
       responseCode = "202",
       description = "The cancellation stands (asked now or before); the job as it is now",

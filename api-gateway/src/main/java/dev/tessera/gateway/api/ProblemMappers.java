@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import dev.tessera.common.FieldProblem;
+import dev.tessera.gateway.auth.OperatorsOnlyException;
 import dev.tessera.gateway.batches.InvalidBatchException;
 import dev.tessera.gateway.idempotency.IdempotencyException;
 import dev.tessera.gateway.jobs.InvalidJobException;
@@ -25,9 +26,9 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
  * Answers every error as an RFC 9457 problem ({@code application/problem+json}): invalid fields
  * (wrong JSON types included) as 422 naming each field, bad query parameters as 400 naming each,
  * bodies that are not one JSON object (or a batch line that is not JSON) as 400 with a short
- * reason, a cancel of a job that ended as 409, a quota as 429, a database outage as 503, HTTP
- * errors with their status, and anything unexpected as a 500 that reveals nothing but is logged in
- * full.
+ * reason, a farm-wide view asked for by a tenant that is not an operator as 403, a cancel of a job
+ * that ended as 409, a quota as 429, a database outage as 503, HTTP errors with their status, and
+ * anything unexpected as a 500 that reveals nothing but is logged in full.
  */
 public class ProblemMappers {
   /** A request whose fields are invalid; {@code errors} names them. */
@@ -44,6 +45,9 @@ public class ProblemMappers {
 
   /** An Idempotency-Key reused for another request, or whose first request is still running. */
   public static final String IDEMPOTENCY = "urn:tessera:problem:idempotency-key";
+
+  /** A farm-wide view asked for by a tenant that is not an operator. */
+  public static final String OPERATORS_ONLY = "urn:tessera:problem:operators-only";
 
   /** A cancel request for a job that already SUCCEEDED or FAILED. */
   public static final String JOB_ENDED = "urn:tessera:problem:job-ended";
@@ -92,6 +96,11 @@ public class ProblemMappers {
   public Response quota(QuotaExceededException e) {
     // Room comes back as the farm renders: no exact time, so a short wait.
     return RateLimitFilter.tooMany(Duration.ofSeconds(30), e.getMessage());
+  }
+
+  @ServerExceptionMapper
+  public Response operatorsOnly(OperatorsOnlyException e) {
+    return problem(Problem.of(OPERATORS_ONLY, "Forbidden", 403, e.getMessage()));
   }
 
   @ServerExceptionMapper

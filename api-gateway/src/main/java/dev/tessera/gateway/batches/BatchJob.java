@@ -1,6 +1,9 @@
 package dev.tessera.gateway.batches;
 
-import dev.tessera.common.RenderJob;
+import dev.tessera.gateway.jobs.QueuedJob;
 
-/** A checked job of a batch, ready to store: the client's name for it and what it renders. */
-record BatchJob(String customId, RenderJob job) {}
+/**
+ * A checked job of a batch, ready to store: the client's name for it, what it renders and its
+ * priority.
+ */
+record BatchJob(String customId, QueuedJob job) {}

@@ -37,12 +37,13 @@ public final class BatchQuery {
   private static final String SELECT_COUNTS =
       """
       SELECT b.created_at,
-             count(j.id) FILTER (WHERE j.state = 'QUEUED')    AS queued,
-             count(j.id) FILTER (WHERE j.state = 'RUNNING')   AS running,
-             count(j.id) FILTER (WHERE j.state = 'SUCCEEDED') AS succeeded,
-             count(j.id) FILTER (WHERE j.state = 'FAILED')    AS failed,
-             count(j.id) FILTER (WHERE j.state = 'CANCELED')  AS canceled,
-             count(j.id)                                      AS total
+             count(j.id) FILTER (WHERE j.state = 'QUEUED')     AS queued,
+             count(j.id) FILTER (WHERE j.state = 'DISPATCHED') AS dispatched,
+             count(j.id) FILTER (WHERE j.state = 'RUNNING')    AS running,
+             count(j.id) FILTER (WHERE j.state = 'SUCCEEDED')  AS succeeded,
+             count(j.id) FILTER (WHERE j.state = 'FAILED')     AS failed,
+             count(j.id) FILTER (WHERE j.state = 'CANCELED')   AS canceled,
+             count(j.id)                                       AS total
       FROM batches b LEFT JOIN jobs j ON j.batch_id = b.id
       WHERE b.id = ? AND b.tenant_id = ?
       GROUP BY b.id""";
@@ -81,6 +82,7 @@ public final class BatchQuery {
         BatchView.RequestCounts counts =
             new BatchView.RequestCounts(
                 row.getInt("queued"),
+                row.getInt("dispatched"),
                 row.getInt("running"),
                 row.getInt("succeeded"),
                 row.getInt("failed"),
@@ -109,14 +111,17 @@ public final class BatchQuery {
     }
   }
 
-  /** The jobs of {@code tenant}'s batch {@code id} that have not ended (queued or running). */
+  /**
+   * The jobs of {@code tenant}'s batch {@code id} that have not ended (queued, dispatched or
+   * running).
+   */
   public List<UUID> openJobs(Tenant tenant, UUID id) throws SQLException {
     List<UUID> open = new ArrayList<>();
     try (Connection connection = dataSource.getConnection();
         PreparedStatement select =
             connection.prepareStatement(
                 "SELECT id FROM jobs WHERE batch_id = ? AND tenant_id = ?"
-                    + " AND state IN ('QUEUED', 'RUNNING')")) {
+                    + " AND state IN ('QUEUED', 'DISPATCHED', 'RUNNING')")) {
       select.setQueryTimeout(TIMEOUT_SECONDS);
       select.setObject(1, id);
       select.setObject(2, tenant.id());

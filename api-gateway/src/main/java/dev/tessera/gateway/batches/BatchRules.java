@@ -7,10 +7,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tessera.common.FieldProblem;
-import dev.tessera.common.RenderJob;
 import dev.tessera.gateway.api.JobRequest;
 import dev.tessera.gateway.api.JsonFieldProblems;
 import dev.tessera.gateway.jobs.InvalidJobException;
+import dev.tessera.gateway.jobs.QueuedJob;
 import dev.tessera.gateway.jobs.SubmissionRules;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -86,7 +86,7 @@ public final class BatchRules {
         continue;
       }
       String customId = customId(item, seen, problems);
-      Optional<RenderJob> job = job(item, defaults, now, problems);
+      Optional<QueuedJob> job = job(item, defaults, now, problems);
       if (customId != null && job.isPresent()) {
         jobs.add(new BatchJob(customId, job.get()));
       }
@@ -130,7 +130,7 @@ public final class BatchRules {
     return text.codePointCount(0, text.length());
   }
 
-  private Optional<RenderJob> job(
+  private Optional<QueuedJob> job(
       BatchBody.Item item, ObjectNode defaults, Instant now, Set<FieldProblem> problems) {
     ObjectNode fields = mapper.createObjectNode();
     fields.setAll(defaults);

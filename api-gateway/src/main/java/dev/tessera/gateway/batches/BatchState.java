@@ -8,7 +8,7 @@ import dev.tessera.gateway.api.BatchView.RequestCounts;
  * job state, and a batch needs no state of its own to keep in step.
  */
 public enum BatchState {
-  /** Some of its jobs are queued or running. */
+  /** Some of its jobs are queued, dispatched or running. */
   IN_PROGRESS("in_progress"),
   /** Every job ended, none canceled. */
   COMPLETED("completed"),
@@ -28,7 +28,7 @@ public enum BatchState {
 
   /** The state of a batch whose jobs are in these states. */
   public static BatchState of(RequestCounts counts) {
-    if (counts.queued() + counts.running() > 0) {
+    if (counts.queued() + counts.dispatched() + counts.running() > 0) {
       return IN_PROGRESS;
     }
     return counts.canceled() > 0 ? CANCELLED : COMPLETED;

@@ -1,5 +1,6 @@
 package dev.tessera.gateway.batches;
 
+import dev.tessera.common.QueueSignal;
 import dev.tessera.common.tenants.Tenant;
 import dev.tessera.gateway.api.BatchView;
 import dev.tessera.gateway.jobs.InTransaction;
@@ -10,30 +11,26 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import javax.sql.DataSource;
 
 /**
  * Accepts a batch, all or nothing: checks every job first ({@link BatchRules}), then writes the
- * batch row and every job's {@code jobs} and {@code outbox} rows in one transaction ({@link
- * BatchInsert}), so each job exists exactly when its queue message is due, as for a single job.
- * Thread-safe.
+ * batch row and every job's {@code jobs} row ({@link BatchInsert}) and sends one {@link
+ * QueueSignal} per model of the batch, all in one transaction, so the scheduler hears of the jobs
+ * exactly when they are committed, as for a single job. Thread-safe.
  */
 public final class BatchSubmission {
   private final DataSource dataSource;
   private final BatchRules rules;
   private final Clock clock;
-  private final Runnable afterCommit;
 
-  /**
-   * @param afterCommit runs after each committed batch, e.g. to wake the outbox relay
-   */
-  public BatchSubmission(
-      DataSource dataSource, BatchRules rules, Clock clock, Runnable afterCommit) {
+  public BatchSubmission(DataSource dataSource, BatchRules rules, Clock clock) {
     this.dataSource = dataSource;
     this.rules = rules;
     this.clock = clock;
-    this.afterCommit = afterCommit;
   }
 
   /**
@@ -47,7 +44,7 @@ public final class BatchSubmission {
    */
   public BatchView submit(Tenant tenant, BatchBody body, InTransaction<BatchView> alsoInTransaction)
       throws SQLException {
-    // PostgreSQL keeps microseconds: the answer, the rows and the messages show the same instant.
+    // PostgreSQL keeps microseconds: the answer and the rows show the same instant.
     Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
     List<BatchJob> jobs = rules.toJobs(body, now);
     UUID id = UUID.randomUUID();
@@ -56,6 +53,9 @@ public final class BatchSubmission {
       try {
         QueuedLimit.reserve(connection, tenant, jobs.size());
         BatchInsert.write(connection, id, tenant.id(), now, jobs);
+        for (String model : models(jobs)) {
+          QueueSignal.send(connection, model);
+        }
         alsoInTransaction.run(connection, BatchView.queued(id, jobs.size(), now));
         connection.commit();
       } catch (SQLException | RuntimeException e) {
@@ -63,7 +63,12 @@ public final class BatchSubmission {
         throw e;
       }
     }
-    afterCommit.run();
     return BatchView.queued(id, jobs.size(), now);
+  }
+
+  private static Set<String> models(List<BatchJob> jobs) {
+    Set<String> models = new TreeSet<>();
+    jobs.forEach(job -> models.add(job.job().render().model()));
+    return models;
   }
 }

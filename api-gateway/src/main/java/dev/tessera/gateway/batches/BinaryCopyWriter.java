@@ -59,6 +59,16 @@ final class BinaryCopyWriter {
     return this;
   }
 
+  /** A {@code smallint}; {@code value} must fit its 16 bits. */
+  BinaryCopyWriter int2(int value) throws IOException {
+    if (value != (short) value) {
+      throw new IllegalArgumentException("a smallint holds -32768 to 32767, got " + value);
+    }
+    out.writeInt(2);
+    out.writeShort(value);
+    return this;
+  }
+
   BinaryCopyWriter int4(int value) throws IOException {
     out.writeInt(4);
     out.writeInt(value);

@@ -17,8 +17,10 @@ import dev.tessera.gateway.jobs.SubmissionRules;
 import dev.tessera.gateway.outbox.KafkaClients;
 import dev.tessera.gateway.outbox.OutboxRelay;
 import dev.tessera.gateway.outbox.RelayWorker;
+import dev.tessera.gateway.outbox.SentRowCleanup;
 import dev.tessera.gateway.outbox.TopicProvisioner;
 import dev.tessera.gateway.quota.RateLimiter;
+import dev.tessera.gateway.workers.WorkerRegistry;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -27,7 +29,6 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.producer.KafkaProducer;
 
@@ -41,7 +42,7 @@ public class GatewayBeans {
   @Produces
   @Singleton
   SubmissionRules submissionRules(GatewayConfig config) {
-    // Fail at start-up, not at the first job, when a model name cannot be a topic name.
+    // Fail at start-up, not at the first dispatch, when a model name cannot be a topic name.
     config.models().forEach(Topics::jobs);
     // 32-bit seeds, as SD front ends draw them: short to show, and exact in every JSON client.
     return new SubmissionRules(
@@ -58,11 +59,12 @@ public class GatewayBeans {
             () -> new KafkaProducer<>(KafkaClients.producer(bootstrap)),
             config.relay().batchSize(),
             KafkaClients.ACK_WAIT);
-    TopicProvisioner topics =
-        new TopicProvisioner(
-            KafkaClients.admin(bootstrap),
-            config.models().stream().map(Topics::jobs).collect(Collectors.toSet()));
-    return new RelayWorker(relay, topics, config.relay().idlePoll(), config.relay().maxBackoff());
+    return new RelayWorker(
+        relay,
+        new TopicProvisioner(KafkaClients.admin(bootstrap)),
+        new SentRowCleanup(dataSource, config.outbox().retention()),
+        config.relay().idlePoll(),
+        config.relay().maxBackoff());
   }
 
   void stopRelay(@Disposes RelayWorker worker) {
@@ -75,8 +77,8 @@ public class GatewayBeans {
 
   @Produces
   @Singleton
-  JobSubmission jobSubmission(DataSource dataSource, SubmissionRules rules, RelayWorker worker) {
-    return new JobSubmission(dataSource, rules, Clock.systemUTC(), worker::wake);
+  JobSubmission jobSubmission(DataSource dataSource, SubmissionRules rules) {
+    return new JobSubmission(dataSource, rules, Clock.systemUTC());
   }
 
   @Produces
@@ -137,9 +139,14 @@ public class GatewayBeans {
   @Produces
   @Singleton
   BatchSubmission batchSubmission(
-      DataSource dataSource, SubmissionRules rules, ObjectMapper mapper, RelayWorker worker) {
-    return new BatchSubmission(
-        dataSource, new BatchRules(rules, mapper), Clock.systemUTC(), worker::wake);
+      DataSource dataSource, SubmissionRules rules, ObjectMapper mapper) {
+    return new BatchSubmission(dataSource, new BatchRules(rules, mapper), Clock.systemUTC());
+  }
+
+  @Produces
+  @Singleton
+  WorkerRegistry workerRegistry(DataSource dataSource, GatewayConfig config) {
+    return new WorkerRegistry(dataSource, config.workers().lease());
   }
 
   @Produces

@@ -15,8 +15,8 @@ import java.util.Optional;
 @ConfigMapping(prefix = "tessera")
 public interface GatewayConfig {
   /**
-   * Models jobs may ask for; the first is the default. Each has a queue {@code
-   * render.jobs.<model>}.
+   * Models jobs may ask for; the first is the default. The scheduler dispatches each model's jobs
+   * to its queue {@code render.jobs.<model>}.
    */
   List<String> models();
 
@@ -26,11 +26,15 @@ public interface GatewayConfig {
 
   Relay relay();
 
+  Outbox outbox();
+
+  Workers workers();
+
   Http http();
 
   /** Where the relay publishes. */
   interface Kafka {
-    /** {@code bootstrap.servers} of the cluster holding the job queues. */
+    /** {@code bootstrap.servers} of the cluster holding render.control. */
     String bootstrap();
   }
 
@@ -77,7 +81,7 @@ public interface GatewayConfig {
     int batchSize();
 
     /**
-     * Wait between passes when the outbox is empty; a submission in this replica wakes the relay
+     * Wait between passes when the outbox is empty; a cancellation in this replica wakes the relay
      * earlier.
      */
     @WithDefault("1s")
@@ -86,6 +90,26 @@ public interface GatewayConfig {
     /** Longest pause between retries while the broker or the database fails. */
     @WithDefault("30s")
     Duration maxBackoff();
+  }
+
+  /** The outbox's housekeeping. */
+  interface Outbox {
+    /**
+     * How long a sent row stays in the outbox, for looking into a recent delivery; older ones are
+     * deleted, about once a minute.
+     */
+    @WithDefault("1h")
+    Duration retention();
+  }
+
+  /** The worker registry as {@code GET /v1/workers} shows it. */
+  interface Workers {
+    /**
+     * A worker not heard from for this long is shown LOST; the scheduler's lease timeout has the
+     * same default, after which it takes the worker's job back.
+     */
+    @WithDefault("30s")
+    Duration lease();
   }
 
   /** Request limits. */

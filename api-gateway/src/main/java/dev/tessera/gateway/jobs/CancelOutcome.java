@@ -11,7 +11,10 @@ import java.util.UUID;
 public record CancelOutcome(UUID jobId, Kind kind, JobState state) {
   /** The kinds of answer; the API answers 202, 202, 409 and 404 in turn. */
   public enum Kind {
-    /** This request asked to cancel the job: it was queued or running, and now it will end. */
+    /**
+     * This request asked to cancel the job: it was queued, dispatched or running, and now it will
+     * end.
+     */
     REQUESTED,
     /** An earlier request asked already, or the job is CANCELED: nothing more to do. */
     ALREADY_REQUESTED,

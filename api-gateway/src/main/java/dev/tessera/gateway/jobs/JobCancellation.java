@@ -49,6 +49,7 @@ public final class JobCancellation {
       ON CONFLICT (job_id) DO NOTHING RETURNING job_id""";
   private static final String INSERT_OUTBOX =
       "INSERT INTO outbox (topic, key, payload, created_at) VALUES (?, ?, ?, ?)";
+  private static final int TIMEOUT_SECONDS = 10;
 
   private final DataSource dataSource;
   private final Clock clock;
@@ -127,6 +128,7 @@ public final class JobCancellation {
     Map<UUID, JobState> states = new HashMap<>();
     Array array = connection.createArrayOf("uuid", ids.toArray());
     try (PreparedStatement select = connection.prepareStatement(SELECT_STATES)) {
+      select.setQueryTimeout(TIMEOUT_SECONDS);
       select.setObject(1, tenant.id());
       select.setArray(2, array);
       try (ResultSet rows = select.executeQuery()) {
@@ -149,6 +151,7 @@ public final class JobCancellation {
     }
     Array array = connection.createArrayOf("uuid", ids.toArray());
     try (PreparedStatement insert = connection.prepareStatement(INSERT_REQUESTS)) {
+      insert.setQueryTimeout(TIMEOUT_SECONDS);
       insert.setArray(1, array);
       insert.setObject(2, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
       try (ResultSet rows = insert.executeQuery()) {
@@ -169,6 +172,7 @@ public final class JobCancellation {
     }
     OffsetDateTime at = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
     try (PreparedStatement insert = connection.prepareStatement(INSERT_OUTBOX)) {
+      insert.setQueryTimeout(TIMEOUT_SECONDS);
       for (UUID id : ids) {
         insert.setString(1, Topics.CONTROL);
         insert.setString(2, id.toString());

@@ -9,7 +9,12 @@ public final class JobEndedException extends RuntimeException {
   private final JobState state;
 
   public JobEndedException(UUID jobId, JobState state) {
-    super("job " + jobId + " already " + state + "; only a queued or running job can be cancelled");
+    super(
+        "job "
+            + jobId
+            + " already "
+            + state
+            + "; only a queued, dispatched or running job can be cancelled");
     this.jobId = jobId;
     this.state = state;
   }

@@ -29,8 +29,9 @@ final class JobRows {
   /** Every column {@link #view} reads, for a SELECT list. */
   static final String COLUMNS =
       """
-      id, batch_id, custom_id, model, settings, upscale, state, attempt, progress_step, progress_total,
-      error, object_key, created_at, started_at, finished_at, c.requested_at AS cancel_requested_at""";
+      id, batch_id, custom_id, model, settings, upscale, state, priority, attempt, progress_step,
+      progress_total, error, object_key, created_at, started_at, finished_at,
+      c.requested_at AS cancel_requested_at""";
 
   /** The tables {@link #COLUMNS} come from: a job and its cancel request, if any. */
   static final String FROM = "jobs LEFT JOIN job_cancellations c ON c.job_id = jobs.id";
@@ -70,6 +71,7 @@ final class JobRows {
         row.getObject("batch_id", UUID.class),
         row.getString("custom_id"),
         state,
+        row.getInt("priority"),
         row.getInt("attempt"),
         instant(row, "created_at"),
         instant(row, "started_at"),
@@ -79,7 +81,8 @@ final class JobRows {
         timings,
         row.getString("error"),
         resultUrl,
-        JobRequest.of(row.getString("model"), settings, row.getString("upscale")));
+        JobRequest.of(
+            row.getString("model"), settings, row.getString("upscale"), row.getInt("priority")));
   }
 
   /**

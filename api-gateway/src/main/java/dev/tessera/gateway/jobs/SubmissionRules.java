@@ -11,9 +11,8 @@ import java.util.UUID;
 import java.util.function.LongSupplier;
 
 /**
- * Turns a client's {@link JobRequest} into the {@link RenderJob} to store and enqueue: fills in
- * defaults, then checks every field, so that nothing invalid reaches the database or a worker.
- * Pure; thread-safe.
+ * Turns a client's {@link JobRequest} into the {@link QueuedJob} to store: fills in defaults, then
+ * checks every field, so that nothing invalid reaches the database or a worker. Pure; thread-safe.
  */
 public final class SubmissionRules {
   /** How a job reaches its delivered size, by wire name. */
@@ -29,6 +28,12 @@ public final class SubmissionRules {
    * job's Kafka record far below the broker's 1 MB limit, where it would block the outbox.
    */
   public static final int MAX_PROMPT_CHARS = 2000;
+
+  /** The priority of a job that names none; the middle of {@value #MIN_PRIORITY} to 100. */
+  public static final int DEFAULT_PRIORITY = 50;
+
+  public static final int MIN_PRIORITY = 0;
+  public static final int MAX_PRIORITY = 100;
 
   private final List<String> models;
   private final LongSupplier seeds;
@@ -55,7 +60,7 @@ public final class SubmissionRules {
    *
    * @throws InvalidJobException naming every invalid field
    */
-  public RenderJob toJob(JobRequest request, UUID jobId, Instant now) {
+  public QueuedJob toJob(JobRequest request, UUID jobId, Instant now) {
     RenderSettings defaults = RenderSettings.of(request.prompt());
     RenderSettings settings =
         new RenderSettings(
@@ -70,6 +75,7 @@ public final class SubmissionRules {
             orDefault(request.height(), defaults.height()));
     String model = orDefault(request.model(), models.get(0));
     String upscale = orDefault(request.upscale(), DEFAULT_UPSCALE);
+    int priority = orDefault(request.priority(), DEFAULT_PRIORITY);
 
     List<FieldProblem> problems = new ArrayList<>(settings.problems());
     checkText("prompt", settings.prompt(), problems);
@@ -86,10 +92,18 @@ public final class SubmissionRules {
               "upscale",
               "unknown upscale '" + upscale + "', expected one of " + String.join(", ", UPSCALES)));
     }
+    if (priority < MIN_PRIORITY || priority > MAX_PRIORITY) {
+      problems.add(
+          new FieldProblem(
+              "priority",
+              "must be between " + MIN_PRIORITY + " and " + MAX_PRIORITY + ", got " + priority));
+    }
     if (!problems.isEmpty()) {
       throw new InvalidJobException(problems);
     }
-    return new RenderJob(jobId, model, settings, upscale, targetSize(upscale, settings), now, 0);
+    return new QueuedJob(
+        new RenderJob(jobId, model, settings, upscale, targetSize(upscale, settings), now, 0),
+        priority);
   }
 
   // Without upscaling the image is delivered as rendered; otherwise it is brought to the product's

@@ -38,6 +38,7 @@ public final class OutboxRelay implements AutoCloseable {
       SELECT id, topic, key, payload FROM outbox
       WHERE sent_at IS NULL ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED""";
   private static final String MARK_SENT = "UPDATE outbox SET sent_at = now() WHERE id = ANY (?)";
+  private static final int TIMEOUT_SECONDS = 10;
 
   private final DataSource dataSource;
   private final Supplier<Producer<String, byte[]>> producers;
@@ -100,6 +101,7 @@ public final class OutboxRelay implements AutoCloseable {
   private List<Row> lockUnsent(Connection connection) throws SQLException {
     List<Row> rows = new ArrayList<>();
     try (PreparedStatement select = connection.prepareStatement(LOCK_UNSENT)) {
+      select.setQueryTimeout(TIMEOUT_SECONDS);
       select.setInt(1, batchSize);
       try (ResultSet result = select.executeQuery()) {
         while (result.next()) {
@@ -168,6 +170,7 @@ public final class OutboxRelay implements AutoCloseable {
     Long[] ids = rows.stream().map(Row::id).toArray(Long[]::new);
     Array idArray = connection.createArrayOf("bigint", ids);
     try (PreparedStatement update = connection.prepareStatement(MARK_SENT)) {
+      update.setQueryTimeout(TIMEOUT_SECONDS);
       update.setArray(1, idArray);
       update.executeUpdate();
     } finally {

@@ -13,8 +13,9 @@ import org.jboss.logging.Logger;
  * The background thread that drives the {@link OutboxRelay}: passes back to back while rows are
  * waiting, an idle wait (cut short by {@link #wake()}) when the outbox is empty, and exponential
  * backoff while the broker or the database fails, so an outage neither loses rows nor spins. Before
- * relaying it makes sure its topics exist (the job topics and render.control); while it cannot, it
- * tries again after every failed publish and at least every 30 s.
+ * relaying it makes sure its topic exists (render.control); while it cannot, it tries again after
+ * every failed publish and at least every 30 s. Between passes it has the {@link SentRowCleanup}
+ * delete rows sent long ago.
  *
  * <p>Logs one line per failed pass (at most one per backoff period) and one when relaying recovers.
  * {@link #close()} lets a pass in progress finish, so shutdown does not abandon acknowledged
@@ -25,13 +26,14 @@ public final class RelayWorker implements AutoCloseable {
   private static final Duration FIRST_RETRY = Duration.ofMillis(500);
 
   /**
-   * Pause between attempts to create the topics; relaying goes on meanwhile (the topics may exist
+   * Pause between attempts to create the topic; relaying goes on meanwhile (the topic may exist
    * after all).
    */
   private static final Duration TOPIC_RETRY = Duration.ofSeconds(30);
 
   private final OutboxRelay relay;
   private final TopicProvisioner topics;
+  private final SentRowCleanup cleanup;
   private final Duration idlePoll;
   private final Backoff backoff;
   private final Semaphore wakeups = new Semaphore(0);
@@ -41,9 +43,14 @@ public final class RelayWorker implements AutoCloseable {
   private long nextTopicCheck = System.nanoTime();
 
   public RelayWorker(
-      OutboxRelay relay, TopicProvisioner topics, Duration idlePoll, Duration maxBackoff) {
+      OutboxRelay relay,
+      TopicProvisioner topics,
+      SentRowCleanup cleanup,
+      Duration idlePoll,
+      Duration maxBackoff) {
     this.relay = relay;
     this.topics = topics;
+    this.cleanup = cleanup;
     this.idlePoll = idlePoll;
     this.backoff =
         new Backoff(FIRST_RETRY.compareTo(maxBackoff) < 0 ? FIRST_RETRY : maxBackoff, maxBackoff);
@@ -56,8 +63,8 @@ public final class RelayWorker implements AutoCloseable {
   }
 
   /**
-   * Tells the worker that rows may be waiting, ending an idle wait early; a backoff is not cut
-   * short.
+   * Tells the worker that rows may be waiting (a cancellation was accepted), ending an idle wait
+   * early; a backoff is not cut short.
    */
   public void wake() {
     wakeups.release();
@@ -69,6 +76,7 @@ public final class RelayWorker implements AutoCloseable {
       while (stopping.getCount() > 0) {
         ensureTopics();
         pass();
+        cleanup.runIfDue();
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -95,7 +103,8 @@ public final class RelayWorker implements AutoCloseable {
     } catch (SQLException e) {
       pause("the database", e);
     } catch (RuntimeException e) {
-      // Unexpected, but the thread must live on: a dead relay would silently stop every job.
+      // Unexpected, but the thread must live on: a dead relay would silently stop every
+      // cancellation.
       LOG.error("outbox relay pass failed unexpectedly", e);
       pause("a relay pass", e);
     }
@@ -109,16 +118,16 @@ public final class RelayWorker implements AutoCloseable {
       Set<String> created = topics.ensureTopics();
       topicsReady = true;
       if (created.isEmpty()) {
-        LOG.info("the relay's topics exist");
+        LOG.info("the relay's topic exists");
       } else {
-        LOG.infof("created topics %s", created);
+        LOG.infof("created topic %s", created);
       }
     } catch (ExecutionException | RuntimeException e) {
       // RuntimeException: the admin client itself could not be made (e.g. a bootstrap host that
       // does not resolve).
       nextTopicCheck = System.nanoTime() + TOPIC_RETRY.toNanos();
       Throwable why = e instanceof ExecutionException ? e.getCause() : e;
-      LOG.warnf("cannot check or create the relay's topics yet (%s); will retry", why);
+      LOG.warnf("cannot check or create the relay's topic yet (%s); will retry", why);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -126,7 +135,7 @@ public final class RelayWorker implements AutoCloseable {
 
   private void awaitWork() throws InterruptedException {
     wakeups.tryAcquire(idlePoll.toMillis(), TimeUnit.MILLISECONDS);
-    // One pass serves every submission that woke us meanwhile.
+    // One pass serves every cancellation that woke us meanwhile.
     wakeups.drainPermits();
   }
 

@@ -7,9 +7,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 
 /**
- * A tenant's {@code max_queued}: a submission that would leave more of its jobs waiting is refused
- * whole. Checked inside the submission's transaction under a per-tenant advisory lock, so two
- * submissions of one tenant cannot both pass on the same count.
+ * A tenant's {@code max_queued}: a submission that would leave more of its jobs waiting (queued, or
+ * dispatched but not started) is refused whole. Checked inside the submission's transaction under a
+ * per-tenant advisory lock, so two submissions of one tenant cannot both pass on the same count.
  */
 public final class QueuedLimit {
   private static final int TIMEOUT_SECONDS = 10;
@@ -30,7 +30,8 @@ public final class QueuedLimit {
     }
     long queued;
     try (PreparedStatement count =
-        c.prepareStatement("SELECT count(*) FROM jobs WHERE tenant_id = ? AND state = 'QUEUED'")) {
+        c.prepareStatement(
+            "SELECT count(*) FROM jobs WHERE tenant_id = ? AND state IN ('QUEUED', 'DISPATCHED')")) {
       count.setQueryTimeout(TIMEOUT_SECONDS);
       count.setObject(1, tenant.id());
       try (ResultSet row = count.executeQuery()) {
@@ -44,7 +45,7 @@ public final class QueuedLimit {
               + tenant.name()
               + " has "
               + queued
-              + " job(s) queued and may have at most "
+              + " job(s) waiting (queued or dispatched) and may have at most "
               + tenant.maxQueued()
               + "; this request adds "
               + adding);

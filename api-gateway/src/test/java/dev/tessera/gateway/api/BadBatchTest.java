@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tessera.gateway.BatchBodies;
 import dev.tessera.gateway.GatewayServices;
+import dev.tessera.gateway.QueueListener;
 import dev.tessera.gateway.Sql;
 import dev.tessera.teststack.NeedsStack;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -22,6 +23,7 @@ import jakarta.inject.Inject;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
@@ -106,6 +108,30 @@ class BadBatchTest {
     response
         .body("detail", equalTo("items[17].steps: must be between 1 and 500, got 0"))
         .body("errors[3].detail", equalTo("must be an integer"));
+  }
+
+  @Test
+  void aBadPriorityIsNamedWhereItCameFrom() {
+    String body =
+        BatchBodies.json(
+            "{\"priority\": 101}",
+            5,
+            i ->
+                BatchBodies.job(
+                    i,
+                    switch (i) {
+                      case 1 -> "\"priority\": 0";
+                      case 3 -> "\"priority\": -1";
+                      case 4 -> "\"priority\": 2.5";
+                      default -> "";
+                    }));
+    ValidatableResponse response = postJson(body);
+    assertEquals(
+        List.of("defaults.priority", "items[3].priority", "items[4].priority"),
+        invalidFields(response));
+    response
+        .body("detail", equalTo("defaults.priority: must be between 0 and 100, got 101"))
+        .body("errors[2].detail", equalTo("must be an integer"));
   }
 
   @Test
@@ -285,38 +311,39 @@ class BadBatchTest {
 
   @Test
   void aRefusedRowRollsBackTheWholeBatchAndTheNextBatchGoesIn() throws Exception {
-    // Make PostgreSQL refuse one outbox row in the middle of the COPY, after every job row went in.
+    // Make PostgreSQL refuse one job row in the middle of the COPY.
     sql.update(
         """
-        CREATE FUNCTION refuse_marked_outbox() RETURNS trigger LANGUAGE plpgsql AS $$
+        CREATE FUNCTION refuse_marked_job() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
-          IF convert_from(NEW.payload, 'UTF8') LIKE '%outbox-must-fail%' THEN
-            RAISE EXCEPTION 'outbox refused for the test';
+          IF NEW.settings->>'prompt' = 'insert-must-fail' THEN
+            RAISE EXCEPTION 'job refused for the test';
           END IF;
           RETURN NEW;
         END $$""");
     sql.update(
-        "CREATE TRIGGER refuse_marked_outbox BEFORE INSERT ON outbox FOR EACH ROW "
-            + "EXECUTE FUNCTION refuse_marked_outbox()");
-    try {
+        "CREATE TRIGGER refuse_marked_job BEFORE INSERT ON jobs FOR EACH ROW "
+            + "EXECUTE FUNCTION refuse_marked_job()");
+    try (QueueListener signals = new QueueListener(dataSource)) {
       postJson(
               BatchBodies.json(
                   "{}",
                   50,
                   i ->
                       i == 25
-                          ? "{\"custom_id\": \"bad\", \"prompt\": \"outbox-must-fail\"}"
+                          ? "{\"custom_id\": \"bad\", \"prompt\": \"insert-must-fail\"}"
                           : BatchBodies.job(i, "")))
           .statusCode(500)
           .contentType(Problem.MEDIA_TYPE);
+      assertEquals(List.of(), signals.during(Duration.ofMillis(500)), "no signal for no jobs");
     } finally {
-      sql.update("DROP TRIGGER refuse_marked_outbox ON outbox");
-      sql.update("DROP FUNCTION refuse_marked_outbox()");
+      sql.update("DROP TRIGGER refuse_marked_job ON jobs");
+      sql.update("DROP FUNCTION refuse_marked_job()");
     }
     // Every pooled connection is still usable (none is left inside a COPY): a batch goes in.
     for (int i = 0; i < 20; i++) {
       postJson(BatchBodies.json(3)).statusCode(202);
     }
-    rowsBefore += 20 * (1 + 3 + 3);
+    rowsBefore += 20 * (1 + 3);
   }
 }

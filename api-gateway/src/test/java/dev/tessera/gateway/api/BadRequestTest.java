@@ -42,7 +42,7 @@ class BadRequestTest {
 
   @AfterEach
   void nothingWasWritten() throws Exception {
-    assertEquals(rowsBefore, rows(), "a rejected request must leave no jobs or outbox row");
+    assertEquals(rowsBefore, rows(), "a rejected request must leave no job and no outbox row");
   }
 
   private long rows() throws Exception {
@@ -76,6 +76,12 @@ class BadRequestTest {
       {"prompt": "x", "width": 99999999999}               | width
       {"prompt": "x", "seed": 123456789012345678901234}   | seed
       {"prompt": ["x"]}                                   | prompt
+      {"prompt": "x", "priority": -1}                     | priority
+      {"prompt": "x", "priority": 101}                    | priority
+      {"prompt": "x", "priority": 2.5}                    | priority
+      {"prompt": "x", "priority": "high"}                 | priority
+      {"prompt": "x", "priority": "50"}                   | priority
+      {"prompt": "x", "priority": 99999999999}            | priority
       """)
   void anInvalidFieldIs422NamingIt(String body, String field) {
     given()
@@ -109,6 +115,17 @@ class BadRequestTest {
             .jsonPath()
             .getList("errors.field");
     assertEquals(List.of("prompt", "steps", "width", "upscale"), fields);
+  }
+
+  @Test
+  void aPriorityOutOfRangeSaysTheRange() {
+    given()
+        .contentType(ContentType.JSON)
+        .body("{\"prompt\": \"a fox\", \"priority\": 101}")
+        .post("/v1/jobs")
+        .then()
+        .statusCode(422)
+        .body("detail", equalTo("priority: must be between 0 and 100, got 101"));
   }
 
   @Test

@@ -75,7 +75,8 @@ class BatchLimitsTest {
 
   @Test
   void aBatchPastMaxQueuedIsRefusedWholeAndWritesNothing() throws Exception {
-    String key = tenants.create("quota-" + System.nanoTime() % 100_000_000, 1, 5, 1000).key();
+    String key =
+        tenants.create("quota-" + System.nanoTime() % 100_000_000, 1, 5, 1000, false).key();
     String tag = "over-quota-" + UUID.randomUUID();
     post(key, null, batch(tag, 6))
         .then()

@@ -90,7 +90,7 @@ class BatchStatusTest {
 
   @Test
   void countsFollowTheJobsAndTheStateEndsCompleted() throws Exception {
-    UUID batch = submit("a", "b", "c", "d", "e");
+    UUID batch = submit("a", "b", "c", "d", "e", "f");
     String createdAt =
         get(batch).body("state", equalTo("in_progress")).extract().path("created_at");
     assertTrue(createdAt.startsWith("20"), createdAt);
@@ -99,15 +99,39 @@ class BatchStatusTest {
     move(batch, "b", "SUCCEEDED", ", finished_at = now()");
     move(batch, "c", "SUCCEEDED", ", finished_at = now()");
     move(batch, "d", "FAILED", ", error = 'out of memory'");
+    move(batch, "f", "DISPATCHED", "");
     assertEquals(
-        Map.of("queued", 1, "running", 1, "succeeded", 2, "failed", 1, "canceled", 0, "total", 5),
-        counts(get(batch).body("state", equalTo("in_progress"))));
+        counts(1, 1, 1, 2, 1, 0, 6), counts(get(batch).body("state", equalTo("in_progress"))));
 
     move(batch, "a", "SUCCEEDED", "");
     move(batch, "e", "FAILED", "");
     assertEquals(
-        Map.of("queued", 0, "running", 0, "succeeded", 3, "failed", 2, "canceled", 0, "total", 5),
-        counts(get(batch).body("state", equalTo("completed"))));
+        counts(0, 1, 0, 3, 2, 0, 6),
+        counts(get(batch).body("state", equalTo("in_progress"))),
+        "a dispatched job has not ended");
+
+    move(batch, "f", "SUCCEEDED", "");
+    assertEquals(
+        counts(0, 0, 0, 4, 2, 0, 6), counts(get(batch).body("state", equalTo("completed"))));
+  }
+
+  private static Map<String, Integer> counts(
+      int queued, int dispatched, int running, int succeeded, int failed, int canceled, int total) {
+    return Map.of(
+        "queued",
+        queued,
+        "dispatched",
+        dispatched,
+        "running",
+        running,
+        "succeeded",
+        succeeded,
+        "failed",
+        failed,
+        "canceled",
+        canceled,
+        "total",
+        total);
   }
 
   @Test
@@ -118,8 +142,7 @@ class BatchStatusTest {
     get(batch).body("state", equalTo("in_progress"));
     move(batch, "c", "CANCELED", "");
     assertEquals(
-        Map.of("queued", 0, "running", 0, "succeeded", 1, "failed", 0, "canceled", 2, "total", 3),
-        counts(get(batch).body("state", equalTo("cancelled"))));
+        counts(0, 0, 0, 1, 0, 2, 3), counts(get(batch).body("state", equalTo("cancelled"))));
   }
 
   @Test

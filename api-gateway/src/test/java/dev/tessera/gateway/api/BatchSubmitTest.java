@@ -6,14 +6,10 @@ import static org.hamcrest.Matchers.matchesPattern;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tessera.common.Json;
-import dev.tessera.common.RenderJob;
-import dev.tessera.common.Topics;
-import dev.tessera.deploy.stack.ServiceStack;
 import dev.tessera.gateway.BatchBodies;
 import dev.tessera.gateway.GatewayServices;
+import dev.tessera.gateway.QueueListener;
 import dev.tessera.gateway.Sql;
-import dev.tessera.gateway.TopicReader;
 import dev.tessera.teststack.NeedsStack;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -30,24 +26,19 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
-import java.util.stream.Collectors;
 import javax.sql.DataSource;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Submitting batches: the answer, the rows of its one transaction, and the relay carrying every job
- * to its model's queue.
+ * Submitting batches: the answer, the rows of its one transaction, and the signal that tells the
+ * scheduler of each model's new jobs.
  */
 @QuarkusTest
 @QuarkusTestResource(GatewayServices.class)
 @NeedsStack
 class BatchSubmitTest {
-  @GatewayServices.Services ServiceStack services;
-
   @Inject DataSource dataSource;
 
   private Sql sql;
@@ -58,29 +49,39 @@ class BatchSubmitTest {
   }
 
   @Test
-  void tenThousandJobsAreStoredInOneGoAndEachIsPublishedOnce() throws Exception {
+  void tenThousandJobsAreStoredInOneGoAndEachModelIsSignalledOnce() throws Exception {
     String body =
         BatchBodies.json(
-            "{\"steps\": 6, \"upscale\": \"sr\"}",
+            "{\"steps\": 6, \"upscale\": \"sr\", \"priority\": 20}",
             10_000,
             i ->
                 BatchBodies.job(
                     i,
                     i == 17
-                        ? "\"steps\": 30, \"model\": \"" + GatewayServices.OTHER_MODEL + "\""
+                        ? "\"steps\": 30, \"priority\": 90, \"model\": \""
+                            + GatewayServices.OTHER_MODEL
+                            + "\""
                         : ""));
-    long started = System.nanoTime();
-    Response response = given().contentType(ContentType.JSON).body(body).post("/v1/batches");
-    long acceptedMillis = (System.nanoTime() - started) / 1_000_000;
+    Response response;
+    long acceptedMillis;
+    try (QueueListener signals = new QueueListener(dataSource)) {
+      long started = System.nanoTime();
+      response = given().contentType(ContentType.JSON).body(body).post("/v1/batches");
+      acceptedMillis = (System.nanoTime() - started) / 1_000_000;
+      response.then().log().ifValidationFails().statusCode(202);
+      assertEquals(
+          List.of(GatewayServices.OTHER_MODEL, GatewayServices.MODEL),
+          signals.await(2, Duration.ofSeconds(5)).stream().sorted().toList());
+      assertEquals(List.of(), signals.during(Duration.ofMillis(300)), "one signal per model");
+    }
+    System.out.printf("10,000-job batch: accepted in %d ms%n", acceptedMillis);
     response
         .then()
-        .log()
-        .ifValidationFails()
-        .statusCode(202)
         .contentType(ContentType.JSON)
         .header("Location", matchesPattern("/v1/batches/[0-9a-f-]{36}"))
         .body("state", equalTo("in_progress"))
         .body("request_counts.queued", equalTo(10_000))
+        .body("request_counts.dispatched", equalTo(0))
         .body("request_counts.running", equalTo(0))
         .body("request_counts.total", equalTo(10_000));
     UUID batch = UUID.fromString(response.jsonPath().getString("id"));
@@ -93,19 +94,23 @@ class BatchSubmitTest {
                 + " WHERE batch_id = ? AND t.name = 'test' AND state = 'QUEUED'",
             batch));
     assertEquals(
-        10_000,
+        9_999, sql.count("SELECT count(*) FROM jobs WHERE batch_id = ? AND priority = 20", batch));
+    assertEquals(
+        0,
         sql.count(
             "SELECT count(*) FROM outbox o JOIN jobs j ON o.key = j.id::text WHERE j.batch_id = ?",
-            batch));
+            batch),
+        "jobs do not travel through the outbox: the scheduler dispatches them");
     Map<String, Object> overridden =
         sql.row(
-            "SELECT id, model, settings->>'steps' AS steps, upscale FROM jobs"
+            "SELECT model, settings->>'steps' AS steps, upscale, priority FROM jobs"
                 + " WHERE batch_id = ? AND custom_id = ?",
             batch,
             BatchBodies.customId(17));
     assertEquals("30", overridden.get("steps"));
     assertEquals(GatewayServices.OTHER_MODEL, overridden.get("model"));
     assertEquals("sr", overridden.get("upscale"));
+    assertEquals(90, overridden.get("priority"));
     assertEquals(
         "6",
         sql.row(
@@ -113,31 +118,6 @@ class BatchSubmitTest {
                 batch,
                 BatchBodies.customId(18))
             .get("steps"));
-
-    long relayStarted = System.nanoTime();
-    awaitUnsent(batch, Duration.ofSeconds(60));
-    long relayMillis = (System.nanoTime() - relayStarted) / 1_000_000;
-    System.out.printf(
-        "10,000-job batch: accepted in %d ms, relayed %d ms later%n", acceptedMillis, relayMillis);
-    Set<String> ids =
-        sql.rows("SELECT id::text AS id FROM jobs WHERE batch_id = ?", batch).stream()
-            .map(row -> (String) row.get("id"))
-            .collect(Collectors.toSet());
-    Map<String, Long> published = published(Topics.jobs(GatewayServices.MODEL), ids);
-    published.putAll(published(Topics.jobs(GatewayServices.OTHER_MODEL), ids));
-    assertEquals(10_000, published.size());
-    assertTrue(published.values().stream().allMatch(n -> n == 1), "each job published once");
-    RenderJob message =
-        Json.decode(
-            TopicReader.readAll(
-                    services.kafka().bootstrapServers(), Topics.jobs(GatewayServices.OTHER_MODEL))
-                .stream()
-                .filter(r -> r.key().equals(overridden.get("id").toString()))
-                .findFirst()
-                .orElseThrow()
-                .value(),
-            RenderJob.class);
-    assertEquals(30, message.settings().steps());
 
     // As if every job had rendered: the results stream signs 10,000 URLs, a fetch at a time.
     sql.update(
@@ -156,27 +136,6 @@ class BatchSubmitTest {
     assertEquals(10_000, lines.size());
     assertTrue(lines.get(0).startsWith("{\"custom_id\":\"" + BatchBodies.customId(0) + "\""));
     assertTrue(lines.stream().allMatch(line -> line.contains("X-Amz-Signature=")));
-  }
-
-  private Map<String, Long> published(String topic, Set<String> ids) {
-    List<ConsumerRecord<String, byte[]>> records =
-        TopicReader.readAll(services.kafka().bootstrapServers(), topic);
-    return records.stream()
-        .filter(r -> ids.contains(r.key()))
-        .collect(Collectors.groupingBy(ConsumerRecord::key, Collectors.counting()));
-  }
-
-  private void awaitUnsent(UUID batch, Duration within) throws Exception {
-    long deadline = System.nanoTime() + within.toNanos();
-    String unsent =
-        "SELECT count(*) FROM outbox o JOIN jobs j ON o.key = j.id::text"
-            + " WHERE j.batch_id = ? AND o.sent_at IS NULL";
-    while (sql.count(unsent, batch) > 0) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("batch " + batch + " not relayed within " + within);
-      }
-      Thread.sleep(100);
-    }
   }
 
   @Test

@@ -90,11 +90,13 @@ class CancelJobTest {
   }
 
   @Test
-  void aRunningJobCanBeCancelled() throws Exception {
-    UUID id = submit();
-    move(id, "QUEUED", "RUNNING");
-    cancel(id).body("state", equalTo("RUNNING")).body("cancel_requested_at", notNullValue());
-    assertEquals(1, controlRows(id));
+  void aDispatchedOrRunningJobCanBeCancelled() throws Exception {
+    for (String state : List.of("DISPATCHED", "RUNNING")) {
+      UUID id = submit();
+      move(id, "QUEUED", state);
+      cancel(id).body("state", equalTo(state)).body("cancel_requested_at", notNullValue());
+      assertEquals(1, controlRows(id));
+    }
   }
 
   @Test

@@ -49,7 +49,7 @@ class JobListingTest {
   void newTenant() throws Exception {
     sql = new Sql(dataSource);
     TenantStore.Created created =
-        tenants.create("listing-" + System.nanoTime() % 1_000_000_000, 1, 10_000, 1_000);
+        tenants.create("listing-" + System.nanoTime() % 1_000_000_000, 1, 10_000, 1_000, false);
     key = created.key();
     tenant = created.tenant().id();
   }

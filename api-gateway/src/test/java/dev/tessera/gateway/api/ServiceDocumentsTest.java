@@ -69,4 +69,24 @@ class ServiceDocumentsTest {
         .body("components.schemas.JobPage.properties", hasKey("next_cursor"))
         .body("components.schemas.Job.properties", hasKey("custom_id"));
   }
+
+  @Test
+  void openApiDescribesPrioritiesTheDispatchedStateAndTheWorkers() {
+    given()
+        .accept("application/json")
+        .get("/q/openapi")
+        .then()
+        .statusCode(200)
+        .body("components.schemas.JobRequest.properties.priority.maximum", equalTo(100))
+        .body("components.schemas.Job.properties", hasKey("priority"))
+        .body("components.schemas.JobState.enum", hasItem("DISPATCHED"))
+        .body("components.schemas.RequestCounts.properties", hasKey("dispatched"))
+        .body(
+            "paths.'/v1/jobs'.get.parameters.find { it.name == 'state' }.schema.enum",
+            hasItem("DISPATCHED"))
+        .body("paths.'/v1/workers'.get.responses", hasKey("200"))
+        .body("paths.'/v1/workers'.get.responses", hasKey("403"))
+        .body("components.schemas.Worker.properties", hasKey("current_job"))
+        .body("components.schemas.WorkerState.enum", hasItem("LOST"));
+  }
 }

@@ -56,7 +56,7 @@ class ApiKeyTest {
         Api.as("not-a-key").get("/v1/jobs/" + UUID.randomUUID()), "unknown or revoked");
     String unknown = "tsk_" + "A".repeat(43);
     assertUnauthorized(Api.as(unknown).get("/v1/jobs/" + UUID.randomUUID()), "unknown or revoked");
-    String key = tenants.create("revoked-" + System.nanoTime() % 1_000_000, 1, 10, 10).key();
+    String key = tenants.create("revoked-" + System.nanoTime() % 1_000_000, 1, 10, 10, false).key();
     Api.as(key).get("/v1/jobs/" + UUID.randomUUID()).then().statusCode(404);
     tenants.revokeKey(key.substring(0, 12));
     assertUnauthorized(Api.as(key).get("/v1/jobs/" + UUID.randomUUID()), "unknown or revoked");

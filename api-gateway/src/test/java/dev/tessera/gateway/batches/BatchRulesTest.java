@@ -48,17 +48,20 @@ class BatchRulesTest {
     List<BatchJob> jobs =
         json(
             """
-            {"items": [{"custom_id": "b", "prompt": "a fox", "steps": 40},
+            {"items": [{"custom_id": "b", "prompt": "a fox", "steps": 40, "priority": 90},
                        {"prompt": "a wolf", "custom_id": "a", "model": "sd15", "seed": null}],
-             "defaults": {"steps": 12, "upscale": "none", "seed": 3}}""");
+             "defaults": {"steps": 12, "upscale": "none", "seed": 3, "priority": 10}}""");
     assertEquals(List.of("b", "a"), jobs.stream().map(BatchJob::customId).toList());
-    assertEquals(40, jobs.get(0).job().settings().steps());
-    assertEquals(12, jobs.get(1).job().settings().steps());
-    assertEquals("none", jobs.get(1).job().upscale());
-    assertEquals("sd15", jobs.get(1).job().model());
-    assertEquals(3L, jobs.get(0).job().settings().seed());
-    assertEquals(7L, jobs.get(1).job().settings().seed(), "an explicit null clears the default");
-    assertEquals(NOW, jobs.get(0).job().submittedAt());
+    assertEquals(40, jobs.get(0).job().render().settings().steps());
+    assertEquals(12, jobs.get(1).job().render().settings().steps());
+    assertEquals("none", jobs.get(1).job().render().upscale());
+    assertEquals("sd15", jobs.get(1).job().render().model());
+    assertEquals(3L, jobs.get(0).job().render().settings().seed());
+    assertEquals(
+        7L, jobs.get(1).job().render().settings().seed(), "an explicit null clears the default");
+    assertEquals(NOW, jobs.get(0).job().render().submittedAt());
+    assertEquals(90, jobs.get(0).job().priority());
+    assertEquals(10, jobs.get(1).job().priority());
   }
 
   @Test
@@ -70,7 +73,7 @@ class BatchRulesTest {
             new FieldProblem(
                 "items[0].colour",
                 "unknown field; expected one of guidance, height, karras, model, negative_prompt,"
-                    + " prompt, scheduler, seed, steps, upscale, width")),
+                    + " priority, prompt, scheduler, seed, steps, upscale, width")),
         problems(
             "{\"items\": [{\"custom_id\": \"a\", \"prompt\": \"x\", \"steps\": \"ten\","
                 + " \"karras\": 1, \"colour\": \"red\"}]}"));

@@ -3,8 +3,8 @@ package dev.tessera.gateway.batches;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tessera.common.FileTrees;
 import dev.tessera.common.Json;
+import dev.tessera.common.QueueSignal;
 import dev.tessera.common.RenderJob;
-import dev.tessera.common.Topics;
 import dev.tessera.common.tenants.TenantStore;
 import dev.tessera.deploy.farm.AppProcess;
 import dev.tessera.deploy.stack.ServiceStack;
@@ -46,8 +46,7 @@ import org.postgresql.ds.PGSimpleDataSource;
  * into the same tables, in the same run, and prints both and their ratio (target: at most 2).
  *
  * <p>The COPY's rows are made before its clock starts (read and checked as the gateway would,
- * encoded): it measures only what the database must do. Each round waits for the outbox relay to
- * publish the previous round's rows first, so neither side pays for the other's. Run with {@code
+ * encoded): it measures only what the database must do, the queue signal included. Run with {@code
  * ./mvnw -o -q -B -Pbench -DskipTests -pl api-gateway -am verify}; not a test.
  */
 public final class BatchSubmitBenchmark {
@@ -95,7 +94,7 @@ public final class BatchSubmitBenchmark {
         db.setUrl(stack.jdbcUrl());
         db.setUser(stack.jdbcUser());
         db.setPassword(stack.jdbcPassword());
-        String key = new TenantStore(db).create("bench", 1, 1_000_000, 1_000).key();
+        String key = new TenantStore(db).create("bench", 1, 1_000_000, 1_000, false).key();
         new BatchSubmitBenchmark(db, gateway.url(), key).run();
       }
     } finally {
@@ -122,18 +121,13 @@ public final class BatchSubmitBenchmark {
         JOBS, body.length, WARMUP_ROUNDS, ROUNDS);
     for (int i = 0; i < WARMUP_ROUNDS; i++) {
       overHttp();
-      awaitRelayed();
       plainCopy();
-      awaitRelayed();
     }
     List<Double> httpMillis = new ArrayList<>();
-    List<Double> relayMillis = new ArrayList<>();
     List<Double> copyMillis = new ArrayList<>();
     for (int i = 0; i < ROUNDS; i++) {
       httpMillis.add(overHttp());
-      relayMillis.add(awaitRelayed());
       copyMillis.add(plainCopy());
-      awaitRelayed();
     }
     double http = median(httpMillis);
     double copy = median(copyMillis);
@@ -141,10 +135,7 @@ public final class BatchSubmitBenchmark {
         "%nAccepting a %,d-job batch (median of %d; every round in ms):%n", JOBS, ROUNDS);
     System.out.printf("  POST /v1/batches over HTTP  %7.1f ms   %s%n", http, rounds(httpMillis));
     System.out.printf("  plain JDBC COPY, same rows  %7.1f ms   %s%n", copy, rounds(copyMillis));
-    System.out.printf("  HTTP takes %.2fx the COPY (target <= 2x)%n", http / copy);
-    System.out.printf(
-        "The outbox relay published each batch's %,d records %.1f ms (median) after its 202   %s%n%n",
-        JOBS, median(relayMillis), rounds(relayMillis));
+    System.out.printf("  HTTP takes %.2fx the COPY (target <= 2x)%n%n", http / copy);
   }
 
   /** Milliseconds from sending the batch to its 202. */
@@ -172,7 +163,6 @@ public final class BatchSubmitBenchmark {
     UUID batch = UUID.randomUUID();
     UUID tenant = tenantId();
     byte[] jobRows = jobRows(batch, tenant, jobs);
-    byte[] outboxRows = outboxRows(jobs);
     try (Connection c = db.getConnection()) {
       c.setAutoCommit(false);
       long start = System.nanoTime();
@@ -188,11 +178,9 @@ public final class BatchSubmitBenchmark {
       var copy = c.unwrap(PGConnection.class).getCopyAPI();
       copy.copyIn(
           "COPY jobs (id, tenant_id, batch_id, custom_id, model, settings, upscale, target_size,"
-              + " state, created_at, updated_at) FROM STDIN (FORMAT binary)",
+              + " priority, state, created_at, updated_at) FROM STDIN (FORMAT binary)",
           new ByteArrayInputStream(jobRows));
-      copy.copyIn(
-          "COPY outbox (topic, key, payload, created_at) FROM STDIN (FORMAT binary)",
-          new ByteArrayInputStream(outboxRows));
+      QueueSignal.send(c, MODEL);
       c.commit();
       return (System.nanoTime() - start) / 1e6;
     }
@@ -213,8 +201,8 @@ public final class BatchSubmitBenchmark {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     BinaryCopyWriter rows = new BinaryCopyWriter(bytes);
     for (BatchJob batchJob : jobs) {
-      RenderJob job = batchJob.job();
-      rows.row(11)
+      RenderJob job = batchJob.job().render();
+      rows.row(12)
           .uuid(job.jobId())
           .uuid(tenant)
           .uuid(batch)
@@ -223,52 +211,13 @@ public final class BatchSubmitBenchmark {
           .jsonb(Json.encode(job.settings()))
           .text(job.upscale())
           .int4(job.targetSize())
+          .int2(batchJob.job().priority())
           .text("QUEUED")
           .timestamptz(job.submittedAt())
           .timestamptz(job.submittedAt());
     }
     rows.finish();
     return bytes.toByteArray();
-  }
-
-  private static byte[] outboxRows(List<BatchJob> jobs) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    BinaryCopyWriter rows = new BinaryCopyWriter(bytes);
-    for (BatchJob batchJob : jobs) {
-      RenderJob job = batchJob.job();
-      rows.row(4)
-          .text(Topics.jobs(job.model()))
-          .text(job.jobId().toString())
-          .bytea(Json.encode(job))
-          .timestamptz(job.submittedAt());
-    }
-    rows.finish();
-    return bytes.toByteArray();
-  }
-
-  /**
-   * Waits until the relay has published every outbox row, so the next round runs alone.
-   *
-   * @return the milliseconds waited, to within the 20 ms between looks
-   */
-  private double awaitRelayed() throws SQLException, InterruptedException {
-    long start = System.nanoTime();
-    long deadline = start + Duration.ofSeconds(120).toNanos();
-    while (true) {
-      try (Connection c = db.getConnection();
-          PreparedStatement count =
-              c.prepareStatement("SELECT count(*) FROM outbox WHERE sent_at IS NULL");
-          ResultSet row = count.executeQuery()) {
-        row.next();
-        if (row.getLong(1) == 0) {
-          return (System.nanoTime() - start) / 1e6;
-        }
-      }
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("the relay did not publish the outbox within 120 s");
-      }
-      Thread.sleep(20);
-    }
   }
 
   private static double median(List<Double> values) {

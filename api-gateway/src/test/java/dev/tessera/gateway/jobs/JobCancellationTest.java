@@ -36,8 +36,7 @@ class JobCancellationTest {
       new JobSubmission(
           TestDatabase.dataSource(),
           new SubmissionRules(List.of("sd21"), () -> 7L),
-          Clock.systemUTC(),
-          () -> {});
+          Clock.systemUTC());
   private final JobCancellation cancellation =
       new JobCancellation(
           TestDatabase.dataSource(), Clock.fixed(NOW, ZoneOffset.UTC), commits::incrementAndGet);
@@ -48,7 +47,7 @@ class JobCancellationTest {
   private static Tenant tenant(String prefix) {
     try {
       return new TenantStore(TestDatabase.dataSource())
-          .create(prefix + System.nanoTime() % 1_000_000_000L, 1, 1000, 10)
+          .create(prefix + System.nanoTime() % 1_000_000_000L, 1, 1000, 10, false)
           .tenant();
     } catch (SQLException e) {
       throw new IllegalStateException(e);
@@ -60,7 +59,8 @@ class JobCancellationTest {
         submission
             .submit(
                 tenant,
-                new JobRequest("a fox", null, null, null, null, null, null, null, null, null, null),
+                new JobRequest(
+                    "a fox", null, null, null, null, null, null, null, null, null, null, null),
                 InTransaction.none())
             .id();
     if (state != JobState.QUEUED) {
@@ -77,6 +77,7 @@ class JobCancellationTest {
   @Test
   void cancelsAListInOneGoAndSaysWhatBecameOfEachJob() throws Exception {
     UUID queued = submit(TENANT, JobState.QUEUED);
+    UUID dispatched = submit(TENANT, JobState.DISPATCHED);
     UUID running = submit(TENANT, JobState.RUNNING);
     UUID succeeded = submit(TENANT, JobState.SUCCEEDED);
     UUID failed = submit(TENANT, JobState.FAILED);
@@ -88,16 +89,30 @@ class JobCancellationTest {
     UUID unknown = UUID.randomUUID();
 
     List<UUID> ids =
-        List.of(unknown, queued, running, succeeded, failed, canceled, askedBefore, others, queued);
+        List.of(
+            unknown,
+            queued,
+            dispatched,
+            running,
+            succeeded,
+            failed,
+            canceled,
+            askedBefore,
+            others,
+            queued);
     Map<UUID, CancelOutcome> outcomes = cancellation.cancelAll(TENANT, ids);
 
     assertEquals(
-        List.of(unknown, queued, running, succeeded, failed, canceled, askedBefore, others),
+        List.of(
+            unknown, queued, dispatched, running, succeeded, failed, canceled, askedBefore, others),
         new ArrayList<>(outcomes.keySet()),
         "each id once, in the order given");
     assertEquals(
         new CancelOutcome(queued, CancelOutcome.Kind.REQUESTED, JobState.QUEUED),
         outcomes.get(queued));
+    assertEquals(
+        new CancelOutcome(dispatched, CancelOutcome.Kind.REQUESTED, JobState.DISPATCHED),
+        outcomes.get(dispatched));
     assertEquals(CancelOutcome.Kind.REQUESTED, outcomes.get(running).kind());
     assertEquals(
         new CancelOutcome(succeeded, CancelOutcome.Kind.ENDED, JobState.SUCCEEDED),
@@ -109,7 +124,7 @@ class JobCancellationTest {
         new CancelOutcome(others, CancelOutcome.Kind.NOT_FOUND, null), outcomes.get(others));
     assertEquals(CancelOutcome.Kind.NOT_FOUND, outcomes.get(unknown).kind());
 
-    for (UUID id : List.of(queued, running, askedBefore)) {
+    for (UUID id : List.of(queued, dispatched, running, askedBefore)) {
       assertEquals(1, controlRows(id), "one request relayed for " + id);
     }
     for (UUID id : List.of(succeeded, failed, canceled, others, unknown)) {

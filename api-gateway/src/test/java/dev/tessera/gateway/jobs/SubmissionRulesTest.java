@@ -18,12 +18,14 @@ class SubmissionRulesTest {
   private final SubmissionRules rules = new SubmissionRules(List.of("sd21", "sd15"), () -> 1234L);
 
   private static JobRequest prompt(String prompt) {
-    return new JobRequest(prompt, null, null, null, null, null, null, null, null, null, null);
+    return new JobRequest(prompt, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   @Test
-  void aBarePromptGetsTheDefaultsOfRenderSettingsTheFirstModelAndADrawnSeed() {
-    RenderJob job = rules.toJob(prompt("a fox"), ID, NOW);
+  void aBarePromptGetsTheDefaultsOfRenderSettingsTheFirstModelADrawnSeedAndTheMiddlePriority() {
+    QueuedJob queued = rules.toJob(prompt("a fox"), ID, NOW);
+    assertEquals(50, queued.priority());
+    RenderJob job = queued.render();
     RenderSettings defaults = RenderSettings.of("a fox");
     assertEquals(
         new RenderSettings(
@@ -42,15 +44,19 @@ class SubmissionRulesTest {
     assertEquals(2048, job.targetSize());
     assertEquals(ID, job.jobId());
     assertEquals(NOW, job.submittedAt());
+    assertEquals(0, job.attempt(), "not dispatched yet");
   }
 
   @Test
   void givenFieldsWin() {
-    RenderJob job =
+    QueuedJob queued =
         rules.toJob(
-            new JobRequest("a fox", "blur", 7L, 40, 5.0, "ddim", 768, 640, "none", "sd15", false),
+            new JobRequest(
+                "a fox", "blur", 7L, 40, 5.0, "ddim", 768, 640, "none", "sd15", false, 100),
             ID,
             NOW);
+    assertEquals(100, queued.priority());
+    RenderJob job = queued.render();
     assertEquals(
         new RenderSettings("a fox", "blur", 7L, 40, 5.0, "ddim", false, 768, 640), job.settings());
     assertEquals("sd15", job.model());
@@ -66,7 +72,18 @@ class SubmissionRulesTest {
             () ->
                 rules.toJob(
                     new JobRequest(
-                        " ", "n".repeat(2001), null, 0, 60.0, "lms", 100, 4096, "x8", "sdxl", null),
+                        " ",
+                        "n".repeat(2001),
+                        null,
+                        0,
+                        60.0,
+                        "lms",
+                        100,
+                        4096,
+                        "x8",
+                        "sdxl",
+                        null,
+                        -1),
                     ID,
                     NOW));
     assertEquals(
@@ -79,9 +96,11 @@ class SubmissionRulesTest {
             "height",
             "negative_prompt",
             "model",
-            "upscale"),
+            "upscale",
+            "priority"),
         e.problems().stream().map(FieldProblem::field).toList());
     assertEquals("unknown model 'sdxl', expected one of sd21, sd15", e.problems().get(7).detail());
+    assertEquals("must be between 0 and 100, got -1", e.problems().get(9).detail());
     assertEquals("prompt: must not be empty", e.getMessage());
   }
 
@@ -100,7 +119,7 @@ class SubmissionRulesTest {
             () ->
                 rules.toJob(
                     new JobRequest(
-                        "a\0fox", "\0", null, null, null, null, null, null, null, null, null),
+                        "a\0fox", "\0", null, null, null, null, null, null, null, null, null, null),
                     ID,
                     NOW));
     assertEquals(

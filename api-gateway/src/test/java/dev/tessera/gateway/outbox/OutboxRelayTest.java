@@ -64,7 +64,7 @@ class OutboxRelayTest {
 
   private void insert(String key) throws Exception {
     sql.update(
-        "INSERT INTO outbox (topic, key, payload) VALUES ('render.jobs.m', ?, ?)",
+        "INSERT INTO outbox (topic, key, payload) VALUES ('render.control', ?, ?)",
         key,
         ("{\"job\":\"" + key + "\"}").getBytes(StandardCharsets.UTF_8));
   }
@@ -83,7 +83,7 @@ class OutboxRelayTest {
       assertEquals(0, unsent());
       List<ProducerRecord<String, byte[]>> sent = producers.get(0).history();
       assertEquals(List.of("a", "b", "c"), sent.stream().map(ProducerRecord::key).toList());
-      assertEquals("render.jobs.m", sent.get(0).topic());
+      assertEquals("render.control", sent.get(0).topic());
       assertArrayEquals("{\"job\":\"a\"}".getBytes(StandardCharsets.UTF_8), sent.get(0).value());
       assertEquals(0, relay.relayBatch(), "sent rows are not sent again");
       assertEquals(3, producers.get(0).history().size());

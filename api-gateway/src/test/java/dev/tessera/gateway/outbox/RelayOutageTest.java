@@ -23,8 +23,8 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
 /**
- * The broker goes down: jobs are still accepted, their rows wait, and after the restart each is
- * published once.
+ * The broker goes down: jobs are still accepted and cancelled, the cancellations' rows wait, and
+ * after the restart each is published once.
  */
 @QuarkusTest
 @QuarkusTestResource(GatewayServices.class)
@@ -45,7 +45,7 @@ class RelayOutageTest {
     List<String> ids = new ArrayList<>();
     try {
       for (int i = 0; i < 5; i++) {
-        ids.add(
+        String id =
             given()
                 .contentType(ContentType.JSON)
                 .body("{\"prompt\": \"during the outage " + i + "\"}")
@@ -54,9 +54,11 @@ class RelayOutageTest {
                 .statusCode(202)
                 .extract()
                 .jsonPath()
-                .getString("id"));
+                .getString("id");
+        given().post("/v1/jobs/" + id + "/cancel").then().statusCode(202);
+        ids.add(id);
       }
-      // Readiness is about the database: the gateway keeps taking jobs while Kafka is away.
+      // Readiness is about the database: the gateway keeps taking requests while Kafka is away.
       given().get("/q/health/ready").then().statusCode(200);
       Thread.sleep(4000);
       assertEquals(
@@ -67,8 +69,7 @@ class RelayOutageTest {
 
     await(() -> sql.count(UNSENT) == 0, Duration.ofSeconds(60), "outbox drained after the restart");
     Map<String, Long> published =
-        TopicReader.readAll(services.kafka().bootstrapServers(), Topics.jobs(GatewayServices.MODEL))
-            .stream()
+        TopicReader.readAll(services.kafka().bootstrapServers(), Topics.CONTROL).stream()
             .filter(r -> ids.contains(r.key()))
             .collect(Collectors.groupingBy(r -> r.key(), Collectors.counting()));
     assertEquals(ids.stream().collect(Collectors.toMap(Function.identity(), id -> 1L)), published);

@@ -2,6 +2,7 @@ package dev.tessera.gateway.outbox;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.tessera.common.Topics;
 import dev.tessera.deploy.stack.BackingServices;
 import dev.tessera.deploy.stack.Broker;
 import dev.tessera.gateway.Sql;
@@ -15,7 +16,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -27,10 +27,11 @@ import org.junit.jupiter.api.Test;
  * restarted later on the same address.
  */
 class RelayWorkerTest {
-  private static final String TOPIC = "render.jobs.late-model";
+  private static final String TOPIC = Topics.CONTROL;
 
   @Test
-  void keepsRowsWhileNoBrokerRunsThenCreatesTheTopicAndPublishesEachRowOnce() throws Exception {
+  void keepsRowsWhileNoBrokerRunsThenCreatesTheControlTopicAndPublishesEachRowOnce()
+      throws Exception {
     Sql sql = new Sql(TestDatabase.dataSource());
     sql.update("DELETE FROM outbox");
     for (String key : List.of("a", "b", "c")) {
@@ -56,10 +57,11 @@ class RelayWorkerTest {
       Map<String, Object> admin = new HashMap<>(KafkaClients.admin(bootstrap));
       admin.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2000);
       admin.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 1000);
-      TopicProvisioner topics = new TopicProvisioner(admin, Set.of(TOPIC));
+      TopicProvisioner topics = new TopicProvisioner(admin);
+      SentRowCleanup cleanup = new SentRowCleanup(TestDatabase.dataSource(), Duration.ofHours(1));
 
       try (RelayWorker worker =
-          new RelayWorker(relay, topics, Duration.ofMillis(200), Duration.ofSeconds(1))) {
+          new RelayWorker(relay, topics, cleanup, Duration.ofMillis(200), Duration.ofSeconds(1))) {
         worker.start();
         Thread.sleep(4000);
         assertEquals(3, sql.count("SELECT count(*) FROM outbox WHERE sent_at IS NULL"));

@@ -7,13 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tessera.common.tenants.TenantStore;
 import dev.tessera.gateway.Api;
 import dev.tessera.gateway.GatewayServices;
+import dev.tessera.gateway.Sql;
 import dev.tessera.gateway.api.Problem;
 import dev.tessera.teststack.NeedsStack;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
 /** A tenant's limits: its queued jobs and its request rate, each answering 429 with Retry-After. */
@@ -23,21 +27,31 @@ import org.junit.jupiter.api.Test;
 class QuotaTest {
   @Inject TenantStore tenants;
 
+  @Inject DataSource dataSource;
+
   private static String name(String base) {
     return base + "-" + Long.toString(System.nanoTime() % 100_000_000, 36);
   }
 
   @Test
-  void aSubmissionPastMaxQueuedIsRefusedWhole() throws Exception {
-    String key = tenants.create(name("small"), 1, 2, 1000).key();
+  void aSubmissionPastMaxQueuedIsRefusedWholeCountingDispatchedJobsAsWaiting() throws Exception {
+    String key = tenants.create(name("small"), 1, 2, 1000, false).key();
+    List<String> ids = new ArrayList<>();
     for (int i = 0; i < 2; i++) {
-      Api.as(key)
-          .contentType(ContentType.JSON)
-          .body("{\"prompt\":\"fits " + i + "\"}")
-          .post("/v1/jobs")
-          .then()
-          .statusCode(202);
+      ids.add(
+          Api.as(key)
+              .contentType(ContentType.JSON)
+              .body("{\"prompt\":\"fits " + i + "\"}")
+              .post("/v1/jobs")
+              .then()
+              .statusCode(202)
+              .extract()
+              .jsonPath()
+              .getString("id"));
     }
+    Sql sql = new Sql(dataSource);
+    // The scheduler sent one to its workers: it still waits.
+    sql.update("UPDATE jobs SET state = 'DISPATCHED' WHERE id = ?", UUID.fromString(ids.get(0)));
     Api.as(key)
         .contentType(ContentType.JSON)
         .body("{\"prompt\":\"one too many\"}")
@@ -47,12 +61,23 @@ class QuotaTest {
         .contentType(Problem.MEDIA_TYPE)
         .header("Retry-After", "30")
         .body("type", equalTo(RateLimitFilter.TOO_MANY_REQUESTS))
-        .body("detail", containsString("has 2 job(s) queued and may have at most 2"));
+        .body(
+            "detail",
+            containsString("has 2 job(s) waiting (queued or dispatched) and may have at most 2"));
+
+    // Once a worker started it, it waits no more.
+    sql.update("UPDATE jobs SET state = 'RUNNING' WHERE id = ?", UUID.fromString(ids.get(0)));
+    Api.as(key)
+        .contentType(ContentType.JSON)
+        .body("{\"prompt\":\"fits now\"}")
+        .post("/v1/jobs")
+        .then()
+        .statusCode(202);
   }
 
   @Test
   void requestsPastTheRateAreRefusedWithRetryAfter() throws Exception {
-    String key = tenants.create(name("slow"), 1, 100, 1).key();
+    String key = tenants.create(name("slow"), 1, 100, 1, false).key();
     String path = "/v1/jobs/" + UUID.randomUUID();
     Api.as(key).get(path).then().statusCode(404);
     var refused = Api.as(key).get(path);

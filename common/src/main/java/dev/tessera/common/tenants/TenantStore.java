@@ -20,6 +20,10 @@ public final class TenantStore {
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
   private static final int TIMEOUT_SECONDS = 10;
 
+  /** The columns {@link #tenant} reads, first in a SELECT list, of {@code tenants t}. */
+  private static final String COLUMNS =
+      "t.id, t.name, t.weight, t.max_queued, t.rate_per_second, t.operator";
+
   private final DataSource dataSource;
 
   public TenantStore(DataSource dataSource) {
@@ -29,15 +33,22 @@ public final class TenantStore {
   /** A new tenant and the one time its first key is shown. */
   public record Created(Tenant tenant, String key) {}
 
-  /** A tenant as operators see it. */
-  public record Listing(Tenant tenant, List<String> keyPrefixes, long queued, long running) {}
+  /**
+   * A tenant as operators see it.
+   *
+   * @param waiting its jobs waiting for a worker (queued or dispatched), as {@code max_queued}
+   *     counts them
+   */
+  public record Listing(Tenant tenant, List<String> keyPrefixes, long waiting, long running) {}
 
   /**
    * Makes a tenant with a first key.
    *
+   * @param operator whether it may read farm-wide views ({@code GET /v1/workers})
    * @throws IllegalArgumentException naming the problem: a bad name or limit, or a name taken
    */
-  public Created create(String name, int weight, int maxQueued, double ratePerSecond)
+  public Created create(
+      String name, int weight, int maxQueued, double ratePerSecond, boolean operator)
       throws SQLException {
     if (name == null || !NAME.matcher(name).matches()) {
       throw new IllegalArgumentException(
@@ -54,19 +65,20 @@ public final class TenantStore {
     if (!(ratePerSecond > 0) || Double.isInfinite(ratePerSecond)) {
       throw new IllegalArgumentException("rate: must be a positive number, got " + ratePerSecond);
     }
-    Tenant tenant = new Tenant(UUID.randomUUID(), name, weight, maxQueued, ratePerSecond);
+    Tenant tenant = new Tenant(UUID.randomUUID(), name, weight, maxQueued, ratePerSecond, operator);
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try (PreparedStatement insert =
           c.prepareStatement(
-              "INSERT INTO tenants (id, name, weight, max_queued, rate_per_second) VALUES (?, ?, ?, ?, ?)"
-                  + " ON CONFLICT (name) DO NOTHING")) {
+              "INSERT INTO tenants (id, name, weight, max_queued, rate_per_second, operator)"
+                  + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING")) {
         insert.setQueryTimeout(TIMEOUT_SECONDS);
         insert.setObject(1, tenant.id());
         insert.setString(2, name);
         insert.setInt(3, weight);
         insert.setInt(4, maxQueued);
         insert.setDouble(5, ratePerSecond);
+        insert.setBoolean(6, operator);
         if (insert.executeUpdate() == 0) {
           c.rollback();
           throw new IllegalArgumentException("a tenant named '" + name + "' exists already");
@@ -89,10 +101,7 @@ public final class TenantStore {
   public String addKey(String name) throws SQLException {
     try (Connection c = dataSource.getConnection()) {
       Tenant tenant =
-          find(
-                  c,
-                  "SELECT id, name, weight, max_queued, rate_per_second FROM tenants WHERE name = ?",
-                  name)
+          find(c, "SELECT " + COLUMNS + " FROM tenants t WHERE t.name = ?", name)
               .orElseThrow(() -> new IllegalArgumentException("no tenant named '" + name + "'"));
       return insertKey(c, tenant.id());
     }
@@ -114,24 +123,26 @@ public final class TenantStore {
     }
   }
 
-  /** Every tenant, by name, with its active keys' prefixes and its queued and running jobs. */
+  /** Every tenant, by name, with its active keys' prefixes and its waiting and running jobs. */
   public List<Listing> list() throws SQLException {
     String sql =
-        """
-        SELECT t.id, t.name, t.weight, t.max_queued, t.rate_per_second,
-               ARRAY(SELECT k.prefix FROM api_keys k WHERE k.tenant_id = t.id AND k.revoked_at IS NULL
-                     ORDER BY k.created_at),
-               (SELECT count(*) FROM jobs j WHERE j.tenant_id = t.id AND j.state = 'QUEUED'),
-               (SELECT count(*) FROM jobs j WHERE j.tenant_id = t.id AND j.state = 'RUNNING')
-        FROM tenants t ORDER BY t.name""";
+        "SELECT "
+            + COLUMNS
+            + """
+            , ARRAY(SELECT k.prefix FROM api_keys k WHERE k.tenant_id = t.id AND k.revoked_at IS NULL
+                    ORDER BY k.created_at),
+              (SELECT count(*) FROM jobs j
+               WHERE j.tenant_id = t.id AND j.state IN ('QUEUED', 'DISPATCHED')),
+              (SELECT count(*) FROM jobs j WHERE j.tenant_id = t.id AND j.state = 'RUNNING')
+            FROM tenants t ORDER BY t.name""";
     List<Listing> listings = new ArrayList<>();
     try (Connection c = dataSource.getConnection();
         PreparedStatement query = c.prepareStatement(sql)) {
       query.setQueryTimeout(TIMEOUT_SECONDS);
       try (ResultSet row = query.executeQuery()) {
         while (row.next()) {
-          String[] prefixes = (String[]) row.getArray(6).getArray();
-          listings.add(new Listing(tenant(row), List.of(prefixes), row.getLong(7), row.getLong(8)));
+          String[] prefixes = (String[]) row.getArray(7).getArray();
+          listings.add(new Listing(tenant(row), List.of(prefixes), row.getLong(8), row.getLong(9)));
         }
       }
     }
@@ -146,8 +157,10 @@ public final class TenantStore {
     try (Connection c = dataSource.getConnection();
         PreparedStatement query =
             c.prepareStatement(
-                "SELECT t.id, t.name, t.weight, t.max_queued, t.rate_per_second FROM api_keys k"
-                    + " JOIN tenants t ON t.id = k.tenant_id WHERE k.key_hash = ? AND k.revoked_at IS NULL")) {
+                "SELECT "
+                    + COLUMNS
+                    + " FROM api_keys k JOIN tenants t ON t.id = k.tenant_id"
+                    + " WHERE k.key_hash = ? AND k.revoked_at IS NULL")) {
       query.setQueryTimeout(TIMEOUT_SECONDS);
       query.setBytes(1, ApiKeys.hash(key));
       try (ResultSet row = query.executeQuery()) {
@@ -185,6 +198,7 @@ public final class TenantStore {
         row.getString(2),
         row.getInt(3),
         row.getInt(4),
-        row.getDouble(5));
+        row.getDouble(5),
+        row.getBoolean(6));
   }
 }

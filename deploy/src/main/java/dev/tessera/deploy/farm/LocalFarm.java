@@ -33,7 +33,8 @@ public final class LocalFarm implements AutoCloseable {
   public static final String WORKER_GROUP = "tessera-render";
 
   /**
-   * The tenant every farm starts with, whose key {@code ./farm demo} and {@code ./farm load} use.
+   * The tenant every farm starts with, whose key {@code ./farm demo} and {@code ./farm load} use;
+   * an operator, since whoever runs the local farm operates it.
    */
   public static final String DEMO_TENANT = "demo";
 
@@ -139,7 +140,8 @@ public final class LocalFarm implements AutoCloseable {
       // The gateway has migrated the schema by the time it is ready.
       farm.apiKey =
           farm.tenants()
-              .create(DEMO_TENANT, Tenant.DEFAULT_WEIGHT, Tenant.DEFAULT_MAX_QUEUED, DEMO_RATE)
+              .create(
+                  DEMO_TENANT, Tenant.DEFAULT_WEIGHT, Tenant.DEFAULT_MAX_QUEUED, DEMO_RATE, true)
               .key();
       for (AppProcess worker : farm.workers.workers()) {
         worker.awaitReady(READY_TIMEOUT);

@@ -6,50 +6,86 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * {@code ./farm tenant create|list|add-key|revoke-key}: operators' commands for tenants and their
  * API keys, against the database of the farm {@code ./farm up} runs ({@code .farm/stack.env}), or
  * the one {@code TESSERA_JDBC_URL}, {@code TESSERA_JDBC_USER} and {@code TESSERA_JDBC_PASSWORD}
- * name. A key is printed once, when made.
+ * name. A key is printed once, when made. {@code --operator} makes a tenant that may read farm-wide
+ * views ({@code GET /v1/workers}).
  */
 public final class TenantCommand {
   public static final String USAGE =
       String.join(
           "\n",
-          "  ./farm tenant create NAME [--weight W] [--max-queued N] [--rate R]",
+          "  ./farm tenant create NAME [--weight W] [--max-queued N] [--rate R] [--operator]",
           "  ./farm tenant list",
           "  ./farm tenant add-key NAME",
           "  ./farm tenant revoke-key KEY-PREFIX");
 
+  /** Options that take no value; present means true. */
+  private static final Set<String> FLAGS = Set.of("operator");
+
   private TenantCommand() {}
 
+  /** The words of a command line, with its {@code --name value} options and flags split off. */
+  record Arguments(List<String> words, Map<String, String> options) {
+    static Arguments parse(List<String> args) {
+      List<String> words = new ArrayList<>();
+      Map<String, String> options = new LinkedHashMap<>();
+      for (int i = 0; i < args.size(); i++) {
+        String arg = args.get(i);
+        if (!arg.startsWith("--")) {
+          words.add(arg);
+          continue;
+        }
+        String name = arg.substring(2);
+        if (FLAGS.contains(name)) {
+          options.put(name, "true");
+        } else if (i + 1 >= args.size()) {
+          throw new IllegalArgumentException(arg + " needs a value");
+        } else {
+          options.put(name, args.get(++i));
+        }
+      }
+      return new Arguments(words, options);
+    }
+  }
+
   /**
-   * Runs {@code words} (after {@code tenant}) with options already split off.
+   * Runs {@code args}, the words after {@code tenant}.
    *
    * @throws IllegalArgumentException for bad input, naming it
    */
-  public static void run(
-      FarmHome home, List<String> words, Map<String, String> options, PrintStream out)
-      throws IOException {
+  public static void run(FarmHome home, List<String> args, PrintStream out) throws IOException {
+    Arguments arguments = Arguments.parse(args);
+    List<String> words = arguments.words();
+    Map<String, String> options = arguments.options();
     String sub = words.isEmpty() ? "" : words.get(0);
     TenantStore tenants = new TenantStore(database(home));
     try {
       switch (sub) {
         case "create" -> {
           String name = only(words, "create NAME");
+          boolean operator = options.remove("operator") != null;
           TenantStore.Created created =
               tenants.create(
                   name,
                   intOption(options, "weight", Tenant.DEFAULT_WEIGHT),
                   intOption(options, "max-queued", Tenant.DEFAULT_MAX_QUEUED),
-                  rateOption(options));
-          out.println("tenant " + name + " created; its API key (shown this once):");
+                  rateOption(options),
+                  operator);
+          out.println(
+              (operator ? "operator tenant " : "tenant ")
+                  + name
+                  + " created; its API key (shown this once):");
           out.println(created.key());
         }
         case "add-key" -> {
@@ -71,23 +107,25 @@ public final class TenantCommand {
           }
           out.printf(
               Locale.ROOT,
-              "%-20s %6s %10s %8s %8s %8s  %s%n",
+              "%-20s %8s %6s %10s %8s %8s %8s  %s%n",
               "tenant",
+              "operator",
               "weight",
               "max-queued",
               "rate/s",
-              "queued",
+              "waiting",
               "running",
               "keys");
           for (TenantStore.Listing l : tenants.list()) {
             out.printf(
                 Locale.ROOT,
-                "%-20s %6d %10d %8.1f %8d %8d  %s%n",
+                "%-20s %8s %6d %10d %8.1f %8d %8d  %s%n",
                 l.tenant().name(),
+                l.tenant().operator() ? "yes" : "no",
                 l.tenant().weight(),
                 l.tenant().maxQueued(),
                 l.tenant().ratePerSecond(),
-                l.queued(),
+                l.waiting(),
                 l.running(),
                 String.join(" ", l.keyPrefixes()));
           }
