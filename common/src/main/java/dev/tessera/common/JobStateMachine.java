@@ -28,17 +28,9 @@ public final class JobStateMachine {
 
   static {
     allow(
-        JobState.QUEUED,
-        JobState.DISPATCHED,
-        JobState.RUNNING,
-        JobState.FAILED,
-        JobState.CANCELED);
+        JobState.QUEUED, JobState.DISPATCHED, JobState.RUNNING, JobState.FAILED, JobState.CANCELED);
     allow(
-        JobState.DISPATCHED,
-        JobState.RUNNING,
-        JobState.CANCELED,
-        JobState.QUEUED,
-        JobState.FAILED);
+        JobState.DISPATCHED, JobState.RUNNING, JobState.CANCELED, JobState.QUEUED, JobState.FAILED);
     allow(
         JobState.RUNNING,
         JobState.SUCCEEDED,

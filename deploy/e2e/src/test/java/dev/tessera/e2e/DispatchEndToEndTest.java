@@ -64,7 +64,7 @@ class DispatchEndToEndTest {
   }
 
   private static FarmClient client(String tenant) throws Exception {
-    String key = farm.tenants().create(tenant, 1, Tenant.DEFAULT_MAX_QUEUED, 1000).key();
+    String key = farm.tenants().create(tenant, 1, Tenant.DEFAULT_MAX_QUEUED, 1000, false).key();
     return new FarmClient(farm.gatewayUrl(), key);
   }
 

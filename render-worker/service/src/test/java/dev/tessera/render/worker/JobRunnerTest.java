@@ -120,7 +120,8 @@ class JobRunnerTest {
   private static RenderJob job(String model, int targetSize) {
     RenderSettings settings =
         new RenderSettings("A person standing on road", "", 1, 2, 7, "euler", false, 128, 128);
-    return new RenderJob(UUID.randomUUID(), model, settings, "lanczos", targetSize, Instant.now(), 1);
+    return new RenderJob(
+        UUID.randomUUID(), model, settings, "lanczos", targetSize, Instant.now(), 1);
   }
 
   private static JobEvent.Failed failure(UUID jobId) {
