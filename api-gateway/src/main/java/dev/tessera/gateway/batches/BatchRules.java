@@ -10,6 +10,7 @@ import dev.tessera.common.FieldProblem;
 import dev.tessera.gateway.api.JobRequest;
 import dev.tessera.gateway.api.JsonFieldProblems;
 import dev.tessera.gateway.jobs.InvalidJobException;
+import dev.tessera.gateway.jobs.JobIds;
 import dev.tessera.gateway.jobs.QueuedJob;
 import dev.tessera.gateway.jobs.SubmissionRules;
 import java.io.IOException;
@@ -22,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 
 /**
  * Turns a {@link BatchBody} into the jobs to store, all or none: each item is merged over the
@@ -142,7 +142,7 @@ public final class BatchRules {
       return Optional.empty();
     }
     try {
-      return Optional.of(rules.toJob(request.get(), UUID.randomUUID(), now));
+      return Optional.of(rules.toJob(request.get(), JobIds.next(), now));
     } catch (InvalidJobException e) {
       e.problems().forEach(problem -> problems.add(named(problem, item, defaults)));
       return Optional.empty();

@@ -16,7 +16,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
-import java.util.UUID;
 import javax.sql.DataSource;
 
 /**
@@ -57,7 +56,7 @@ public final class JobSubmission {
       throws SQLException {
     // PostgreSQL keeps microseconds: truncate so the answer and the row show the same instant.
     Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
-    QueuedJob job = rules.toJob(request, UUID.randomUUID(), now);
+    QueuedJob job = rules.toJob(request, JobIds.next(), now);
     try (Connection connection = dataSource.getConnection()) {
       connection.setAutoCommit(false);
       try {
