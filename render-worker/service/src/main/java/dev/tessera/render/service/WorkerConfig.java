@@ -30,9 +30,6 @@ public interface WorkerConfig {
    */
   Optional<String> upscalerSr();
 
-  /** The share group's delivery-count limit: the delivery that reaches it is a job's last. */
-  int maxDeliveries();
-
   /** {@code auto}, {@code cpu} or {@code cuda}. */
   String device();
 
@@ -43,6 +40,12 @@ public interface WorkerConfig {
    * takes seconds) before liveness reports it down, so that it is restarted.
    */
   Duration stallTimeout();
+
+  /**
+   * How often the worker announces itself on {@code render.workers} while nothing changes: the
+   * scheduler keeps a worker's job leased to it while its heartbeats arrive.
+   */
+  Duration heartbeatInterval();
 
   /**
    * Partitions of the events topic, when this worker is the first to create it (job topics always

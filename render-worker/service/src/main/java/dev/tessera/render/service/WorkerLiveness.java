@@ -36,8 +36,6 @@ public class WorkerLiveness implements HealthCheck {
                 response
                     .withData("state", s.state().name().toLowerCase())
                     .withData("jobs", s.jobs())
-                    .withData("renewals", s.renewals())
-                    .withData("lost_locks", s.lostLocks())
                     .withData("failed_acknowledgements", s.failedAcknowledgements())
                     .withData("reconnects", s.reconnects())
                     .withData("released_unstarted", s.releasedUnstarted()));

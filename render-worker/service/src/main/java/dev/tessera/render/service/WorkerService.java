@@ -21,6 +21,7 @@ import dev.tessera.render.upscale.X4Upscaler;
 import dev.tessera.render.worker.CancelledJobs;
 import dev.tessera.render.worker.ControlReader;
 import dev.tessera.render.worker.EventPublisher;
+import dev.tessera.render.worker.HeartbeatPublisher;
 import dev.tessera.render.worker.JobExecutor;
 import dev.tessera.render.worker.JobRunner;
 import dev.tessera.render.worker.QueueBacklog;
@@ -48,9 +49,10 @@ import org.jboss.logging.Logger;
 
 /**
  * The worker service around the engine: at start-up it loads the model bundles and upscalers once,
- * warms them up, sets up its queues, reads the cancellations still in force, and only then starts
- * taking jobs and reports ready. At shutdown the job under way is cancelled and released to another
- * worker.
+ * warms them up, sets up its queues, reads the cancellations still in force, and only then
+ * announces itself, starts taking jobs and reports ready. At shutdown the job under way is
+ * cancelled and reported failed and retryable, so that the scheduler dispatches it again at once;
+ * the last heartbeat says the worker stopped.
  */
 @ApplicationScoped
 public class WorkerService {
@@ -123,13 +125,22 @@ public class WorkerService {
       store.ensureBucket();
       CancelledJobs cancelled = awaitCancellations();
       EventPublisher events = resources.add(new EventPublisher(config.kafkaBootstrap()));
+      HeartbeatPublisher heartbeats =
+          resources.add(
+              new HeartbeatPublisher(
+                  config.kafkaBootstrap(),
+                  config.id(),
+                  executor.models(),
+                  config.heartbeatInterval(),
+                  Clock.systemUTC()));
       JobRunner runner =
           new JobRunner(
               executor,
               store,
               events,
               cancelled,
-              new JobRunner.Policy(config.id(), config.maxDeliveries(), Duration.ofMillis(500)),
+              heartbeats,
+              new JobRunner.Policy(config.id(), Duration.ofMillis(500)),
               Clock.systemUTC());
       synchronized (lifecycle) {
         if (stopping) {
@@ -137,6 +148,7 @@ public class WorkerService {
           resources.close();
           return;
         }
+        heartbeats.start();
         startLoop(
             new RenderWorker(config.kafkaBootstrap(), config.group(), topics, runner), topics);
         phase = Phase.READY;
@@ -309,7 +321,7 @@ public class WorkerService {
         KafkaAdmin.createTopics(config.kafkaBootstrap(), jobTopics, Topics.JOB_PARTITIONS);
         KafkaAdmin.createTopics(
             config.kafkaBootstrap(), List.of(Topics.EVENTS), config.eventPartitions());
-        KafkaAdmin.createControlTopic(config.kafkaBootstrap());
+        KafkaAdmin.createSharedTopics(config.kafkaBootstrap());
         KafkaAdmin.readShareGroupFromEarliest(config.kafkaBootstrap(), config.group());
         KafkaAdmin.partitions(config.kafkaBootstrap(), jobTopics)
             .forEach(
@@ -354,10 +366,10 @@ public class WorkerService {
   }
 
   /**
-   * Stops taking work: the job under way is cancelled and released to another worker, then
-   * everything the start-up opened is closed. A start-up still loading (a slow model) is
-   * interrupted and waited for a while; should it finish later, it sees that shutdown began, closes
-   * what it opened and starts nothing.
+   * Stops taking work: the job under way is cancelled (and reported for another attempt), then
+   * everything the start-up opened is closed, the heartbeats after the queue loop. A start-up still
+   * loading (a slow model) is interrupted and waited for a while; should it finish later, it sees
+   * that shutdown began, closes what it opened and starts nothing.
    */
   void onStop(@Observes ShutdownEvent event) throws InterruptedException {
     synchronized (lifecycle) {

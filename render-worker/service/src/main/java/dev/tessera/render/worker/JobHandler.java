@@ -1,22 +1,36 @@
 package dev.tessera.render.worker;
 
 import dev.tessera.render.pipeline.CancelToken;
-import org.apache.kafka.clients.consumer.AcknowledgeType;
 
 /**
- * What a worker does with one delivered job. Called on the worker's render thread, one job at a
- * time.
+ * What a worker does with one job it took from its queue. Called on the worker's render thread, one
+ * job at a time, once the job's record is accepted: the queue never delivers it again, so the
+ * handler reports every ending to the scheduler, which decides what happens next.
  */
 @FunctionalInterface
 public interface JobHandler {
+  /** How a job ended, for logs and tests; the scheduler hears of it through the job's events. */
+  enum Outcome {
+    /** Rendered, stored and reported. */
+    SUCCEEDED,
+    /** Can never succeed; reported failed for good. */
+    FAILED,
+    /**
+     * Failed in a way another attempt may fix, or stopped because the worker shuts down; reported
+     * failed and retryable.
+     */
+    RETRYABLE,
+    /** Its owner cancelled it; reported canceled. */
+    CANCELED,
+    /** Not a job that can be reported (unreadable, or never dispatched); logged only. */
+    DROPPED
+  }
+
   /**
    * Runs the job in {@code payload} (a {@code RenderJob} as JSON).
    *
-   * @param delivery the queue's delivery count of this record, from 1
-   * @param cancel cancelled when the worker shuts down mid-job or loses the record's lock, and by
-   *     the handler itself when the job's owner cancels it
-   * @return how to acknowledge the record: ACCEPT (done, or cancelled by its owner), REJECT (can
-   *     never succeed), RELEASE (let another delivery try)
+   * @param cancel cancelled when the worker shuts down mid-job, and by the handler itself when the
+   *     job's owner cancels it
    */
-  AcknowledgeType handle(byte[] payload, int delivery, CancelToken cancel);
+  Outcome handle(byte[] payload, CancelToken cancel);
 }

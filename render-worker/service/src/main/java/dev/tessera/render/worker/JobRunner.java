@@ -11,38 +11,46 @@ import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import org.apache.kafka.clients.consumer.AcknowledgeType;
+import java.util.UUID;
 
 /**
- * Runs one delivered job end to end: reports it started, renders it, stores the PNG, reports it
- * succeeded, and tells the queue how to acknowledge it. A job that can never succeed is reported
- * FAILED and rejected; any other failure is reported retryable and released, until the last allowed
- * delivery, which fails the job for good.
+ * Runs one accepted job end to end: reports it started, renders it, stores the PNG, reports it
+ * succeeded. Its record is accepted before it starts, so the queue will not deliver it again and
+ * every ending goes to the scheduler, which owns retries and counts attempts: a job that can never
+ * succeed is reported failed for good; any other failure, and a render stopped because the worker
+ * shuts down, is reported failed and retryable, for the scheduler to dispatch again at once. Every
+ * event carries the job's attempt, the dispatch number its record holds. An event that cannot be
+ * published is only logged: the scheduler takes back a job whose worker went quiet when its lease
+ * runs out.
  *
- * <p>A job its owner cancelled ({@link CancelledJobs}) is reported {@code Canceled} and accepted,
- * so the queue never delivers it again: without rendering when it was known cancelled on arrival,
- * else as soon as the cancel arrives, which stops the render within a step; a render whose cancel
- * came during its last stage uploads nothing. A cancel that arrives once the upload began comes too
- * late: the job succeeds. A render cancelled for any other reason (shutdown, a lost lock) is
- * released for another delivery, as before.
+ * <p>A job its owner cancelled ({@link CancelledJobs}) is reported {@code Canceled}: without
+ * rendering when it was known cancelled on arrival, else as soon as the cancel arrives, which stops
+ * the render within a step; a render whose cancel came during its last stage uploads nothing. A
+ * cancel that arrives once the upload began comes too late: the job succeeds.
  */
 public final class JobRunner implements JobHandler {
+  /** Told when the worker takes a job and when it is done with it: the worker's heartbeats. */
+  public interface Activity {
+    void busy(UUID jobId);
+
+    void idle();
+  }
+
   private static final System.Logger LOG = System.getLogger(JobRunner.class.getName());
 
   /**
-   * How a runner reports and retries.
+   * How a runner reports.
    *
    * @param workerId names the worker in events
-   * @param maxDeliveries the share group's delivery-count limit: the delivery that reaches it is
-   *     the last
    * @param progressInterval at most one progress event per this interval (plus the last step)
    */
-  public record Policy(String workerId, int maxDeliveries, Duration progressInterval) {}
+  public record Policy(String workerId, Duration progressInterval) {}
 
   private final JobExecutor executor;
   private final ResultStore store;
   private final EventPublisher events;
   private final CancelledJobs cancelled;
+  private final Activity activity;
   private final Policy policy;
   private final Clock clock;
 
@@ -51,107 +59,112 @@ public final class JobRunner implements JobHandler {
       ResultStore store,
       EventPublisher events,
       CancelledJobs cancelled,
+      Activity activity,
       Policy policy,
       Clock clock) {
     this.executor = executor;
     this.store = store;
     this.events = events;
     this.cancelled = cancelled;
+    this.activity = activity;
     this.policy = policy;
     this.clock = clock;
   }
 
   @Override
-  public AcknowledgeType handle(byte[] payload, int delivery, CancelToken cancel) {
+  public Outcome handle(byte[] payload, CancelToken cancel) {
     RenderJob job;
     try {
       job = Json.decode(payload, RenderJob.class);
     } catch (IllegalArgumentException e) {
-      // Without a readable id there is no job row to fail; the record can only be dropped.
-      LOG.log(Level.ERROR, "rejecting an unreadable job message: " + e.getMessage());
-      return AcknowledgeType.REJECT;
+      // Without a readable id there is no job to report on.
+      LOG.log(Level.ERROR, "dropping an unreadable job message: " + e.getMessage());
+      return Outcome.DROPPED;
     }
+    if (job.attempt() < 1) {
+      // Events need an attempt; the scheduler dispatches every queued job itself, numbered.
+      LOG.log(
+          Level.ERROR,
+          "dropping job "
+              + job.jobId()
+              + " unrendered: its record carries no attempt, so the scheduler did not dispatch it");
+      return Outcome.DROPPED;
+    }
+    activity.busy(job.jobId());
     try (CancelledJobs.Tracked tracked = cancelled.track(job.jobId(), cancel)) {
       if (cancelled.contains(job.jobId())) {
         LOG.log(Level.INFO, "job " + job.jobId() + " was cancelled while queued; not rendered");
-        return canceled(job, delivery);
+        return canceled(job);
       }
-      return run(job, delivery, cancel);
+      return run(job, cancel);
+    } finally {
+      activity.idle();
     }
   }
 
-  private AcknowledgeType run(RenderJob job, int delivery, CancelToken cancel) {
+  private Outcome run(RenderJob job, CancelToken cancel) {
     try {
-      events.publish(
-          new JobEvent.Started(job.jobId(), policy.workerId(), delivery, clock.instant()));
-      JobExecutor.Output out = executor.execute(job, progress(job, delivery), cancel);
+      cancel.check(); // the worker began stopping as it took the job
+      report(new JobEvent.Started(job.jobId(), policy.workerId(), job.attempt(), clock.instant()));
+      JobExecutor.Output out = executor.execute(job, progress(job), cancel);
       cancel.check(); // cancelled while encoding: nothing is uploaded
       long t0 = System.nanoTime();
       String key = store.put(job.jobId(), out.png());
       out.timings().add("upload", System.nanoTime() - t0);
-      events.publish(
+      report(
           new JobEvent.Succeeded(
               job.jobId(),
               policy.workerId(),
-              delivery,
+              job.attempt(),
               key,
               out.timings().entries(),
               clock.instant()));
-      return AcknowledgeType.ACCEPT;
+      return Outcome.SUCCEEDED;
     } catch (JobRejectedException e) {
-      return fail(job, delivery, e.getMessage(), false);
+      return fail(job, e.getMessage(), false);
     } catch (RenderCancelledException e) {
       if (cancelled.contains(job.jobId())) {
         LOG.log(Level.INFO, "job " + job.jobId() + " cancelled by its owner; stopped");
-        return canceled(job, delivery);
+        return canceled(job);
       }
-      LOG.log(
-          Level.INFO,
-          "job " + job.jobId() + " cancelled (shutdown, or its lock was lost); released");
-      return AcknowledgeType.RELEASE;
+      LOG.log(Level.INFO, "job " + job.jobId() + " stopped: the worker shuts down");
+      return fail(job, "worker " + policy.workerId() + " shut down during the render", true);
     } catch (IOException | RuntimeException e) {
+      String reason = e.getMessage() != null ? e.getMessage() : e.toString();
       LOG.log(
           Level.WARNING,
-          "job " + job.jobId() + " delivery " + delivery + " failed: " + e.getMessage(),
+          "job " + job.jobId() + " attempt " + job.attempt() + " failed: " + reason,
           e);
-      if (delivery >= policy.maxDeliveries()) {
-        return fail(
-            job, delivery, "gave up after " + delivery + " deliveries: " + e.getMessage(), false);
-      }
-      return fail(job, delivery, e.getMessage(), true);
+      return fail(job, reason, true);
     }
   }
 
-  /**
-   * Reports the job cancelled and accepts it, so it is not delivered again; should the report fail,
-   * the job is released instead, for a later delivery to report it.
-   */
-  private AcknowledgeType canceled(RenderJob job, int delivery) {
+  private Outcome canceled(RenderJob job) {
+    report(new JobEvent.Canceled(job.jobId(), policy.workerId(), job.attempt(), clock.instant()));
+    return Outcome.CANCELED;
+  }
+
+  private Outcome fail(RenderJob job, String reason, boolean retryable) {
+    report(
+        new JobEvent.Failed(
+            job.jobId(), policy.workerId(), job.attempt(), reason, retryable, clock.instant()));
+    return retryable ? Outcome.RETRYABLE : Outcome.FAILED;
+  }
+
+  /** Publishes {@code event}; a failure is logged, and the job's lease runs out instead. */
+  private void report(JobEvent event) {
     try {
-      events.publish(
-          new JobEvent.Canceled(job.jobId(), policy.workerId(), delivery, clock.instant()));
+      events.publish(event);
     } catch (IOException e) {
-      LOG.log(Level.WARNING, "cannot report cancel of job " + job.jobId() + ": " + e.getMessage());
-      return AcknowledgeType.RELEASE;
+      LOG.log(
+          Level.WARNING,
+          e.getMessage()
+              + "; the scheduler takes the job back when its lease runs out, unless a later event"
+              + " reaches it");
     }
-    return AcknowledgeType.ACCEPT;
   }
 
-  private AcknowledgeType fail(RenderJob job, int delivery, String reason, boolean retryable) {
-    try {
-      events.publish(
-          new JobEvent.Failed(
-              job.jobId(), policy.workerId(), delivery, reason, retryable, clock.instant()));
-    } catch (IOException e) {
-      // The scheduler did not hear it: let the queue deliver the job again rather than lose the
-      // outcome.
-      LOG.log(Level.WARNING, "cannot report failure of job " + job.jobId() + ": " + e.getMessage());
-      return AcknowledgeType.RELEASE;
-    }
-    return retryable ? AcknowledgeType.RELEASE : AcknowledgeType.REJECT;
-  }
-
-  private RenderListener progress(RenderJob job, int delivery) {
+  private RenderListener progress(RenderJob job) {
     Instant[] last = {Instant.MIN};
     return (step, total) -> {
       Instant now = clock.instant();
@@ -159,7 +172,7 @@ public final class JobRunner implements JobHandler {
           || Duration.between(last[0], now).compareTo(policy.progressInterval()) >= 0) {
         last[0] = now;
         events.publishLater(
-            new JobEvent.Progress(job.jobId(), policy.workerId(), delivery, step, total, now));
+            new JobEvent.Progress(job.jobId(), policy.workerId(), job.attempt(), step, total, now));
       }
     };
   }

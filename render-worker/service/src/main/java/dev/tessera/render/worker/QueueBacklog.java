@@ -21,10 +21,11 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * How many jobs wait on a worker's queues that no worker holds, as the broker sees them: the share
- * group's lag over those topics (records neither acknowledged nor archived, held ones included)
- * less one for every other member of the group, since a member holds at most one job at a time. It
- * tells an idle worker beside a backlog from an idle worker beside an empty queue; it is not exact
- * (a member serving other models counts too, so it errs low).
+ * group's lag over those topics (records neither acknowledged nor archived; a worker accepts a job
+ * before it renders it, so rendering jobs are not among them) less one for every other member of
+ * the group, since each may be taking one at this instant. It tells an idle worker beside a backlog
+ * from an idle worker beside an empty queue; it is not exact (a member serving other models counts
+ * too, so it errs low).
  *
  * <p>Lifetime: owns an {@link Admin} client until {@link #close()} (safe twice). Thread-safe.
  */

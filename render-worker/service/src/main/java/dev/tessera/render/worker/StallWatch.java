@@ -12,8 +12,7 @@ import java.util.Optional;
  * <ul>
  *   <li>idle ({@link RenderWorker.State#POLLING}) for {@code stallAfter} while jobs wait that it
  *       could take;
- *   <li>in a step that takes seconds at most (renewing, acknowledging, reconnecting) for {@code
- *       stallAfter}.
+ *   <li>in a step that takes seconds at most (accepting, reconnecting) for {@code stallAfter}.
  * </ul>
  *
  * A render is never a stall however long it takes, and neither is idleness beside an empty queue or
@@ -51,7 +50,7 @@ public final class StallWatch {
     }
     return switch (status.state()) {
       case RENDERING, STOPPED -> Optional.empty();
-      case RENEWING, ACKNOWLEDGING, RECONNECTING ->
+      case ACCEPTING, RECONNECTING ->
           Optional.of(
               "the queue loop has been "
                   + status.state().name().toLowerCase()

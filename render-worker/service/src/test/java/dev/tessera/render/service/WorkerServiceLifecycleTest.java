@@ -11,6 +11,7 @@ import dev.tessera.common.Json;
 import dev.tessera.common.RenderJob;
 import dev.tessera.common.RenderSettings;
 import dev.tessera.common.Topics;
+import dev.tessera.common.WorkerHeartbeat;
 import dev.tessera.common.kafka.KafkaAdmin;
 import dev.tessera.deploy.stack.BackingServices;
 import dev.tessera.deploy.stack.Broker;
@@ -28,10 +29,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -43,7 +49,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The worker service's start-up and shutdown, without Quarkus, on a real broker and S3 server,
- * including what it learns at start-up from {@code render.control}.
+ * including what it learns at start-up from {@code render.control} and what it tells {@code
+ * render.workers}.
  */
 @NeedsStack
 class WorkerServiceLifecycleTest {
@@ -97,11 +104,6 @@ class WorkerServiceLifecycleTest {
       }
 
       @Override
-      public int maxDeliveries() {
-        return 5;
-      }
-
-      @Override
       public String device() {
         return "cpu";
       }
@@ -114,6 +116,11 @@ class WorkerServiceLifecycleTest {
       @Override
       public Duration stallTimeout() {
         return Duration.ofMinutes(2);
+      }
+
+      @Override
+      public Duration heartbeatInterval() {
+        return Duration.ofMillis(200);
       }
 
       @Override
@@ -223,8 +230,153 @@ class WorkerServiceLifecycleTest {
     }
   }
 
+  /**
+   * Heartbeats tell the scheduler what the worker does: IDLE once it is ready, BUSY naming each job
+   * it takes, IDLE once that job was reported, and STOPPED last. A render the shutdown stops is
+   * reported failed and retryable, so the scheduler dispatches it again at once.
+   */
+  @Test
+  void heartbeatsFollowTheWorkAndAShutdownMidRenderIsReportedRetryable() throws Exception {
+    String bootstrap = kafka.bootstrapServers();
+    Instant t0 = Instant.now();
+    RenderJob quick =
+        new RenderJob(
+            UUID.randomUUID(),
+            "mini",
+            new RenderSettings("a lighthouse", "", 1, 2, 7, "euler", false, 128, 128),
+            "lanczos",
+            512,
+            Instant.now(),
+            1);
+    RenderJob slow =
+        new RenderJob(
+            UUID.randomUUID(),
+            "mini",
+            new RenderSettings("a lighthouse", "", 1, 400, 7, "euler", false, 512, 512),
+            "lanczos",
+            512,
+            Instant.now(),
+            1);
+    WorkerService service = new WorkerService(config("mini=" + bundle()));
+    service.onStart(null);
+    JobEvent.Succeeded quickDone;
+    try {
+      awaitPhase(service, WorkerService.Phase.READY);
+      submit(bootstrap, quick);
+      quickDone =
+          (JobEvent.Succeeded)
+              last(
+                  eventsUntil(
+                      bootstrap,
+                      e -> e.jobId().equals(quick.jobId()) && e instanceof JobEvent.Succeeded));
+      submit(bootstrap, slow);
+      eventsUntil(bootstrap, e -> e.jobId().equals(slow.jobId()) && e instanceof JobEvent.Started);
+      Thread.sleep(1_000); // beats go out every interval while it renders
+    } finally {
+      service.onStop(null);
+    }
+    JobEvent.Failed stopped =
+        (JobEvent.Failed)
+            last(
+                eventsUntil(
+                    bootstrap,
+                    e -> e.jobId().equals(slow.jobId()) && e instanceof JobEvent.Failed));
+    assertTrue(stopped.retryable(), stopped.toString());
+    assertEquals("worker lifecycle-test shut down during the render", stopped.reason());
+
+    List<WorkerHeartbeat> beats = heartbeatsSince(bootstrap, t0);
+    List<String> moves = new ArrayList<>();
+    for (WorkerHeartbeat beat : beats) {
+      String move = beat.activity() + (beat.jobId() == null ? "" : " " + beat.jobId());
+      if (moves.isEmpty() || !moves.get(moves.size() - 1).equals(move)) {
+        moves.add(move);
+      }
+      assertEquals(List.of("mini"), beat.models());
+    }
+    assertEquals(
+        List.of("IDLE", "BUSY " + quick.jobId(), "IDLE", "BUSY " + slow.jobId(), "IDLE", "STOPPED"),
+        moves,
+        "one beat each interval, and one at each change: " + beats);
+    WorkerHeartbeat idleAgain =
+        beats.stream()
+            .dropWhile(b -> b.activity() != WorkerHeartbeat.Activity.BUSY)
+            .filter(b -> b.activity() == WorkerHeartbeat.Activity.IDLE)
+            .findFirst()
+            .orElseThrow();
+    assertTrue(
+        !idleAgain.at().isBefore(quickDone.at()),
+        "idle only once the job was reported: " + idleAgain + " " + quickDone);
+    assertTrue(
+        beats.stream().filter(b -> slow.jobId().equals(b.jobId())).count() >= 3,
+        "busy beats every interval while the slow job rendered: " + beats);
+    try (Admin admin = KafkaAdmin.admin(bootstrap)) {
+      ConfigResource workers = new ConfigResource(ConfigResource.Type.TOPIC, Topics.WORKERS);
+      String cleanup =
+          admin
+              .describeConfigs(List.of(workers))
+              .all()
+              .get(30, TimeUnit.SECONDS)
+              .get(workers)
+              .get(TopicConfig.CLEANUP_POLICY_CONFIG)
+              .value();
+      assertEquals("compact,delete", cleanup, "created with its settings, not on first use");
+    }
+  }
+
+  private static void submit(String bootstrap, RenderJob job) throws Exception {
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(
+            Map.of("bootstrap.servers", bootstrap),
+            new StringSerializer(),
+            new ByteArraySerializer())) {
+      producer
+          .send(
+              new ProducerRecord<>(
+                  Topics.jobs(job.model()), job.jobId().toString(), Json.encode(job)))
+          .get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  private static JobEvent last(List<JobEvent> events) {
+    return events.get(events.size() - 1);
+  }
+
+  /** This worker's heartbeats sent since {@code since}, up to and including its STOPPED one. */
+  private static List<WorkerHeartbeat> heartbeatsSince(String bootstrap, Instant since) {
+    TopicPartition partition = new TopicPartition(Topics.WORKERS, 0);
+    List<WorkerHeartbeat> beats = new ArrayList<>();
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(
+            Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+            new StringDeserializer(),
+            new ByteArrayDeserializer())) {
+      consumer.assign(List.of(partition));
+      consumer.seekToBeginning(List.of(partition));
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (beats.isEmpty()
+          || beats.get(beats.size() - 1).activity() != WorkerHeartbeat.Activity.STOPPED) {
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError("no STOPPED heartbeat; beats: " + beats);
+        }
+        for (var record : consumer.poll(Duration.ofMillis(200))) {
+          WorkerHeartbeat beat = Json.decode(record.value(), WorkerHeartbeat.class);
+          assertEquals(beat.workerId(), record.key(), "keyed by worker id");
+          if (beat.workerId().equals("lifecycle-test") && !beat.at().isBefore(since)) {
+            beats.add(beat);
+          }
+        }
+      }
+    }
+    return beats;
+  }
+
   /** Every event on the topic until {@code jobId} succeeded. */
   private static List<JobEvent> eventsUntilSucceeded(String bootstrap, UUID jobId) {
+    return eventsUntil(bootstrap, e -> e.jobId().equals(jobId) && e instanceof JobEvent.Succeeded);
+  }
+
+  /** The events on the topic up to and including the first that {@code last} accepts. */
+  private static List<JobEvent> eventsUntil(String bootstrap, Predicate<JobEvent> last) {
     Map<String, Object> config =
         Map.of(
             ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
@@ -238,17 +390,16 @@ class WorkerServiceLifecycleTest {
         new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
       consumer.subscribe(List.of(Topics.EVENTS));
       long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-      while (events.stream()
-          .noneMatch(e -> e.jobId().equals(jobId) && e instanceof JobEvent.Succeeded)) {
+      while (events.stream().noneMatch(last)) {
         if (System.nanoTime() > deadline) {
-          throw new AssertionError("job " + jobId + " did not succeed; events: " + events);
+          throw new AssertionError("no such event; events: " + events);
         }
         consumer
             .poll(Duration.ofMillis(200))
             .forEach(r -> events.add(Json.decode(r.value(), JobEvent.class)));
       }
     }
-    return events;
+    return events.subList(0, events.indexOf(events.stream().filter(last).findFirst().get()) + 1);
   }
 
   @Test

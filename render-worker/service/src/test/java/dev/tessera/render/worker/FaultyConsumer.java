@@ -21,7 +21,9 @@ import org.apache.kafka.common.metrics.KafkaMetric;
 /**
  * A real share consumer (on a real broker) whose next poll or next commit can be made to fail, as a
  * dropped connection or a broker error would make it fail: the faults the queue loop must recover
- * from, on demand.
+ * from, on demand. A failing commit loses the acknowledgements it would have carried, as a request
+ * that never reached the broker does: the records stay acquired until the consumer closes or their
+ * locks run out.
  */
 final class FaultyConsumer<K, V> implements ShareConsumer<K, V> {
   /**
@@ -32,14 +34,10 @@ final class FaultyConsumer<K, V> implements ShareConsumer<K, V> {
 
     /** Commits to let through before failing the next one, or -1 for none to fail. */
     final AtomicInteger commitsBeforeFailure = new AtomicInteger(-1);
-
-    /** Fail only a commit that carries this acknowledgement type. */
-    volatile AcknowledgeType failCommitOf;
   }
 
   private final ShareConsumer<K, V> real;
   private final Faults faults;
-  private AcknowledgeType lastAcknowledged;
 
   FaultyConsumer(ShareConsumer<K, V> real, Faults faults) {
     this.real = real;
@@ -56,8 +54,7 @@ final class FaultyConsumer<K, V> implements ShareConsumer<K, V> {
 
   @Override
   public Map<TopicIdPartition, Optional<KafkaException>> commitSync(Duration timeout) {
-    if (lastAcknowledged == faults.failCommitOf
-        && faults.commitsBeforeFailure.getAndDecrement() == 0) {
+    if (faults.commitsBeforeFailure.getAndDecrement() == 0) {
       throw new KafkaException("injected commit failure");
     }
     return real.commitSync(timeout);
@@ -65,8 +62,9 @@ final class FaultyConsumer<K, V> implements ShareConsumer<K, V> {
 
   @Override
   public void acknowledge(ConsumerRecord<K, V> record, AcknowledgeType type) {
-    lastAcknowledged = type;
-    real.acknowledge(record, type);
+    if (faults.commitsBeforeFailure.get() != 0) { // else the next commit fails and loses it
+      real.acknowledge(record, type);
+    }
   }
 
   @Override

@@ -21,11 +21,13 @@ import dev.tessera.render.pipeline.EngineOptions;
 import dev.tessera.render.pipeline.Renderer;
 import dev.tessera.render.upscale.LanczosUpscaler;
 import dev.tessera.render.upscale.UpscaleMode;
+import dev.tessera.render.worker.JobHandler.Outcome;
 import dev.tessera.teststack.NeedsStack;
 import dev.tessera.teststack.TestStack;
 import io.minio.MinioClient;
 import io.minio.StatObjectArgs;
 import io.minio.errors.ErrorResponseException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -37,7 +39,6 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -48,15 +49,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * How a job's end is decided by its kind: a request that can never succeed fails for good and is
- * rejected; a failure that may pass (storage, ONNX Runtime) is reported retryable and released,
- * until the last delivery; a job its owner cancelled is reported canceled and accepted, rendered or
- * not, with nothing uploaded. Real renders, a real S3 server and a real broker for the events.
+ * How a job's end is reported by its kind: a request that can never succeed fails for good; a
+ * failure that may pass (storage, ONNX Runtime) and a render stopped by shutdown are reported
+ * retryable, whatever the attempt; a job its owner cancelled is reported canceled, rendered or not,
+ * with nothing uploaded; every event carries the attempt of the job's record. Real renders, a real
+ * S3 server and a real broker for the events.
  */
 @NeedsStack
 class JobRunnerTest {
   private static final String MODEL = "mini";
-  private static final int MAX_DELIVERIES = 3;
 
   @TempDir static Path dir;
   private static Broker kafka;
@@ -107,7 +108,8 @@ class JobRunnerTest {
         store,
         events,
         cancelled,
-        new JobRunner.Policy("w1", MAX_DELIVERIES, Duration.ofSeconds(5)),
+        new NoActivity(),
+        new JobRunner.Policy("w1", Duration.ofSeconds(5)),
         Clock.systemUTC());
   }
 
@@ -142,8 +144,7 @@ class JobRunnerTest {
   @Test
   void anUnknownModelFailsForGood() throws Exception {
     RenderJob job = job("no-such-model", 512);
-    assertEquals(
-        AcknowledgeType.REJECT, runner(liveStore()).handle(Json.encode(job), 1, new CancelToken()));
+    assertEquals(Outcome.FAILED, runner(liveStore()).handle(Json.encode(job), new CancelToken()));
     JobEvent.Failed failed = failure(job.jobId());
     assertFalse(failed.retryable());
     assertTrue(failed.reason().contains("unknown model 'no-such-model'"), failed.reason());
@@ -151,91 +152,115 @@ class JobRunnerTest {
 
   @Test
   void aRequestTheEngineCannotTakeFailsForGood() throws Exception {
-    // A target smaller than the render: the engine's TargetSize refuses it, on every delivery
-    // alike.
+    // A target smaller than the render: the engine's TargetSize refuses it, on every attempt alike.
     RenderJob job = job(MODEL, 64);
-    assertEquals(
-        AcknowledgeType.REJECT, runner(liveStore()).handle(Json.encode(job), 1, new CancelToken()));
+    assertEquals(Outcome.FAILED, runner(liveStore()).handle(Json.encode(job), new CancelToken()));
     JobEvent.Failed failed = failure(job.jobId());
     assertFalse(failed.retryable());
     assertTrue(failed.reason().contains("64 is smaller than the 128x128 image"), failed.reason());
   }
 
+  /** The scheduler counts attempts: the worker reports a storage failure retryable on any. */
   @Test
-  void aStorageFailureIsRetriedUntilTheLastDelivery() throws Exception {
+  void aStorageFailureIsRetryableWhateverTheAttempt() throws Exception {
     ResultStore unreachable = new ResultStore("http://127.0.0.1:1", "key", "secret", "tessera");
-    RenderJob first = job(MODEL, 512);
-    assertEquals(
-        AcknowledgeType.RELEASE,
-        runner(unreachable).handle(Json.encode(first), 1, new CancelToken()));
-    JobEvent.Failed retryable = failure(first.jobId());
-    assertTrue(retryable.retryable(), retryable.toString());
-    assertTrue(
-        retryable.reason().contains("object storage: upload of results/"), retryable.reason());
-
-    RenderJob last = job(MODEL, 512);
-    assertEquals(
-        AcknowledgeType.REJECT,
-        runner(unreachable).handle(Json.encode(last), MAX_DELIVERIES, new CancelToken()));
-    JobEvent.Failed final_ = failure(last.jobId());
-    assertFalse(final_.retryable());
-    assertTrue(
-        final_.reason().startsWith("gave up after " + MAX_DELIVERIES + " deliveries"),
-        final_.reason());
+    for (int attempt : new int[] {1, 9}) {
+      RenderJob job = job(MODEL, 512).dispatched(attempt);
+      assertEquals(
+          Outcome.RETRYABLE, runner(unreachable).handle(Json.encode(job), new CancelToken()));
+      JobEvent.Failed failed = failure(job.jobId());
+      assertTrue(failed.retryable(), failed.toString());
+      assertEquals(attempt, failed.attempt());
+      assertTrue(failed.reason().contains("object storage: upload of results/"), failed.reason());
+    }
   }
 
+  /**
+   * A render the worker's shutdown stops is reported failed and retryable, naming the worker, for
+   * the scheduler to dispatch again at once: the queue will not deliver it again.
+   */
   @Test
-  void aCancelledJobIsReleasedWithoutAFailure() throws Exception {
-    CancelToken cancelled = new CancelToken();
-    cancelled.cancel();
-    RenderJob job = job(MODEL, 512);
-    assertEquals(
-        AcknowledgeType.RELEASE, runner(liveStore()).handle(Json.encode(job), 1, cancelled));
+  void aRenderStoppedByShutdownIsReportedRetryable() throws Exception {
+    RenderSettings slow =
+        new RenderSettings("A person standing on road", "", 1, 400, 7, "euler", false, 256, 256);
+    RenderJob job =
+        new RenderJob(UUID.randomUUID(), MODEL, slow, "lanczos", 512, Instant.now(), 1)
+            .dispatched(2);
+    CancelToken token = new CancelToken();
+    JobRunner runner = runner(liveStore());
+    CompletableFuture<Outcome> outcome =
+        CompletableFuture.supplyAsync(() -> runner.handle(Json.encode(job), token));
     JobEvent.Started started = assertInstanceOf(JobEvent.Started.class, firstEventOf(job.jobId()));
-    assertEquals(1, started.attempt());
+    assertEquals(2, started.attempt());
+    token.cancel();
+    assertEquals(Outcome.RETRYABLE, outcome.get(30, TimeUnit.SECONDS));
+    JobEvent.Failed failed = failure(job.jobId());
+    assertTrue(failed.retryable(), failed.toString());
+    assertEquals(2, failed.attempt());
+    assertEquals("worker w1 shut down during the render", failed.reason());
+    assertFalse(stored(job), "nothing uploaded");
+  }
+
+  /** A record without an attempt was not dispatched by the scheduler: dropped, unrendered. */
+  @Test
+  void aJobWithoutAnAttemptIsDroppedUnreported() throws Exception {
+    RenderJob undispatched =
+        new RenderJob(
+            UUID.randomUUID(), MODEL, job(MODEL, 512).settings(), "lanczos", 512, Instant.now(), 0);
+    JobRunner runner = runner(liveStore());
+    assertEquals(Outcome.DROPPED, runner.handle(Json.encode(undispatched), new CancelToken()));
+    RenderJob next = job(MODEL, 512);
+    assertEquals(Outcome.SUCCEEDED, runner.handle(Json.encode(next), new CancelToken()));
+    lastEventOf(next.jobId(), JobEvent.Succeeded.class);
+    // One partition: had the dropped job been reported, its events would have come first.
     assertTrue(
-        seen.stream()
-            .noneMatch(e -> e.jobId().equals(job.jobId()) && e instanceof JobEvent.Failed));
+        seen.stream().noneMatch(e -> e.jobId().equals(undispatched.jobId())), seen.toString());
+    assertFalse(stored(undispatched), "not rendered");
   }
 
   @Test
-  void aJobKnownCancelledIsAcceptedUnrenderedAndReportedCanceled() throws Exception {
+  void anUnreadableMessageIsDropped() throws Exception {
+    assertEquals(
+        Outcome.DROPPED,
+        runner(liveStore())
+            .handle("{not json".getBytes(StandardCharsets.UTF_8), new CancelToken()));
+  }
+
+  @Test
+  void aJobKnownCancelledIsReportedCanceledUnrendered() throws Exception {
     CancelledJobs cancelled = new CancelledJobs(100);
-    RenderJob job = job(MODEL, 512);
+    RenderJob job = job(MODEL, 512).dispatched(2);
     cancelled.add(job.jobId());
     CancelToken token = new CancelToken();
-    assertEquals(
-        AcknowledgeType.ACCEPT,
-        runner(liveStore(), cancelled).handle(Json.encode(job), 2, token),
-        "accepted: the queue must not deliver it again");
+    assertEquals(Outcome.CANCELED, runner(liveStore(), cancelled).handle(Json.encode(job), token));
     JobEvent.Canceled canceled =
         assertInstanceOf(JobEvent.Canceled.class, firstEventOf(job.jobId()), "no Started first");
-    assertEquals(2, canceled.attempt());
+    assertEquals(2, canceled.attempt(), "the attempt of the job's record");
     assertFalse(stored(job), "nothing uploaded");
   }
 
   @Test
-  void aCancelDuringTheRenderStopsItAcceptsItAndUploadsNothing() throws Exception {
+  void aCancelDuringTheRenderStopsItAndUploadsNothing() throws Exception {
     CancelledJobs cancelled = new CancelledJobs(100);
     RenderSettings slow =
         new RenderSettings("A person standing on road", "", 1, 400, 7, "euler", false, 256, 256);
     RenderJob job = new RenderJob(UUID.randomUUID(), MODEL, slow, "lanczos", 512, Instant.now(), 1);
     CancelToken token = new CancelToken();
     JobRunner runner = runner(liveStore(), cancelled);
-    CompletableFuture<AcknowledgeType> answer =
-        CompletableFuture.supplyAsync(() -> runner.handle(Json.encode(job), 1, token));
+    CompletableFuture<Outcome> outcome =
+        CompletableFuture.supplyAsync(() -> runner.handle(Json.encode(job), token));
     assertInstanceOf(JobEvent.Started.class, firstEventOf(job.jobId()));
     cancelled.add(job.jobId());
     assertTrue(token.isCancelled(), "the render's token is cancelled by the add itself");
-    assertEquals(AcknowledgeType.ACCEPT, answer.get(30, TimeUnit.SECONDS));
+    assertEquals(Outcome.CANCELED, outcome.get(30, TimeUnit.SECONDS));
     assertInstanceOf(JobEvent.Canceled.class, lastEventOf(job.jobId(), JobEvent.Canceled.class));
     assertFalse(stored(job), "nothing uploaded");
 
     // The runner is free, and the cancel touched no other job.
     RenderJob next = job(MODEL, 512);
     assertEquals(
-        AcknowledgeType.ACCEPT,
-        runner.handle(Json.encode(next), 1, new CancelToken()),
+        Outcome.SUCCEEDED,
+        runner.handle(Json.encode(next), new CancelToken()),
         "the next job renders");
     assertTrue(stored(next));
   }

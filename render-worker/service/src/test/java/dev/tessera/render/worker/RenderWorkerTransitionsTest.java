@@ -1,6 +1,7 @@
 package dev.tessera.render.worker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tessera.common.kafka.KafkaAdmin;
@@ -12,14 +13,21 @@ import dev.tessera.teststack.TestStack;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
-import org.apache.kafka.clients.consumer.AcknowledgeType;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListShareGroupOffsetsSpec;
+import org.apache.kafka.clients.admin.SharePartitionOffsetInfo;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -32,6 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Each transition of the queue loop, on a real broker: jobs are plain waits (the handler sleeps for
  * the milliseconds in the record), and faults are injected into a real consumer's poll or commit.
+ * The share group's record lock is far shorter than the longest job.
  */
 @NeedsStack
 class RenderWorkerTransitionsTest {
@@ -41,12 +50,20 @@ class RenderWorkerTransitionsTest {
   private static Broker kafka;
 
   private final List<Transition> seen = new CopyOnWriteArrayList<>();
+
+  /** {@code worker:millis} of every job a handler started, in order. */
   private final List<String> handled = new CopyOnWriteArrayList<>();
+
+  /** {@code worker:millis} of every job a handler finished or gave up. */
+  private final List<String> finished = new CopyOnWriteArrayList<>();
+
   private final AtomicInteger cancelled = new AtomicInteger();
   private final FaultyConsumer.Faults faults = new FaultyConsumer.Faults();
+  private final List<RenderWorker> workers = new ArrayList<>();
+  private final List<Thread> loops = new ArrayList<>();
   private String topic;
+  private String group;
   private RenderWorker worker;
-  private Thread loop;
 
   @BeforeAll
   static void startBroker() throws Exception {
@@ -58,46 +75,66 @@ class RenderWorkerTransitionsTest {
     kafka.close();
   }
 
-  /** A worker of its own topic and group, with {@link #LOCK} as the group's record lock. */
-  private void startWorker(TestInfo test) throws Exception {
+  /** A topic and group of the test's own, with {@link #LOCK} as the group's record lock. */
+  private void setUp(TestInfo test) throws Exception {
     String name = test.getTestMethod().orElseThrow().getName();
     topic = "render.jobs." + name;
-    String group = "group-" + name;
+    group = "group-" + name;
     KafkaAdmin.createTopics(kafka.bootstrapServers(), List.of(topic), 1);
     KafkaAdmin.readShareGroupFromEarliest(kafka.bootstrapServers(), group);
     KafkaAdmin.setRecordLock(kafka.bootstrapServers(), group, LOCK);
-    JobHandler waits =
-        (payload, delivery, token) -> {
-          handled.add(new String(payload, StandardCharsets.UTF_8) + "#" + delivery);
-          long end =
-              System.nanoTime()
-                  + Duration.ofMillis(Long.parseLong(new String(payload, StandardCharsets.UTF_8)))
-                      .toNanos();
-          while (System.nanoTime() < end) {
-            if (token.isCancelled()) {
-              cancelled.incrementAndGet();
-              return AcknowledgeType.RELEASE;
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(10_000_000);
-          }
-          return AcknowledgeType.ACCEPT;
-        };
-    worker =
+  }
+
+  /** Sets up the test's queue and starts {@link #worker}, named w1, whose transitions are seen. */
+  private void startWorker(TestInfo test) throws Exception {
+    setUp(test);
+    worker = startWorker("w1", seen::add);
+  }
+
+  private RenderWorker startWorker(String name, java.util.function.Consumer<Transition> listener) {
+    RenderWorker w =
         new RenderWorker(
             () ->
                 new FaultyConsumer<>(
                     RenderWorker.openConsumer(kafka.bootstrapServers(), group, List.of(topic)),
                     faults),
-            waits,
-            seen::add);
-    loop = new Thread(worker, "worker-loop");
+            waits(name),
+            listener);
+    Thread loop = new Thread(w, "worker-loop-" + name);
     loop.start();
+    workers.add(w);
+    loops.add(loop);
+    return w;
+  }
+
+  /** A handler that waits for the milliseconds in the record, or until cancelled. */
+  private JobHandler waits(String worker) {
+    return (payload, token) -> {
+      String job = worker + ":" + new String(payload, StandardCharsets.UTF_8);
+      handled.add(job);
+      long end =
+          System.nanoTime()
+              + TimeUnit.MILLISECONDS.toNanos(
+                  Long.parseLong(new String(payload, StandardCharsets.UTF_8)));
+      try {
+        while (System.nanoTime() < end) {
+          if (token.isCancelled()) {
+            cancelled.incrementAndGet();
+            return JobHandler.Outcome.RETRYABLE;
+          }
+          LockSupport.parkNanos(10_000_000);
+        }
+        return JobHandler.Outcome.SUCCEEDED;
+      } finally {
+        finished.add(job);
+      }
+    };
   }
 
   @AfterEach
-  void stopWorker() throws InterruptedException {
-    if (worker != null) {
-      worker.close();
+  void stopWorkers() throws InterruptedException {
+    workers.forEach(RenderWorker::close);
+    for (Thread loop : loops) {
       loop.join(30_000);
     }
   }
@@ -128,46 +165,86 @@ class RenderWorkerTransitionsTest {
     }
   }
 
-  /**
-   * The transitions without renewals. With a 2 s lock even a short job may be renewed once at its
-   * start: the loop takes the lock to have begun as early as the poll before the one that returned
-   * the job.
-   */
-  private List<Transition> withoutRenewals() {
-    return seen.stream()
-        .filter(t -> t.from() != State.RENEWING && t.to() != State.RENEWING)
-        .toList();
+  private void awaitIdleAfter(RenderWorker w, int jobs) throws InterruptedException {
+    await(
+        jobs + " job(s) done and the loop idle",
+        () -> w.status().jobs() >= jobs && w.status().state() == State.POLLING);
   }
 
-  private void awaitIdleAfter(int jobs) throws InterruptedException {
-    await(
-        jobs + " job(s) acknowledged and the loop idle",
-        () -> worker.status().jobs() >= jobs && worker.status().state() == State.POLLING);
+  /** The share group's lag on the test's queue: records neither acknowledged nor archived. */
+  private Optional<Long> lag(Admin admin) throws Exception {
+    TopicPartition partition = new TopicPartition(topic, 0);
+    SharePartitionOffsetInfo info =
+        admin
+            .listShareGroupOffsets(
+                Map.of(group, new ListShareGroupOffsetsSpec().topicPartitions(List.of(partition))))
+            .partitionsToOffsetInfo(group)
+            .get(10, TimeUnit.SECONDS)
+            .get(partition);
+    return info == null ? Optional.empty() : info.lag();
   }
 
   @Test
-  void aShortJobGoesPollingRenderingAcknowledgingPolling(TestInfo test) throws Exception {
+  void aShortJobGoesPollingAcceptingRenderingPolling(TestInfo test) throws Exception {
     startWorker(test);
     submit(100);
-    awaitIdleAfter(1);
+    awaitIdleAfter(worker, 1);
     assertEquals(
         List.of(
-            move(State.POLLING, State.RENDERING),
-            move(State.RENDERING, State.ACKNOWLEDGING),
-            move(State.ACKNOWLEDGING, State.POLLING)),
-        withoutRenewals());
-    assertEquals(List.of("100#1"), handled);
+            move(State.POLLING, State.ACCEPTING),
+            move(State.ACCEPTING, State.RENDERING),
+            move(State.RENDERING, State.POLLING)),
+        seen);
+    assertEquals(List.of("w1:100"), handled);
   }
 
+  /**
+   * A job three lock periods long is accepted before it renders: the broker counts it done while it
+   * still renders, so it is never delivered to the second worker of the group, which takes the next
+   * job instead, while the first still renders.
+   */
   @Test
-  void aJobLongerThanTheLockIsRenewedAndDeliveredOnce(TestInfo test) throws Exception {
-    startWorker(test);
-    submit(3 * LOCK.toMillis());
-    awaitIdleAfter(1);
-    assertTrue(seen.contains(move(State.RENDERING, State.RENEWING)), seen.toString());
-    assertTrue(seen.contains(move(State.RENEWING, State.RENDERING)), seen.toString());
-    assertTrue(worker.status().renewals() >= 3, worker.status().toString());
-    assertEquals(List.of("6000#1"), handled);
+  void aJobIsAcceptedBeforeItRendersSoALongOneIsNotDeliveredAgain(TestInfo test) throws Exception {
+    setUp(test);
+    List<Transition> w1 = new CopyOnWriteArrayList<>();
+    List<Transition> w2 = new CopyOnWriteArrayList<>();
+    startWorker("w1", w1::add);
+    startWorker("w2", w2::add);
+    long longJob = 3 * LOCK.toMillis();
+    submit(longJob);
+    await("the long job rendering", () -> handled.size() == 1);
+    assertEquals(
+        List.of(longJob), handled.stream().map(h -> Long.parseLong(h.split(":")[1])).toList());
+    String longOn = handled.get(0).split(":")[0];
+    try (Admin admin = KafkaAdmin.admin(kafka.bootstrapServers())) {
+      await(
+          "the long job acknowledged at the broker",
+          () -> {
+            try {
+              return lag(admin).equals(Optional.of(0L));
+            } catch (Exception e) {
+              throw new AssertionError(e);
+            }
+          });
+    }
+    assertTrue(finished.isEmpty(), "acknowledged while it still renders: " + finished);
+    submit(300);
+    await("the short job done", () -> finished.size() == 1);
+    String shortOn = longOn.equals("w1") ? "w2" : "w1";
+    assertEquals(shortOn + ":300", handled.get(1), "the idle worker took the next job");
+    assertEquals(List.of(shortOn + ":300"), finished, "while the long one rendered");
+    await("the long job done", () -> finished.size() == 2);
+    Thread.sleep(LOCK.toMillis() + 1_000); // a lapsed lock would have delivered it again by now
+    assertEquals(List.of(longOn + ":" + longJob, shortOn + ":300"), handled);
+    for (List<Transition> moves : List.of(w1, w2)) {
+      assertEquals(
+          List.of(
+              move(State.POLLING, State.ACCEPTING),
+              move(State.ACCEPTING, State.RENDERING),
+              move(State.RENDERING, State.POLLING)),
+          moves,
+          "one job each, accepted at once, no reconnect");
+    }
   }
 
   @Test
@@ -175,62 +252,61 @@ class RenderWorkerTransitionsTest {
     faults.failPolls.set(1);
     startWorker(test);
     submit(100);
-    awaitIdleAfter(1);
+    awaitIdleAfter(worker, 1);
     assertEquals(
         List.of(move(State.POLLING, State.RECONNECTING), move(State.RECONNECTING, State.POLLING)),
         seen.subList(0, 2));
     assertEquals(1, worker.status().reconnects());
-    assertEquals(List.of("100#1"), handled);
+    assertEquals(List.of("w1:100"), handled);
   }
 
+  /**
+   * An accept the broker never confirmed: the job is not rendered on that delivery, the consumer is
+   * replaced, and the job comes back once the broker has it again (the lock lapsed or the closed
+   * consumer released it); then it renders, once.
+   */
   @Test
-  void aFailedRenewalCancelsTheJobReplacesTheConsumerAndTheJobComesBack(TestInfo test)
-      throws Exception {
-    faults.failCommitOf = AcknowledgeType.RENEW;
-    faults.commitsBeforeFailure.set(0);
-    startWorker(test);
-    submit(2 * LOCK.toMillis());
-    awaitIdleAfter(1);
-    assertTrue(seen.contains(move(State.RENEWING, State.RECONNECTING)), seen.toString());
-    assertTrue(seen.contains(move(State.RECONNECTING, State.POLLING)), seen.toString());
-    assertEquals(1, cancelled.get(), "the render whose lock was lost was cancelled");
-    assertEquals(1, worker.status().lostLocks());
-    assertEquals(
-        List.of("4000#1", "4000#2"), handled, "delivered again after the lost lock, and finished");
-  }
-
-  @Test
-  void aFailedAcknowledgementReplacesTheConsumerAndWorkGoesOn(TestInfo test) throws Exception {
-    faults.failCommitOf = AcknowledgeType.ACCEPT;
+  void aFailedAcceptIsNotRenderedAndTheConsumerIsReplaced(TestInfo test) throws Exception {
     faults.commitsBeforeFailure.set(0);
     startWorker(test);
     submit(100);
-    await(
-        "the consumer replaced",
-        () -> worker.status().reconnects() == 1 && worker.status().state() == State.POLLING);
-    assertTrue(seen.contains(move(State.ACKNOWLEDGING, State.RECONNECTING)), seen.toString());
+    awaitIdleAfter(worker, 1);
+    assertEquals(
+        List.of(
+            move(State.POLLING, State.ACCEPTING),
+            move(State.ACCEPTING, State.RECONNECTING),
+            move(State.RECONNECTING, State.POLLING),
+            move(State.POLLING, State.ACCEPTING),
+            move(State.ACCEPTING, State.RENDERING),
+            move(State.RENDERING, State.POLLING)),
+        seen);
+    assertEquals(List.of("w1:100"), handled, "rendered only once accepted");
     assertEquals(1, worker.status().failedAcknowledgements());
-    submit(50);
-    await(
-        "the next job done",
-        () -> handled.contains("50#1") && worker.status().state() == State.POLLING);
+    assertEquals(1, worker.status().reconnects());
   }
 
+  /**
+   * Close cancels the render; the job was accepted, so the queue does not deliver it to anyone
+   * again (its handler reports it for the scheduler to dispatch again).
+   */
   @Test
   void closeCancelsTheJobUnderWayAndStops(TestInfo test) throws Exception {
     startWorker(test);
     submit(60_000);
     await("the job rendering", () -> worker.status().state() == State.RENDERING);
     worker.close();
-    loop.join(30_000);
+    loops.get(0).join(30_000);
     assertEquals(State.STOPPED, worker.status().state());
     assertEquals(1, cancelled.get());
     assertEquals(
         List.of(
-            move(State.POLLING, State.RENDERING),
-            move(State.RENDERING, State.ACKNOWLEDGING),
-            move(State.ACKNOWLEDGING, State.STOPPED)),
-        withoutRenewals());
+            move(State.POLLING, State.ACCEPTING),
+            move(State.ACCEPTING, State.RENDERING),
+            move(State.RENDERING, State.STOPPED)),
+        seen);
+    startWorker("w2", t -> {});
+    Thread.sleep(LOCK.toMillis() + 2_000);
+    assertEquals(List.of("w1:60000"), handled, "not delivered again");
   }
 
   @Test
@@ -238,7 +314,8 @@ class RenderWorkerTransitionsTest {
     startWorker(test);
     await("the loop polling", () -> worker.status().state() == State.POLLING);
     worker.close();
-    loop.join(30_000);
+    loops.get(0).join(30_000);
     assertEquals(List.of(move(State.POLLING, State.STOPPED)), seen);
+    assertFalse(loops.get(0).isAlive());
   }
 }
