@@ -12,9 +12,9 @@ import java.util.UUID;
  * carries a {@code "type"} property: {@code started}, {@code progress}, {@code succeeded}, {@code
  * failed} or {@code canceled}.
  *
- * <p>Events may arrive twice, late, or from an older delivery of the same job; {@link #attempt()}
- * (the queue's delivery count, from 1) tells deliveries apart so the scheduler can ignore what is
- * stale.
+ * <p>Events may arrive twice, late, or from an older dispatch of the same job; {@link #attempt()}
+ * (the dispatch number the record carried, {@link RenderJob#attempt()}, from 1) tells dispatches
+ * apart so the scheduler can ignore what is stale.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
@@ -30,7 +30,7 @@ public sealed interface JobEvent {
   /** The worker that sent the event (its pod or host name). */
   String workerId();
 
-  /** Which delivery of the job the worker is running, from 1. */
+  /** Which dispatch of the job the worker is running, from 1. */
   int attempt();
 
   /** When the worker saw it happen (the worker's clock). */
@@ -75,7 +75,7 @@ public sealed interface JobEvent {
   }
 
   /**
-   * The render failed. {@code retryable}: another delivery may succeed (worker out of memory,
+   * The render failed. {@code retryable}: another attempt may succeed (worker out of memory,
    * storage down), so the job goes back to the queue; otherwise (bad settings, unknown model) the
    * job fails for good.
    */

@@ -14,7 +14,7 @@ import java.util.UUID;
  * short jobs at once (the long ones first, so they are what the workers hold while the short ones
  * queue), waits for all of them, and prints per worker its jobs, busy time, longest wait while jobs
  * were queued and utilisation (busy time ÷ wall time while jobs were queued), with each worker's
- * queue-loop counters (renewals, lost locks, failed acknowledgements).
+ * queue-loop counters (jobs, failed acknowledgements, reconnects, records released unstarted).
  */
 public final class LoadHarness {
   /** The utilisation a worker should reach while jobs are queued. */
@@ -87,11 +87,10 @@ public final class LoadHarness {
         JsonNode loop = worker.livenessData();
         out.printf(
             Locale.ROOT,
-            "%s queue loop: %d renewals, %d lost locks, %d failed acknowledgements,"
+            "%s queue loop: %d jobs, %d failed acknowledgements,"
                 + " %d reconnects, %d released unstarted%n",
             worker.name(),
-            loop.path("renewals").asLong(),
-            loop.path("lost_locks").asLong(),
+            loop.path("jobs").asLong(),
             loop.path("failed_acknowledgements").asLong(),
             loop.path("reconnects").asLong(),
             loop.path("released_unstarted").asLong());
