@@ -26,9 +26,9 @@ import java.util.UUID;
  */
 public record JobTimeline(List<Run> runs) {
   /**
-   * One job: the delivery that ran it last ({@code attempts} counts deliveries), on {@code worker}.
+   * One job: the attempt that ran it last ({@code attempts} counts dispatches), on {@code worker}.
    *
-   * @param started when that delivery started rendering, or null if it never did
+   * @param started when that attempt started rendering, or null if it never did
    * @param finished when the job ended, or null if it has not
    */
   public record Run(
@@ -39,7 +39,7 @@ public record JobTimeline(List<Run> runs) {
       Instant created,
       Instant started,
       Instant finished) {
-    /** Rendering time of the delivery that ran it last. */
+    /** Rendering time of the attempt that ran it last. */
     public Duration busy() {
       return started == null || finished == null
           ? Duration.ZERO
@@ -185,14 +185,14 @@ public record JobTimeline(List<Run> runs) {
               longestGap(worker).toMillis() / 1e3,
               utilisation(worker)));
     }
-    long redelivered = runs.stream().filter(r -> r.attempts() > 1).count();
+    long repeated = runs.stream().filter(r -> r.attempts() > 1).count();
     out.append(
         String.format(
             Locale.ROOT,
-            "%d jobs in %.1f s wall; %d delivered more than once%n",
+            "%d jobs in %.1f s wall; %d dispatched more than once%n",
             runs.size(),
             wall().toMillis() / 1e3,
-            redelivered));
+            repeated));
     return out.toString();
   }
 }
