@@ -84,18 +84,22 @@ public final class KafkaAdmin {
    * roll daily, so both take effect within a day).
    */
   public static NewTopic controlTopic() {
-    return new NewTopic(
-            Topics.CONTROL,
-            java.util.Optional.of(Topics.CONTROL_PARTITIONS),
-            java.util.Optional.empty())
+    return compactedAndDeleted(
+        Topics.CONTROL, Topics.CONTROL_PARTITIONS, Topics.CONTROL_RETENTION, Duration.ofDays(1));
+  }
+
+  /** A topic that keeps the latest record of each key, and none older than {@code retention}. */
+  private static NewTopic compactedAndDeleted(
+      String name, int partitions, Duration retention, Duration segment) {
+    return new NewTopic(name, java.util.Optional.of(partitions), java.util.Optional.empty())
         .configs(
             Map.of(
                 TopicConfig.CLEANUP_POLICY_CONFIG,
                 TopicConfig.CLEANUP_POLICY_COMPACT + "," + TopicConfig.CLEANUP_POLICY_DELETE,
                 TopicConfig.RETENTION_MS_CONFIG,
-                Long.toString(Topics.CONTROL_RETENTION.toMillis()),
+                Long.toString(retention.toMillis()),
                 TopicConfig.SEGMENT_MS_CONFIG,
-                Long.toString(Duration.ofDays(1).toMillis())));
+                Long.toString(segment.toMillis())));
   }
 
   /**
@@ -112,15 +116,8 @@ public final class KafkaAdmin {
    * deleted after {@link Topics#WORKERS_RETENTION}.
    */
   public static NewTopic workersTopic() {
-    return new NewTopic(Topics.WORKERS, java.util.Optional.of(1), java.util.Optional.empty())
-        .configs(
-            Map.of(
-                TopicConfig.CLEANUP_POLICY_CONFIG,
-                TopicConfig.CLEANUP_POLICY_COMPACT + "," + TopicConfig.CLEANUP_POLICY_DELETE,
-                TopicConfig.RETENTION_MS_CONFIG,
-                Long.toString(Topics.WORKERS_RETENTION.toMillis()),
-                TopicConfig.SEGMENT_MS_CONFIG,
-                Long.toString(Topics.WORKERS_RETENTION.toMillis())));
+    return compactedAndDeleted(
+        Topics.WORKERS, 1, Topics.WORKERS_RETENTION, Topics.WORKERS_RETENTION);
   }
 
   /** Creates {@link #controlTopic()} and {@link #workersTopic()} unless they exist. */
