@@ -1,14 +1,17 @@
 package dev.tessera.gateway.api;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.tessera.common.RenderSettings;
+import dev.tessera.gateway.webhooks.Webhook;
+import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * A render request as clients send it to {@code POST /v1/jobs}. Every field but {@code prompt} may
  * be left out; the gateway fills in defaults. In a job's JSON, the same shape shows what the job
- * renders, defaults filled in.
+ * renders, defaults filled in, and its webhook when it has one.
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @Schema(name = "JobRequest", description = "What to render. Only prompt is required.")
@@ -67,10 +70,57 @@ public record JobRequest(
             minimum = "0",
             maximum = "100",
             defaultValue = "50")
-        Integer priority) {
+        Integer priority,
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+        @Schema(
+            description =
+                "Where to POST the job's events (Standard Webhooks, signed with the tenant's"
+                    + " secret from GET /v1/webhooks/secret): an absolute http or https URL of at"
+                    + " most 2048 characters, on a public address.",
+            examples = "https://example.com/hooks/tessera")
+        String webhookUrl,
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+        @Schema(
+            description =
+                "Which events to POST to webhook_url: started, progress (each new step),"
+                    + " completed (succeeded, failed or canceled).",
+            defaultValue = "[\"completed\"]")
+        List<String> webhookEvents) {
 
-  /** The complete request a stored job renders, from its parts. */
-  public static JobRequest of(String model, RenderSettings settings, String upscale, int priority) {
+  /** A request without a webhook. */
+  public JobRequest(
+      String prompt,
+      String negativePrompt,
+      Long seed,
+      Integer steps,
+      Double guidance,
+      String scheduler,
+      Integer width,
+      Integer height,
+      String upscale,
+      String model,
+      Boolean karras,
+      Integer priority) {
+    this(
+        prompt,
+        negativePrompt,
+        seed,
+        steps,
+        guidance,
+        scheduler,
+        width,
+        height,
+        upscale,
+        model,
+        karras,
+        priority,
+        null,
+        null);
+  }
+
+  /** The complete request a stored job renders, from its parts; {@code webhook} may be null. */
+  public static JobRequest of(
+      String model, RenderSettings settings, String upscale, int priority, Webhook webhook) {
     return new JobRequest(
         settings.prompt(),
         settings.negativePrompt(),
@@ -83,6 +133,8 @@ public record JobRequest(
         upscale,
         model,
         settings.karras(),
-        priority);
+        priority,
+        webhook == null ? null : webhook.url(),
+        webhook == null ? null : webhook.eventNames());
   }
 }

@@ -77,7 +77,8 @@ public record JobView(
         List.of(),
         null,
         null,
-        JobRequest.of(job.model(), job.settings(), job.upscale(), queued.priority()));
+        JobRequest.of(
+            job.model(), job.settings(), job.upscale(), queued.priority(), queued.webhook()));
   }
 
   /** This view with {@code timings} instead of its own. */

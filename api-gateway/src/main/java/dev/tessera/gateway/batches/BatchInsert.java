@@ -2,6 +2,7 @@ package dev.tessera.gateway.batches;
 
 import dev.tessera.common.Json;
 import dev.tessera.common.RenderJob;
+import dev.tessera.gateway.webhooks.Webhook;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -35,9 +36,9 @@ final class BatchInsert {
   private static final String COPY_JOBS =
       """
       COPY jobs (id, tenant_id, batch_id, custom_id, model, settings, upscale, target_size,
-                 priority, state, created_at, updated_at)
+                 priority, state, created_at, updated_at, webhook_url, webhook_events)
       FROM STDIN (FORMAT binary)""";
-  private static final int JOB_FIELDS = 12;
+  private static final int JOB_FIELDS = 14;
   private static final int COPY_BUFFER = 1 << 16;
 
   private BatchInsert() {}
@@ -84,6 +85,12 @@ final class BatchInsert {
           .text("QUEUED")
           .timestamptz(job.submittedAt())
           .timestamptz(job.submittedAt());
+      Webhook webhook = batchJob.job().webhook();
+      if (webhook == null) {
+        rows.nothing().nothing();
+      } else {
+        rows.text(webhook.url()).textArray(webhook.eventNames());
+      }
     }
   }
 

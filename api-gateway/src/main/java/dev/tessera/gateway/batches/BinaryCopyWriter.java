@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -23,6 +24,9 @@ final class BinaryCopyWriter {
   };
   private static final Instant POSTGRES_EPOCH = Instant.parse("2000-01-01T00:00:00Z");
   private static final byte JSONB_VERSION = 1;
+  private static final int TEXT_OID = 25;
+  // dimensions, flags, element type, then the one dimension's size and lower bound
+  private static final int ARRAY_HEADER_BYTES = 5 * Integer.BYTES;
 
   private final DataOutputStream out;
 
@@ -85,6 +89,30 @@ final class BinaryCopyWriter {
   BinaryCopyWriter bytea(byte[] value) throws IOException {
     out.writeInt(value.length);
     out.write(value);
+    return this;
+  }
+
+  /** A one-dimensional {@code text[]} without nulls, indexed from 1 as SQL's arrays are. */
+  BinaryCopyWriter textArray(List<String> values) throws IOException {
+    List<byte[]> elements =
+        values.stream().map(value -> value.getBytes(StandardCharsets.UTF_8)).toList();
+    int length =
+        ARRAY_HEADER_BYTES + elements.stream().mapToInt(e -> Integer.BYTES + e.length).sum();
+    out.writeInt(length);
+    out.writeInt(1); // dimensions
+    out.writeInt(0); // flags: no nulls
+    out.writeInt(TEXT_OID);
+    out.writeInt(elements.size());
+    out.writeInt(1); // lower bound
+    for (byte[] element : elements) {
+      bytea(element);
+    }
+    return this;
+  }
+
+  /** A SQL NULL, of any type. */
+  BinaryCopyWriter nothing() throws IOException {
+    out.writeInt(-1);
     return this;
   }
 

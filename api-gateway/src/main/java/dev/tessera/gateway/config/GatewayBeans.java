@@ -20,6 +20,7 @@ import dev.tessera.gateway.outbox.RelayWorker;
 import dev.tessera.gateway.outbox.SentRowCleanup;
 import dev.tessera.gateway.outbox.TopicProvisioner;
 import dev.tessera.gateway.quota.RateLimiter;
+import dev.tessera.gateway.webhooks.WebhookTargets;
 import dev.tessera.gateway.workers.WorkerRegistry;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -46,7 +47,9 @@ public class GatewayBeans {
     config.models().forEach(Topics::jobs);
     // 32-bit seeds, as SD front ends draw them: short to show, and exact in every JSON client.
     return new SubmissionRules(
-        config.models(), () -> ThreadLocalRandom.current().nextLong(1L << 32));
+        config.models(),
+        () -> ThreadLocalRandom.current().nextLong(1L << 32),
+        WebhookTargets.allowingPrivate(config.webhooks().allowPrivate()));
   }
 
   @Produces

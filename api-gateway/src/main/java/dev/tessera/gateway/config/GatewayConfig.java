@@ -32,6 +32,8 @@ public interface GatewayConfig {
 
   Http http();
 
+  Webhooks webhooks();
+
   /** Where the relay publishes. */
   interface Kafka {
     /** {@code bootstrap.servers} of the cluster holding render.control. */
@@ -122,5 +124,43 @@ public interface GatewayConfig {
      * quarkus.http.limits.max-body-size} must be at least this, or Quarkus refuses first.
      */
     MemorySize maxBatchBodySize();
+  }
+
+  /** Webhook deliveries: where they may go, and how the sender works the queue. */
+  interface Webhooks {
+    /**
+     * Whether this replica sends deliveries; every replica that does shares the queue. Off, the
+     * deliveries wait for a replica that sends.
+     */
+    @WithDefault("true")
+    boolean enabled();
+
+    /**
+     * Whether webhooks may go to private, loopback, link-local and unique-local addresses: for a
+     * farm whose clients live on its own network. Off, such targets are refused at submission and
+     * before every attempt.
+     */
+    @WithDefault("false")
+    boolean allowPrivate();
+
+    /** Wait between looks at the queue while nothing is due. */
+    @WithDefault("1s")
+    Duration pollInterval();
+
+    /** Deliveries attempted at once, at most, per replica. */
+    @WithDefault("32")
+    int concurrency();
+
+    /** Wait after a delivery's first failed attempt; it doubles after each further one. */
+    @WithDefault("5s")
+    Duration firstRetry();
+
+    /** Longest wait between a delivery's attempts. */
+    @WithDefault("1h")
+    Duration maxRetry();
+
+    /** How long after its event a delivery is still tried; then it is given up. */
+    @WithDefault("24h")
+    Duration maxAge();
   }
 }

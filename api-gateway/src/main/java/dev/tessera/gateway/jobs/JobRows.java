@@ -6,6 +6,7 @@ import dev.tessera.common.RenderSettings;
 import dev.tessera.common.StageTimings;
 import dev.tessera.gateway.api.JobRequest;
 import dev.tessera.gateway.api.JobView;
+import dev.tessera.gateway.webhooks.Webhook;
 import java.nio.charset.StandardCharsets;
 import java.sql.Array;
 import java.sql.Connection;
@@ -30,8 +31,8 @@ final class JobRows {
   static final String COLUMNS =
       """
       id, batch_id, custom_id, model, settings, upscale, state, priority, attempt, progress_step,
-      progress_total, error, object_key, created_at, started_at, finished_at,
-      c.requested_at AS cancel_requested_at""";
+      progress_total, error, object_key, created_at, started_at, finished_at, webhook_url,
+      webhook_events, c.requested_at AS cancel_requested_at""";
 
   /** The tables {@link #COLUMNS} come from: a job and its cancel request, if any. */
   static final String FROM = "jobs LEFT JOIN job_cancellations c ON c.job_id = jobs.id";
@@ -82,7 +83,18 @@ final class JobRows {
         row.getString("error"),
         resultUrl,
         JobRequest.of(
-            row.getString("model"), settings, row.getString("upscale"), row.getInt("priority")));
+            row.getString("model"),
+            settings,
+            row.getString("upscale"),
+            row.getInt("priority"),
+            webhook(row)));
+  }
+
+  private static Webhook webhook(ResultSet row) throws SQLException {
+    Array events = row.getArray("webhook_events");
+    return events == null
+        ? null
+        : Webhook.stored(row.getString("webhook_url"), (String[]) events.getArray());
   }
 
   /**

@@ -7,6 +7,7 @@ import dev.tessera.common.tenants.Tenant;
 import dev.tessera.gateway.api.JobRequest;
 import dev.tessera.gateway.api.JobView;
 import dev.tessera.gateway.quota.QueuedLimit;
+import dev.tessera.gateway.webhooks.Webhook;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -28,8 +29,8 @@ public final class JobSubmission {
   private static final String INSERT_JOB =
       """
       INSERT INTO jobs (id, tenant_id, model, settings, upscale, target_size, priority, state,
-                        version, attempt, created_at, updated_at)
-      VALUES (?, ?, ?, ?::jsonb, ?, ?, ?, 'QUEUED', 0, 0, ?, ?)""";
+                        version, attempt, created_at, updated_at, webhook_url, webhook_events)
+      VALUES (?, ?, ?, ?::jsonb, ?, ?, ?, 'QUEUED', 0, 0, ?, ?, ?, ?)""";
 
   private static final int TIMEOUT_SECONDS = 10;
 
@@ -88,6 +89,13 @@ public final class JobSubmission {
       insert.setInt(7, queued.priority());
       insert.setObject(8, at);
       insert.setObject(9, at);
+      Webhook webhook = queued.webhook();
+      insert.setString(10, webhook == null ? null : webhook.url());
+      insert.setArray(
+          11,
+          webhook == null
+              ? null
+              : connection.createArrayOf("text", webhook.eventNames().toArray()));
       insert.executeUpdate();
     }
   }

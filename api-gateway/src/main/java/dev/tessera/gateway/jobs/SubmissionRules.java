@@ -4,15 +4,21 @@ import dev.tessera.common.FieldProblem;
 import dev.tessera.common.RenderJob;
 import dev.tessera.common.RenderSettings;
 import dev.tessera.gateway.api.JobRequest;
+import dev.tessera.gateway.webhooks.Webhook;
+import dev.tessera.gateway.webhooks.WebhookRules;
+import dev.tessera.gateway.webhooks.WebhookTargets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.LongSupplier;
 
 /**
  * Turns a client's {@link JobRequest} into the {@link QueuedJob} to store: fills in defaults, then
- * checks every field, so that nothing invalid reaches the database or a worker. Pure; thread-safe.
+ * checks every field, so that nothing invalid reaches the database or a worker. Pure but for the
+ * webhook's host, which is looked up unless private targets are allowed ({@link WebhookTargets});
+ * thread-safe.
  */
 public final class SubmissionRules {
   /** How a job reaches its delivered size, by wire name. */
@@ -37,17 +43,20 @@ public final class SubmissionRules {
 
   private final List<String> models;
   private final LongSupplier seeds;
+  private final WebhookRules webhooks;
 
   /**
    * @param models the models jobs may ask for, the default first
    * @param seeds draws the seed of a request that has none
+   * @param webhookTargets where webhooks may go
    */
-  public SubmissionRules(List<String> models, LongSupplier seeds) {
+  public SubmissionRules(List<String> models, LongSupplier seeds, WebhookTargets webhookTargets) {
     if (models.isEmpty()) {
       throw new IllegalArgumentException("at least one model must be configured");
     }
     this.models = List.copyOf(models);
     this.seeds = seeds;
+    this.webhooks = new WebhookRules(webhookTargets);
   }
 
   /** The models jobs may ask for, the default first. */
@@ -98,12 +107,15 @@ public final class SubmissionRules {
               "priority",
               "must be between " + MIN_PRIORITY + " and " + MAX_PRIORITY + ", got " + priority));
     }
+    Optional<Webhook> webhook =
+        webhooks.toWebhook(request.webhookUrl(), request.webhookEvents(), problems);
     if (!problems.isEmpty()) {
       throw new InvalidJobException(problems);
     }
     return new QueuedJob(
         new RenderJob(jobId, model, settings, upscale, targetSize(upscale, settings), now, 0),
-        priority);
+        priority,
+        webhook.orElse(null));
   }
 
   // Without upscaling the image is delivered as rendered; otherwise it is brought to the product's

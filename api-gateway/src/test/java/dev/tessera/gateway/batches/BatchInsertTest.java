@@ -43,7 +43,9 @@ class BatchInsertTest {
     return new BatchJob(
         customId,
         new QueuedJob(
-            new RenderJob(UUID.randomUUID(), "sd21", settings, "x4", 2048, NOW, 0), priority));
+            new RenderJob(UUID.randomUUID(), "sd21", settings, "x4", 2048, NOW, 0),
+            priority,
+            null));
   }
 
   private static BatchJob job(String customId, String prompt) {

@@ -8,6 +8,7 @@ import dev.tessera.common.FieldProblem;
 import dev.tessera.gateway.api.MalformedBodyException;
 import dev.tessera.gateway.api.StrictJson;
 import dev.tessera.gateway.jobs.SubmissionRules;
+import dev.tessera.gateway.webhooks.WebhookTargets;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +22,9 @@ class BatchRulesTest {
   private final ObjectMapper mapper = strictMapper();
   private final BatchBodyReader reader = new BatchBodyReader(mapper);
   private final BatchRules rules =
-      new BatchRules(new SubmissionRules(List.of("sd21", "sd15"), () -> 7L), mapper);
+      new BatchRules(
+          new SubmissionRules(List.of("sd21", "sd15"), () -> 7L, WebhookTargets.PUBLIC_ONLY),
+          mapper);
 
   private static ObjectMapper strictMapper() {
     ObjectMapper mapper = new ObjectMapper();
@@ -73,7 +76,8 @@ class BatchRulesTest {
             new FieldProblem(
                 "items[0].colour",
                 "unknown field; expected one of guidance, height, karras, model, negative_prompt,"
-                    + " priority, prompt, scheduler, seed, steps, upscale, width")),
+                    + " priority, prompt, scheduler, seed, steps, upscale, webhook_events,"
+                    + " webhook_url, width")),
         problems(
             "{\"items\": [{\"custom_id\": \"a\", \"prompt\": \"x\", \"steps\": \"ten\","
                 + " \"karras\": 1, \"colour\": \"red\"}]}"));
@@ -91,6 +95,33 @@ class BatchRulesTest {
             {"defaults": {"steps": "many", "width": 100},
              "items": [{"custom_id": "a", "prompt": "x"}, {"custom_id": "b", "prompt": "y", "width": 12},
                        {"custom_id": "c", "prompt": "z"}]}"""));
+  }
+
+  @Test
+  void aDefaultWebhookIsEveryJobsUnlessItSetsItsOwn() throws Exception {
+    List<BatchJob> jobs =
+        json(
+            """
+            {"defaults": {"webhook_url": "https://93.184.216.34/all", "webhook_events": ["started"]},
+             "items": [{"custom_id": "a", "prompt": "x"},
+                       {"custom_id": "b", "prompt": "y", "webhook_url": "https://93.184.216.34/b"}]}""");
+    assertEquals("https://93.184.216.34/all", jobs.get(0).job().webhook().url());
+    assertEquals(List.of("started"), jobs.get(0).job().webhook().eventNames());
+    assertEquals("https://93.184.216.34/b", jobs.get(1).job().webhook().url());
+    assertEquals(List.of("started"), jobs.get(1).job().webhook().eventNames());
+  }
+
+  @Test
+  void aPrivateDefaultWebhookIsNamedAsTheDefaults() {
+    List<FieldProblem> problems =
+        problems(
+            """
+            {"defaults": {"webhook_url": "http://10.0.0.7/hook"},
+             "items": [{"custom_id": "a", "prompt": "x"},
+                       {"custom_id": "b", "prompt": "y", "webhook_events": ["done"]}]}""");
+    assertEquals(
+        List.of("defaults.webhook_url", "items[1].webhook_events[0]"),
+        problems.stream().map(FieldProblem::field).toList());
   }
 
   @Test

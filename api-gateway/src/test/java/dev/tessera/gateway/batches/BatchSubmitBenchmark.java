@@ -10,6 +10,7 @@ import dev.tessera.deploy.farm.AppProcess;
 import dev.tessera.deploy.stack.ServiceStack;
 import dev.tessera.gateway.api.StrictJson;
 import dev.tessera.gateway.jobs.SubmissionRules;
+import dev.tessera.gateway.webhooks.WebhookTargets;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -75,7 +76,9 @@ public final class BatchSubmitBenchmark {
     this.reader = new BatchBodyReader(mapper);
     this.rules =
         new BatchRules(
-            new SubmissionRules(List.of(MODEL), () -> System.nanoTime() & 0xffffffffL), mapper);
+            new SubmissionRules(
+                List.of(MODEL), () -> System.nanoTime() & 0xffffffffL, WebhookTargets.PUBLIC_ONLY),
+            mapper);
   }
 
   public static void main(String[] args) throws Exception {

@@ -12,6 +12,7 @@ import dev.tessera.common.tenants.TenantStore;
 import dev.tessera.gateway.Sql;
 import dev.tessera.gateway.TestDatabase;
 import dev.tessera.gateway.api.JobRequest;
+import dev.tessera.gateway.webhooks.WebhookTargets;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
@@ -35,7 +36,7 @@ class JobCancellationTest {
   private final JobSubmission submission =
       new JobSubmission(
           TestDatabase.dataSource(),
-          new SubmissionRules(List.of("sd21"), () -> 7L),
+          new SubmissionRules(List.of("sd21"), () -> 7L, WebhookTargets.PUBLIC_ONLY),
           Clock.systemUTC());
   private final JobCancellation cancellation =
       new JobCancellation(

@@ -11,6 +11,7 @@ import dev.tessera.gateway.Sql;
 import dev.tessera.gateway.TestDatabase;
 import dev.tessera.gateway.api.JobRequest;
 import dev.tessera.gateway.api.JobView;
+import dev.tessera.gateway.webhooks.WebhookTargets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,7 +26,7 @@ class JobSubmissionTest {
   private final JobSubmission submission =
       new JobSubmission(
           TestDatabase.dataSource(),
-          new SubmissionRules(List.of("sd21"), () -> 99L),
+          new SubmissionRules(List.of("sd21"), () -> 99L, WebhookTargets.PUBLIC_ONLY),
           Clock.fixed(Instant.parse("2026-01-02T03:04:05.123456789Z"), ZoneOffset.UTC));
 
   private static final Tenant TENANT = tenant();

@@ -7,6 +7,9 @@ import dev.tessera.common.FieldProblem;
 import dev.tessera.common.RenderJob;
 import dev.tessera.common.RenderSettings;
 import dev.tessera.gateway.api.JobRequest;
+import dev.tessera.gateway.webhooks.Webhook;
+import dev.tessera.gateway.webhooks.WebhookEvent;
+import dev.tessera.gateway.webhooks.WebhookTargets;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -15,7 +18,8 @@ import org.junit.jupiter.api.Test;
 class SubmissionRulesTest {
   private static final UUID ID = UUID.fromString("0b5c1a8e-2f4d-4c3a-9a7e-1d2c3b4a5f60");
   private static final Instant NOW = Instant.parse("2026-01-02T03:04:05Z");
-  private final SubmissionRules rules = new SubmissionRules(List.of("sd21", "sd15"), () -> 1234L);
+  private final SubmissionRules rules =
+      new SubmissionRules(List.of("sd21", "sd15"), () -> 1234L, WebhookTargets.PUBLIC_ONLY);
 
   private static JobRequest prompt(String prompt) {
     return new JobRequest(prompt, null, null, null, null, null, null, null, null, null, null, null);
@@ -129,7 +133,31 @@ class SubmissionRulesTest {
   }
 
   @Test
+  void aWebhookIsCheckedWithTheOtherFieldsAndKeptWithTheJob() {
+    assertEquals(null, rules.toJob(prompt("a fox"), ID, NOW).webhook());
+    QueuedJob queued = rules.toJob(webhook("https://93.184.216.34/hook", 50), ID, NOW);
+    assertEquals(
+        new Webhook("https://93.184.216.34/hook", List.of(WebhookEvent.COMPLETED)),
+        queued.webhook());
+
+    InvalidJobException e =
+        assertThrows(
+            InvalidJobException.class,
+            () -> rules.toJob(webhook("http://192.168.1.10/hook", 101), ID, NOW));
+    assertEquals(
+        List.of("priority", "webhook_url"),
+        e.problems().stream().map(FieldProblem::field).toList());
+  }
+
+  private static JobRequest webhook(String url, int priority) {
+    return new JobRequest(
+        "a fox", null, null, null, null, null, null, null, null, null, null, priority, url, null);
+  }
+
+  @Test
   void noModelsIsAConfigurationError() {
-    assertThrows(IllegalArgumentException.class, () -> new SubmissionRules(List.of(), () -> 0));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new SubmissionRules(List.of(), () -> 0, WebhookTargets.PUBLIC_ONLY));
   }
 }
