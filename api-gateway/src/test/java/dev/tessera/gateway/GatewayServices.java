@@ -63,6 +63,11 @@ public class GatewayServices implements QuarkusTestResourceLifecycleManager {
     // The idle poll is long on purpose: a cancellation must wake the relay itself.
     config.put("tessera.relay.idle-poll", "10s");
     config.put("tessera.relay.max-backoff", "2s");
+    // Webhooks go to receivers on the loopback interface, and retry within a second.
+    config.put("tessera.webhooks.allow-private", "true");
+    config.put("tessera.webhooks.poll-interval", "100ms");
+    config.put("tessera.webhooks.first-retry", "200ms");
+    config.put("tessera.webhooks.max-retry", "1s");
     return config;
   }
 
