@@ -1,0 +1,75 @@
+package dev.tessera.gateway.openai;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/** An error of the OpenAI-compatible API, answered in OpenAI's shape by {@link OpenAiErrors}. */
+public final class OpenAiException extends RuntimeException {
+  private final int status;
+  private final String type;
+  private final String param;
+  private final String code;
+
+  /** Whether the OpenAI SDKs may send the request again: not when that would render it twice. */
+  private final boolean retryable;
+
+  OpenAiException(
+      int status, String type, String param, String code, String message, boolean retryable) {
+    super(message);
+    this.status = status;
+    this.type = type;
+    this.param = param;
+    this.code = code;
+    this.retryable = retryable;
+  }
+
+  /** A 400 about request parameter {@code param}. */
+  static OpenAiException invalid(String param, String message) {
+    return new OpenAiException(400, OpenAiError.INVALID_REQUEST, param, null, message, false);
+  }
+
+  /** A 404 for a model the farm does not have. */
+  static OpenAiException noSuchModel(String model) {
+    return new OpenAiException(
+        404,
+        OpenAiError.INVALID_REQUEST,
+        null,
+        "model_not_found",
+        "The model '" + model + "' does not exist",
+        false);
+  }
+
+  /** The jobs have not all ended within {@code timeout}; they go on rendering. */
+  static OpenAiException timedOut(List<UUID> jobIds, Duration timeout) {
+    return new OpenAiException(
+        504,
+        OpenAiError.SERVER_ERROR,
+        null,
+        "timeout",
+        "the images were not ready within "
+            + timeout.toSeconds()
+            + " s; the farm goes on rendering them as jobs "
+            + jobIds.stream().map(UUID::toString).collect(Collectors.joining(", "))
+            + " (GET /v1/jobs/{id})",
+        false);
+  }
+
+  /** Jobs that failed or were cancelled, each with its reason. */
+  static OpenAiException jobsFailed(String message) {
+    return new OpenAiException(500, OpenAiError.SERVER_ERROR, null, null, message, false);
+  }
+
+  int status() {
+    return status;
+  }
+
+  boolean retryable() {
+    return retryable;
+  }
+
+  OpenAiError toError() {
+    return new OpenAiError(new OpenAiError.Body(getMessage(), type, param, code));
+  }
+}
