@@ -24,9 +24,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 
@@ -97,25 +95,13 @@ final class Txt2Img {
     }
     Txt2ImgRuns.Run run = runs.start(tenant, ids);
     return watch
-        .ended(ids, timeout)
-        .handleAsync(
-            (ended, failure) -> {
-              if (failure != null) {
-                Throwable cause =
-                    failure instanceof CompletionException ? failure.getCause() : failure;
-                throw cause instanceof TimeoutException
-                    ? SdApiException.failure(
-                        504,
-                        "TimeoutError",
-                        "the images were not ready within "
-                            + timeout.toSeconds()
-                            + " s; the farm goes on rendering them as jobs "
-                            + ids.stream().map(UUID::toString).collect(Collectors.joining(", ")))
-                    : new CompletionException(cause);
-              }
-              return answer(plan, body, ended, run);
-            },
-            imageWork)
+        .whenEnded(
+            ids,
+            timeout,
+            imageWork,
+            ended -> answer(plan, body, ended, run),
+            () ->
+                SdApiException.failure(504, "TimeoutError", JobWatch.stillRendering(ids, timeout)))
         .whenComplete((answer, failure) -> runs.end(tenant, run));
   }
 
@@ -148,15 +134,7 @@ final class Txt2Img {
       throw SdApiException.failure(
           500,
           "RuntimeError",
-          failed.stream()
-              .map(
-                  j ->
-                      "job "
-                          + j.id()
-                          + " "
-                          + j.state()
-                          + (j.error() == null ? "" : ": " + j.error()))
-              .collect(Collectors.joining("; ")));
+          failed.stream().map(EndedJob::summary).collect(Collectors.joining("; ")));
     }
     List<String> images = new ArrayList<>();
     if (plan.request().sendImages()) {

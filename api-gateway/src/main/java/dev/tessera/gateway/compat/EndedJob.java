@@ -10,4 +10,9 @@ import java.util.UUID;
  *     store it at the conventional key)
  * @param error why it failed or was cancelled, if the row says
  */
-public record EndedJob(UUID id, JobState state, String objectKey, String error) {}
+public record EndedJob(UUID id, JobState state, String objectKey, String error) {
+  /** {@code job <id> <STATE>: <error>}, for the answer to a request whose job did not succeed. */
+  public String summary() {
+    return "job " + id + " " + state + (error == null ? "" : ": " + error);
+  }
+}

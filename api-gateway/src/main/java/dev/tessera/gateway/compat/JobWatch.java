@@ -14,10 +14,16 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.jboss.logging.Logger;
 
@@ -56,16 +62,45 @@ public final class JobWatch implements AutoCloseable {
   }
 
   /**
-   * Completes with every job of {@code ids}, in that order, once all of them ended; fails with a
-   * {@link java.util.concurrent.TimeoutException} when they have not after {@code timeout}.
+   * {@code answer} applied, on {@code executor}, to the jobs of {@code ids} (in that order) once
+   * all of them ended; when they have not after {@code timeout}, fails with what {@code timedOut}
+   * makes. The jobs are not touched either way.
    */
-  public CompletableFuture<List<EndedJob>> ended(List<UUID> ids, Duration timeout) {
+  public <T> CompletableFuture<T> whenEnded(
+      List<UUID> ids,
+      Duration timeout,
+      Executor executor,
+      Function<List<EndedJob>, T> answer,
+      Supplier<? extends RuntimeException> timedOut) {
     Watch watch = new Watch(List.copyOf(ids), new CompletableFuture<>());
     watches.add(watch);
     return watch
         .result()
         .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-        .whenComplete((jobs, failure) -> watches.remove(watch));
+        .whenComplete((jobs, failure) -> watches.remove(watch))
+        .handleAsync(
+            (jobs, failure) -> {
+              if (failure == null) {
+                return answer.apply(jobs);
+              }
+              Throwable cause =
+                  failure instanceof CompletionException && failure.getCause() != null
+                      ? failure.getCause()
+                      : failure;
+              throw cause instanceof TimeoutException
+                  ? timedOut.get()
+                  : new CompletionException(cause);
+            },
+            executor);
+  }
+
+  /** Says that jobs {@code ids} did not end within {@code timeout}, and where to follow them. */
+  public static String stillRendering(List<UUID> ids, Duration timeout) {
+    return "the images were not ready within "
+        + timeout.toSeconds()
+        + " s; the farm goes on rendering them as jobs "
+        + ids.stream().map(UUID::toString).collect(Collectors.joining(", "))
+        + " (GET /v1/jobs/{id})";
   }
 
   private void tick() {

@@ -20,9 +20,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
 /**
@@ -81,35 +79,19 @@ public final class ImageGeneration {
       throw OpenAiException.invalid(first.field(), first.toString());
     }
     long created = clock.instant().getEpochSecond();
-    return watch
-        .ended(ids, timeout)
-        .handleAsync(
-            (ended, failure) -> {
-              if (failure != null) {
-                Throwable cause =
-                    failure instanceof CompletionException ? failure.getCause() : failure;
-                throw cause instanceof TimeoutException
-                    ? OpenAiException.timedOut(ids, timeout)
-                    : new CompletionException(cause);
-              }
-              return answer(generation, created, ended);
-            },
-            imageWork);
+    return watch.whenEnded(
+        ids,
+        timeout,
+        imageWork,
+        ended -> answer(generation, created, ended),
+        () -> OpenAiException.timedOut(ids, timeout));
   }
 
   private ImagesResponse answer(Generation generation, long created, List<EndedJob> ended) {
     List<EndedJob> failed = ended.stream().filter(j -> j.state() != JobState.SUCCEEDED).toList();
     if (!failed.isEmpty()) {
       throw OpenAiException.jobsFailed(
-          failed.stream()
-              .map(
-                  j ->
-                      "job "
-                          + j.id()
-                          + " "
-                          + j.state()
-                          + (j.error() == null ? "" : ": " + j.error()))
-              .collect(Collectors.joining("; ")));
+          failed.stream().map(EndedJob::summary).collect(Collectors.joining("; ")));
     }
     List<ImagesResponse.Image> data = new ArrayList<>();
     for (EndedJob job : ended) {

@@ -1,9 +1,9 @@
 package dev.tessera.gateway.openai;
 
+import dev.tessera.gateway.compat.JobWatch;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import java.util.stream.Collectors;
 
 /** An error of the OpenAI-compatible API, answered in OpenAI's shape by {@link OpenAiErrors}. */
 public final class OpenAiException extends RuntimeException {
@@ -48,11 +48,7 @@ public final class OpenAiException extends RuntimeException {
         OpenAiError.SERVER_ERROR,
         null,
         "timeout",
-        "the images were not ready within "
-            + timeout.toSeconds()
-            + " s; the farm goes on rendering them as jobs "
-            + jobIds.stream().map(UUID::toString).collect(Collectors.joining(", "))
-            + " (GET /v1/jobs/{id})",
+        JobWatch.stillRendering(jobIds, timeout),
         false);
   }
 
