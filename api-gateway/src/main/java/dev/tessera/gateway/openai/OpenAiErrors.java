@@ -22,14 +22,17 @@ public class OpenAiErrors {
   /** Tells the OpenAI SDKs not to retry by themselves (they retry 5xx answers otherwise). */
   static final String SHOULD_RETRY = "x-should-retry";
 
+  /**
+   * None of these is worth an automatic retry: a bad parameter stays bad, and after a failed job or
+   * a timeout a retry would render the images again.
+   */
   @ServerExceptionMapper
   public Response openAi(OpenAiException e) {
-    Response.ResponseBuilder answer =
-        Response.status(e.status()).type(MediaType.APPLICATION_JSON_TYPE).entity(e.toError());
-    if (!e.retryable()) {
-      answer.header(SHOULD_RETRY, "false");
-    }
-    return answer.build();
+    return Response.status(e.status())
+        .type(MediaType.APPLICATION_JSON_TYPE)
+        .header(SHOULD_RETRY, "false")
+        .entity(e.toError())
+        .build();
   }
 
   @ServerResponseFilter

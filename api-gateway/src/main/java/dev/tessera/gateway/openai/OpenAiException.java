@@ -12,22 +12,17 @@ public final class OpenAiException extends RuntimeException {
   private final String param;
   private final String code;
 
-  /** Whether the OpenAI SDKs may send the request again: not when that would render it twice. */
-  private final boolean retryable;
-
-  OpenAiException(
-      int status, String type, String param, String code, String message, boolean retryable) {
+  private OpenAiException(int status, String type, String param, String code, String message) {
     super(message);
     this.status = status;
     this.type = type;
     this.param = param;
     this.code = code;
-    this.retryable = retryable;
   }
 
   /** A 400 about request parameter {@code param}. */
   static OpenAiException invalid(String param, String message) {
-    return new OpenAiException(400, OpenAiError.INVALID_REQUEST, param, null, message, false);
+    return new OpenAiException(400, OpenAiError.INVALID_REQUEST, param, null, message);
   }
 
   /** A 404 for a model the farm does not have. */
@@ -37,32 +32,22 @@ public final class OpenAiException extends RuntimeException {
         OpenAiError.INVALID_REQUEST,
         null,
         "model_not_found",
-        "The model '" + model + "' does not exist",
-        false);
+        "The model '" + model + "' does not exist");
   }
 
   /** The jobs have not all ended within {@code timeout}; they go on rendering. */
   static OpenAiException timedOut(List<UUID> jobIds, Duration timeout) {
     return new OpenAiException(
-        504,
-        OpenAiError.SERVER_ERROR,
-        null,
-        "timeout",
-        JobWatch.stillRendering(jobIds, timeout),
-        false);
+        504, OpenAiError.SERVER_ERROR, null, "timeout", JobWatch.stillRendering(jobIds, timeout));
   }
 
   /** Jobs that failed or were cancelled, each with its reason. */
   static OpenAiException jobsFailed(String message) {
-    return new OpenAiException(500, OpenAiError.SERVER_ERROR, null, null, message, false);
+    return new OpenAiException(500, OpenAiError.SERVER_ERROR, null, null, message);
   }
 
   int status() {
     return status;
-  }
-
-  boolean retryable() {
-    return retryable;
   }
 
   OpenAiError toError() {
