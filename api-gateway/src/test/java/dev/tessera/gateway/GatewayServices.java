@@ -63,9 +63,10 @@ public class GatewayServices implements QuarkusTestResourceLifecycleManager {
     // The idle poll is long on purpose: a cancellation must wake the relay itself.
     config.put("tessera.relay.idle-poll", "10s");
     config.put("tessera.relay.max-backoff", "2s");
-    // Short enough that a test may wait for a compatibility API's timeout.
-    config.put("tessera.openai.timeout", "5s");
-    config.put("tessera.a1111.timeout", "5s");
+    // Short enough that a test may wait for a compatibility API's timeout, long enough for a
+    // loaded machine to finish the fake farm's jobs.
+    config.put("tessera.openai.timeout", "15s");
+    config.put("tessera.a1111.timeout", "15s");
     return config;
   }
 

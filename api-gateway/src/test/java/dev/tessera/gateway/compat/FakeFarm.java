@@ -11,12 +11,16 @@ import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.imageio.ImageIO;
 import javax.sql.DataSource;
 
@@ -35,6 +39,10 @@ public final class FakeFarm implements AutoCloseable {
   public static final String FAILURE = "the fake worker was told to fail";
 
   private static final long TICK_MILLIS = 50;
+
+  /** PNGs by size: encoding a large one is the slowest part of a fake job. */
+  private static final Map<String, byte[]> PNGS = new ConcurrentHashMap<>();
+
   private static final int HELD_STEP = 5;
 
   private final DataSource dataSource;
@@ -158,7 +166,7 @@ public final class FakeFarm implements AutoCloseable {
   }
 
   /** A PNG of the size the worker delivers: as rendered, or upscaled keeping the aspect. */
-  private static byte[] png(Queued job) throws Exception {
+  private static byte[] png(Queued job) {
     int width = job.width();
     int height = job.height();
     if (!"none".equals(job.upscale())) {
@@ -166,13 +174,23 @@ public final class FakeFarm implements AutoCloseable {
       width = (int) Math.round((double) width * job.target() / longSide);
       height = (int) Math.round((double) height * job.target() / longSide);
     }
+    int w = width;
+    int h = height;
+    return PNGS.computeIfAbsent(w + "x" + h, size -> png(w, h));
+  }
+
+  private static byte[] png(int width, int height) {
     BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
     Graphics2D g = image.createGraphics();
     g.setPaint(new GradientPaint(0, 0, Color.ORANGE, width, height, Color.BLUE));
     g.fillRect(0, 0, width, height);
     g.dispose();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ImageIO.write(image, "png", out);
+    try {
+      ImageIO.write(image, "png", out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     return out.toByteArray();
   }
 
