@@ -68,6 +68,10 @@ public class GatewayServices implements QuarkusTestResourceLifecycleManager {
     config.put("tessera.webhooks.poll-interval", "100ms");
     config.put("tessera.webhooks.first-retry", "200ms");
     config.put("tessera.webhooks.max-retry", "1s");
+    // Short enough that a test may wait for a compatibility API's timeout, long enough for a
+    // loaded machine to finish the fake farm's jobs.
+    config.put("tessera.openai.timeout", "15s");
+    config.put("tessera.a1111.timeout", "15s");
     return config;
   }
 

@@ -41,8 +41,8 @@ public interface GatewayConfig {
   }
 
   /**
-   * The object store holding results; used only to sign URLs, the gateway never reads objects
-   * itself.
+   * The object store holding results; used to sign URLs, and by the OpenAI and A1111 APIs, which
+   * answer with the images, to read results and store the images they derive from them.
    */
   interface S3 {
     String endpoint();

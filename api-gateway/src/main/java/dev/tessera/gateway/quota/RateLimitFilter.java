@@ -1,6 +1,7 @@
 package dev.tessera.gateway.quota;
 
 import dev.tessera.gateway.api.Problem;
+import dev.tessera.gateway.auth.ApiKeyFilter;
 import dev.tessera.gateway.auth.CurrentTenant;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Priorities;
@@ -13,8 +14,8 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
  * Holds each tenant to its request rate on the API: a request past it answers 429 problem+json with
- * {@code Retry-After}, before it does any work. Runs after {@link
- * dev.tessera.gateway.auth.ApiKeyFilter}.
+ * {@code Retry-After}, before it does any work. Runs after {@link ApiKeyFilter}, on the paths it
+ * protects.
  */
 public class RateLimitFilter {
   /** The problem type of a request refused by a tenant's limit. */
@@ -25,7 +26,7 @@ public class RateLimitFilter {
 
   @ServerRequestFilter(priority = Priorities.AUTHORIZATION)
   public Optional<Response> limit(ContainerRequestContext request) {
-    if (!request.getUriInfo().getPath().startsWith("/v1")) {
+    if (!ApiKeyFilter.protects(request.getUriInfo().getPath())) {
       return Optional.empty();
     }
     return limiter

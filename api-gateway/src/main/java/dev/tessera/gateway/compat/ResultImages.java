@@ -1,0 +1,73 @@
+package dev.tessera.gateway.compat;
+
+import dev.tessera.gateway.jobs.ResultLinks;
+import io.minio.GetObjectArgs;
+import io.minio.MinioClient;
+import io.minio.PutObjectArgs;
+import io.minio.errors.MinioException;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.GeneralSecurityException;
+import java.util.UUID;
+
+/**
+ * Result images in the object store, for the compatibility APIs: {@code POST /v1/jobs} clients
+ * download a job's PNG themselves, but these APIs answer with the image (base64) or with a URL of
+ * exactly the image asked for, so the gateway reads the worker's PNG and, when it resized or
+ * re-encoded it, stores the derived image beside it ({@code derived/<job-id>/<variant>}). Every
+ * call is bounded by the client's timeouts. Thread-safe.
+ */
+public final class ResultImages {
+  private final MinioClient store;
+  private final String bucket;
+  private final ResultLinks links;
+
+  /**
+   * @param store reaches the store from the gateway, with timeouts set
+   */
+  public ResultImages(MinioClient store, String bucket, ResultLinks links) {
+    this.store = store;
+    this.bucket = bucket;
+    this.links = links;
+  }
+
+  /** The PNG {@code job} stored. */
+  public byte[] read(EndedJob job) throws IOException {
+    try (InputStream in =
+        store.getObject(GetObjectArgs.builder().bucket(bucket).object(key(job)).build())) {
+      return in.readAllBytes();
+    } catch (MinioException | GeneralSecurityException e) {
+      throw new IOException("cannot read " + key(job) + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** A presigned GET URL of the PNG {@code job} stored. */
+  public String link(EndedJob job) {
+    return links.forJob(job.id(), job.objectKey());
+  }
+
+  /**
+   * Stores {@code bytes}, an image derived from job {@code jobId}'s, as {@code variant} (e.g.
+   * {@code 1024x1024}), and answers its presigned GET URL. The key depends only on the job, the
+   * variant and the format, so storing it again replaces it with the same image.
+   */
+  public String store(UUID jobId, String variant, ImageFormat format, byte[] bytes)
+      throws IOException {
+    String key = "derived/" + jobId + "/" + variant + "." + format.wireName();
+    try {
+      store.putObject(
+          PutObjectArgs.builder().bucket(bucket).object(key).stream(
+                  new ByteArrayInputStream(bytes), bytes.length, -1)
+              .contentType(format.mediaType())
+              .build());
+    } catch (MinioException | GeneralSecurityException e) {
+      throw new IOException("cannot store " + key + ": " + e.getMessage(), e);
+    }
+    return links.presignedGet(key);
+  }
+
+  private static String key(EndedJob job) {
+    return job.objectKey() != null ? job.objectKey() : "results/" + job.id() + ".png";
+  }
+}
