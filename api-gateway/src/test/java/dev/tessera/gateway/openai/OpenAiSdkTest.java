@@ -12,11 +12,13 @@ import dev.tessera.gateway.GatewayServices;
 import dev.tessera.gateway.compat.FakeFarm;
 import dev.tessera.gateway.compat.TestTenants;
 import dev.tessera.teststack.NeedsStack;
+import dev.tessera.teststack.NodeClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.net.URL;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -44,7 +46,8 @@ class OpenAiSdkTest {
   @Test
   void theOfficialSdkGeneratesImagesAsBase64AndUrlsAndListsTheModels() throws Exception {
     assumeTrue(NodeClient.available(), "node and npm are needed to run the OpenAI SDK");
-    NodeClient client = NodeClient.install("openai-client");
+    NodeClient client =
+        NodeClient.install(Path.of("src/test/node/openai-client"), Path.of("target/openai-client"));
     TenantStore.Created tenant = TestTenants.create(tenants, "openai-sdk", 1_000);
     long before = Instant.now().getEpochSecond();
     String out;

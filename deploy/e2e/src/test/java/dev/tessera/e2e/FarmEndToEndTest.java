@@ -11,6 +11,7 @@ import dev.tessera.deploy.farm.FarmClient;
 import dev.tessera.deploy.farm.FarmHome;
 import dev.tessera.deploy.farm.JobTimeline;
 import dev.tessera.deploy.farm.LocalFarm;
+import dev.tessera.teststack.NodeClient;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -295,6 +296,39 @@ class FarmEndToEndTest {
     for (String id : ids) {
       assertDelivered(client.awaitEnd(id, JOB_TIMEOUT, s -> {}));
     }
+  }
+
+  /**
+   * The official {@code openai} npm package, unmodified, against the farm's gateway: the images it
+   * asks for are rendered by the worker (the same client script as the gateway's own test).
+   */
+  @Test
+  @Order(7)
+  void theOfficialOpenAiClientGetsImagesRenderedByTheFarm() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        NodeClient.available(), "node and npm are needed to run the OpenAI SDK");
+    Path root = FarmHome.current().root();
+    NodeClient node =
+        NodeClient.install(
+            root.resolve("api-gateway/src/test/node/openai-client"),
+            root.resolve("deploy/e2e/target/openai-client"));
+    String out =
+        node.node(
+            "openai-client.mjs",
+            java.util.Map.of(
+                "OPENAI_BASE_URL", farm.gatewayUrl() + "/v1", "OPENAI_API_KEY", farm.apiKey()),
+            Duration.ofMinutes(10));
+    JsonNode seen = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out);
+    System.out.println("openai sdk on the farm: " + seen);
+    assertEquals(2, seen.path("base64").path("images").size(), out);
+    for (JsonNode image : seen.path("base64").path("images")) {
+      assertTrue(image.path("png").asBoolean(), out);
+      assertEquals(256, image.path("width").asInt(), out);
+    }
+    JsonNode downloaded = seen.path("urls").path("images").get(0);
+    assertEquals(200, downloaded.path("status").asInt(), out);
+    assertEquals(1024, downloaded.path("width").asInt(), out);
+    assertEquals(400, seen.path("refused").path("status").asInt(), out);
   }
 
   private static void awaitAll(List<String> ids) throws IOException {

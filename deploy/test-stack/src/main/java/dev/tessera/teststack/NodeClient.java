@@ -1,4 +1,4 @@
-package dev.tessera.gateway.openai;
+package dev.tessera.teststack;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,12 +14,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * A Node.js client project of the tests ({@code src/test/node/<name>}): copied under {@code
- * target/}, its pinned packages installed there with {@code npm ci} from its lock file (once: a
- * later run whose lock file is unchanged installs nothing), and its scripts run with {@code node}.
- * Every command is bounded by a timeout.
+ * A Node.js client project of the tests (e.g. the gateway's {@code src/test/node/<name>}): copied
+ * into a folder under {@code target/}, its pinned packages installed there with {@code npm ci} from
+ * its lock file (once: a later run whose lock file is unchanged installs nothing), and its scripts
+ * run with {@code node}. Every command is bounded by a timeout.
  */
-final class NodeClient {
+public final class NodeClient {
   private static final Duration PROBE = Duration.ofSeconds(30);
   private static final Duration INSTALL = Duration.ofMinutes(5);
   private static final String STAMP = "node_modules/.tessera-lock-sha256";
@@ -31,7 +31,7 @@ final class NodeClient {
   }
 
   /** Whether {@code node} and {@code npm} run here. */
-  static boolean available() {
+  public static boolean available() {
     try {
       return run(Path.of("."), List.of("node", "--version"), Map.of(), PROBE).exitCode() == 0
           && run(Path.of("."), List.of("npm", "--version"), Map.of(), PROBE).exitCode() == 0;
@@ -40,10 +40,9 @@ final class NodeClient {
     }
   }
 
-  /** {@code src/test/node/<name>}, installed under {@code target/<name>}. */
-  static NodeClient install(String name) throws IOException {
-    Path source = Path.of("src/test/node", name);
-    Path dir = Path.of("target", name).toAbsolutePath();
+  /** The project in folder {@code source}, installed in {@code dir}. */
+  public static NodeClient install(Path source, Path dir) throws IOException {
+    dir = dir.toAbsolutePath();
     Files.createDirectories(dir);
     try (Stream<Path> files = Files.list(source)) {
       for (Path file : files.filter(Files::isRegularFile).toList()) {
@@ -81,7 +80,7 @@ final class NodeClient {
    * @return its standard output
    * @throws IllegalStateException when it fails or outlasts {@code timeout}
    */
-  String node(String script, Map<String, String> env, Duration timeout) throws IOException {
+  public String node(String script, Map<String, String> env, Duration timeout) throws IOException {
     Result result = run(dir, List.of("node", script), env, timeout);
     if (result.exitCode() != 0) {
       throw new IllegalStateException(
