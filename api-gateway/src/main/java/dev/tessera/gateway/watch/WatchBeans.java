@@ -3,6 +3,7 @@ package dev.tessera.gateway.watch;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tessera.gateway.batches.BatchQuery;
 import dev.tessera.gateway.jobs.JobQuery;
+import dev.tessera.gateway.jobs.ResultLinks;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,11 +16,13 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Optional;
 import java.util.Properties;
+import javax.sql.DataSource;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Wires cheap polling: one {@link ChangeHub}, fed by one {@link JobChangeListener} that runs for
- * the app's lifetime; reads after a change run on Quarkus's worker pool.
+ * Wires cheap polling and the event streams: one {@link ChangeHub}, fed by one {@link
+ * JobChangeListener} that runs for the app's lifetime; reads after a change run on Quarkus's worker
+ * pool.
  */
 @ApplicationScoped
 public class WatchBeans {
@@ -69,5 +72,25 @@ public class WatchBeans {
       JobQuery jobs, BatchQuery batches, ObjectMapper mapper, ChangeHub hub) {
     return new StatusAnswers(
         jobs, batches, mapper, new ConditionalGet(hub, Infrastructure.getDefaultWorkerPool()));
+  }
+
+  @Produces
+  @Singleton
+  EventStreams eventStreams(
+      DataSource dataSource,
+      BatchQuery batches,
+      ResultLinks links,
+      ObjectMapper mapper,
+      ChangeHub hub,
+      JobChangeListener listener) {
+    return new EventStreams(
+        new EventStream.Services(
+            hub,
+            new JobSnapshots(dataSource),
+            batches,
+            links,
+            mapper,
+            Infrastructure.getDefaultWorkerPool(),
+            listener::listening));
   }
 }
