@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import okhttp3.HttpUrl;
 import okhttp3.Request;
 
@@ -22,11 +23,16 @@ import okhttp3.Request;
  * <p>A URL is signed as of the start of its <em>signing window</em> (a twelfth of its lifetime: 5
  * minutes for an hour) and stays valid for its lifetime plus a window, so that the same object gets
  * the same URL all through a window: a job's status, and with it its ETag, does not change from one
- * poll to the next, and every URL handed out is valid for at least the lifetime asked for.
+ * poll to the next, and every URL handed out is valid for at least the lifetime asked for. The URLs
+ * of the current window are kept (up to {@value #MAX_KEPT}), so a job polled often is signed once a
+ * window.
  */
 public final class ResultLinks {
   private static final int WINDOWS_PER_LIFETIME = 12;
   private static final long MAX_EXPIRY_SECONDS = Duration.ofDays(7).toSeconds();
+
+  /** URLs kept per window, about half a kilobyte each. */
+  static final int MAX_KEPT = 10_000;
 
   private final DatedSigner signer;
   private final Credentials credentials;
@@ -35,6 +41,10 @@ public final class ResultLinks {
   private final long windowSeconds;
   private final int expirySeconds;
   private final Clock clock;
+  private volatile Window window = new Window(Long.MIN_VALUE, new ConcurrentHashMap<>());
+
+  /** The URLs signed in the window that starts at {@code start} (epoch seconds), by object key. */
+  private record Window(long start, ConcurrentHashMap<String, String> urls) {}
 
   /**
    * @param endpoint the object store's URL as clients reach it (the signature covers its host)
@@ -88,7 +98,24 @@ public final class ResultLinks {
   /** A presigned GET URL of {@code objectKey} in the results bucket. */
   public String presignedGet(String objectKey) {
     long now = clock.instant().getEpochSecond();
-    Instant windowStart = Instant.ofEpochSecond(now - Math.floorMod(now, windowSeconds));
+    long start = now - Math.floorMod(now, windowSeconds);
+    Window current = window;
+    if (current.start() != start) {
+      // Two threads may both start the new window; one of the maps is dropped, no harm done.
+      current = new Window(start, new ConcurrentHashMap<>());
+      window = current;
+    }
+    String url = current.urls().get(objectKey);
+    if (url == null) {
+      url = sign(objectKey, Instant.ofEpochSecond(start));
+      if (current.urls().size() < MAX_KEPT) {
+        current.urls().putIfAbsent(objectKey, url);
+      }
+    }
+    return url;
+  }
+
+  private String sign(String objectKey, Instant windowStart) {
     try {
       return signer.presignGet(
           bucket, objectKey, region, credentials, windowStart.atZone(Time.UTC), expirySeconds);

@@ -47,6 +47,43 @@ class ResultLinksTest {
   }
 
   @Test
+  void aKeptUrlIsNotServedIntoTheNextWindow() {
+    Instant[] now = {WINDOW_START};
+    Clock clock =
+        new Clock() {
+          @Override
+          public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+          }
+
+          @Override
+          public Clock withZone(java.time.ZoneId zone) {
+            return this;
+          }
+
+          @Override
+          public Instant instant() {
+            return now[0];
+          }
+        };
+    ResultLinks links =
+        new ResultLinks(
+            "http://s3.example:9000",
+            "us-east-1",
+            "access",
+            "secret",
+            "tessera",
+            Duration.ofHours(1),
+            clock);
+    String first = links.presignedGet("results/a.png");
+    assertEquals(first, links.presignedGet("results/a.png"));
+    now[0] = WINDOW_START.plusSeconds(300);
+    String next = links.presignedGet("results/a.png");
+    assertEquals(at(now[0]).presignedGet("results/a.png"), next);
+    assertNotEquals(first, next);
+  }
+
+  @Test
   void otherObjectsGetOtherSignatures() {
     ResultLinks links = at(WINDOW_START);
     assertNotEquals(
