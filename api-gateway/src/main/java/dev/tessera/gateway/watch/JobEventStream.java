@@ -145,6 +145,7 @@ final class JobEventStream extends EventStream {
 
   private void sendState() {
     sentStep = last.step();
+    heldStep = 0; // progress held back belongs to the state before
     send(
         "state",
         new StreamPosition(last.version(), last.step(), false).id(),

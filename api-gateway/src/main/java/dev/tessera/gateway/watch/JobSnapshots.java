@@ -18,11 +18,11 @@ import javax.sql.DataSource;
  * Reads {@link JobSnapshot}s for the event streams: primary-key lookups, one job or many in one
  * query, always within the tenant. Reads only. Thread-safe.
  */
-public final class JobSnapshots {
+final class JobSnapshots {
   private static final int TIMEOUT_SECONDS = 10;
   private static final String COLUMNS =
       """
-      id, batch_id, custom_id, state, version, attempt, progress_step, progress_total, error,
+      id, custom_id, state, version, attempt, progress_step, progress_total, error,
       object_key""";
   private static final String SELECT_ONE =
       "SELECT " + COLUMNS + " FROM jobs WHERE id = ? AND tenant_id = ?";
@@ -31,12 +31,12 @@ public final class JobSnapshots {
 
   private final DataSource dataSource;
 
-  public JobSnapshots(DataSource dataSource) {
+  JobSnapshots(DataSource dataSource) {
     this.dataSource = dataSource;
   }
 
   /** {@code tenant}'s job {@code id}, or empty when it has none. */
-  public Optional<JobSnapshot> find(Tenant tenant, UUID id) throws SQLException {
+  Optional<JobSnapshot> find(Tenant tenant, UUID id) throws SQLException {
     try (Connection connection = dataSource.getConnection();
         PreparedStatement select = connection.prepareStatement(SELECT_ONE)) {
       select.setQueryTimeout(TIMEOUT_SECONDS);
@@ -49,7 +49,7 @@ public final class JobSnapshots {
   }
 
   /** Those of {@code ids} that are {@code tenant}'s jobs, in no particular order. */
-  public List<JobSnapshot> find(Tenant tenant, Collection<UUID> ids) throws SQLException {
+  List<JobSnapshot> find(Tenant tenant, Collection<UUID> ids) throws SQLException {
     List<JobSnapshot> snapshots = new ArrayList<>(ids.size());
     try (Connection connection = dataSource.getConnection();
         PreparedStatement select = connection.prepareStatement(SELECT_MANY)) {
@@ -77,7 +77,6 @@ public final class JobSnapshots {
     boolean running = state == JobState.RUNNING && step != null && total != null;
     return new JobSnapshot(
         row.getObject("id", UUID.class),
-        row.getObject("batch_id", UUID.class),
         row.getString("custom_id"),
         state,
         row.getLong("version"),

@@ -1,9 +1,6 @@
 package dev.tessera.gateway.watch;
 
-import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
@@ -30,12 +27,6 @@ final class SerialTask {
     if (state.getAndUpdate(s -> Math.min(s + 1, 2)) == 0) {
       executor.execute(this::run);
     }
-  }
-
-  /** {@link #request()} after {@code delay}. */
-  void requestAfter(Duration delay) {
-    CompletableFuture.delayedExecutor(delay.toNanos(), TimeUnit.NANOSECONDS, executor)
-        .execute(this::request);
   }
 
   private void run() {
