@@ -7,6 +7,8 @@ import dev.tessera.gateway.batches.BatchQuery;
 import dev.tessera.gateway.batches.BatchSubmission;
 import dev.tessera.gateway.idempotency.Idempotency;
 import dev.tessera.gateway.jobs.JobCancellation;
+import dev.tessera.gateway.watch.StatusAnswers;
+import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -16,6 +18,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -24,6 +27,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.sql.SQLException;
 import java.util.UUID;
+import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -56,6 +60,8 @@ public class BatchesResource {
   @Inject Idempotency idempotency;
 
   @Inject JobCancellation cancellation;
+
+  @Inject StatusAnswers status;
 
   @POST
   @Consumes(MediaType.APPLICATION_JSON)
@@ -179,17 +185,23 @@ public class BatchesResource {
 
   @GET
   @Path("{id}")
+  @Blocking
   @Operation(
       summary = "Get a batch's state and counts",
       description =
-          "in_progress while any job is queued, dispatched or running; cheap enough to poll.")
+          "in_progress while any job is queued, dispatched or running; cheap enough to poll."
+              + " Carries an ETag: send it back in If-None-Match for a 304 while nothing changed,"
+              + " and add ?wait=N to be answered as soon as a job's state moves, or after N"
+              + " seconds.")
   @APIResponse(
       responseCode = "200",
       description = "The batch",
+      headers = @Header(name = "ETag", schema = @Schema(implementation = String.class)),
       content =
           @Content(
               mediaType = MediaType.APPLICATION_JSON,
               schema = @Schema(implementation = BatchView.class)))
+  @APIResponse(responseCode = "304", description = "Unchanged: If-None-Match names the ETag")
   @APIResponse(
       responseCode = "404",
       description = "No such batch",
@@ -197,12 +209,25 @@ public class BatchesResource {
           @Content(
               mediaType = Problem.MEDIA_TYPE,
               schema = @Schema(implementation = Problem.class)))
-  public BatchView get(@Parameter(description = "Batch id (UUID)") @PathParam("id") String id)
+  @APIResponse(
+      responseCode = "422",
+      description = "wait is not 0 to 60",
+      content =
+          @Content(
+              mediaType = Problem.MEDIA_TYPE,
+              schema = @Schema(implementation = Problem.class)))
+  public CompletionStage<Response> get(
+      @Parameter(description = "Batch id (UUID)") @PathParam("id") String id,
+      @Parameter(description = "The ETag of the batch as the client has it")
+          @HeaderParam(HttpHeaders.IF_NONE_MATCH)
+          String ifNoneMatch,
+      @Parameter(
+              description = "Seconds to wait for a change before answering",
+              schema = @Schema(minimum = "0", maximum = "60"))
+          @QueryParam("wait")
+          String wait)
       throws SQLException {
-    UUID batchId = Ids.inPath(id, "a batch id");
-    return query
-        .find(tenant.get(), batchId)
-        .orElseThrow(() -> new NotFoundException("no batch with id " + batchId));
+    return status.batch(tenant.get(), Ids.inPath(id, "a batch id"), ifNoneMatch, wait);
   }
 
   @POST

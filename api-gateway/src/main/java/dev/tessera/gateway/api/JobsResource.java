@@ -8,6 +8,8 @@ import dev.tessera.gateway.jobs.JobEndedException;
 import dev.tessera.gateway.jobs.JobListing;
 import dev.tessera.gateway.jobs.JobQuery;
 import dev.tessera.gateway.jobs.JobSubmission;
+import dev.tessera.gateway.watch.StatusAnswers;
+import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -25,6 +27,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.sql.SQLException;
 import java.util.UUID;
+import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -52,6 +55,8 @@ public class JobsResource {
   @Inject CurrentTenant tenant;
 
   @Inject Idempotency idempotency;
+
+  @Inject StatusAnswers status;
 
   @POST
   @Consumes(MediaType.APPLICATION_JSON)
@@ -174,16 +179,22 @@ public class JobsResource {
 
   @GET
   @Path("{id}")
+  @Blocking
   @Operation(
       summary = "Get a job's status",
-      description = "Cheap enough to poll; result_url is set once it succeeded.")
+      description =
+          "Cheap enough to poll; result_url is set once it succeeded. Carries an ETag: send it"
+              + " back in If-None-Match for a 304 while nothing changed, and add ?wait=N to be"
+              + " answered as soon as the job changes, or after N seconds.")
   @APIResponse(
       responseCode = "200",
       description = "The job",
+      headers = @Header(name = "ETag", schema = @Schema(implementation = String.class)),
       content =
           @Content(
               mediaType = MediaType.APPLICATION_JSON,
               schema = @Schema(implementation = JobView.class)))
+  @APIResponse(responseCode = "304", description = "Unchanged: If-None-Match names the ETag")
   @APIResponse(
       responseCode = "400",
       description = "The id is not a UUID",
@@ -198,12 +209,25 @@ public class JobsResource {
           @Content(
               mediaType = Problem.MEDIA_TYPE,
               schema = @Schema(implementation = Problem.class)))
-  public JobView get(@Parameter(description = "Job id (UUID)") @PathParam("id") String id)
+  @APIResponse(
+      responseCode = "422",
+      description = "wait is not 0 to 60",
+      content =
+          @Content(
+              mediaType = Problem.MEDIA_TYPE,
+              schema = @Schema(implementation = Problem.class)))
+  public CompletionStage<Response> get(
+      @Parameter(description = "Job id (UUID)") @PathParam("id") String id,
+      @Parameter(description = "The ETag of the job as the client has it")
+          @HeaderParam(HttpHeaders.IF_NONE_MATCH)
+          String ifNoneMatch,
+      @Parameter(
+              description = "Seconds to wait for a change before answering",
+              schema = @Schema(minimum = "0", maximum = "60"))
+          @QueryParam("wait")
+          String wait)
       throws SQLException {
-    UUID jobId = Ids.inPath(id, "a job id");
-    return query
-        .find(tenant.get(), jobId)
-        .orElseThrow(() -> new NotFoundException("no job with id " + jobId));
+    return status.job(tenant.get(), Ids.inPath(id, "a job id"), ifNoneMatch, wait);
   }
 
   @POST

@@ -1,7 +1,10 @@
 package dev.tessera.gateway.jobs;
 
+import dev.tessera.common.Json;
+import dev.tessera.common.StageTimings;
 import dev.tessera.common.tenants.Tenant;
 import dev.tessera.gateway.api.JobView;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -12,12 +15,25 @@ import java.util.UUID;
 import javax.sql.DataSource;
 
 /**
- * Answers job status from PostgreSQL as the scheduler wrote it: one primary-key lookup and one for
- * the stage timings, so clients may poll often. Reads only. Thread-safe.
+ * Answers job status from PostgreSQL as the scheduler wrote it: one primary-key lookup, the stage
+ * timings gathered into it as JSON, so that a poll costs one round trip. Reads only. Thread-safe.
  */
 public final class JobQuery {
+  /** The job's stage timings as a JSON array in the order they ran, or null when it has none. */
+  private static final String TIMINGS =
+      """
+      (SELECT json_agg(json_build_object('stage', stage, 'millis', millis, 'detail', detail)
+                       ORDER BY position)
+       FROM job_timings WHERE job_id = jobs.id) AS timings""";
+
   private static final String SELECT_JOB =
-      "SELECT " + JobRows.COLUMNS + " FROM " + JobRows.FROM + " WHERE id = ? AND tenant_id = ?";
+      "SELECT "
+          + JobRows.COLUMNS
+          + ", "
+          + TIMINGS
+          + " FROM "
+          + JobRows.FROM
+          + " WHERE id = ? AND tenant_id = ?";
 
   private final DataSource dataSource;
   private final JobRows rows;
@@ -40,8 +56,16 @@ public final class JobQuery {
         if (!row.next()) {
           return Optional.empty();
         }
+        String timings = row.getString("timings");
         return Optional.of(
-            rows.view(row, JobRows.timings(connection, List.of(id)).getOrDefault(id, List.of())));
+            rows.view(
+                row,
+                timings == null
+                    ? List.of()
+                    : List.of(
+                        Json.decode(
+                            timings.getBytes(StandardCharsets.UTF_8),
+                            StageTimings.Entry[].class))));
       }
     }
   }

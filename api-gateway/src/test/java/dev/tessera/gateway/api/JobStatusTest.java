@@ -126,7 +126,7 @@ class JobStatusTest {
             .body("attempts", equalTo(2))
             .body("finished_at", notNullValue())
             .body("progress", nullValue())
-            .body("result_url", containsString("X-Amz-Expires=3600"))
+            .body("result_url", containsString("X-Amz-Expires=3900"))
             .extract()
             .jsonPath();
     assertEquals(

@@ -1,0 +1,96 @@
+package dev.tessera.gateway.watch;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tessera.gateway.batches.BatchQuery;
+import dev.tessera.gateway.jobs.JobQuery;
+import dev.tessera.gateway.jobs.ResultLinks;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Optional;
+import java.util.Properties;
+import javax.sql.DataSource;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Wires cheap polling and the event streams: one {@link ChangeHub}, fed by one {@link
+ * JobChangeListener} that runs for the app's lifetime; reads after a change run on Quarkus's worker
+ * pool.
+ */
+@ApplicationScoped
+public class WatchBeans {
+
+  @Produces
+  @Singleton
+  ChangeHub changeHub(WatchConfig config) {
+    return new ChangeHub(config.maxWatches());
+  }
+
+  @Produces
+  @Singleton
+  JobChangeListener jobChangeListener(
+      ChangeHub hub,
+      @ConfigProperty(name = "quarkus.datasource.jdbc.url") String url,
+      @ConfigProperty(name = "quarkus.datasource.username") Optional<String> user,
+      @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password,
+      WatchConfig config) {
+    return new JobChangeListener(() -> connect(url, user, password), hub, config.maxBackoff());
+  }
+
+  /** The listener's own connection: not the pool's, which would hand it to others. */
+  private static Connection connect(String url, Optional<String> user, Optional<String> password)
+      throws SQLException {
+    Properties p = new Properties();
+    user.ifPresent(u -> p.setProperty("user", u));
+    password.ifPresent(pw -> p.setProperty("password", pw));
+    p.setProperty("connectTimeout", "10");
+    // Longer than any wait for notifications; keepalives notice a server that vanished.
+    p.setProperty("socketTimeout", "60");
+    p.setProperty("tcpKeepAlive", "true");
+    p.setProperty("ApplicationName", "tessera-gateway-changes");
+    return DriverManager.getConnection(url, p);
+  }
+
+  void startListener(@Observes StartupEvent event, JobChangeListener listener) {
+    listener.start();
+  }
+
+  void stopListener(@Disposes JobChangeListener listener) {
+    listener.close();
+  }
+
+  @Produces
+  @Singleton
+  StatusAnswers statusAnswers(
+      JobQuery jobs, BatchQuery batches, ObjectMapper mapper, ChangeHub hub) {
+    return new StatusAnswers(
+        jobs, batches, mapper, new ConditionalGet(hub, Infrastructure.getDefaultWorkerPool()));
+  }
+
+  @Produces
+  @Singleton
+  EventStreams eventStreams(
+      DataSource dataSource,
+      BatchQuery batches,
+      ResultLinks links,
+      ObjectMapper mapper,
+      ChangeHub hub,
+      JobChangeListener listener) {
+    return new EventStreams(
+        new EventStream.Services(
+            hub,
+            new JobSnapshots(dataSource),
+            batches,
+            links,
+            mapper,
+            Infrastructure.getDefaultWorkerPool(),
+            listener::listening));
+  }
+}

@@ -1,0 +1,20 @@
+package dev.tessera.gateway.watch;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** Settings of cheap polling and the event streams ({@code tessera.watch.*}). */
+@ConfigMapping(prefix = "tessera.watch")
+public interface WatchConfig {
+  /**
+   * Waiting requests ({@code ?wait}) and open event streams at once; past it they answer 503 with
+   * Retry-After. Each costs a map entry and, while the request lasts, its connection.
+   */
+  @WithDefault("10000")
+  int maxWatches();
+
+  /** Longest pause between the change listener's attempts to reconnect to the database. */
+  @WithDefault("10s")
+  Duration maxBackoff();
+}
