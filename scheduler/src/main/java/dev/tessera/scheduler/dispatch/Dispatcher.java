@@ -103,9 +103,10 @@ public final class Dispatcher {
 
   private int dispatch(String model, int slots, Instant now)
       throws IOException, InterruptedException {
-    int ceiling = waiting.ceiling(model);
+    WaitingJobs.Candidates found = waiting.candidates(model, slots, now, bounds.agingStep());
+    int ceiling = found.ceiling();
     List<Waiting> candidates = new ArrayList<>();
-    for (Waiting w : waiting.candidates(model, slots, now, bounds.agingStep(), ceiling)) {
+    for (Waiting w : found.waiting()) {
       if (w.job() == null) {
         failUnreadable(w, now);
       } else {

@@ -34,25 +34,25 @@ final class WaitingJobs {
   private static final String MODELS_WAITING =
       "SELECT DISTINCT model FROM jobs WHERE state = 'QUEUED'";
 
-  private static final String CEILING =
-      "SELECT max(priority) FROM jobs WHERE state = 'QUEUED' AND model = ?";
-
   private static final String DISPATCHED =
       "SELECT model, count(*) FROM jobs WHERE state = 'DISPATCHED' GROUP BY model";
 
   // Each tenant's first `perTenant` waiting jobs in the policy's own order within a tenant (aged
-  // priority, age, id): whatever the policy picks next is among them. Jobs without a tenant (from
-  // before tenants existed) form one group of their own.
+  // priority up to the ceiling, age, id): whatever the policy picks next is among them. The
+  // ceiling, the highest priority any of the model's waiting jobs asked for, comes with each row.
+  // Jobs without a tenant (from before tenants existed) form one group of their own.
   private static final String CANDIDATES =
       """
+      WITH queued AS (SELECT * FROM jobs WHERE state = 'QUEUED' AND model = ?),
+           top AS (SELECT max(priority) AS ceiling FROM queued)
       SELECT id, tenant_id, priority, created_at, version, attempt, error, settings, upscale,
-             target_size
-      FROM (SELECT j.*, row_number() OVER (
-                   PARTITION BY tenant_id
-                   ORDER BY GREATEST(priority, LEAST(?, priority
-                                  + floor(extract(epoch FROM ?::timestamptz - created_at) / ?)))
-                            DESC, created_at, id) AS rank
-            FROM jobs j WHERE state = 'QUEUED' AND model = ?) ranked
+             target_size, ceiling
+      FROM (SELECT q.*, top.ceiling, row_number() OVER (
+                   PARTITION BY q.tenant_id
+                   ORDER BY GREATEST(q.priority, LEAST(top.ceiling, q.priority
+                                  + floor(extract(epoch FROM ?::timestamptz - q.created_at) / ?)))
+                            DESC, q.created_at, q.id) AS rank
+            FROM queued q CROSS JOIN top) ranked
       WHERE rank <= ?""";
 
   private static final String LOADS =
@@ -72,6 +72,12 @@ final class WaitingJobs {
       JobFields fields,
       RenderJob job,
       String unreadable) {}
+
+  /**
+   * A model's candidates, and the ceiling of its aging: the highest priority any of its waiting
+   * jobs asked for (0 when none waits).
+   */
+  record Candidates(List<Waiting> waiting, int ceiling) {}
 
   private final DataSource dataSource;
 
@@ -93,32 +99,27 @@ final class WaitingJobs {
     return counts;
   }
 
-  /** The highest priority a QUEUED job of {@code model} asked for (the policy's ceiling). */
-  int ceiling(String model) {
-    int[] max = {0};
-    query(CEILING, s -> s.setString(1, model), rs -> max[0] = rs.getInt(1));
-    return max[0];
-  }
-
   /**
    * Each tenant's first {@code perTenant} QUEUED jobs of {@code model}, by aged priority (with
-   * {@code agingStep} at {@code now}, up to {@code ceiling}), then age: the order of {@link
+   * {@code agingStep} at {@code now}, up to the ceiling), then age: the order of {@link
    * DispatchPolicy} within one tenant.
    */
-  List<Waiting> candidates(
-      String model, int perTenant, Instant now, Duration agingStep, int ceiling) {
+  Candidates candidates(String model, int perTenant, Instant now, Duration agingStep) {
     List<Waiting> found = new ArrayList<>();
+    int[] ceiling = {0};
     query(
         CANDIDATES,
         s -> {
-          s.setInt(1, ceiling);
+          s.setString(1, model);
           s.setObject(2, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
           s.setDouble(3, agingStep.toNanos() / 1e9);
-          s.setString(4, model);
-          s.setInt(5, perTenant);
+          s.setInt(4, perTenant);
         },
-        rs -> found.add(waiting(rs, model)));
-    return found;
+        rs -> {
+          found.add(waiting(rs, model));
+          ceiling[0] = rs.getInt("ceiling");
+        });
+    return new Candidates(found, ceiling[0]);
   }
 
   /**
