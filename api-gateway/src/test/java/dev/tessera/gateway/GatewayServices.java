@@ -63,6 +63,9 @@ public class GatewayServices implements QuarkusTestResourceLifecycleManager {
     // The idle poll is long on purpose: a cancellation must wake the relay itself.
     config.put("tessera.relay.idle-poll", "10s");
     config.put("tessera.relay.max-backoff", "2s");
+    // These tests write jobs behind the gateway's back and read them at once; the kept answers,
+    // which trail such writes by a notification's delay, have tests of their own (KeptAnswersTest).
+    config.put("tessera.watch.cache-ttl", "0s");
     // Webhooks go to receivers on the loopback interface, and retry within a second.
     config.put("tessera.webhooks.allow-private", "true");
     config.put("tessera.webhooks.poll-interval", "100ms");

@@ -1,7 +1,6 @@
 package dev.tessera.gateway.auth;
 
 import dev.tessera.common.tenants.Tenant;
-import dev.tessera.common.tenants.TenantStore;
 import dev.tessera.gateway.a1111.SdApiCredentials;
 import dev.tessera.gateway.api.Problem;
 import jakarta.inject.Inject;
@@ -27,7 +26,7 @@ public class ApiKeyFilter {
 
   private static final String BEARER = "Bearer ";
 
-  @Inject TenantStore tenants;
+  @Inject TenantKeys tenants;
   @Inject CurrentTenant current;
 
   /** Whether requests to {@code path} must name their tenant. */
@@ -53,7 +52,7 @@ public class ApiKeyFilter {
                   : "send the API key as 'Authorization: Bearer <key>'",
               sdApi));
     }
-    Optional<Tenant> tenant = tenants.findByKey(key.get());
+    Optional<Tenant> tenant = tenants.find(key.get());
     if (tenant.isEmpty()) {
       return Optional.of(unauthorized("the API key is unknown or revoked", sdApi));
     }

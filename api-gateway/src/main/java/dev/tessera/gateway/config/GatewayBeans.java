@@ -20,6 +20,7 @@ import dev.tessera.gateway.outbox.RelayWorker;
 import dev.tessera.gateway.outbox.SentRowCleanup;
 import dev.tessera.gateway.outbox.TopicProvisioner;
 import dev.tessera.gateway.quota.RateLimiter;
+import dev.tessera.gateway.watch.StatusAnswers;
 import dev.tessera.gateway.webhooks.WebhookTargets;
 import dev.tessera.gateway.workers.WorkerRegistry;
 import io.quarkus.runtime.StartupEvent;
@@ -86,8 +87,15 @@ public class GatewayBeans {
 
   @Produces
   @Singleton
-  JobCancellation jobCancellation(DataSource dataSource, RelayWorker worker) {
-    return new JobCancellation(dataSource, Clock.systemUTC(), worker::wake);
+  JobCancellation jobCancellation(
+      DataSource dataSource, RelayWorker worker, StatusAnswers answers) {
+    return new JobCancellation(
+        dataSource,
+        Clock.systemUTC(),
+        requested -> {
+          worker.wake();
+          answers.forget(requested);
+        });
   }
 
   @Produces

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 
 /**
@@ -53,12 +54,13 @@ public final class JobCancellation {
 
   private final DataSource dataSource;
   private final Clock clock;
-  private final Runnable afterCommit;
+  private final Consumer<Set<UUID>> afterCommit;
 
   /**
-   * @param afterCommit runs after each commit that wrote outbox rows, e.g. to wake the relay
+   * @param afterCommit told the jobs whose cancellation a commit recorded (and for which it wrote
+   *     outbox rows), after each such commit: to wake the relay, to forget their kept answers
    */
-  public JobCancellation(DataSource dataSource, Clock clock, Runnable afterCommit) {
+  public JobCancellation(DataSource dataSource, Clock clock, Consumer<Set<UUID>> afterCommit) {
     this.dataSource = dataSource;
     this.clock = clock;
     this.afterCommit = afterCommit;
@@ -100,7 +102,7 @@ public final class JobCancellation {
       }
     }
     if (!requested.isEmpty()) {
-      afterCommit.run();
+      afterCommit.accept(requested);
     }
     Map<UUID, CancelOutcome> outcomes = new LinkedHashMap<>();
     for (UUID id : ids) {

@@ -1,9 +1,11 @@
 package dev.tessera.gateway.watch;
 
 import dev.tessera.common.JobEvent;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -11,7 +13,7 @@ import org.jboss.logging.Logger;
 
 /**
  * Who is waiting for which job or batch: long polls and event streams {@link #watch} an id, and the
- * gateway's one {@link JobChangeListener} (and its render.events feed) tells the hub what changed,
+ * gateway's one {@link ChangeListener} (and its render.events feed) tells the hub what changed,
  * which tells the watchers of that job and of its batch. So a waiting client costs a map entry, not
  * a query a second. The number of watches is bounded; past it {@link #watch} refuses. Thread-safe.
  */
@@ -60,6 +62,7 @@ public final class ChangeHub {
   }
 
   private final ConcurrentHashMap<UUID, Set<Observer>> observers = new ConcurrentHashMap<>();
+  private final List<Observer> everything = new CopyOnWriteArrayList<>();
   private final AtomicInteger watching = new AtomicInteger();
   private final int maxWatches;
 
@@ -94,6 +97,14 @@ public final class ChangeHub {
     return new Watch(id, observer);
   }
 
+  /**
+   * Has {@code observer} told of every change, whatever it concerns, for the hub's lifetime (a
+   * cache of answers, say); it counts against no limit.
+   */
+  public void watchAll(Observer observer) {
+    everything.add(observer);
+  }
+
   /** Watches open now. */
   public int watching() {
     return watching.get();
@@ -101,6 +112,7 @@ public final class ChangeHub {
 
   /** Tells the watchers of the job, and of its batch when the change names one. */
   public void changed(JobChange change) {
+    everything.forEach(observer -> tell(observer, o -> o.changed(change)));
     tell(change.jobId(), observer -> observer.changed(change));
     if (change.batchId() != null) {
       tell(change.batchId(), observer -> observer.changed(change));
@@ -114,6 +126,7 @@ public final class ChangeHub {
 
   /** Tells every watcher that anything may have changed. */
   public void resync() {
+    everything.forEach(observer -> tell(observer, Observer::resync));
     observers.values().forEach(set -> set.forEach(observer -> tell(observer, Observer::resync)));
   }
 

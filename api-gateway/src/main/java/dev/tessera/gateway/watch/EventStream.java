@@ -24,8 +24,8 @@ import org.jboss.logging.Logger;
  * sending holds the stream's lock, so events leave in the order they were decided.
  *
  * <p>Every {@link #KEEPALIVE} it sends a comment, so that proxies keep the connection and a client
- * gone is noticed; while the {@link JobChangeListener} is away, or after a read failed, it also
- * reads again then, the stream's fallback to polling.
+ * gone is noticed; while the {@link ChangeListener} is away, or after a read failed, it also reads
+ * again then, the stream's fallback to polling.
  *
  * <p>Lifetime: holds a watch from {@link #watch} until the stream ends or the client leaves (the
  * subscription's termination), whichever comes first.

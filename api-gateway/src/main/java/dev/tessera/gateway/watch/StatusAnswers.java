@@ -4,10 +4,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tessera.common.tenants.Tenant;
 import dev.tessera.gateway.batches.BatchQuery;
+import dev.tessera.gateway.cache.ChangeCache;
 import dev.tessera.gateway.jobs.JobQuery;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.core.Response;
 import java.sql.SQLException;
+import java.util.Collection;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 
@@ -15,16 +17,31 @@ import java.util.concurrent.CompletionStage;
  * {@code GET /v1/jobs/{id}} and {@code GET /v1/batches/{id}} with ETags and {@code ?wait}: the
  * bodies {@link JobQuery} and {@link BatchQuery} read, encoded as the API encodes them, tagged, and
  * answered by {@link ConditionalGet}. A job's answer waits on any change of the job; a batch's only
- * on its jobs' states, the only thing its body counts. Thread-safe.
+ * on its jobs' states, the only thing its body counts.
+ *
+ * <p>A job's tagged answer is kept until the job changes (see {@link #forgetter()}), so polling a
+ * job that did not move costs no query. Thread-safe.
  */
 public final class StatusAnswers {
+  /** A job's answer and the tenant it belongs to, who alone may see it. */
+  public record KeptJob(UUID tenantId, Tagged answer) {}
+
+  private final ChangeCache<UUID, KeptJob> keptJobs;
   private final JobQuery jobs;
   private final BatchQuery batches;
   private final ObjectMapper mapper;
   private final ConditionalGet conditional;
 
+  /**
+   * @param keptJobs where job answers are kept; {@link #forgetter()} must hear every change
+   */
   public StatusAnswers(
-      JobQuery jobs, BatchQuery batches, ObjectMapper mapper, ConditionalGet conditional) {
+      JobQuery jobs,
+      BatchQuery batches,
+      ObjectMapper mapper,
+      ConditionalGet conditional,
+      ChangeCache<UUID, KeptJob> keptJobs) {
+    this.keptJobs = keptJobs;
     this.jobs = jobs;
     this.batches = batches;
     this.mapper = mapper;
@@ -41,12 +58,41 @@ public final class StatusAnswers {
     return conditional.answer(
         id,
         change -> change.kind() != JobChange.Kind.REPORTED,
-        () ->
-            tag(
-                jobs.find(tenant, id)
-                    .orElseThrow(() -> new NotFoundException("no job with id " + id))),
+        () -> jobAnswer(tenant, id),
         ifNoneMatch,
         WaitTime.parse(wait));
+  }
+
+  /**
+   * Forgets the kept answers of {@code jobIds}: for the gateway's own writes, so its clients see
+   * them before the database's announcement arrives.
+   */
+  public void forget(Collection<UUID> jobIds) {
+    jobIds.forEach(keptJobs::forget);
+  }
+
+  /** Forgets kept answers as the {@link ChangeHub} it watches reports changes. */
+  public ChangeHub.Observer forgetter() {
+    return new ChangeHub.Observer() {
+      @Override
+      public void changed(JobChange change) {
+        keptJobs.forget(change.jobId());
+      }
+
+      @Override
+      public void resync() {
+        keptJobs.forgetAll();
+      }
+    };
+  }
+
+  private Tagged jobAnswer(Tenant tenant, UUID id) throws SQLException {
+    // Another tenant's kept job answers 404, as its query would.
+    return keptJobs
+        .get(id, () -> jobs.find(tenant, id).map(view -> new KeptJob(tenant.id(), tag(view))))
+        .filter(kept -> kept.tenantId().equals(tenant.id()))
+        .map(KeptJob::answer)
+        .orElseThrow(() -> new NotFoundException("no job with id " + id));
   }
 
   /**

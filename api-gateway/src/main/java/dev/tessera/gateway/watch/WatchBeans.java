@@ -1,7 +1,10 @@
 package dev.tessera.gateway.watch;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tessera.common.tenants.TenantStore;
+import dev.tessera.gateway.auth.TenantKeys;
 import dev.tessera.gateway.batches.BatchQuery;
+import dev.tessera.gateway.cache.ChangeCache;
 import dev.tessera.gateway.jobs.JobQuery;
 import dev.tessera.gateway.jobs.ResultLinks;
 import io.quarkus.runtime.StartupEvent;
@@ -21,8 +24,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Wires cheap polling and the event streams: one {@link ChangeHub}, fed by one {@link
- * JobChangeListener} that runs for the app's lifetime; reads after a change run on Quarkus's worker
- * pool.
+ * ChangeListener} that runs for the app's lifetime; reads after a change run on Quarkus's worker
+ * pool. The same listener ends the kept job answers and API keys.
  */
 @ApplicationScoped
 public class WatchBeans {
@@ -35,13 +38,13 @@ public class WatchBeans {
 
   @Produces
   @Singleton
-  JobChangeListener jobChangeListener(
+  ChangeListener jobChangeListener(
       ChangeHub hub,
       @ConfigProperty(name = "quarkus.datasource.jdbc.url") String url,
       @ConfigProperty(name = "quarkus.datasource.username") Optional<String> user,
       @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password,
       WatchConfig config) {
-    return new JobChangeListener(() -> connect(url, user, password), hub, config.maxBackoff());
+    return new ChangeListener(() -> connect(url, user, password), hub, config.maxBackoff());
   }
 
   /** The listener's own connection: not the pool's, which would hand it to others. */
@@ -58,20 +61,42 @@ public class WatchBeans {
     return DriverManager.getConnection(url, p);
   }
 
-  void startListener(@Observes StartupEvent event, JobChangeListener listener) {
+  void startListener(@Observes StartupEvent event, ChangeListener listener) {
     listener.start();
   }
 
-  void stopListener(@Disposes JobChangeListener listener) {
+  void stopListener(@Disposes ChangeListener listener) {
     listener.close();
   }
 
   @Produces
   @Singleton
   StatusAnswers statusAnswers(
-      JobQuery jobs, BatchQuery batches, ObjectMapper mapper, ChangeHub hub) {
-    return new StatusAnswers(
-        jobs, batches, mapper, new ConditionalGet(hub, Infrastructure.getDefaultWorkerPool()));
+      JobQuery jobs,
+      BatchQuery batches,
+      ObjectMapper mapper,
+      ChangeHub hub,
+      ChangeListener listener,
+      WatchConfig config) {
+    StatusAnswers answers =
+        new StatusAnswers(
+            jobs,
+            batches,
+            mapper,
+            new ConditionalGet(hub, Infrastructure.getDefaultWorkerPool()),
+            new ChangeCache<>(config.cacheTtl(), config.cacheSize(), listener::listening));
+    hub.watchAll(answers.forgetter());
+    return answers;
+  }
+
+  @Produces
+  @Singleton
+  TenantKeys tenantKeys(TenantStore store, ChangeListener listener, WatchConfig config) {
+    TenantKeys keys =
+        new TenantKeys(
+            store, new ChangeCache<>(config.cacheTtl(), config.cacheSize(), listener::listening));
+    listener.onTenantsChanged(keys::forgetAll);
+    return keys;
   }
 
   @Produces
@@ -82,7 +107,7 @@ public class WatchBeans {
       ResultLinks links,
       ObjectMapper mapper,
       ChangeHub hub,
-      JobChangeListener listener) {
+      ChangeListener listener) {
     return new EventStreams(
         new EventStream.Services(
             hub,

@@ -14,6 +14,18 @@ public interface WatchConfig {
   @WithDefault("10000")
   int maxWatches();
 
+  /**
+   * How long a kept answer (a job's status, an API key's tenant) may be served without a query. The
+   * database announces every change, which ends a kept answer at once; this bounds how stale one
+   * can get should an announcement be lost.
+   */
+  @WithDefault("5s")
+  Duration cacheTtl();
+
+  /** How many job answers, and how many API keys, are kept at most. */
+  @WithDefault("100000")
+  long cacheSize();
+
   /** Longest pause between the change listener's attempts to reconnect to the database. */
   @WithDefault("10s")
   Duration maxBackoff();

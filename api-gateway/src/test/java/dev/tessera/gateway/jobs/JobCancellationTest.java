@@ -20,8 +20,9 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,7 +33,7 @@ class JobCancellationTest {
   private static final Instant NOW = Instant.parse("2026-01-02T03:04:05.123456789Z");
 
   private final Sql sql = new Sql(TestDatabase.dataSource());
-  private final AtomicInteger commits = new AtomicInteger();
+  private final List<Set<UUID>> commits = new CopyOnWriteArrayList<>();
   private final JobSubmission submission =
       new JobSubmission(
           TestDatabase.dataSource(),
@@ -40,7 +41,7 @@ class JobCancellationTest {
           Clock.systemUTC());
   private final JobCancellation cancellation =
       new JobCancellation(
-          TestDatabase.dataSource(), Clock.fixed(NOW, ZoneOffset.UTC), commits::incrementAndGet);
+          TestDatabase.dataSource(), Clock.fixed(NOW, ZoneOffset.UTC), commits::add);
 
   private static final Tenant TENANT = tenant("cancel-test-");
   private static final Tenant OTHER = tenant("cancel-other-");
@@ -85,7 +86,7 @@ class JobCancellationTest {
     UUID canceled = submit(TENANT, JobState.CANCELED);
     UUID askedBefore = submit(TENANT, JobState.QUEUED);
     cancellation.cancel(TENANT, askedBefore);
-    commits.set(0);
+    commits.clear();
     UUID others = submit(OTHER, JobState.QUEUED);
     UUID unknown = UUID.randomUUID();
 
@@ -142,7 +143,10 @@ class JobCancellationTest {
             ControlMessage.class);
     assertEquals(
         new ControlMessage.Cancel(queued, Instant.parse("2026-01-02T03:04:05.123456Z")), message);
-    assertEquals(1, commits.get(), "one transaction, one wake-up of the relay");
+    assertEquals(
+        List.of(Set.of(queued, dispatched, running)),
+        commits,
+        "one transaction, told once of the jobs it asked to cancel");
     assertEquals(
         JobState.QUEUED.name(),
         sql.row("SELECT state FROM jobs WHERE id = ?", queued).get("state"),
@@ -151,7 +155,7 @@ class JobCancellationTest {
     Map<UUID, CancelOutcome> again = cancellation.cancelAll(TENANT, List.of(queued, running));
     assertEquals(CancelOutcome.Kind.ALREADY_REQUESTED, again.get(queued).kind());
     assertEquals(CancelOutcome.Kind.ALREADY_REQUESTED, again.get(running).kind());
-    assertEquals(1, commits.get(), "nothing new to relay: no wake-up");
+    assertEquals(1, commits.size(), "nothing new to relay: no wake-up");
     assertEquals(1, controlRows(queued));
   }
 
@@ -184,7 +188,7 @@ class JobCancellationTest {
     assertEquals(
         0,
         sql.count("SELECT count(*) FROM job_cancellations WHERE job_id IN (?, ?)", first, second));
-    assertEquals(0, commits.get());
+    assertEquals(List.of(), commits);
     assertEquals(
         CancelOutcome.Kind.REQUESTED,
         cancellation.cancel(TENANT, first).kind(),

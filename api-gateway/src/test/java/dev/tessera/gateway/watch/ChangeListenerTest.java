@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tessera.common.tenants.TenantStore;
 import dev.tessera.gateway.Sql;
 import dev.tessera.gateway.TestDatabase;
 import dev.tessera.teststack.NeedsStack;
@@ -17,18 +18,25 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The triggers of migration V7 and the listener on a real PostgreSQL: what the scheduler's writes
- * announce, and a listener that loses its connection comes back and tells everyone to look again.
+ * The triggers of migrations V7 and V9 and the listener on a real PostgreSQL: what the scheduler's
+ * writes announce, and a listener that loses its connection comes back and tells everyone to look
+ * again.
  */
 @NeedsStack
-class JobChangeListenerTest {
+class ChangeListenerTest {
   private static final Duration WITHIN = Duration.ofSeconds(10);
+
+  /** The listener's backend: the one whose last statement listened (not the asking one). */
+  private static final String LISTENERS =
+      "FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND query LIKE '%LISTEN "
+          + ChangeListener.TENANTS_CHANNEL
+          + "%'";
 
   private final LinkedBlockingQueue<String> heard = new LinkedBlockingQueue<>();
   private final UUID job = UUID.randomUUID();
   private DataSource db;
   private Sql sql;
-  private JobChangeListener listener;
+  private ChangeListener listener;
 
   @BeforeEach
   void setUp() throws Exception {
@@ -51,9 +59,12 @@ class JobChangeListenerTest {
             heard.add("resync");
           }
         });
-    listener = new JobChangeListener(db::getConnection, hub, Duration.ofMillis(500));
+    listener = new ChangeListener(db::getConnection, hub, Duration.ofMillis(500));
+    listener.onTenantsChanged(() -> heard.add("tenants"));
     listener.start();
     assertEquals("resync", next(), "a listener that starts tells its watchers to look");
+    assertEquals("tenants", next(), "and its tenant watchers");
+    awaitListening();
   }
 
   @AfterEach
@@ -78,15 +89,26 @@ class JobChangeListenerTest {
   }
 
   @Test
+  void keyAndTenantChangesAreAnnouncedOncePerStatement() throws Exception {
+    TenantStore tenants = new TenantStore(db);
+    TenantStore.Created created =
+        tenants.create("listener-" + System.nanoTime() % 1_000_000, 1, 10, 10, false);
+    assertQuiet(Duration.ofSeconds(1));
+    tenants.revokeKey(created.key().substring(0, 12));
+    assertEquals("tenants", next());
+    sql.update("UPDATE tenants SET weight = 2 WHERE id = ?", created.tenant().id());
+    assertEquals("tenants", next());
+    assertQuiet(Duration.ofSeconds(1));
+  }
+
+  @Test
   void aLostConnectionIsOpenedAgainAndEveryoneLooksAgain() throws Exception {
     assertTrue(listener.listening());
     assertEquals(1, listeningBackends());
-    sql.count(
-        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE query LIKE 'LISTEN "
-            + JobChange.CHANNEL
-            + "%'");
+    sql.count("SELECT count(pg_terminate_backend(pid)) " + LISTENERS);
     assertEquals("resync", next());
-    assertTrue(listener.listening());
+    assertEquals("tenants", next());
+    awaitListening();
     sql.update("UPDATE jobs SET state = 'FAILED', version = version + 1 WHERE id = ?", job);
     assertEquals("STATE", next());
   }
@@ -101,10 +123,17 @@ class JobChangeListenerTest {
   }
 
   private long listeningBackends() throws Exception {
-    return sql.count(
-        "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'LISTEN "
-            + JobChange.CHANNEL
-            + "%'");
+    return sql.count("SELECT count(*) " + LISTENERS);
+  }
+
+  private void awaitListening() throws InterruptedException {
+    long deadline = System.nanoTime() + WITHIN.toNanos();
+    while (!listener.listening()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("not listening within " + WITHIN);
+      }
+      Thread.sleep(10);
+    }
   }
 
   private String next() throws InterruptedException {

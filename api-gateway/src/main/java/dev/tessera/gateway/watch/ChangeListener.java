@@ -4,6 +4,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
@@ -11,22 +13,26 @@ import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
 /**
- * The gateway's one {@code LISTEN} on {@link JobChange#CHANNEL}: hands every job change the
- * database announces to the {@link ChangeHub}, so that however many clients wait, the gateway holds
- * one connection for them and queries only when something they wait for changed.
+ * The gateway's one {@code LISTEN} connection: hands every job change the database announces on
+ * {@link JobChange#CHANNEL} to the {@link ChangeHub}, so that however many clients wait, the
+ * gateway holds one connection for them and queries only when something they wait for changed; and
+ * tells its tenant watchers when keys or tenants changed ({@link #TENANTS_CHANNEL}).
  *
  * <p>A connection that fails or falls silent (checked after {@link #CHECK_AFTER} without
  * notifications) is dropped and opened again after a backoff doubling from {@link #FIRST_RETRY} to
  * {@code maxBackoff}; notifications sent meanwhile are lost, so once listening again it tells every
- * watcher to look for itself ({@link ChangeHub#resync}). While it is away, waiting requests answer
- * at their timeouts.
+ * watcher to look for itself ({@link ChangeHub#resync}) and tells the tenant watchers. While it is
+ * away, waiting requests answer at their timeouts and the caches are bypassed.
  *
  * <p>Lifetime: owns a thread, started by {@link #start()}, and while connected one connection,
  * opened by the {@link Connector} (which sets its connect and socket timeouts); {@link #close()}
  * stops the thread (within a poll, {@link #POLL}, or a connection attempt) and closes the
  * connection; safe twice.
  */
-public final class JobChangeListener implements AutoCloseable {
+public final class ChangeListener implements AutoCloseable {
+  /** The PostgreSQL channel migration V9's triggers notify on when keys or tenants change. */
+  public static final String TENANTS_CHANNEL = "tessera_tenants_changed";
+
   /** Longest wait for notifications before the thread looks whether it should stop. */
   static final Duration POLL = Duration.ofMillis(500);
 
@@ -35,7 +41,7 @@ public final class JobChangeListener implements AutoCloseable {
 
   static final Duration FIRST_RETRY = Duration.ofMillis(250);
 
-  private static final Logger LOG = Logger.getLogger(JobChangeListener.class);
+  private static final Logger LOG = Logger.getLogger(ChangeListener.class);
 
   /** Opens a new connection with its timeouts set. */
   public interface Connector {
@@ -44,12 +50,13 @@ public final class JobChangeListener implements AutoCloseable {
 
   private final Connector connector;
   private final ChangeHub hub;
+  private final List<Runnable> tenantWatchers = new CopyOnWriteArrayList<>();
   private final Duration maxBackoff;
   private final CountDownLatch stopping = new CountDownLatch(1);
   private final Thread thread;
   private volatile boolean listening;
 
-  public JobChangeListener(Connector connector, ChangeHub hub, Duration maxBackoff) {
+  public ChangeListener(Connector connector, ChangeHub hub, Duration maxBackoff) {
     if (maxBackoff.compareTo(FIRST_RETRY) < 0) {
       throw new IllegalArgumentException("max backoff must be at least " + FIRST_RETRY);
     }
@@ -58,6 +65,14 @@ public final class JobChangeListener implements AutoCloseable {
     this.maxBackoff = maxBackoff;
     this.thread = new Thread(this::run, "job-change-listener");
     thread.setDaemon(true);
+  }
+
+  /**
+   * Has {@code watcher} told, on the listener's thread, whenever any key or tenant may have changed
+   * (and when listening starts again after a failure); it must return at once.
+   */
+  public void onTenantsChanged(Runnable watcher) {
+    tenantWatchers.add(watcher);
   }
 
   public void start() {
@@ -105,11 +120,13 @@ public final class JobChangeListener implements AutoCloseable {
     connection.setAutoCommit(true);
     try (Statement listen = connection.createStatement()) {
       listen.setQueryTimeout(10);
-      listen.execute("LISTEN " + JobChange.CHANNEL);
+      listen.execute("LISTEN " + JobChange.CHANNEL + "; LISTEN " + TENANTS_CHANNEL);
     }
-    listening = true;
-    // Whatever changed while nobody listened was not announced to us.
+    // Whatever changed while nobody listened was not announced to us; what is kept goes before the
+    // caches trust the announcements again.
     hub.resync();
+    tenantWatchers.forEach(Runnable::run);
+    listening = true;
   }
 
   /** Hands notifications to the hub until stopped or the connection fails. */
@@ -121,6 +138,10 @@ public final class JobChangeListener implements AutoCloseable {
       if (notifications != null && notifications.length > 0) {
         lastHeard = System.nanoTime();
         for (PGNotification notification : notifications) {
+          if (notification.getName().equals(TENANTS_CHANNEL)) {
+            tenantWatchers.forEach(Runnable::run);
+            continue;
+          }
           JobChange.parse(notification.getParameter())
               .ifPresentOrElse(
                   hub::changed,
