@@ -60,6 +60,8 @@ public final class ChartCli {
         default -> throw new IllegalArgumentException("unknown option " + option + "\n" + USAGE);
       }
     }
-    out.print(new ChartRenderer(home.resolve(ChartRenderer.CHART)).template(release, namespace, kubeVersion, values));
+    out.print(
+        new ChartRenderer(home.resolve(ChartRenderer.CHART))
+            .template(release, namespace, kubeVersion, values));
   }
 }
