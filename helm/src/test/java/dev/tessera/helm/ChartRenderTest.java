@@ -208,7 +208,7 @@ class ChartRenderTest {
       expected.add(PREFIX + "gateway");
     }
     for (JsonNode pool : values.path("workers").path("pools")) {
-      if (pool.path("podDisruptionBudget").path("enabled").asBoolean()) {
+      if (pool.path("podDisruptionBudget").path("enabled").asBoolean(true)) {
         expected.add(PREFIX + "worker-" + pool.path("name").asText());
       }
     }
