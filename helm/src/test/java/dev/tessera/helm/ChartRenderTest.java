@@ -251,6 +251,16 @@ class ChartRenderTest {
           spec.getTerminationGracePeriodSeconds(),
           name + ": terminationGracePeriodSeconds = drain + 30");
 
+      var rolling = d.getSpec().getStrategy().getRollingUpdate();
+      assertEquals(
+          pool.path("rollingUpdate").path("maxSurge").asInt(1),
+          rolling.getMaxSurge().getIntVal(),
+          name + " maxSurge");
+      assertEquals(
+          pool.path("rollingUpdate").path("maxUnavailable").asInt(0),
+          rolling.getMaxUnavailable().getIntVal(),
+          name + " maxUnavailable");
+
       if (kedaEnabled(pool)) {
         assertNull(d.getSpec().getReplicas(), name + ": KEDA owns the replica count");
       } else {
