@@ -38,6 +38,7 @@ public final class Farm {
               + " [--short-steps N]",
           "  ./farm bench-dispatch [--jobs N]",
           TenantCommand.USAGE,
+          "  ./farm chart template [-f values.yaml]...   (the Helm chart, rendered; see the README)",
           "  ./farm model|render|tokenize|schedule ...   (the engine; see the README)");
 
   private Farm() {}
