@@ -62,7 +62,8 @@ record DebianJreBase(Path tarball, String diffId, String javaHome, String archit
   private static List<String> download(Path debs) throws IOException {
     List<String> command = new ArrayList<>(List.of("apt-get", "--print-uris", "-q", "download"));
     command.addAll(PACKAGES);
-    Command.Result uris = Command.run(debs, QUERY, command);
+    // Asked outside debs: apt-get names nothing that the folder it runs in already holds.
+    Command.Result uris = Command.run(debs.getParent(), QUERY, command);
     if (uris.exitCode() != 0) {
       throw new IllegalStateException(
           "apt-get cannot name the packages "
