@@ -82,10 +82,12 @@ class SchedulerImageTest {
         strings(config.path("Entrypoint")));
     assertEquals(String.valueOf(DebianJreBase.USER), config.path("User").asText());
     assertEquals("/" + WORKDIR, config.path("WorkingDir").asText());
-    // The base's PATH is kept, so `java` is the base's JRE.
+    // The base's environment is kept: `java` on the PATH is the base's JRE.
+    List<String> env = strings(config.path("Env"));
     assertTrue(
-        strings(config.path("Env")).contains("JAVA_HOME=" + base.javaHome()),
-        "Env: " + config.path("Env"));
+        env.stream().anyMatch(e -> e.startsWith("PATH=" + base.javaHome() + "/bin:")),
+        "Env: " + env);
+    assertTrue(env.contains("JAVA_HOME=" + base.javaHome()), "Env: " + env);
     assertEquals("linux", image.config().path("os").asText());
     assertEquals(base.architecture(), image.config().path("architecture").asText());
   }
