@@ -48,7 +48,18 @@ record DebianJreBase(Path tarball, String diffId, String javaHome, String archit
     Path debs = Files.createDirectories(cache.resolve("debs"));
     String architecture = run(cache, QUERY, "dpkg", "--print-architecture").output().strip();
     String javaHome = "/usr/lib/jvm/java-17-openjdk-" + architecture;
-    List<String> files = download(debs);
+    List<String> files;
+    try {
+      files = download(debs);
+    } catch (IOException | IllegalStateException e) {
+      // Package lists older than the mirror name versions it no longer holds (it keeps only the
+      // newest); where this may, it reads them anew once.
+      if (!run(cache, QUERY, "id", "-u").output().strip().equals("0")) {
+        throw e;
+      }
+      run(cache, DOWNLOAD, "apt-get", "-q", "update");
+      files = download(debs);
+    }
     String key = sha256(String.join("\n", files)).substring(0, 12);
     Path tarball = cache.resolve("debian-jre17-" + key + ".tar");
     Path diffIdFile = cache.resolve("debian-jre17-" + key + ".diffid");
