@@ -3,6 +3,7 @@ package dev.tessera.render.service;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tessera.common.ControlMessage;
@@ -400,6 +401,18 @@ class WorkerServiceLifecycleTest {
     assertTrue(
         took.compareTo(drain) >= 0 && took.compareTo(drain.plusSeconds(10)) < 0,
         "drain took " + took);
+  }
+
+  @Test
+  void aNegativeDrainTimeoutIsRefusedNamingTheSetting() {
+    WorkerConfig config = config("mini=" + bundle(), Duration.ofSeconds(-1));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new DrainOnTerm(new WorkerService(config), config));
+    assertEquals(
+        "tessera.worker.drain-timeout (TESSERA_DRAIN_TIMEOUT) must not be negative, got PT-1S",
+        e.getMessage());
   }
 
   private static RenderJob job(int steps) {
