@@ -8,14 +8,16 @@ import java.util.UUID;
 /**
  * A worker's announcement of itself on {@link Topics#WORKERS} (Kafka key: the worker id): sent when
  * it starts, every heartbeat interval while it runs, whenever it takes or finishes a job, and once
- * more, {@link Activity#STOPPED}, when it shuts down. The scheduler keeps the latest of each worker
- * in its registry, counts each model's capacity from the live ones, and takes a running job back
- * from a worker whose heartbeats stopped (its lease expired).
+ * more, {@link Activity#STOPPED}, when it shuts down; while it drains (told to stop, it finishes
+ * the job under way first) it says {@link Activity#DRAINING}. The scheduler keeps the latest of
+ * each worker in its registry, counts each model's capacity from the live ones that take jobs, and
+ * takes a running job back from a worker whose heartbeats stopped (its lease expired).
  *
  * @param workerId the worker's name (pod or host name), also the id its job events carry
  * @param models the models it renders, i.e. the queues it consumes
  * @param activity what it is doing
- * @param jobId the job it is rendering while {@link Activity#BUSY}; null otherwise
+ * @param jobId the job it is rendering while {@link Activity#BUSY}, or while {@link
+ *     Activity#DRAINING} if one is still under way; null otherwise
  * @param at when it sent this (the worker's clock)
  */
 public record WorkerHeartbeat(
@@ -27,6 +29,11 @@ public record WorkerHeartbeat(
     IDLE,
     /** Rendering {@link WorkerHeartbeat#jobId()}. */
     BUSY,
+    /**
+     * Stopping: takes no more jobs, and finishes {@link WorkerHeartbeat#jobId()} when it names one
+     * (its lease holds meanwhile).
+     */
+    DRAINING,
     /** Shut down; takes no more jobs. */
     STOPPED
   }
@@ -39,8 +46,9 @@ public record WorkerHeartbeat(
     if (activity == Activity.BUSY && jobId == null) {
       throw new IllegalArgumentException("a busy worker names its job_id");
     }
-    if (activity != Activity.BUSY && jobId != null) {
-      throw new IllegalArgumentException("only a busy worker names a job_id, got " + activity);
+    if (activity != Activity.BUSY && activity != Activity.DRAINING && jobId != null) {
+      throw new IllegalArgumentException(
+          "only a busy or draining worker names a job_id, got " + activity);
     }
   }
 }

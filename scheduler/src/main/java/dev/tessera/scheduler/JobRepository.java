@@ -44,7 +44,7 @@ public class JobRepository {
 
   // RUNNING jobs whose worker is gone: silent for the lease, stopped, or (for a lease now) on
   // another job or no job at all; a worker the registry never heard of gets the lease from the
-  // start. The reason names which.
+  // start. The reason names which. A draining worker that names the job still holds it.
   private static final String LOST_RUNNING =
       "SELECT "
           + COLUMNS
@@ -66,8 +66,8 @@ public class JobRepository {
                     AND w.last_seen > j.updated_at))
           ORDER BY j.updated_at LIMIT ?""";
 
-  // DISPATCHED jobs that no worker started in time, or whose model has had no live worker for a
-  // lease.
+  // DISPATCHED jobs that no worker started in time, or whose model has had no live worker taking
+  // jobs (idle or busy; a draining one takes none) for a lease.
   private static final String UNSTARTED =
       "SELECT "
           + COLUMNS
@@ -83,7 +83,7 @@ public class JobRepository {
                 j.updated_at < now() - make_interval(secs => ?)
                 OR (j.updated_at < now() - make_interval(secs => ?) AND NOT EXISTS (
                       SELECT 1 FROM workers w
-                      WHERE j.model = ANY (w.models) AND w.activity <> 'STOPPED'
+                      WHERE j.model = ANY (w.models) AND w.activity IN ('IDLE', 'BUSY')
                         AND w.last_seen > now() - make_interval(secs => ?))))
           ORDER BY j.updated_at LIMIT ?""";
 

@@ -38,7 +38,7 @@ public final class WorkerRegistry {
   private static final String CAPACITY =
       """
       SELECT model, count(*) FROM workers, unnest(models) AS model
-      WHERE activity <> 'STOPPED' AND last_seen > now() - make_interval(secs => ?)
+      WHERE activity IN ('IDLE', 'BUSY') AND last_seen > now() - make_interval(secs => ?)
       GROUP BY model""";
 
   private static final String FORGET =
@@ -79,8 +79,8 @@ public final class WorkerRegistry {
   }
 
   /**
-   * Live workers per model: not stopped, and heard from within {@code lease}. A worker of several
-   * models counts for each.
+   * Live workers per model that take jobs: idle or busy (not draining, not stopped), and heard from
+   * within {@code lease}. A worker of several models counts for each.
    */
   public Map<String, Integer> capacity(Duration lease) {
     Map<String, Integer> live = new HashMap<>();

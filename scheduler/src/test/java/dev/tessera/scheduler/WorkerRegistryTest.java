@@ -17,7 +17,10 @@ import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-/** The registry against real PostgreSQL: latest heartbeat wins, capacity counts live workers. */
+/**
+ * The registry against real PostgreSQL: latest heartbeat wins, capacity counts live workers that
+ * take jobs (idle or busy; not draining or stopped).
+ */
 class WorkerRegistryTest {
   private final TestDatabase db = TestDatabase.get();
   private final WorkerRegistry registry = new WorkerRegistry(db.dataSource);
@@ -52,12 +55,14 @@ class WorkerRegistryTest {
   }
 
   @Test
-  void capacityCountsWorkersHeardFromWithinTheLeaseAndNotStopped() throws Exception {
+  void capacityCountsWorkersHeardFromWithinTheLeaseThatTakeJobs() throws Exception {
     Instant now = Instant.now();
     registry.record(beat("a-" + model, model, Activity.IDLE, null, now));
     registry.record(beat("b-" + model, model, Activity.BUSY, UUID.randomUUID(), now));
     registry.record(beat("c-" + model, model, Activity.IDLE, null, now.minusSeconds(60)));
     registry.record(beat("d-" + model, model, Activity.STOPPED, null, now));
+    registry.record(beat("f-" + model, model, Activity.DRAINING, UUID.randomUUID(), now));
+    registry.record(beat("g-" + model, model, Activity.DRAINING, null, now));
     // A clock running ahead cannot keep a worker alive past its lease.
     registry.record(beat("e-" + model, model, Activity.IDLE, null, now.plusSeconds(3600)));
     assertEquals(3, registry.capacity(Duration.ofSeconds(30)).get(model));

@@ -12,8 +12,8 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  * heartbeats.
  *
  * @param models the models it renders
- * @param currentJob the job it renders while BUSY (or rendered when last heard from, if LOST), else
- *     null
+ * @param currentJob the job it renders while BUSY or DRAINING (or rendered when last heard from, if
+ *     LOST), else null
  * @param firstSeen its first heartbeat
  * @param lastSeen its latest heartbeat
  */
@@ -23,7 +23,7 @@ public record WorkerView(
     String id,
     List<String> models,
     State state,
-    @Schema(nullable = true, description = "The job it renders while BUSY, else null")
+    @Schema(nullable = true, description = "The job it renders while BUSY or DRAINING, else null")
         UUID currentJob,
     Instant firstSeen,
     Instant lastSeen) {
@@ -35,6 +35,11 @@ public record WorkerView(
     IDLE,
     /** Rendering {@code current_job}. */
     BUSY,
+    /**
+     * Told to stop (SIGTERM): takes no more jobs and finishes {@code current_job}, when it names
+     * one, within its drain time; else hands it back.
+     */
+    DRAINING,
     /** Shut down, saying so; takes no more jobs. */
     STOPPED,
     /**

@@ -66,6 +66,8 @@ class WorkersTest {
     worker("gpu-5", "BUSY", abandoned, "2 minutes");
     worker("gpu-2", "STOPPED", null, "3 hours");
     worker("gpu-4", "IDLE", null, "31 seconds");
+    UUID finishing = UUID.randomUUID();
+    worker("gpu-6", "DRAINING", finishing, "1 second");
 
     JsonPath answer =
         Api.as(GatewayServices.operatorKey)
@@ -75,13 +77,15 @@ class WorkersTest {
             .contentType(ContentType.JSON)
             .extract()
             .jsonPath();
-    assertEquals(List.of("gpu-1", "gpu-2", "gpu-3", "gpu-4", "gpu-5"), answer.getList("data.id"));
     assertEquals(
-        List.of("IDLE", "STOPPED", "BUSY", "LOST", "LOST"),
+        List.of("gpu-1", "gpu-2", "gpu-3", "gpu-4", "gpu-5", "gpu-6"), answer.getList("data.id"));
+    assertEquals(
+        List.of("IDLE", "STOPPED", "BUSY", "LOST", "LOST", "DRAINING"),
         answer.getList("data.state"),
         "lost past the lease unless it said it stopped");
     assertEquals(
-        Arrays.asList(null, null, rendering.toString(), null, abandoned.toString()),
+        Arrays.asList(
+            null, null, rendering.toString(), null, abandoned.toString(), finishing.toString()),
         answer.getList("data.current_job"));
 
     Map<String, Object> busy = answer.getMap("data[2]");

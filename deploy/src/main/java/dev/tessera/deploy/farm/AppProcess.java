@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 
 /**
  * One of the farm's Quarkus services (gateway, scheduler, a render worker) running as a child JVM
@@ -213,6 +214,28 @@ public final class AppProcess implements AutoCloseable {
   /** Asks the service to shut down (SIGTERM) and waits; kills it when it takes too long. */
   public void stop() {
     stopping().stop();
+  }
+
+  /**
+   * Sends SIGTERM, as Kubernetes does to stop a pod, and returns at once; nothing launches it
+   * again. See {@link #awaitExit}.
+   */
+  public void terminate() throws IOException {
+    stopping();
+    signal("TERM");
+  }
+
+  /**
+   * Waits up to {@code timeout} for the service's process to exit.
+   *
+   * @return its exit status, or empty while it still runs
+   */
+  public OptionalInt awaitExit(Duration timeout) throws InterruptedException {
+    ServerProcess running;
+    synchronized (this) {
+      running = process;
+    }
+    return running.awaitExit(timeout);
   }
 
   /** Kills the service at once (SIGKILL), as a crash would, and waits until it is gone. */

@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -84,6 +86,13 @@ public final class LocalFarm implements AutoCloseable {
   private final List<AppProcess> services = new ArrayList<>();
   private final List<AppProcess> schedulers = new ArrayList<>();
   private final WorkerSupervisor workers;
+
+  /** Settings of single workers beyond {@link #workerEnv}, by worker name. */
+  private final Map<String, Map<String, String>> ownWorkerEnv = new ConcurrentHashMap<>();
+
+  /** Workers told to stop by {@link #retireWorker}, no longer supervised. */
+  private final List<AppProcess> retired = new CopyOnWriteArrayList<>();
+
   private AppProcess gateway;
   private String apiKey;
   private int workerCount;
@@ -117,6 +126,11 @@ public final class LocalFarm implements AutoCloseable {
     int cores = Runtime.getRuntime().availableProcessors();
     workerEnv.put(
         "TESSERA_THREADS", Integer.toString(Math.max(1, cores / Math.max(1, options.workers()))));
+    // The local farm stops whole, its queue with it: a worker told to stop hands its job back at
+    // once rather than drain, unless the launcher's environment sets a drain time.
+    if (System.getenv("TESSERA_DRAIN_TIMEOUT") == null) {
+      workerEnv.put("TESSERA_DRAIN_TIMEOUT", "0s");
+    }
     Map<String, String> schedulerEnv = new LinkedHashMap<>(stack.environment());
     schedulerEnv.putAll(options.schedulerEnv());
     LocalFarm farm = new LocalFarm(home, stack, workerEnv, schedulerEnv);
@@ -204,11 +218,18 @@ public final class LocalFarm implements AutoCloseable {
   }
 
   private AppProcess startWorkerProcess() throws IOException {
-    return workers.start("worker-" + (++workerCount));
+    return startWorkerProcess(Map.of());
+  }
+
+  private AppProcess startWorkerProcess(Map<String, String> env) throws IOException {
+    String name = "worker-" + (++workerCount);
+    ownWorkerEnv.put(name, Map.copyOf(env));
+    return workers.start(name);
   }
 
   private AppProcess launchWorker(String id) throws IOException {
     Map<String, String> env = new LinkedHashMap<>(workerEnv);
+    env.putAll(ownWorkerEnv.getOrDefault(id, Map.of()));
     env.put("WORKER_ID", id);
     return AppProcess.start(
         id,
@@ -219,8 +240,33 @@ public final class LocalFarm implements AutoCloseable {
 
   /** Starts one more render worker and waits until it is ready. */
   public AppProcess addWorker() throws IOException {
-    AppProcess worker = startWorkerProcess();
-    worker.awaitReady(READY_TIMEOUT);
+    return addWorkers(1, Map.of()).get(0);
+  }
+
+  /**
+   * Starts {@code n} more render workers at once, with {@code env} added to the workers' settings
+   * (e.g. {@code TESSERA_DRAIN_TIMEOUT}), also when they are restarted, and waits until they are
+   * ready.
+   */
+  public List<AppProcess> addWorkers(int n, Map<String, String> env) throws IOException {
+    List<AppProcess> added = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      added.add(startWorkerProcess(env));
+    }
+    for (AppProcess worker : added) {
+      worker.awaitReady(READY_TIMEOUT);
+    }
+    return added;
+  }
+
+  /**
+   * Scales in by one: the worker named {@code name} is no longer kept running and gets SIGTERM, on
+   * which it drains and exits ({@link AppProcess#awaitExit} tells how). Returns its process.
+   */
+  public AppProcess retireWorker(String name) throws IOException {
+    AppProcess worker = workers.release(name);
+    retired.add(worker);
+    worker.terminate();
     return worker;
   }
 
@@ -294,6 +340,7 @@ public final class LocalFarm implements AutoCloseable {
     // Workers first, so no event is sent to a scheduler that is gone.
     workers.close();
     workers().forEach(AppProcess::close);
+    retired.forEach(AppProcess::close);
     List<AppProcess> stopping = new ArrayList<>(services);
     java.util.Collections.reverse(stopping);
     stopping.forEach(AppProcess::close);

@@ -77,6 +77,22 @@ final class WorkerSupervisor implements AutoCloseable {
     return slots.stream().map(s -> s.process).toList();
   }
 
+  /**
+   * Stops keeping the worker named {@code name} running, as a scale-in would, and returns its
+   * process, which is left as it is.
+   *
+   * @throws IllegalArgumentException when no such worker is supervised
+   */
+  synchronized AppProcess release(String name) {
+    Slot slot =
+        slots.stream()
+            .filter(s -> s.name.equals(name))
+            .findFirst()
+            .orElseThrow(() -> new IllegalArgumentException("no worker named " + name));
+    slots.remove(slot);
+    return slot.process;
+  }
+
   /** How many times the worker named {@code name} was restarted. */
   synchronized int restarts(String name) {
     return slots.stream().filter(s -> s.name.equals(name)).mapToInt(s -> s.restarts).sum();

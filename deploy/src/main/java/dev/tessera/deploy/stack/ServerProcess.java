@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -210,6 +211,17 @@ public final class ServerProcess implements WatchedServer, AutoCloseable {
       kill();
       Thread.currentThread().interrupt();
     }
+  }
+
+  /**
+   * Waits up to {@code timeout} for the process to exit, without signalling it.
+   *
+   * @return its exit status, or empty while it still runs
+   */
+  public OptionalInt awaitExit(Duration timeout) throws InterruptedException {
+    return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        ? OptionalInt.of(process.exitValue())
+        : OptionalInt.empty();
   }
 
   /** Kills the server at once (SIGKILL), as a crash would, and waits until it is gone. */

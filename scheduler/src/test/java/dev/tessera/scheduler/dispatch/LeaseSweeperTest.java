@@ -141,6 +141,45 @@ class LeaseSweeperTest {
     assertEquals(JobState.RUNNING, row(c).state(), "a job started within the lease stays");
   }
 
+  /**
+   * A draining worker that still names its job keeps it however long the drain takes; once it
+   * reports no job for a lease, the job is taken back like any other.
+   */
+  @Test
+  void aDrainingWorkerKeepsTheJobItNamesUntilItStopsNamingIt() {
+    String draining = "draining-" + model;
+    UUID kept = running(draining, 1);
+    age(kept, LEASE.plusSeconds(30));
+    heartbeat(draining, Activity.DRAINING, kept, Instant.now());
+
+    String drained = "drained-" + model;
+    UUID dropped = running(drained, 1);
+    age(dropped, LEASE.plusSeconds(5));
+    heartbeat(drained, Activity.DRAINING, null, Instant.now());
+
+    sweeper.sweep();
+    assertEquals(JobState.RUNNING, row(kept).state(), "its lease holds while it drains");
+    assertEquals(JobState.QUEUED, row(dropped).state());
+    assertEquals(
+        "worker " + drained + " lost: it no longer reports this job",
+        row(dropped).fields().error());
+  }
+
+  /**
+   * A model whose only worker drains has no live worker: its dispatched job goes back without being
+   * judged against the limit.
+   */
+  @Test
+  void aDispatchWhoseModelHasOnlyADrainingWorkerComesBack() {
+    heartbeat("draining-" + model, Activity.DRAINING, null, Instant.now());
+    UUID stranded = db.insertJob(model, null, 50, Instant.now());
+    dispatch(stranded);
+    age(stranded, LEASE.plusSeconds(1));
+    sweeper.sweep();
+    assertEquals(JobState.QUEUED, row(stranded).state());
+    assertEquals("no live worker for model " + model, row(stranded).fields().error());
+  }
+
   @Test
   void dispatchesNobodyStartedComeBack() {
     String worker = "idle-" + model;

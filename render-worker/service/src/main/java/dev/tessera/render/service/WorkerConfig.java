@@ -48,6 +48,13 @@ public interface WorkerConfig {
   Duration heartbeatInterval();
 
   /**
+   * How long a worker told to stop (SIGTERM) may take to finish the job under way before it hands
+   * the job back (reported failed and retryable, for the scheduler to dispatch again); zero hands
+   * it back at once. Kubernetes' {@code terminationGracePeriodSeconds} must exceed it.
+   */
+  Duration drainTimeout();
+
+  /**
    * Partitions of the events topic, when this worker is the first to create it (job topics always
    * get one).
    */

@@ -7,7 +7,7 @@ import org.eclipse.microprofile.health.Readiness;
 
 /**
  * Ready once the models are loaded and warmed up and the worker takes jobs ({@code
- * /q/health/ready}).
+ * /q/health/ready}); not ready again once it drains.
  */
 @Readiness
 @ApplicationScoped

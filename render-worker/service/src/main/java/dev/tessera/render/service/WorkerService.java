@@ -50,7 +50,9 @@ import org.jboss.logging.Logger;
 /**
  * The worker service around the engine: at start-up it loads the model bundles and upscalers once,
  * warms them up, sets up its queues, reads the cancellations still in force, and only then
- * announces itself, starts taking jobs and reports ready. At shutdown the job under way is
+ * announces itself, starts taking jobs and reports ready. Told to stop by SIGTERM ({@link
+ * DrainOnTerm}) it first drains ({@link #drain()}): it takes no more jobs and finishes the job
+ * under way within the drain timeout, else hands it back. At shutdown a job still under way is
  * cancelled and reported failed and retryable, so that the scheduler dispatches it again at once;
  * the last heartbeat says the worker stopped.
  */
@@ -60,12 +62,20 @@ public class WorkerService {
   private static final Duration STALL_CHECK = Duration.ofSeconds(5);
   private static final Duration CATCH_UP_WARNING = Duration.ofSeconds(30);
 
+  /**
+   * How long a render may take to stop once cancelled: a denoising or upscaling step, the failure
+   * report.
+   */
+  private static final Duration CANCEL_WAIT = Duration.ofSeconds(60);
+
   /** Where the start-up is, for the readiness check. */
   enum Phase {
     LOADING,
     WARMING_UP,
     CONNECTING,
     READY,
+    /** Told to stop: takes no more jobs, finishes the one under way. */
+    DRAINING,
     FAILED
   }
 
@@ -87,6 +97,7 @@ public class WorkerService {
   private boolean stopping;
   private Thread starter;
   private volatile RenderWorker worker;
+  private HeartbeatPublisher heartbeats;
   private volatile Optional<String> stall = Optional.empty();
 
   WorkerService(WorkerConfig config) {
@@ -149,6 +160,7 @@ public class WorkerService {
           return;
         }
         heartbeats.start();
+        this.heartbeats = heartbeats;
         startLoop(
             new RenderWorker(config.kafkaBootstrap(), config.group(), topics, runner), topics);
         phase = Phase.READY;
@@ -363,6 +375,52 @@ public class WorkerService {
   Optional<RenderWorker.Status> loopStatus() {
     RenderWorker w = worker;
     return w == null ? Optional.empty() : Optional.of(w.status());
+  }
+
+  /**
+   * Drains the worker: it takes no more jobs, says DRAINING in its heartbeats (the scheduler keeps
+   * its job leased to it and counts it no more as capacity) and reports not ready; the job under
+   * way may finish within the drain timeout, else it is cancelled, which reports it failed and
+   * retryable for the scheduler to dispatch again. Returns once the queue loop has stopped; the
+   * caller then ends the application, whose shutdown ({@link #onStop}) closes the rest. A start-up
+   * still under way starts nothing more. Does nothing once stopping began.
+   */
+  void drain() throws InterruptedException {
+    RenderWorker loopWorker;
+    HeartbeatPublisher beats;
+    synchronized (lifecycle) {
+      if (stopping) {
+        return;
+      }
+      stopping = true;
+      loopWorker = worker;
+      beats = heartbeats;
+    }
+    if (loopWorker == null) {
+      LOG.info("told to stop during start-up: no job under way");
+      return;
+    }
+    Duration timeout = config.drainTimeout();
+    phase = Phase.DRAINING;
+    beats.draining();
+    loopWorker.drain();
+    LOG.infof("draining: no more jobs; the job under way, if any, has %s to finish", timeout);
+    long t0 = System.nanoTime();
+    if (loopWorker.awaitStopped(timeout)) {
+      LOG.infof("drained in %d ms", (System.nanoTime() - t0) / 1_000_000);
+      return;
+    }
+    LOG.warnf(
+        "the job under way did not finish within the drain timeout (%s); handing it back for the"
+            + " scheduler to dispatch again",
+        timeout);
+    loopWorker.close();
+    if (!loopWorker.awaitStopped(CANCEL_WAIT)) {
+      LOG.errorf(
+          "the cancelled render did not stop within %s; the scheduler takes the job back once this"
+              + " worker's heartbeats stop",
+          CANCEL_WAIT);
+    }
   }
 
   /**

@@ -25,9 +25,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /**
  * Announces this worker on {@link Topics#WORKERS}, keyed by its id: IDLE when it starts, its
  * current activity every interval, at once when it takes a job (BUSY, naming the job) and when it
- * is done with it (IDLE), and STOPPED when it closes. The scheduler holds a job's lease through
- * these: it takes back the job of a worker whose heartbeats stop, and counts each model's capacity
- * from the live workers.
+ * is done with it (IDLE), and STOPPED when it closes. Once {@link #draining()}, every beat says
+ * DRAINING instead, naming the job while one is under way. The scheduler holds a job's lease
+ * through these: it takes back the job of a worker whose heartbeats stop, and counts each model's
+ * capacity from the live workers that take jobs (not the draining ones).
  *
  * <p>Sending never holds up a render: every beat is sent from the publisher's own thread, through a
  * producer that gives up within seconds, so a broker outage costs beats, not a stalled worker. A
@@ -56,6 +57,9 @@ public final class HeartbeatPublisher implements JobRunner.Activity, AutoCloseab
 
   /** The job under way, or null while idle. */
   private volatile UUID job;
+
+  /** Whether the worker takes no more jobs and only finishes the one under way. */
+  private volatile boolean draining;
 
   private boolean started;
   private boolean closed;
@@ -99,19 +103,28 @@ public final class HeartbeatPublisher implements JobRunner.Activity, AutoCloseab
   @Override
   public void busy(UUID jobId) {
     job = jobId;
-    sendNow(new WorkerHeartbeat(workerId, models, Activity.BUSY, jobId, clock.instant()));
+    sendNow(current());
   }
 
   @Override
   public void idle() {
     job = null;
-    sendNow(new WorkerHeartbeat(workerId, models, Activity.IDLE, null, clock.instant()));
+    sendNow(current());
+  }
+
+  /**
+   * From now on every beat says DRAINING (with the job under way, if any): the scheduler keeps that
+   * job leased to this worker and counts it no more as capacity. Sends one at once.
+   */
+  public void draining() {
+    draining = true;
+    sendNow(current());
   }
 
   private WorkerHeartbeat current() {
     UUID now = job;
-    return new WorkerHeartbeat(
-        workerId, models, now == null ? Activity.IDLE : Activity.BUSY, now, clock.instant());
+    Activity activity = draining ? Activity.DRAINING : now == null ? Activity.IDLE : Activity.BUSY;
+    return new WorkerHeartbeat(workerId, models, activity, now, clock.instant());
   }
 
   /** Queues {@code beat} behind those before it; after {@link #close()}, STOPPED stays the last. */

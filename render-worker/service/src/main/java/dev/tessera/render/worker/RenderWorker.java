@@ -9,10 +9,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -43,7 +45,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  *   ACCEPTING    --refused, or unknown (timeout, error)--------&gt; RECONNECTING (not rendered)
  *   RENDERING    --the handler returned------------------------&gt; POLLING
  *   RECONNECTING --a fresh consumer is subscribed--------------&gt; POLLING
- *   any          --{@link #close()}, once no job renders-------&gt; STOPPED
+ *   any          --{@link #drain()} or {@link #close()}, once no job renders--&gt; STOPPED
  * </pre>
  *
  * <h2>Why a job is accepted before it renders</h2>
@@ -66,9 +68,16 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * one record, the others are released at once; and a record that reached the client late is refused
  * when accepted, if its lock lapsed meanwhile, so it is never rendered twice.
  *
- * <p>Lifetime: {@link #run()} until {@link #close()} (from any thread, safe twice); the job under
- * way is then cancelled, and its handler reports it for the scheduler to dispatch again. Only the
- * loop thread touches the consumer, which is not thread-safe.
+ * <h2>Stopping</h2>
+ *
+ * <p>{@link #drain()} stops taking jobs and lets the job under way finish: a record a poll returns
+ * from then on is released unstarted, and the loop stops once the render has ended. {@link
+ * #close()} stops it sooner: the job under way is cancelled, and its handler reports it for the
+ * scheduler to dispatch again. A drain that takes too long is ended by a close; {@link
+ * #awaitStopped} waits for either.
+ *
+ * <p>Lifetime: {@link #run()} until {@link #drain()} or {@link #close()} (from any thread, each
+ * safe twice). Only the loop thread touches the consumer, which is not thread-safe.
  */
 public final class RenderWorker implements Runnable, AutoCloseable {
   /** What the loop is doing; see the class comment for the transitions. */
@@ -131,6 +140,7 @@ public final class RenderWorker implements Runnable, AutoCloseable {
   private final AtomicLong failedAcknowledgements = new AtomicLong();
   private final AtomicLong reconnects = new AtomicLong();
   private final AtomicLong releasedUnstarted = new AtomicLong();
+  private final CountDownLatch stopped = new CountDownLatch(1);
   private ShareConsumer<String, byte[]> consumer;
 
   /** The record a poll returned, while ACCEPTING; then the record rendering. */
@@ -140,7 +150,13 @@ public final class RenderWorker implements Runnable, AutoCloseable {
   private Duration reconnectDelay = Duration.ZERO;
   private volatile State state = State.POLLING;
   private volatile long stateSince = System.nanoTime();
+
+  /** False once the loop is to take no more jobs (a drain or a close). */
   private volatile boolean running = true;
+
+  /** True once the job under way is to be cancelled (a close). */
+  private volatile boolean cancelling;
+
   private volatile CancelToken cancel;
   private boolean closed;
 
@@ -219,6 +235,7 @@ public final class RenderWorker implements Runnable, AutoCloseable {
             "closing the share consumer failed; held locks expire instead: " + e.getMessage());
       }
       renderThread.shutdownNow();
+      stopped.countDown();
     }
   }
 
@@ -276,8 +293,9 @@ public final class RenderWorker implements Runnable, AutoCloseable {
     }
     CancelToken token = new CancelToken();
     cancel = token;
-    if (!running) {
+    if (cancelling) {
       // Closed since the poll: the handler reports the accepted job at once, for another attempt.
+      // A drain since the poll renders it: it is this worker's now.
       token.cancel();
     }
     byte[] payload = taken.value();
@@ -395,8 +413,27 @@ public final class RenderWorker implements Runnable, AutoCloseable {
   }
 
   /**
+   * Stops taking jobs, from any thread, and lets the job under way finish: {@link #run()} returns
+   * once it has ended (or at once when idle, within a poll) and the consumer is closed. Does not
+   * wait; see {@link #awaitStopped}.
+   */
+  public void drain() {
+    running = false;
+  }
+
+  /**
+   * Waits until {@link #run()} has returned, after a {@link #drain()} or a {@link #close()}.
+   *
+   * @return whether it returned within {@code timeout}
+   */
+  public boolean awaitStopped(Duration timeout) throws InterruptedException {
+    return stopped.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  /**
    * Stops the loop from any thread: cancels the job under way, which its handler then reports for
    * another attempt; {@link #run()} returns once the render stopped and the consumer is closed.
+   * Ends a {@link #drain()} that takes too long.
    */
   @Override
   public synchronized void close() {
@@ -404,6 +441,7 @@ public final class RenderWorker implements Runnable, AutoCloseable {
       return;
     }
     closed = true;
+    cancelling = true;
     running = false;
     CancelToken token = cancel;
     if (token != null) {

@@ -3,6 +3,7 @@ package dev.tessera.render.service;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tessera.common.ControlMessage;
@@ -72,6 +73,10 @@ class WorkerServiceLifecycleTest {
   }
 
   private static WorkerConfig config(String models) {
+    return config(models, Duration.ofMinutes(10));
+  }
+
+  private static WorkerConfig config(String models, Duration drainTimeout) {
     return new WorkerConfig() {
       @Override
       public String id() {
@@ -121,6 +126,11 @@ class WorkerServiceLifecycleTest {
       @Override
       public Duration heartbeatInterval() {
         return Duration.ofMillis(200);
+      }
+
+      @Override
+      public Duration drainTimeout() {
+        return drainTimeout;
       }
 
       @Override
@@ -321,6 +331,111 @@ class WorkerServiceLifecycleTest {
               .value();
       assertEquals("compact,delete", cleanup, "created with its settings, not on first use");
     }
+  }
+
+  /**
+   * A drain lets the job under way finish and report success, with DRAINING heartbeats naming it
+   * meanwhile, then stops the loop; the service reports itself draining, not ready.
+   */
+  @Test
+  void aDrainFinishesTheJobUnderWayAndSaysDrainingMeanwhile() throws Exception {
+    String bootstrap = kafka.bootstrapServers();
+    Instant t0 = Instant.now();
+    RenderJob job = job(150);
+    WorkerService service = new WorkerService(config("mini=" + bundle()));
+    service.onStart(null);
+    JobEvent.Succeeded done;
+    try {
+      awaitPhase(service, WorkerService.Phase.READY);
+      submit(bootstrap, job);
+      eventsUntil(bootstrap, e -> e.jobId().equals(job.jobId()) && e instanceof JobEvent.Started);
+      service.drain();
+      assertEquals(WorkerService.Phase.DRAINING, service.phase());
+      assertTrue(!loopThreadAlive(), "the loop stopped once the job was done");
+      done =
+          (JobEvent.Succeeded)
+              last(
+                  eventsUntil(
+                      bootstrap,
+                      e -> e.jobId().equals(job.jobId()) && e instanceof JobEvent.Succeeded));
+    } finally {
+      service.onStop(null);
+    }
+    assertEquals(1, done.attempt());
+    List<String> moves = moves(heartbeatsSince(bootstrap, t0));
+    assertEquals(
+        List.of("IDLE", "BUSY " + job.jobId(), "DRAINING " + job.jobId(), "DRAINING", "STOPPED"),
+        moves);
+  }
+
+  /**
+   * A drain whose time runs out cancels the render, which is reported failed and retryable (for the
+   * scheduler to dispatch again) within seconds of the drain timeout.
+   */
+  @Test
+  void aDrainThatRunsOutOfTimeHandsTheJobBack() throws Exception {
+    String bootstrap = kafka.bootstrapServers();
+    RenderJob job = job(400);
+    Duration drain = Duration.ofMillis(500);
+    WorkerService service = new WorkerService(config("mini=" + bundle(), drain));
+    service.onStart(null);
+    Duration took;
+    try {
+      awaitPhase(service, WorkerService.Phase.READY);
+      submit(bootstrap, job);
+      eventsUntil(bootstrap, e -> e.jobId().equals(job.jobId()) && e instanceof JobEvent.Started);
+      long d0 = System.nanoTime();
+      service.drain();
+      took = Duration.ofNanos(System.nanoTime() - d0);
+      assertTrue(!loopThreadAlive(), "the loop stopped");
+    } finally {
+      service.onStop(null);
+    }
+    List<JobEvent> events =
+        eventsUntil(bootstrap, e -> e.jobId().equals(job.jobId()) && e instanceof JobEvent.Failed);
+    JobEvent.Failed handedBack = (JobEvent.Failed) last(events);
+    assertTrue(handedBack.retryable(), handedBack.toString());
+    assertTrue(
+        events.stream()
+            .noneMatch(e -> e.jobId().equals(job.jobId()) && e instanceof JobEvent.Succeeded));
+    assertTrue(
+        took.compareTo(drain) >= 0 && took.compareTo(drain.plusSeconds(10)) < 0,
+        "drain took " + took);
+  }
+
+  @Test
+  void aNegativeDrainTimeoutIsRefusedNamingTheSetting() {
+    WorkerConfig config = config("mini=" + bundle(), Duration.ofSeconds(-1));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new DrainOnTerm(new WorkerService(config), config));
+    assertEquals(
+        "tessera.worker.drain-timeout (TESSERA_DRAIN_TIMEOUT) must not be negative, got PT-1S",
+        e.getMessage());
+  }
+
+  private static RenderJob job(int steps) {
+    return new RenderJob(
+        UUID.randomUUID(),
+        "mini",
+        new RenderSettings("a lighthouse", "", 1, steps, 7, "euler", false, 512, 512),
+        "lanczos",
+        512,
+        Instant.now(),
+        1);
+  }
+
+  /** The beats as their changes: activity and job, repeats dropped. */
+  private static List<String> moves(List<WorkerHeartbeat> beats) {
+    List<String> moves = new ArrayList<>();
+    for (WorkerHeartbeat beat : beats) {
+      String move = beat.activity() + (beat.jobId() == null ? "" : " " + beat.jobId());
+      if (moves.isEmpty() || !moves.get(moves.size() - 1).equals(move)) {
+        moves.add(move);
+      }
+    }
+    return moves;
   }
 
   private static void submit(String bootstrap, RenderJob job) throws Exception {

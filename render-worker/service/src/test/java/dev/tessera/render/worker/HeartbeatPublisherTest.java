@@ -75,6 +75,46 @@ class HeartbeatPublisherTest {
     }
   }
 
+  /**
+   * Once draining, every beat says DRAINING, naming the job while one is under way, then none once
+   * it is done; STOPPED stays the last.
+   */
+  @Test
+  void drainingBeatsNameTheJobUnderWayUntilItIsDone() throws Exception {
+    try (Broker kafka = TestStack.services().startBroker(dir.resolve("kafka"))) {
+      String bootstrap = kafka.bootstrapServers();
+      KafkaAdmin.createSharedTopics(bootstrap);
+      UUID job = UUID.randomUUID();
+      try (KafkaConsumer<String, byte[]> consumer = workersTopic(bootstrap)) {
+        List<WorkerHeartbeat> beats = new ArrayList<>();
+        HeartbeatPublisher heartbeats =
+            new HeartbeatPublisher(bootstrap, "hb-1", List.of("sd2"), INTERVAL, Clock.systemUTC());
+        try {
+          heartbeats.start();
+          await(consumer, beats, b -> b.activity() == Activity.IDLE);
+          heartbeats.busy(job);
+          await(consumer, beats, b -> b.activity() == Activity.BUSY);
+          heartbeats.draining();
+          await(consumer, beats, b -> count(beats, Activity.DRAINING) >= 3);
+          heartbeats.idle();
+          await(consumer, beats, b -> b.activity() == Activity.DRAINING && b.jobId() == null);
+        } finally {
+          heartbeats.close();
+        }
+        await(consumer, beats, b -> b.activity() == Activity.STOPPED);
+        List<String> moves = new ArrayList<>();
+        for (WorkerHeartbeat beat : beats) {
+          String move = beat.activity() + (beat.jobId() == null ? "" : " " + beat.jobId());
+          if (moves.isEmpty() || !moves.get(moves.size() - 1).equals(move)) {
+            moves.add(move);
+          }
+        }
+        assertEquals(
+            List.of("IDLE", "BUSY " + job, "DRAINING " + job, "DRAINING", "STOPPED"), moves);
+      }
+    }
+  }
+
   /** Without a broker every call returns at once: a render never waits for a heartbeat. */
   @Test
   void sendsNeverBlockWhenNoBrokerAnswers() {

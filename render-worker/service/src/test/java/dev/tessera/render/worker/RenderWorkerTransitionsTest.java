@@ -318,4 +318,53 @@ class RenderWorkerTransitionsTest {
     assertEquals(List.of(move(State.POLLING, State.STOPPED)), seen);
     assertFalse(loops.get(0).isAlive());
   }
+
+  /**
+   * A drain lets the job under way finish and takes no further job: the one queued behind it stays
+   * on the broker, where another worker takes it.
+   */
+  @Test
+  void drainFinishesTheJobUnderWayAndLeavesTheNextToAnotherWorker(TestInfo test) throws Exception {
+    startWorker(test);
+    submit(1_500);
+    await("the job rendering", () -> worker.status().state() == State.RENDERING);
+    submit(100);
+    worker.drain();
+    assertTrue(worker.awaitStopped(Duration.ofSeconds(30)), "stopped once the job ended");
+    assertEquals(State.STOPPED, worker.status().state());
+    assertEquals(0, cancelled.get(), "the job under way was not cancelled");
+    assertEquals(List.of("w1:1500"), finished);
+    assertEquals(
+        List.of(
+            move(State.POLLING, State.ACCEPTING),
+            move(State.ACCEPTING, State.RENDERING),
+            move(State.RENDERING, State.STOPPED)),
+        seen);
+    startWorker("w2", t -> {});
+    await("w2 took the next job", () -> finished.contains("w2:100"));
+    assertEquals(List.of("w1:1500", "w2:100"), handled);
+  }
+
+  /** A drain that runs out of time ends with a close, which cancels the job under way. */
+  @Test
+  void aDrainEndedByCloseCancelsTheJob(TestInfo test) throws Exception {
+    startWorker(test);
+    submit(60_000);
+    await("the job rendering", () -> worker.status().state() == State.RENDERING);
+    worker.drain();
+    assertFalse(worker.awaitStopped(Duration.ofMillis(500)), "still rendering");
+    worker.close();
+    assertTrue(worker.awaitStopped(Duration.ofSeconds(30)));
+    assertEquals(1, cancelled.get());
+    assertEquals(State.STOPPED, worker.status().state());
+  }
+
+  @Test
+  void drainWhileIdleStops(TestInfo test) throws Exception {
+    startWorker(test);
+    await("the loop polling", () -> worker.status().state() == State.POLLING);
+    worker.drain();
+    assertTrue(worker.awaitStopped(Duration.ofSeconds(10)));
+    assertEquals(List.of(move(State.POLLING, State.STOPPED)), seen);
+  }
 }
