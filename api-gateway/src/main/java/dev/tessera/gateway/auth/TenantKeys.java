@@ -9,7 +9,7 @@ import java.util.Optional;
 /**
  * The tenant of each API key, as {@link TenantStore#findByKey} finds it, kept in memory so that a
  * request costs no query for its key. Every key is forgotten whenever the database announces a
- * change of keys or tenants (migration V9), so a revoked key or a tenant's new limits take effect
+ * change of keys or tenants (migration V10), so a revoked key or a tenant's new limits take effect
  * at once; unknown keys are never kept, so a new key works at once too. Thread-safe.
  */
 public final class TenantKeys {

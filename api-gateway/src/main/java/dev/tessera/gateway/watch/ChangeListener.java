@@ -30,7 +30,7 @@ import org.postgresql.PGNotification;
  * connection; safe twice.
  */
 public final class ChangeListener implements AutoCloseable {
-  /** The PostgreSQL channel migration V9's triggers notify on when keys or tenants change. */
+  /** The PostgreSQL channel migration V10's triggers notify on when keys or tenants change. */
   public static final String TENANTS_CHANNEL = "tessera_tenants_changed";
 
   /** Longest wait for notifications before the thread looks whether it should stop. */

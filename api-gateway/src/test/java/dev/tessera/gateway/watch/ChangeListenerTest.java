@@ -18,7 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The triggers of migrations V7 and V9 and the listener on a real PostgreSQL: what the scheduler's
+ * The triggers of migrations V7 and V10 and the listener on a real PostgreSQL: what the scheduler's
  * writes announce, and a listener that loses its connection comes back and tells everyone to look
  * again.
  */
