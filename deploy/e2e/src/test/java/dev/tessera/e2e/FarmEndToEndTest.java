@@ -25,6 +25,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -433,7 +434,7 @@ class FarmEndToEndTest {
         });
     eventually(
         () -> {
-          Map<String, Double> renders = new java.util.HashMap<>();
+          Map<String, Double> renders = new HashMap<>();
           for (int i = 0; i < farm.workers().size(); i++) {
             PrometheusText worker = scrape(farm.workers().get(i).url());
             assertEquals(Optional.of(0.0), worker.value("tessera_worker_busy", Map.of()), "idle");
