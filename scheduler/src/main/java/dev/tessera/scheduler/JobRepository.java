@@ -21,8 +21,9 @@ import javax.sql.DataSource;
 /**
  * Plain JDBC access to the {@code jobs} and {@code job_timings} tables. Every write is guarded: it
  * names the state (and version) it expects and reports whether it won, i.e. changed exactly one
- * row. A lost guard changes nothing; the caller re-reads and decides again. Not final so that tests
- * can interleave a competing writer.
+ * row. A lost guard changes nothing; the caller re-reads and decides again. Each won transition it
+ * commits itself is told to its {@link TransitionListener} (the metrics), so a duplicate event is
+ * never counted twice. Not final so that tests can interleave a competing writer.
  */
 public class JobRepository {
   /**
@@ -87,10 +88,12 @@ public class JobRepository {
                         AND w.last_seen > now() - make_interval(secs => ?))))
           ORDER BY j.updated_at LIMIT ?""";
 
+  // Returns what the listener labels by, so a won transition costs no second read.
   private static final String TRANSITION =
       "UPDATE jobs SET state = ?, version = version + 1, updated_at = now(),"
           + " attempt = ?, worker_id = ?, progress_step = ?, progress_total = ?, error = ?, object_key = ?,"
-          + " started_at = ?, finished_at = ? WHERE id = ? AND state = ? AND version = ?";
+          + " started_at = ?, finished_at = ? WHERE id = ? AND state = ? AND version = ?"
+          + " RETURNING model, created_at, (SELECT t.name FROM tenants t WHERE t.id = jobs.tenant_id)";
 
   // Progress is not a state change: guarded by the running attempt instead of the version, and only
   // ever forward.
@@ -113,9 +116,14 @@ public class JobRepository {
   public record Orphan(JobRow row, String reason, boolean attemptSpent) {}
 
   private final DataSource dataSource;
+  private final TransitionListener listener;
 
-  public JobRepository(DataSource dataSource) {
+  /**
+   * @param listener told of each transition this repository commits
+   */
+  public JobRepository(DataSource dataSource, TransitionListener listener) {
     this.dataSource = dataSource;
+    this.listener = listener;
   }
 
   /** The job's row, if it exists. */
@@ -213,16 +221,20 @@ public class JobRepository {
    */
   public boolean transition(UUID id, JobState from, long version, JobState to, JobFields fields) {
     checkAllowed(from, to);
+    Optional<AppliedTransition> won;
     try (Connection c = dataSource.getConnection()) {
-      return update(c, id, from, version, to, fields);
+      won = update(c, id, from, version, to, fields, List.of());
     } catch (SQLException e) {
       throw new StoreException("cannot move job " + id + " from " + from + " to " + to, e);
     }
+    won.ifPresent(listener::applied);
+    return won.isPresent();
   }
 
   /**
    * {@link #transition} on {@code connection}, inside the caller's transaction (the dispatcher
-   * moves jobs and publishes them in one).
+   * moves jobs and publishes them in one). Not told to the listener: whether it commits is the
+   * caller's to know.
    *
    * @throws SQLException when the database fails; the caller rolls back
    */
@@ -230,7 +242,7 @@ public class JobRepository {
       Connection connection, UUID id, JobState from, long version, JobState to, JobFields fields)
       throws SQLException {
     checkAllowed(from, to);
-    return update(connection, id, from, version, to, fields);
+    return update(connection, id, from, version, to, fields, List.of()).isPresent();
   }
 
   /**
@@ -240,15 +252,15 @@ public class JobRepository {
   public boolean succeed(
       UUID id, JobState from, long version, JobFields fields, List<StageTimings.Entry> timings) {
     checkAllowed(from, JobState.SUCCEEDED);
+    Optional<AppliedTransition> won;
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {
-        boolean won = update(c, id, from, version, JobState.SUCCEEDED, fields);
-        if (won) {
+        won = update(c, id, from, version, JobState.SUCCEEDED, fields, timings);
+        if (won.isPresent()) {
           saveTimings(c, id, timings);
         }
         c.commit();
-        return won;
       } catch (SQLException | RuntimeException e) {
         c.rollback();
         throw e;
@@ -258,6 +270,8 @@ public class JobRepository {
     } catch (SQLException e) {
       throw new StoreException("cannot complete job " + id, e);
     }
+    won.ifPresent(listener::applied);
+    return won.isPresent();
   }
 
   /**
@@ -287,8 +301,15 @@ public class JobRepository {
     }
   }
 
-  private static boolean update(
-      Connection c, UUID id, JobState from, long version, JobState to, JobFields f)
+  /** The transition as written, or empty when the guard lost. */
+  private static Optional<AppliedTransition> update(
+      Connection c,
+      UUID id,
+      JobState from,
+      long version,
+      JobState to,
+      JobFields f,
+      List<StageTimings.Entry> timings)
       throws SQLException {
     try (PreparedStatement s = c.prepareStatement(TRANSITION)) {
       s.setQueryTimeout(TIMEOUT_SECONDS);
@@ -304,7 +325,21 @@ public class JobRepository {
       s.setObject(10, id);
       s.setString(11, from.name());
       s.setLong(12, version);
-      return s.executeUpdate() == 1;
+      try (ResultSet rs = s.executeQuery()) {
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+        return Optional.of(
+            new AppliedTransition(
+                id,
+                rs.getString(1),
+                rs.getString(3),
+                from,
+                to,
+                f,
+                instant(rs, "created_at"),
+                List.copyOf(timings)));
+      }
     }
   }
 

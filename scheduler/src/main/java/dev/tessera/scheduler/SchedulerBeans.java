@@ -5,14 +5,15 @@ import jakarta.inject.Singleton;
 import javax.sql.DataSource;
 
 /**
- * Wires the plain services to Quarkus: the repository and the worker registry over the Agroal data
- * source, and the appliers of events and cancel requests over them.
+ * Wires the plain services to Quarkus: the repository (telling its transitions to the metrics) and
+ * the worker registry over the Agroal data source, and the appliers of events and cancel requests
+ * over them.
  */
 public class SchedulerBeans {
   @Produces
   @Singleton
-  JobRepository jobRepository(DataSource dataSource) {
-    return new JobRepository(dataSource);
+  JobRepository jobRepository(DataSource dataSource, TransitionListener listener) {
+    return new JobRepository(dataSource, listener);
   }
 
   @Produces

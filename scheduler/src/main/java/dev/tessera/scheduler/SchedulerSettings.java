@@ -14,6 +14,8 @@ public interface SchedulerSettings {
 
   Lease lease();
 
+  Metrics metrics();
+
   /** Admission: how many jobs wait in Kafka, how often the leader looks, how waiting ages. */
   interface Dispatch {
     /** Jobs dispatched and not started, at most, per live worker of a model. */
@@ -52,5 +54,12 @@ public interface SchedulerSettings {
      */
     @WithDefault("3")
     int maxAttempts();
+  }
+
+  /** The gauges computed from PostgreSQL (backlog, workers). */
+  interface Metrics {
+    /** How often every replica counts them: one statement per interval, whatever the scrapes. */
+    @WithDefault("5s")
+    Duration interval();
   }
 }

@@ -33,7 +33,7 @@ class CancellationRulesTest {
       List.of(new StageTimings.Entry("denoise", 6100, "25 steps"));
 
   private final TestDatabase db = TestDatabase.get();
-  private final JobRepository jobs = new JobRepository(db.dataSource);
+  private final JobRepository jobs = new JobRepository(db.dataSource, t -> {});
   private final EventApplier events = new EventApplier(jobs, new RetryRule(3));
   private final CancelRequestApplier cancels = new CancelRequestApplier(jobs);
 

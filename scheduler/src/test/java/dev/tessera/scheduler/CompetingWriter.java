@@ -10,7 +10,7 @@ final class CompetingWriter extends JobRepository {
   private final AtomicInteger remaining;
 
   CompetingWriter(TestDatabase db, AtomicInteger remaining) {
-    super(db.dataSource);
+    super(db.dataSource, t -> {});
     this.db = db;
     this.remaining = remaining;
   }

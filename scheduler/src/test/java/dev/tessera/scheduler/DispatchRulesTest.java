@@ -24,7 +24,7 @@ class DispatchRulesTest {
   private static final Instant T0 = Instant.parse("2026-03-01T12:00:00Z");
 
   private final TestDatabase db = TestDatabase.get();
-  private final JobRepository jobs = new JobRepository(db.dataSource);
+  private final JobRepository jobs = new JobRepository(db.dataSource, t -> {});
   private final EventApplier applier = new EventApplier(jobs, new RetryRule(3));
 
   private JobRow row(UUID id) {

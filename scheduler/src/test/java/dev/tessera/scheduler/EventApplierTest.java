@@ -39,7 +39,7 @@ class EventApplierTest {
           new StageTimings.Entry("png", 12, ""));
 
   private final TestDatabase db = TestDatabase.get();
-  private final JobRepository jobs = new JobRepository(db.dataSource);
+  private final JobRepository jobs = new JobRepository(db.dataSource, t -> {});
   private final EventApplier applier = new EventApplier(jobs, new RetryRule(3));
 
   private JobRow row(UUID id) {

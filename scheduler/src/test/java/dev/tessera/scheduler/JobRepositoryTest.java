@@ -1,5 +1,6 @@
 package dev.tessera.scheduler;
 
+import static dev.tessera.common.JobState.DISPATCHED;
 import static dev.tessera.common.JobState.FAILED;
 import static dev.tessera.common.JobState.QUEUED;
 import static dev.tessera.common.JobState.RUNNING;
@@ -11,7 +12,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tessera.common.StageTimings;
+import java.sql.Connection;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -24,7 +27,7 @@ class JobRepositoryTest {
   private static final Instant T1 = Instant.parse("2026-03-01T12:00:42.5Z");
 
   private final TestDatabase db = TestDatabase.get();
-  private final JobRepository jobs = new JobRepository(db.dataSource);
+  private final JobRepository jobs = new JobRepository(db.dataSource, t -> {});
 
   private static JobFields running(int attempt, String worker) {
     return new JobFields(attempt, worker, null, null, null, null, T0, null);
@@ -143,5 +146,40 @@ class JobRepositoryTest {
         id, RUNNING, 1, QUEUED, new JobFields(1, null, null, null, "lost", null, null, null));
     assertFalse(jobs.recordProgress(id, 1, 7, 25), "requeued");
     assertNull(row(id).fields().progressStep());
+  }
+
+  @Test
+  void theListenerHearsOnlyWonTransitionsItCommitted() throws Exception {
+    List<AppliedTransition> heard = new ArrayList<>();
+    JobRepository told = new JobRepository(db.dataSource, heard::add);
+    UUID tenant = db.insertTenant(1);
+    Instant created = Instant.parse("2026-03-01T11:59:00Z");
+    UUID id = db.insertJob("sd-told", tenant, 50, created);
+
+    assertFalse(told.transition(id, QUEUED, 3, RUNNING, running(1, "gpu-a")), "stale version");
+    try (Connection c = db.dataSource.getConnection()) {
+      assertTrue(told.transition(c, id, QUEUED, 0, DISPATCHED, running(1, "gpu-a")));
+    }
+    assertEquals(List.of(), heard, "lost guards and the caller's own transactions are not told");
+
+    assertTrue(told.transition(id, DISPATCHED, 1, RUNNING, running(1, "gpu-a")));
+    List<StageTimings.Entry> timings = List.of(new StageTimings.Entry("denoise", 50, ""));
+    JobFields done = new JobFields(1, "gpu-a", null, null, null, "k", T0, T1);
+    assertTrue(told.succeed(id, RUNNING, 2, done, timings));
+    assertFalse(told.succeed(id, RUNNING, 2, done, timings), "only once");
+    assertEquals(
+        List.of(
+            new AppliedTransition(
+                id,
+                "sd-told",
+                "t-" + tenant,
+                DISPATCHED,
+                RUNNING,
+                running(1, "gpu-a"),
+                created,
+                List.of()),
+            new AppliedTransition(
+                id, "sd-told", "t-" + tenant, RUNNING, SUCCEEDED, done, created, timings)),
+        heard);
   }
 }

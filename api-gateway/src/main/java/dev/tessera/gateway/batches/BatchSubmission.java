@@ -4,6 +4,7 @@ import dev.tessera.common.QueueSignal;
 import dev.tessera.common.tenants.Tenant;
 import dev.tessera.gateway.api.BatchView;
 import dev.tessera.gateway.jobs.InTransaction;
+import dev.tessera.gateway.metrics.SubmittedJobs;
 import dev.tessera.gateway.quota.QueuedLimit;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -11,8 +12,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
+import java.util.TreeMap;
 import java.util.UUID;
 import javax.sql.DataSource;
 
@@ -20,16 +22,20 @@ import javax.sql.DataSource;
  * Accepts a batch, all or nothing: checks every job first ({@link BatchRules}), then writes the
  * batch row and every job's {@code jobs} row ({@link BatchInsert}) and sends one {@link
  * QueueSignal} per model of the batch, all in one transaction, so the scheduler hears of the jobs
- * exactly when they are committed, as for a single job. Thread-safe.
+ * exactly when they are committed, as for a single job; the jobs are counted once committed.
+ * Thread-safe.
  */
 public final class BatchSubmission {
   private final DataSource dataSource;
   private final BatchRules rules;
+  private final SubmittedJobs submitted;
   private final Clock clock;
 
-  public BatchSubmission(DataSource dataSource, BatchRules rules, Clock clock) {
+  public BatchSubmission(
+      DataSource dataSource, BatchRules rules, SubmittedJobs submitted, Clock clock) {
     this.dataSource = dataSource;
     this.rules = rules;
+    this.submitted = submitted;
     this.clock = clock;
   }
 
@@ -63,12 +69,17 @@ public final class BatchSubmission {
         throw e;
       }
     }
+    perModel(jobs).forEach((model, n) -> submitted.add(tenant, model, n));
     return BatchView.queued(id, jobs.size(), now);
   }
 
   private static Set<String> models(List<BatchJob> jobs) {
-    Set<String> models = new TreeSet<>();
-    jobs.forEach(job -> models.add(job.job().render().model()));
-    return models;
+    return perModel(jobs).keySet();
+  }
+
+  private static Map<String, Integer> perModel(List<BatchJob> jobs) {
+    Map<String, Integer> counts = new TreeMap<>();
+    jobs.forEach(job -> counts.merge(job.job().render().model(), 1, Integer::sum));
+    return counts;
   }
 }

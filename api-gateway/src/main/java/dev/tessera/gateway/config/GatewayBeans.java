@@ -14,6 +14,7 @@ import dev.tessera.gateway.jobs.JobQuery;
 import dev.tessera.gateway.jobs.JobSubmission;
 import dev.tessera.gateway.jobs.ResultLinks;
 import dev.tessera.gateway.jobs.SubmissionRules;
+import dev.tessera.gateway.metrics.SubmittedJobs;
 import dev.tessera.gateway.outbox.KafkaClients;
 import dev.tessera.gateway.outbox.OutboxRelay;
 import dev.tessera.gateway.outbox.RelayWorker;
@@ -23,6 +24,7 @@ import dev.tessera.gateway.quota.RateLimiter;
 import dev.tessera.gateway.watch.StatusAnswers;
 import dev.tessera.gateway.webhooks.WebhookTargets;
 import dev.tessera.gateway.workers.WorkerRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -81,8 +83,15 @@ public class GatewayBeans {
 
   @Produces
   @Singleton
-  JobSubmission jobSubmission(DataSource dataSource, SubmissionRules rules) {
-    return new JobSubmission(dataSource, rules, Clock.systemUTC());
+  SubmittedJobs submittedJobs(MeterRegistry registry) {
+    return new SubmittedJobs(registry);
+  }
+
+  @Produces
+  @Singleton
+  JobSubmission jobSubmission(
+      DataSource dataSource, SubmissionRules rules, SubmittedJobs submitted) {
+    return new JobSubmission(dataSource, rules, submitted, Clock.systemUTC());
   }
 
   @Produces
@@ -150,8 +159,9 @@ public class GatewayBeans {
   @Produces
   @Singleton
   BatchSubmission batchSubmission(
-      DataSource dataSource, SubmissionRules rules, ObjectMapper mapper) {
-    return new BatchSubmission(dataSource, new BatchRules(rules, mapper), Clock.systemUTC());
+      DataSource dataSource, SubmissionRules rules, ObjectMapper mapper, SubmittedJobs submitted) {
+    return new BatchSubmission(
+        dataSource, new BatchRules(rules, mapper), submitted, Clock.systemUTC());
   }
 
   @Produces

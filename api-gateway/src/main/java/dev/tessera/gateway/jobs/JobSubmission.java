@@ -6,6 +6,7 @@ import dev.tessera.common.RenderJob;
 import dev.tessera.common.tenants.Tenant;
 import dev.tessera.gateway.api.JobRequest;
 import dev.tessera.gateway.api.JobView;
+import dev.tessera.gateway.metrics.SubmittedJobs;
 import dev.tessera.gateway.quota.QueuedLimit;
 import dev.tessera.gateway.webhooks.Webhook;
 import java.nio.charset.StandardCharsets;
@@ -22,8 +23,8 @@ import javax.sql.DataSource;
 /**
  * Accepts a job: validates it, then stores its {@code jobs} row, QUEUED, and in the same
  * transaction sends the {@link QueueSignal} for its model, so the scheduler hears of the job
- * exactly when it is committed. The scheduler dispatches it to Kafka when its turn comes; this
- * class never talks to Kafka. Thread-safe.
+ * exactly when it is committed, and counts it once committed. The scheduler dispatches it to Kafka
+ * when its turn comes; this class never talks to Kafka. Thread-safe.
  */
 public final class JobSubmission {
   private static final String INSERT_JOB =
@@ -36,11 +37,14 @@ public final class JobSubmission {
 
   private final DataSource dataSource;
   private final SubmissionRules rules;
+  private final SubmittedJobs submitted;
   private final Clock clock;
 
-  public JobSubmission(DataSource dataSource, SubmissionRules rules, Clock clock) {
+  public JobSubmission(
+      DataSource dataSource, SubmissionRules rules, SubmittedJobs submitted, Clock clock) {
     this.dataSource = dataSource;
     this.rules = rules;
+    this.submitted = submitted;
     this.clock = clock;
   }
 
@@ -71,6 +75,7 @@ public final class JobSubmission {
         throw e;
       }
     }
+    submitted.add(tenant, job.render().model(), 1);
     return JobView.queued(job);
   }
 

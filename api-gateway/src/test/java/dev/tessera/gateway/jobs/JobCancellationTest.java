@@ -12,7 +12,9 @@ import dev.tessera.common.tenants.TenantStore;
 import dev.tessera.gateway.Sql;
 import dev.tessera.gateway.TestDatabase;
 import dev.tessera.gateway.api.JobRequest;
+import dev.tessera.gateway.metrics.SubmittedJobs;
 import dev.tessera.gateway.webhooks.WebhookTargets;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
@@ -38,6 +40,7 @@ class JobCancellationTest {
       new JobSubmission(
           TestDatabase.dataSource(),
           new SubmissionRules(List.of("sd21"), () -> 7L, WebhookTargets.PUBLIC_ONLY),
+          new SubmittedJobs(new SimpleMeterRegistry()),
           Clock.systemUTC());
   private final JobCancellation cancellation =
       new JobCancellation(

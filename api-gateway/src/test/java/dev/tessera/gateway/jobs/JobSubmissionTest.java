@@ -11,7 +11,10 @@ import dev.tessera.gateway.Sql;
 import dev.tessera.gateway.TestDatabase;
 import dev.tessera.gateway.api.JobRequest;
 import dev.tessera.gateway.api.JobView;
+import dev.tessera.gateway.metrics.SubmittedJobs;
 import dev.tessera.gateway.webhooks.WebhookTargets;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,10 +26,12 @@ import org.junit.jupiter.api.Test;
 /** Submission against real PostgreSQL, without the HTTP layer. */
 class JobSubmissionTest {
   private final Sql sql = new Sql(TestDatabase.dataSource());
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final JobSubmission submission =
       new JobSubmission(
           TestDatabase.dataSource(),
           new SubmissionRules(List.of("sd21"), () -> 99L, WebhookTargets.PUBLIC_ONLY),
+          new SubmittedJobs(registry),
           Clock.fixed(Instant.parse("2026-01-02T03:04:05.123456789Z"), ZoneOffset.UTC));
 
   private static final Tenant TENANT = tenant();
@@ -39,6 +44,15 @@ class JobSubmissionTest {
     } catch (java.sql.SQLException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  private double submitted() {
+    Counter c =
+        registry
+            .find("tessera.jobs.submitted")
+            .tags("model", "sd21", "tenant", TENANT.name())
+            .counter();
+    return c == null ? 0 : c.count();
   }
 
   private static JobRequest request(String prompt, Integer priority) {
@@ -54,6 +68,7 @@ class JobSubmissionTest {
       assertEquals(List.of("sd21"), signals.await(1, Duration.ofSeconds(5)));
     }
     assertEquals(JobState.QUEUED, job.state());
+    assertEquals(1, submitted(), "counted once committed");
     assertEquals(70, job.priority());
     assertEquals(99L, job.request().seed());
     assertEquals(
@@ -94,5 +109,6 @@ class JobSubmissionTest {
       assertEquals(List.of(), signals.during(Duration.ofMillis(500)));
     }
     assertEquals(before, sql.count("SELECT count(*) FROM jobs"));
+    assertEquals(0, submitted(), "nothing counted");
   }
 }

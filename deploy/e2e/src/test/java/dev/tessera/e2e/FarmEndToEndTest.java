@@ -14,13 +14,21 @@ import dev.tessera.deploy.farm.LocalFarm;
 import dev.tessera.teststack.NodeClient;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.StreamSupport;
 import javax.imageio.ImageIO;
@@ -45,6 +53,12 @@ import org.junit.jupiter.api.io.TempDir;
 class FarmEndToEndTest {
   private static final Duration JOB_TIMEOUT = Duration.ofMinutes(8);
 
+  /** How long metrics may take to catch up: the gauges are sampled every second here. */
+  private static final Duration SETTLE = Duration.ofSeconds(30);
+
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
   /** The scheduler's lease: short, so that a killed worker's job is taken back within the tests. */
   private static final Duration LEASE = Duration.ofSeconds(10);
 
@@ -60,10 +74,12 @@ class FarmEndToEndTest {
             new FarmHome(checkout.root(), state),
             LocalFarm.Options.defaults(1)
                 .withSchedulerEnv(
-                    java.util.Map.of(
+                    Map.of(
                         "TESSERA_LEASE_TIMEOUT",
                         LEASE.toSeconds() + "s",
                         "TESSERA_DISPATCH_SWEEP_INTERVAL",
+                        "1s",
+                        "TESSERA_METRICS_INTERVAL",
                         "1s")));
     client = new FarmClient(farm.gatewayUrl(), farm.apiKey());
   }
@@ -329,6 +345,193 @@ class FarmEndToEndTest {
     assertEquals(200, downloaded.path("status").asInt(), out);
     assertEquals(1024, downloaded.path("width").asInt(), out);
     assertEquals(400, seen.path("refused").path("status").asInt(), out);
+  }
+
+  /**
+   * Prometheus metrics on the farm, scraped from {@code /q/metrics} of the gateway, the scheduler
+   * and every worker. After one job that succeeds, one cancelled while it renders, and one the
+   * dispatcher fails (a row whose stored settings no worker could read, written straight to the
+   * database: the gateway accepts nothing of the kind), each counter moved by exactly those jobs,
+   * the stage histograms by one render, and the gauges settle at an empty backlog, every worker
+   * idle and an empty outbox.
+   */
+  @Test
+  @Order(8)
+  void metricsFollowTheJobs() throws Exception {
+    String model = LocalFarm.Options.defaults(1).modelName();
+    Map<String, String> demo = Map.of("model", model, "tenant", LocalFarm.DEMO_TENANT);
+    PrometheusText gatewayBefore = scrape(farm.gatewayUrl());
+    PrometheusText schedulerBefore = scrape(farm.schedulers().get(0).url());
+    List<PrometheusText> workersBefore = new ArrayList<>();
+    for (AppProcess w : farm.workers()) {
+      workersBefore.add(scrape(w.url()));
+    }
+
+    String cancelled = client.submit(longJob(100));
+    AppProcess rendering = worker(awaitRunningOn(cancelled));
+    assertEquals(
+        Optional.of(1.0),
+        scrape(rendering.url()).value("tessera_worker_busy", Map.of()),
+        "busy while rendering");
+    client.cancel(cancelled);
+    String succeeded = client.submit(job("counted by the metrics", 3, "sr"));
+    UUID failed = insertUnreadableJob(model);
+    assertEquals(
+        "CANCELED", client.awaitEnd(cancelled, JOB_TIMEOUT, s -> {}).path("state").asText());
+    assertDelivered(client.awaitEnd(succeeded, JOB_TIMEOUT, s -> {}));
+    // Read from the database: the gateway cannot show a job whose settings it cannot read either.
+    eventually(() -> assertEquals("FAILED", stateOf(failed)));
+
+    eventually(
+        () -> {
+          PrometheusText gateway = scrape(farm.gatewayUrl());
+          assertEquals(
+              2,
+              delta(gatewayBefore, gateway, "tessera_jobs_submitted_total", demo),
+              "submitted over HTTP");
+          assertEquals(Optional.of(0.0), gateway.value("tessera_outbox_pending", Map.of()));
+          assertEquals(Optional.of(0.0), gateway.value("tessera_outbox_lag_seconds", Map.of()));
+        });
+    eventually(
+        () -> {
+          PrometheusText scheduler = scrape(farm.schedulers().get(0).url());
+          Map<String, Double> expected =
+              Map.of("started", 2.0, "succeeded", 1.0, "cancelled", 1.0, "failed", 1.0);
+          expected.forEach(
+              (what, n) ->
+                  assertEquals(
+                      n,
+                      delta(schedulerBefore, scheduler, "tessera_jobs_" + what + "_total", demo),
+                      what));
+          for (String stage : List.of("denoise", "upscale", "png", "upload")) {
+            assertEquals(
+                1,
+                delta(
+                    schedulerBefore, scheduler, "tessera_stage_seconds_count", stage(model, stage)),
+                stage + " timed once: the cancelled job recorded no stage");
+          }
+          assertEquals(
+              2,
+              delta(
+                  schedulerBefore,
+                  scheduler,
+                  "tessera_stage_seconds_count",
+                  stage(model, "queue_wait")),
+              "both started jobs waited in the queue");
+          for (String state : List.of("queued", "dispatched")) {
+            assertEquals(
+                Optional.of(0.0),
+                scheduler.value("tessera_jobs_backlog", Map.of("model", model, "state", state)),
+                state);
+          }
+          assertEquals(
+              Optional.of((double) farm.workers().size()),
+              scheduler.value("tessera_workers", Map.of("model", model, "status", "idle")),
+              "every worker live and idle");
+          assertEquals(
+              Optional.of(0.0),
+              scheduler.value("tessera_workers", Map.of("model", model, "status", "busy")));
+        });
+    eventually(
+        () -> {
+          Map<String, Double> renders = new HashMap<>();
+          for (int i = 0; i < farm.workers().size(); i++) {
+            PrometheusText worker = scrape(farm.workers().get(i).url());
+            assertEquals(Optional.of(0.0), worker.value("tessera_worker_busy", Map.of()), "idle");
+            for (String outcome : List.of("succeeded", "cancelled", "failed")) {
+              renders.merge(
+                  outcome,
+                  delta(
+                      workersBefore.get(i),
+                      worker,
+                      "tessera_worker_renders_total",
+                      Map.of("model", model, "outcome", outcome)),
+                  Double::sum);
+            }
+          }
+          assertEquals(
+              Map.of("succeeded", 1.0, "cancelled", 1.0, "failed", 0.0),
+              renders,
+              "the failed job never reached a worker");
+        });
+  }
+
+  private static Map<String, String> stage(String model, String stage) {
+    return Map.of("model", model, "stage", stage);
+  }
+
+  private static double delta(
+      PrometheusText before, PrometheusText after, String name, Map<String, String> labels) {
+    return after.sum(name, labels) - before.sum(name, labels);
+  }
+
+  private static PrometheusText scrape(String baseUrl) throws IOException {
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(baseUrl + "/q/metrics"))
+            .timeout(Duration.ofSeconds(10))
+            .build();
+    try {
+      HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, response.statusCode(), baseUrl + "/q/metrics: " + response.body());
+      return PrometheusText.parse(response.body());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while scraping " + baseUrl, e);
+    }
+  }
+
+  private interface Check {
+    void run() throws Exception;
+  }
+
+  /** Runs {@code check} until it passes; past {@link #SETTLE} its last failure stands. */
+  private static void eventually(Check check) throws Exception {
+    long deadline = System.nanoTime() + SETTLE.toNanos();
+    while (true) {
+      try {
+        check.run();
+        return;
+      } catch (AssertionError e) {
+        if (System.nanoTime() > deadline) {
+          throw e;
+        }
+        Thread.sleep(500);
+      }
+    }
+  }
+
+  /**
+   * A QUEUED job of the demo tenant whose stored settings cannot be read, as the gateway never
+   * writes one: the dispatcher fails it rather than let it block its tenant's turn.
+   */
+  private static UUID insertUnreadableJob(String model) throws Exception {
+    UUID id = UUID.randomUUID();
+    try (Connection db = database();
+        PreparedStatement s =
+            db.prepareStatement(
+                "INSERT INTO jobs (id, tenant_id, model, settings, upscale, target_size)"
+                    + " SELECT ?, id, ?, '{\"steps\": \"many\"}', 'sr', 2048 FROM tenants"
+                    + " WHERE name = ?")) {
+      s.setObject(1, id);
+      s.setString(2, model);
+      s.setString(3, LocalFarm.DEMO_TENANT);
+      assertEquals(1, s.executeUpdate());
+    }
+    return id;
+  }
+
+  private static String stateOf(UUID id) throws Exception {
+    try (Connection db = database();
+        PreparedStatement s = db.prepareStatement("SELECT state FROM jobs WHERE id = ?")) {
+      s.setObject(1, id);
+      ResultSet rs = s.executeQuery();
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+
+  private static AppProcess worker(String name) {
+    return farm.workers().stream().filter(w -> w.name().equals(name)).findFirst().orElseThrow();
   }
 
   private static void awaitAll(List<String> ids) throws IOException {

@@ -46,7 +46,7 @@ class DispatcherTest {
   private static Path dir;
 
   private final TestDatabase db = TestDatabase.get();
-  private final JobRepository jobs = new JobRepository(db.dataSource);
+  private final JobRepository jobs = new JobRepository(db.dataSource, t -> {});
   private final WorkerRegistry workers = new WorkerRegistry(db.dataSource);
   private final EventApplier events = new EventApplier(jobs, new RetryRule(3));
   private final JobQueuePublisher queues = new JobQueuePublisher(kafka.bootstrapServers());

@@ -30,7 +30,7 @@ class LeaseSweeperTest {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
   private final TestDatabase db = TestDatabase.get();
-  private final JobRepository jobs = new JobRepository(db.dataSource);
+  private final JobRepository jobs = new JobRepository(db.dataSource, t -> {});
   private final WorkerRegistry workers = new WorkerRegistry(db.dataSource);
   private final RetryRule retries = new RetryRule(3);
   private final EventApplier events = new EventApplier(jobs, retries);

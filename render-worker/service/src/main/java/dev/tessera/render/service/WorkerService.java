@@ -28,6 +28,8 @@ import dev.tessera.render.worker.QueueBacklog;
 import dev.tessera.render.worker.RenderWorker;
 import dev.tessera.render.worker.ResultStore;
 import dev.tessera.render.worker.StallWatch;
+import dev.tessera.render.worker.WorkerMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -80,6 +82,7 @@ public class WorkerService {
   }
 
   private final WorkerConfig config;
+  private final WorkerMetrics metrics;
 
   /**
    * Guards the hand-over between start-up and shutdown: whichever comes second closes what the
@@ -100,8 +103,9 @@ public class WorkerService {
   private HeartbeatPublisher heartbeats;
   private volatile Optional<String> stall = Optional.empty();
 
-  WorkerService(WorkerConfig config) {
+  WorkerService(WorkerConfig config, MeterRegistry registry) {
     this.config = config;
+    this.metrics = new WorkerMetrics(registry);
   }
 
   void onStart(@Observes StartupEvent event) {
@@ -151,6 +155,7 @@ public class WorkerService {
               events,
               cancelled,
               heartbeats,
+              metrics,
               new JobRunner.Policy(config.id(), Duration.ofMillis(500)),
               Clock.systemUTC());
       synchronized (lifecycle) {

@@ -51,6 +51,7 @@ public final class JobRunner implements JobHandler {
   private final EventPublisher events;
   private final CancelledJobs cancelled;
   private final Activity activity;
+  private final WorkerMetrics metrics;
   private final Policy policy;
   private final Clock clock;
 
@@ -60,6 +61,7 @@ public final class JobRunner implements JobHandler {
       EventPublisher events,
       CancelledJobs cancelled,
       Activity activity,
+      WorkerMetrics metrics,
       Policy policy,
       Clock clock) {
     this.executor = executor;
@@ -67,6 +69,7 @@ public final class JobRunner implements JobHandler {
     this.events = events;
     this.cancelled = cancelled;
     this.activity = activity;
+    this.metrics = metrics;
     this.policy = policy;
     this.clock = clock;
   }
@@ -91,14 +94,24 @@ public final class JobRunner implements JobHandler {
       return Outcome.DROPPED;
     }
     activity.busy(job.jobId());
+    metrics.busy(true);
+    try {
+      Outcome outcome = taken(job, cancel);
+      metrics.ended(job.model(), outcome);
+      return outcome;
+    } finally {
+      metrics.busy(false);
+      activity.idle();
+    }
+  }
+
+  private Outcome taken(RenderJob job, CancelToken cancel) {
     try (CancelledJobs.Tracked tracked = cancelled.track(job.jobId(), cancel)) {
       if (cancelled.contains(job.jobId())) {
         LOG.log(Level.INFO, "job " + job.jobId() + " was cancelled while queued; not rendered");
         return canceled(job);
       }
       return run(job, cancel);
-    } finally {
-      activity.idle();
     }
   }
 

@@ -21,6 +21,7 @@ import dev.tessera.render.MiniatureFixtures;
 import dev.tessera.render.miniature.MiniatureKind;
 import dev.tessera.teststack.NeedsStack;
 import dev.tessera.teststack.TestStack;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -185,7 +186,8 @@ class WorkerServiceLifecycleTest {
 
   @Test
   void startsTakesWorkAndStopsWithNothingLeftRunning() throws Exception {
-    WorkerService service = new WorkerService(config("mini=" + bundle()));
+    WorkerService service =
+        new WorkerService(config("mini=" + bundle()), new SimpleMeterRegistry());
     service.onStart(null);
     awaitPhase(service, WorkerService.Phase.READY);
     assertTrue(loopThreadAlive());
@@ -226,7 +228,8 @@ class WorkerServiceLifecycleTest {
           .get(30, TimeUnit.SECONDS);
     }
 
-    WorkerService service = new WorkerService(config("mini=" + bundle()));
+    WorkerService service =
+        new WorkerService(config("mini=" + bundle()), new SimpleMeterRegistry());
     service.onStart(null);
     try {
       awaitPhase(service, WorkerService.Phase.READY);
@@ -267,7 +270,8 @@ class WorkerServiceLifecycleTest {
             512,
             Instant.now(),
             1);
-    WorkerService service = new WorkerService(config("mini=" + bundle()));
+    WorkerService service =
+        new WorkerService(config("mini=" + bundle()), new SimpleMeterRegistry());
     service.onStart(null);
     JobEvent.Succeeded quickDone;
     try {
@@ -521,7 +525,8 @@ class WorkerServiceLifecycleTest {
   void aShutdownDuringStartUpNeverStartsTheWorker() throws Exception {
     // Three models to load: shutdown begins while the first still loads.
     String b = bundle();
-    WorkerService service = new WorkerService(config("a=" + b + ",b=" + b + ",c=" + b));
+    WorkerService service =
+        new WorkerService(config("a=" + b + ",b=" + b + ",c=" + b), new SimpleMeterRegistry());
     service.onStart(null);
     service.onStop(null);
     Thread.sleep(
@@ -534,7 +539,9 @@ class WorkerServiceLifecycleTest {
   @Test
   void aFailureHalfWayThroughOpeningModelsFailsTheStartUpAndNamesTheCause() throws Exception {
     WorkerService service =
-        new WorkerService(config("good=" + bundle() + ",bad=" + dir.resolve("no-such-bundle")));
+        new WorkerService(
+            config("good=" + bundle() + ",bad=" + dir.resolve("no-such-bundle")),
+            new SimpleMeterRegistry());
     service.onStart(null);
     awaitPhase(service, WorkerService.Phase.FAILED);
     assertTrue(service.failure().contains("no-such-bundle"), service.failure());

@@ -24,6 +24,7 @@ import dev.tessera.render.upscale.UpscaleMode;
 import dev.tessera.render.worker.JobHandler.Outcome;
 import dev.tessera.teststack.NeedsStack;
 import dev.tessera.teststack.TestStack;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.minio.MinioClient;
 import io.minio.StatObjectArgs;
 import io.minio.errors.ErrorResponseException;
@@ -100,6 +101,11 @@ class JobRunnerTest {
   }
 
   private static JobRunner runner(ResultStore store, CancelledJobs cancelled) {
+    return runner(store, cancelled, new WorkerMetrics(new SimpleMeterRegistry()));
+  }
+
+  private static JobRunner runner(
+      ResultStore store, CancelledJobs cancelled, WorkerMetrics metrics) {
     JobExecutor executor =
         new JobExecutor(
             Map.of(MODEL, renderer), Map.of(UpscaleMode.LANCZOS, new LanczosUpscaler()));
@@ -109,6 +115,7 @@ class JobRunnerTest {
         events,
         cancelled,
         new NoActivity(),
+        metrics,
         new JobRunner.Policy("w1", Duration.ofSeconds(5)),
         Clock.systemUTC());
   }
@@ -263,6 +270,44 @@ class JobRunnerTest {
         runner.handle(Json.encode(next), new CancelToken()),
         "the next job renders");
     assertTrue(stored(next));
+  }
+
+  /** The busy gauge is 1 while a job is under way; each job taken counts once by its ending. */
+  @Test
+  void metricsShowTheJobUnderWayAndCountEachEnding() throws Exception {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    CancelledJobs cancelled = new CancelledJobs(100);
+    JobRunner runner = runner(liveStore(), cancelled, new WorkerMetrics(registry));
+    assertEquals(0, registry.get("tessera.worker.busy").gauge().value());
+
+    RenderSettings slow =
+        new RenderSettings("A person standing on road", "", 1, 400, 7, "euler", false, 256, 256);
+    RenderJob long_ =
+        new RenderJob(UUID.randomUUID(), MODEL, slow, "lanczos", 512, Instant.now(), 1);
+    CompletableFuture<Outcome> outcome =
+        CompletableFuture.supplyAsync(() -> runner.handle(Json.encode(long_), new CancelToken()));
+    assertInstanceOf(JobEvent.Started.class, firstEventOf(long_.jobId()));
+    assertEquals(1, registry.get("tessera.worker.busy").gauge().value(), "busy while rendering");
+    cancelled.add(long_.jobId());
+    assertEquals(Outcome.CANCELED, outcome.get(30, TimeUnit.SECONDS));
+    assertEquals(0, registry.get("tessera.worker.busy").gauge().value(), "idle again");
+
+    assertEquals(Outcome.SUCCEEDED, runner.handle(Json.encode(job(MODEL, 512)), new CancelToken()));
+    assertEquals(Outcome.FAILED, runner.handle(Json.encode(job(MODEL, 64)), new CancelToken()));
+    assertEquals(
+        Outcome.DROPPED,
+        runner.handle("{not json".getBytes(StandardCharsets.UTF_8), new CancelToken()));
+    for (String ending : List.of("cancelled", "succeeded", "failed")) {
+      assertEquals(
+          1,
+          registry
+              .get("tessera.worker.renders")
+              .tags("model", MODEL, "outcome", ending)
+              .counter()
+              .count(),
+          ending);
+    }
+    assertEquals(3, registry.find("tessera.worker.renders").counters().size(), "no dropped count");
   }
 
   private static boolean stored(RenderJob job) throws Exception {

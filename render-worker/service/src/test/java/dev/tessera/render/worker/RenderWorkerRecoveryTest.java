@@ -19,6 +19,7 @@ import dev.tessera.render.pipeline.Renderer;
 import dev.tessera.render.upscale.LanczosUpscaler;
 import dev.tessera.render.upscale.UpscaleMode;
 import dev.tessera.teststack.TestStack;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -76,6 +77,7 @@ class RenderWorkerRecoveryTest {
                 events,
                 new CancelledJobs(100),
                 new NoActivity(),
+                new WorkerMetrics(new SimpleMeterRegistry()),
                 new JobRunner.Policy("w1", Duration.ZERO),
                 Clock.systemUTC());
         RenderWorker worker =

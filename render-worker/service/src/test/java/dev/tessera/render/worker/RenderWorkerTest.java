@@ -24,6 +24,7 @@ import dev.tessera.render.upscale.LanczosUpscaler;
 import dev.tessera.render.upscale.UpscaleMode;
 import dev.tessera.teststack.NeedsStack;
 import dev.tessera.teststack.TestStack;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.minio.GetObjectArgs;
 import io.minio.MinioClient;
 import io.minio.StatObjectArgs;
@@ -105,6 +106,7 @@ class RenderWorkerTest {
             events,
             cancelled,
             new NoActivity(),
+            new WorkerMetrics(new SimpleMeterRegistry()),
             new JobRunner.Policy("w1", Duration.ZERO),
             Clock.systemUTC());
     worker = new RenderWorker(kafka.bootstrapServers(), GROUP, List.of(Topics.jobs(MODEL)), runner);

@@ -1,0 +1,71 @@
+package dev.tessera.scheduler.metrics;
+
+import dev.tessera.scheduler.SchedulerSettings;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.jboss.logging.Logger;
+
+/**
+ * Samples the {@link BacklogGauges} every {@code tessera.metrics.interval} on a thread of its own,
+ * on every replica (leading or not). A failed sample is logged once per outage and tried again at
+ * the next interval.
+ *
+ * <p>Lifetime: sampling runs from the application's start to its shutdown, which stops the thread
+ * (waiting at most for one statement's timeout).
+ */
+@ApplicationScoped
+public class BacklogSampler {
+  private static final Logger LOG = Logger.getLogger(BacklogSampler.class);
+
+  private final BacklogGauges gauges;
+  private final Duration interval;
+  private final ScheduledExecutorService executor =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "backlog-gauges");
+            t.setDaemon(true);
+            return t;
+          });
+  private boolean failing;
+
+  BacklogSampler(DataSource dataSource, SchedulerSettings settings, MeterRegistry registry) {
+    this.interval = settings.metrics().interval();
+    if (interval.isNegative() || interval.isZero()) {
+      throw new IllegalArgumentException(
+          "tessera.metrics.interval (TESSERA_METRICS_INTERVAL) must be positive, got " + interval);
+    }
+    this.gauges = new BacklogGauges(dataSource, settings.lease().timeout(), registry);
+  }
+
+  void start(@Observes StartupEvent event) {
+    executor.scheduleWithFixedDelay(this::sample, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  void stop(@Observes ShutdownEvent event) throws InterruptedException {
+    executor.shutdownNow();
+    executor.awaitTermination(BacklogQuery.TIMEOUT_SECONDS + 1, TimeUnit.SECONDS);
+  }
+
+  private void sample() {
+    try {
+      gauges.sample();
+      if (failing) {
+        LOG.info("backlog gauges current again");
+        failing = false;
+      }
+    } catch (RuntimeException e) {
+      if (!failing) {
+        LOG.warn("backlog gauges keep their last values: " + e.getMessage());
+        failing = true;
+      }
+    }
+  }
+}
