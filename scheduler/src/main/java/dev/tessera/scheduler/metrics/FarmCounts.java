@@ -10,12 +10,12 @@ import java.util.TreeSet;
  * One reading of what the farm's gauges show, each count keyed by its two label values.
  *
  * @param backlog jobs per [model, state], state {@code queued} or {@code dispatched}
- * @param workers live workers per [model, status], status {@code busy} or {@code idle}; a worker of
- *     several models counts for each
+ * @param workers live workers per [model, status], status {@code busy}, {@code idle} or {@code
+ *     draining} (finishing its job before it stops); a worker of several models counts for each
  */
 record FarmCounts(Map<List<String>, Long> backlog, Map<List<String>, Long> workers) {
   static final List<String> STATES = List.of("queued", "dispatched");
-  static final List<String> STATUSES = List.of("busy", "idle");
+  static final List<String> STATUSES = List.of("busy", "idle", "draining");
 
   FarmCounts {
     backlog = Map.copyOf(backlog);

@@ -60,6 +60,7 @@ class BacklogGaugesTest {
     worker("BUSY", "now()", model);
     worker("IDLE", "now()", model, other);
     worker("IDLE", "now()", model);
+    worker("DRAINING", "now()", model);
     worker("STOPPED", "now()", model);
     worker("IDLE", "now() - interval '31 seconds'", model);
 
@@ -68,6 +69,7 @@ class BacklogGaugesTest {
     assertEquals(1, backlog(model, "dispatched"));
     assertEquals(1, workers(model, "busy"));
     assertEquals(2, workers(model, "idle"), "stopped and silent workers are not counted");
+    assertEquals(1, workers(model, "draining"));
     assertEquals(0, backlog(other, "queued"), "a model with workers shows its empty backlog");
     assertEquals(0, workers(other, "busy"));
     assertEquals(1, workers(other, "idle"), "a worker of two models counts for each");

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 class FarmCountsTest {
   @Test
-  void everyModelNamedAnywhereGetsBothStatesAndBothStatuses() {
+  void everyModelNamedAnywhereGetsEveryStateAndStatus() {
     FarmCounts counts =
         new FarmCounts(
                 Map.of(List.of("sd21", "queued"), 7L),
@@ -25,8 +25,10 @@ class FarmCountsTest {
         Map.of(
             List.of("sd21", "busy"), 1L,
             List.of("sd21", "idle"), 0L,
+            List.of("sd21", "draining"), 0L,
             List.of("sdxl", "busy"), 0L,
-            List.of("sdxl", "idle"), 2L),
+            List.of("sdxl", "idle"), 2L,
+            List.of("sdxl", "draining"), 0L),
         counts.workers());
   }
 
