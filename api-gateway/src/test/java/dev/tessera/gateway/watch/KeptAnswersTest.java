@@ -17,8 +17,10 @@ import dev.tessera.gateway.jobs.JobQuery;
 import dev.tessera.gateway.jobs.JobSubmission;
 import dev.tessera.gateway.jobs.ResultLinks;
 import dev.tessera.gateway.jobs.SubmissionRules;
+import dev.tessera.gateway.metrics.SubmittedJobs;
 import dev.tessera.gateway.webhooks.WebhookTargets;
 import dev.tessera.teststack.NeedsStack;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.core.Response;
 import java.time.Clock;
@@ -137,6 +139,7 @@ class KeptAnswersTest {
     return new JobSubmission(
             db,
             new SubmissionRules(List.of("sd21"), () -> 7L, WebhookTargets.PUBLIC_ONLY),
+            new SubmittedJobs(new SimpleMeterRegistry()),
             Clock.systemUTC())
         .submit(
             tenant,
