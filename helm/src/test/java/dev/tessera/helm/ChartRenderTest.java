@@ -419,9 +419,9 @@ class ChartRenderTest {
 
   /**
    * Read by every service without a line of its own: Quarkus maps QUARKUS_HTTP_PORT to
-   * quarkus.http.port; TESSERA_DRAIN_TIMEOUT is the worker's drain setting of issue 11's contract.
+   * quarkus.http.port.
    */
-  private static final Set<String> ALSO_READ = Set.of("QUARKUS_HTTP_PORT", "TESSERA_DRAIN_TIMEOUT");
+  private static final Set<String> ALSO_READ = Set.of("QUARKUS_HTTP_PORT");
 
   @ParameterizedTest
   @MethodSource("valuesFiles")
