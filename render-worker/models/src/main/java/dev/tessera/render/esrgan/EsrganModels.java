@@ -42,7 +42,8 @@ public final class EsrganModels {
     ModelProto model = fromPackage(variant, scale, pkg);
     Path parent = out.toAbsolutePath().getParent();
     Files.createDirectories(parent);
-    Path partial = Files.createTempFile(parent, out.getFileName().toString(), ".partial");
+    Path partial =
+        out.resolveSibling(out.getFileName() + ".partial-" + ProcessHandle.current().pid());
     try {
       Files.write(partial, model.toByteArray());
       Files.move(partial, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
