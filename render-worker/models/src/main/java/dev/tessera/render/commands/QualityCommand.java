@@ -39,6 +39,7 @@ import java.util.Set;
 public final class QualityCommand implements EngineCommand {
   private static final UpscaleSettings UNUSED = UpscaleSettings.of("", "", 0);
   private static final int SPEED_OVERLAP = 16;
+  private static final int SPEED_SIDE = 256;
 
   @Override
   public String name() {
@@ -198,7 +199,8 @@ public final class QualityCommand implements EngineCommand {
 
   /**
    * Milliseconds per megapixel out of each model on the tiled sr path, per tile size: the first
-   * photo's low-res centre (at most 128 px a side) upscaled after one warm-up run, best of two.
+   * photo's centre (at most {@value #SPEED_SIDE} px a side) upscaled after one warm-up run, best of
+   * two.
    */
   private static String speed(
       Map<String, Path> models,
@@ -208,11 +210,14 @@ public final class QualityCommand implements EngineCommand {
       EngineOptions engine,
       PrintStream err)
       throws IOException {
-    RgbImage original = AreaDownscale.cropToMultiple(photo.image(), scale);
-    RgbImage low = AreaDownscale.by(original, scale);
-    int side = Math.min(128, Math.min(low.width(), low.height()));
+    int side = Math.min(SPEED_SIDE, Math.min(photo.image().width(), photo.image().height()));
     RgbImage input =
-        AreaDownscale.crop(low, (low.width() - side) / 2, (low.height() - side) / 2, side, side);
+        AreaDownscale.crop(
+            photo.image(),
+            (photo.image().width() - side) / 2,
+            (photo.image().height() - side) / 2,
+            side,
+            side);
     StringBuilder s =
         new StringBuilder(
             String.format(
