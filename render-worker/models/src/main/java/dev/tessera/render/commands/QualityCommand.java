@@ -32,14 +32,14 @@ import java.util.Set;
 
 /**
  * {@code quality [--images DIR] [--variants slim,medium,thick] [--scale 4] [--crop 512] [--tiles
- * 64,128,256] [--out FILE.md]}: picture quality of the upscalers on real photographs (PSNR and SSIM
- * on luma against the originals, {@link QualityRun}), then the speed of each ESRGAN variant on the
- * sr path at several tile sizes. Prints a Markdown report.
+ * 64,128,256,512] [--out FILE.md]}: picture quality of the upscalers on real photographs (PSNR and
+ * SSIM on luma against the originals, {@link QualityRun}), then the speed of each ESRGAN variant on
+ * the sr path at several tile sizes. Prints a Markdown report.
  */
 public final class QualityCommand implements EngineCommand {
   private static final UpscaleSettings UNUSED = UpscaleSettings.of("", "", 0);
   private static final int SPEED_OVERLAP = 16;
-  private static final int SPEED_SIDE = 256;
+  private static final int SPEED_SIDE = 512;
 
   @Override
   public String name() {
@@ -49,7 +49,7 @@ public final class QualityCommand implements EngineCommand {
   @Override
   public String usage() {
     return "quality [--images DIR] [--variants slim,medium,thick] [--scale 2|3|4|8] [--crop N (512; 0: whole)]\n"
-        + "          [--tiles 64,128,256] [--threads N] [--out FILE.md]";
+        + "          [--tiles 64,128,256,512] [--threads N] [--out FILE.md]";
   }
 
   @Override
@@ -63,7 +63,7 @@ public final class QualityCommand implements EngineCommand {
     int scale = EsrganVariant.checkScale(args.integer("scale", 4));
     int crop = args.integer("crop", 512);
     List<Integer> tiles = new ArrayList<>();
-    for (String tile : args.string("tiles", "64,128,256").split(",")) {
+    for (String tile : args.string("tiles", "64,128,256,512").split(",")) {
       try {
         tiles.add(new Tiling(Integer.parseInt(tile.trim()), SPEED_OVERLAP).size());
       } catch (IllegalArgumentException e) {
