@@ -110,11 +110,29 @@ public final class LocalFarm implements AutoCloseable {
     this.workers = new WorkerSupervisor(this::launchWorker);
   }
 
+  /**
+   * The sr model named by {@code TESSERA_UPSCALER_SR} in the launcher's environment (e.g. a
+   * converted ESRGAN model), else the generated untrained miniature.
+   *
+   * @throws IOException when the variable names no file or directory
+   */
+  private static Path srFromEnvironment(FarmHome home) throws IOException {
+    String given = System.getenv("TESSERA_UPSCALER_SR");
+    if (given == null || given.isBlank()) {
+      return MiniatureModels.ensure(home, "sr");
+    }
+    Path sr = Path.of(given);
+    if (!Files.exists(sr)) {
+      throw new IOException("TESSERA_UPSCALER_SR: no sr model at " + sr);
+    }
+    return sr;
+  }
+
   /** Starts everything and returns once every service reports ready. */
   public static LocalFarm start(FarmHome home, Options options) throws IOException {
     Path model = options.model() != null ? options.model() : MiniatureModels.ensure(home, "sd2-v");
     Path x4 = options.x4() != null ? options.x4() : MiniatureModels.ensure(home, "x4-upscaler");
-    Path sr = options.sr() != null ? options.sr() : MiniatureModels.ensure(home, "sr");
+    Path sr = options.sr() != null ? options.sr() : srFromEnvironment(home);
     FileTrees.delete(home.run());
     ServiceStack stack = ServiceStack.start(home.run().resolve("stack"));
     Map<String, String> workerEnv = new LinkedHashMap<>(stack.environment());

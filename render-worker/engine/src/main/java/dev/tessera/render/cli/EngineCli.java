@@ -8,10 +8,10 @@ import java.util.List;
 import java.util.ServiceLoader;
 
 /**
- * The engine's command line: {@code render}, {@code tokenize} and {@code schedule}, and the
- * commands of modules beside it ({@link EngineCommand}; with the miniature generators on the
- * classpath, {@code model}). Bad input ends with one line on stderr naming the problem and exit
- * code 2; no stack trace.
+ * The engine's command line: {@code render}, {@code upscale}, {@code tokenize} and {@code
+ * schedule}, and the commands of modules beside it ({@link EngineCommand}; with the miniature
+ * generators on the classpath, {@code model}). Bad input ends with one line on stderr naming the
+ * problem and exit code 2; no stack trace.
  */
 public final class EngineCli {
   /** Exit code for input the command cannot run with. */
@@ -23,7 +23,7 @@ public final class EngineCli {
     System.exit(run(List.of(args), System.out, System.err));
   }
 
-  private static final List<String> OWN = List.of("render", "tokenize", "schedule");
+  private static final List<String> OWN = List.of("render", "upscale", "tokenize", "schedule");
 
   /** The commands this CLI answers with the modules on this classpath. */
   public static List<String> commands() {
@@ -49,6 +49,7 @@ public final class EngineCli {
     try {
       switch (args.get(0)) {
         case "render" -> RenderCommand.run(rest, out, err);
+        case "upscale" -> UpscaleCommand.run(rest, out, err);
         case "tokenize" -> TokenizeCommand.run(rest, out, err);
         case "schedule" -> ScheduleCommand.run(rest, out);
         case "commands" -> out.println(String.join(" ", commands()));
@@ -77,8 +78,11 @@ public final class EngineCli {
             "         [--scheduler ddim|euler|euler-a|dpmpp-2m] [--karras] [--spacing leading|linspace|trailing]",
             "         [--width W] [--height H] [--init IMAGE --strength F] [--device auto|cpu|cuda] [--threads N]",
             "         [--upscale x4|sr|lanczos [--upscaler DIR|MODEL.onnx] [--target N (default 2048, max 4096)]",
-            "          [--noise-level N] [--upscale-steps N] [--upscale-guidance F]]",
+            "          [--noise-level N] [--upscale-steps N] [--upscale-guidance F] [--tile-batch N|auto]]",
             "         --out FILE.png",
+            "  upscale --in IMAGE --upscale x4|sr|lanczos [--upscaler DIR|MODEL.onnx] [--target N]",
+            "          [--tile N --overlap N (sr)] [--tile-batch N|auto] [--prompt TEXT (x4)]",
+            "          [--device auto|cpu|cuda] [--threads N] --out FILE.png",
             "  tokenize --model DIR TEXT",
             "  schedule --model DIR --scheduler NAME --steps N [--karras] [--spacing leading|linspace|trailing]",
             "  commands   (lists the commands above)"));

@@ -34,6 +34,12 @@ public record EngineOptions(
     return new Tiling(decodeTile, decodeOverlap);
   }
 
+  /** The same options on another device and thread count. */
+  public EngineOptions withDevice(
+      ExecutionProvider.Preference device, int cudaDevice, int threads) {
+    return new EngineOptions(device, cudaDevice, threads, decodeTile, decodeOverlap);
+  }
+
   /** The same options with another decode tile size. */
   public EngineOptions withDecodeTile(int tile, int overlap) {
     return new EngineOptions(device, cudaDevice, threads, tile, overlap);

@@ -9,6 +9,7 @@ import dev.tessera.render.onnx.InputSpec;
 import dev.tessera.render.onnx.OnnxModel;
 import dev.tessera.render.onnx.Tensors;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -65,15 +66,25 @@ public final class Unet {
     return sample.isDynamic(0) || sample.shape()[0] > 1;
   }
 
+  /** Whether the export takes a batch of any size, so one call can run several tiles. */
+  public boolean takesAnyBatch() {
+    return sample.isDynamic(0);
+  }
+
   /**
    * Text conditioning made into tensors once per render and reused at every step: one tensor for
-   * the whole batch, or one per batch item where the UNet takes a batch of one. Owned by the
-   * caller; close it when the render ends.
+   * the whole batch, or one per batch item where the UNet takes a batch of one.
+   *
+   * <p>Lifetime: owned by the caller, made once per render; the copies for batched tiles are made
+   * on first use and kept with it; {@link #close()} releases them all when the render ends.
    */
   public final class Context implements AutoCloseable {
     private final OnnxTensor[] tensors;
+    private final Embeddings text;
+    private final Map<Integer, OnnxTensor> repeated = new HashMap<>();
 
     private Context(Embeddings text) throws OrtException {
+      this.text = text;
       int calls = takesBatch() ? 1 : text.batch();
       tensors = new OnnxTensor[calls];
       try {
@@ -99,6 +110,28 @@ public final class Unet {
       return tensors[i];
     }
 
+    /**
+     * The embeddings repeated {@code copies} times, one copy per tile of a batched call, made on
+     * first use and kept until {@link #close()}.
+     */
+    OnnxTensor repeated(int copies) throws OrtException {
+      if (copies == 1 && tensors.length == 1) {
+        return tensors[0];
+      }
+      OnnxTensor tensor = repeated.get(copies);
+      if (tensor == null) {
+        float[] data = new float[copies * text.data().length];
+        for (int i = 0; i < copies; i++) {
+          System.arraycopy(text.data(), 0, data, i * text.data().length, text.data().length);
+        }
+        long[] shape = {(long) copies * text.batch(), text.tokens(), text.hidden()};
+        tensor = Tensors.floats(env, data, shape, hiddenStates.type());
+        repeated.put(copies, tensor);
+      }
+      return tensor;
+    }
+
+    /** Closes every tensor it made; safe to call twice. */
     @Override
     public void close() {
       for (OnnxTensor t : tensors) {
@@ -106,6 +139,8 @@ public final class Unet {
           t.close();
         }
       }
+      repeated.values().forEach(OnnxTensor::close);
+      repeated.clear();
     }
   }
 
@@ -140,6 +175,47 @@ public final class Unet {
             ? call(batch, t, classLabel, conditioning.text().tensors[0], run)
             : callPerItem(batch, t, classLabel, conditioning.text(), run);
     return guided ? Guidance.combine(out, guidance) : out;
+  }
+
+  /**
+   * Predicts for several tiles in one call, each as {@link #predict} would: the batch holds, per
+   * tile, both guidance halves where guidance is on (so the text embeddings are repeated once per
+   * tile). Needs an export with a dynamic batch ({@link #takesAnyBatch()}).
+   *
+   * @return one output of {@link #LATENT_CHANNELS} channels per tile, in the tiles' order
+   * @throws IllegalStateException when the export's batch is fixed
+   */
+  public float[][] predictTiles(
+      List<PlanarImage> tiles, double t, int classLabel, Conditioning conditioning, RunOptions run)
+      throws OrtException {
+    if (tiles.size() == 1) {
+      return new float[][] {predict(tiles.get(0), t, classLabel, conditioning, run)};
+    }
+    if (!takesAnyBatch()) {
+      throw new IllegalStateException(
+          label() + ": declares a fixed batch of " + sample.shape()[0] + "; cannot batch tiles");
+    }
+    double guidance = conditioning.guidance();
+    int halves = Guidance.enabled(guidance) ? 2 : 1;
+    PlanarImage first = tiles.get(0);
+    int length = first.values().length;
+    float[] values = new float[tiles.size() * halves * length];
+    for (int i = 0; i < tiles.size(); i++) {
+      for (int half = 0; half < halves; half++) {
+        System.arraycopy(tiles.get(i).values(), 0, values, (i * halves + half) * length, length);
+      }
+    }
+    Batch batch =
+        new Batch(values, tiles.size() * halves, first.channels(), first.height(), first.width());
+    float[] out = call(batch, t, classLabel, conditioning.text().repeated(tiles.size()), run);
+    int item = LATENT_CHANNELS * first.height() * first.width();
+    float[][] predictions = new float[tiles.size()][];
+    for (int i = 0; i < tiles.size(); i++) {
+      float[] part = new float[halves * item];
+      System.arraycopy(out, i * halves * item, part, 0, halves * item);
+      predictions[i] = halves == 2 ? Guidance.combine(part, guidance) : part;
+    }
+    return predictions;
   }
 
   /**

@@ -14,12 +14,13 @@ import dev.tessera.render.schedule.Scheduler;
 /**
  * The x4 upscaler's denoising loop, tiled as in Mixture of Diffusers: at every step the UNet runs
  * on overlapping tiles of the latent canvas, each with its tile of the noised low-res image (both
- * halves of classifier-free guidance in one batch-2 call where the UNet takes a batch); the guided
- * outputs are blended on a canvas with the tiles' {@link TileBlend} weights ({@link TiledPass}),
- * and the scheduler takes one step on the whole canvas. Because tiles are reconciled on the model
- * output at every step rather than on finished pixels, no seam can form. Beyond the canvas arrays
- * (latents, low-res image, the UNet input they make together, blended output, weights), memory is
- * one tile's. Checks for cancellation before every tile and reports progress after every step.
+ * halves of classifier-free guidance in one batch-2 call where the UNet takes a batch, and several
+ * tiles in one call where the export's batch is dynamic); the guided outputs are blended on a
+ * canvas with the tiles' {@link TileBlend} weights ({@link TiledPass}), and the scheduler takes one
+ * step on the whole canvas. Because tiles are reconciled on the model output at every step rather
+ * than on finished pixels, no seam can form. Beyond the canvas arrays (latents, low-res image, the
+ * UNet input they make together, blended output, weights), memory is one tile's. Checks for
+ * cancellation before every tile and reports progress after every step.
  */
 final class TiledDenoiseLoop {
   /** The x4 UNet's input: latents, then the noised low-res RGB. */
@@ -27,10 +28,15 @@ final class TiledDenoiseLoop {
 
   private final Unet unet;
   private final TiledPass pass;
+  private final int tileBatch;
 
-  TiledDenoiseLoop(Unet unet, Tiling tiling, TileBlend blend) {
+  /**
+   * @param tileBatch tiles per UNet call; more than 1 needs an export with a dynamic batch
+   */
+  TiledDenoiseLoop(Unet unet, Tiling tiling, TileBlend blend, int tileBatch) {
     this.unet = unet;
     this.pass = new TiledPass(tiling, blend, 1, Unet.LATENT_CHANNELS);
+    this.tileBatch = tileBatch;
   }
 
   /** Denoises {@code latents} [4, h, w] over all of the scheduler's timesteps. */
@@ -51,7 +57,9 @@ final class TiledDenoiseLoop {
           pass.run(
               input,
               unet.label(),
-              tile -> unet.predict(tile, t, lowRes.noiseLevel(), conditioning, control.run()),
+              tiles ->
+                  unet.predictTiles(tiles, t, lowRes.noiseLevel(), conditioning, control.run()),
+              tileBatch,
               control.cancel());
       x = scheduler.step(blended.image().values(), i, x, sampling.noise());
       control.listener().onStep(i + 1, timesteps.length);

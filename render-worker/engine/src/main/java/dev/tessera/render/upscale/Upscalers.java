@@ -1,6 +1,7 @@
 package dev.tessera.render.upscale;
 
 import dev.tessera.render.pipeline.EngineOptions;
+import dev.tessera.render.pipeline.Tiling;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -19,12 +20,22 @@ public final class Upscalers {
    */
   public static Upscaler open(UpscaleMode mode, Path model, EngineOptions options)
       throws IOException {
+    return open(mode, model, options, X4Options.defaults(), SrUpscaler.DEFAULT_TILING);
+  }
+
+  /**
+   * As {@link #open(UpscaleMode, Path, EngineOptions)}, with the x4 upscaler's tiling and tile
+   * batch and the sr model's tiles given.
+   */
+  public static Upscaler open(
+      UpscaleMode mode, Path model, EngineOptions options, X4Options x4, Tiling srTiles)
+      throws IOException {
     if (mode.needsModel() && model == null) {
       throw new IllegalArgumentException("upscale mode " + mode.cliName() + " needs a model");
     }
     return switch (mode) {
-      case X4 -> X4Upscaler.open(model, options, X4Options.defaults());
-      case SR -> SrUpscaler.open(model, options, SrUpscaler.DEFAULT_TILING);
+      case X4 -> X4Upscaler.open(model, options, x4);
+      case SR -> SrUpscaler.open(model, options, srTiles);
       case LANCZOS -> new LanczosUpscaler();
     };
   }

@@ -187,9 +187,12 @@ public final class X4Upscaler implements Upscaler {
       latents[i] *= sigma;
     }
     Sampling sampling = new Sampling(scheduler, noise::randn);
+    int tiles = options.unetTiles().count(w, h);
+    int tileBatch = tileBatch(guided, tiles, Math.min(options.unetTiles().size(), Math.max(h, w)));
     PlanarImage denoised;
     try (Unet.Context context = unet.context(text)) {
-      TiledDenoiseLoop loop = new TiledDenoiseLoop(unet, options.unetTiles(), options.blend());
+      TiledDenoiseLoop loop =
+          new TiledDenoiseLoop(unet, options.unetTiles(), options.blend(), tileBatch);
       denoised =
           loop.run(
               sampling,
@@ -202,13 +205,14 @@ public final class X4Upscaler implements Upscaler {
     PlanarImage pixels = decoded.image();
     RgbImage upscaled = RgbImage.fromPlanar(pixels.values(), pixels.width(), pixels.height());
 
-    int tiles = options.unetTiles().count(w, h);
     String detail =
         "x4, "
             + Tiling.describe(tiles)
             + ", "
             + s.steps()
-            + " steps, decoded in "
+            + " steps, "
+            + (tileBatch > 1 ? tileBatch + " tiles a call, " : "")
+            + "decoded in "
             + Tiling.describe(decoded.tiles())
             + LanczosUpscaler.fitNote(upscaled, target);
     String parameters =
@@ -224,6 +228,21 @@ public final class X4Upscaler implements Upscaler {
             + ", Upscaled size: "
             + target;
     return new Upscaled(LanczosUpscaler.fit(upscaled, target), tiles, detail, parameters);
+  }
+
+  /**
+   * UNet tiles per call: as asked, or chosen from the memory budget ({@link TileBatch#auto}); 1
+   * where the export's batch is fixed, and never more than there are tiles.
+   */
+  private int tileBatch(boolean guided, int tiles, int tileSide) {
+    if (!unet.takesAnyBatch()) {
+      return 1;
+    }
+    int asked =
+        options.tileBatch() == X4Options.AUTO
+            ? TileBatch.auto(TileBatch.DEFAULT_BUDGET, tileSide, guided ? 2 : 1, tiles)
+            : options.tileBatch();
+    return Math.min(asked, tiles);
   }
 
   /**

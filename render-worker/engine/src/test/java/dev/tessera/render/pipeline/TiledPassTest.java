@@ -162,4 +162,58 @@ class TiledPassTest {
                     + " of 64x64"),
         e.getMessage());
   }
+
+  /**
+   * Batched calls see the same tiles and blend to the same canvas, bit for bit, whatever the batch
+   * (including a last batch that is not full).
+   */
+  @Test
+  void batchedCallsBlendToTheSameCanvasAsOneTileAtATime() throws Exception {
+    PlanarImage input = wave(3, 40, 52);
+    TiledPass pass = new TiledPass(new Tiling(16, 8), TileBlend.GAUSSIAN, 2, 6);
+    PlanarImage single =
+        pass.run(input, "double", TiledPassTest::doubleAndNegate, new CancelToken()).image();
+    for (int batch : new int[] {2, 3, 7, 100}) {
+      List<Integer> sizes = new ArrayList<>();
+      TiledPass.Output batched =
+          pass.run(
+              input,
+              "double",
+              tiles -> {
+                sizes.add(tiles.size());
+                float[][] out = new float[tiles.size()][];
+                for (int i = 0; i < tiles.size(); i++) {
+                  out[i] = doubleAndNegate(tiles.get(i));
+                }
+                return out;
+              },
+              batch,
+              new CancelToken());
+      assertArrayEquals(single.values(), batched.image().values(), "batch " + batch);
+      int tiles = new Tiling(16, 8).count(52, 40);
+      assertEquals(24, tiles);
+      assertEquals(tiles, batched.tiles());
+      assertEquals(Math.min(batch, tiles), sizes.get(0));
+      assertEquals(tiles, sizes.stream().mapToInt(Integer::intValue).sum());
+    }
+  }
+
+  @Test
+  void aBatchFunctionThatLosesATileIsNamed() {
+    TiledPass pass = new TiledPass(new Tiling(16, 8), TileBlend.LINEAR, 1, 3);
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                pass.run(
+                    wave(3, 32, 32),
+                    "lossy",
+                    tiles -> new float[][] {blur(tiles.get(0))},
+                    4,
+                    new CancelToken()));
+    assertTrue(e.getMessage().startsWith("lossy: "), e.getMessage());
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> pass.run(wave(3, 32, 32), "zero", tiles -> new float[0][], 0, new CancelToken()));
+  }
 }

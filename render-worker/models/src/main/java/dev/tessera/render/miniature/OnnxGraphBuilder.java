@@ -5,6 +5,7 @@ import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
+import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -60,6 +62,8 @@ public final class OnnxGraphBuilder {
   private final Set<String> usedNames = new HashSet<>();
   private final Map<String, Integer> nextSuffix = new HashMap<>();
   private final Map<String, String> sharedConstants = new HashMap<>();
+  private final Map<String, String> metadata = new LinkedHashMap<>();
+  private String producer = PRODUCER;
 
   /**
    * @param graphName name of the graph, e.g. {@code unet}
@@ -245,6 +249,16 @@ public final class OnnxGraphBuilder {
     nodes.add(node);
   }
 
+  /** Names another producer than {@value #PRODUCER} in the model. */
+  public void producer(String name) {
+    this.producer = name;
+  }
+
+  /** Adds a {@code metadata_props} entry, which ONNX Runtime reports as custom metadata. */
+  public void metadata(String key, String value) {
+    metadata.put(key, value);
+  }
+
   /**
    * The finished model.
    *
@@ -264,13 +278,18 @@ public final class OnnxGraphBuilder {
     for (NodeProto.Builder node : nodes) {
       graph.addNode(node.build());
     }
-    return ModelProto.newBuilder()
-        .setIrVersion(IR_VERSION)
-        .setProducerName(PRODUCER)
-        .setDocString(docString)
-        .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
-        .setGraph(graph)
-        .build();
+    ModelProto.Builder model =
+        ModelProto.newBuilder()
+            .setIrVersion(IR_VERSION)
+            .setProducerName(producer)
+            .setDocString(docString)
+            .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
+            .setGraph(graph);
+    metadata.forEach(
+        (key, value) ->
+            model.addMetadataProps(
+                StringStringEntryProto.newBuilder().setKey(key).setValue(value)));
+    return model.build();
   }
 
   /** An INT attribute. */

@@ -103,6 +103,40 @@ class UpscaleCliTest {
         },
         new Object[] {
           render(png, "--upscale", "x4", "--upscaler", sr.toString()), "missing model_index.json"
+        },
+        new Object[] {
+          render(png, "--upscale", "sr", "--upscaler", sr.toString(), "--tile-batch", "2"),
+          "--tile-batch is for --upscale x4 only"
+        },
+        new Object[] {
+          render(png, "--upscale", "x4", "--upscaler", x4.toString(), "--tile", "64"),
+          "--tile is for --upscale sr only"
+        },
+        new Object[] {
+          render(png, "--upscale", "sr", "--upscaler", sr.toString(), "--overlap", "200"),
+          "--tile/--overlap: tile overlap must be in [0, 128), got 200"
+        },
+        new Object[] {
+          new String[] {
+            "upscale",
+            "--in",
+            tmp.resolve("none.png").toString(),
+            "--upscale",
+            "lanczos",
+            "--out",
+            png.toString()
+          },
+          "--in: no image file at "
+        },
+        new Object[] {
+          new String[] {
+            "upscale", "--in", rank3.toString(), "--upscale", "lanczos", "--out", png.toString()
+          },
+          "--in: cannot read an image from "
+        },
+        new Object[] {
+          new String[] {"upscale", "--in", rank3.toString(), "--out", png.toString()},
+          "--in: cannot read an image from "
         });
   }
 
@@ -165,5 +199,43 @@ class UpscaleCliTest {
     assertEquals(0, lanczos.code(), lanczos.err());
     assertTrue(lanczos.out().contains("(lanczos 64x64 to 100x100)"), lanczos.out());
     assertEquals(100, ImageIO.read(lanczosPng.toFile()).getWidth());
+  }
+
+  /** {@code upscale} on a PNG with no render: the tiled sr path with the tiles asked for. */
+  @Test
+  void upscaleCommandRunsTheTiledPathOnAnImageFile() throws IOException {
+    Path in = tmp.resolve("in.png");
+    Run rendered = run(render(in));
+    assertEquals(0, rendered.code(), rendered.err());
+    Path out = tmp.resolve("upscaled.png");
+    Run r =
+        run(
+            "upscale",
+            "--in",
+            in.toString(),
+            "--upscale",
+            "sr",
+            "--upscaler",
+            sr.toString(),
+            "--tile",
+            "32",
+            "--overlap",
+            "8",
+            "--target",
+            "200",
+            "--out",
+            out.toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(
+        r.out()
+            .matches(
+                "(?s)upscale [0-9.]+ ms \\(sr x4, 9 tiles, lanczos 256x256 to 200x200\\);"
+                    + " [0-9]+ ms per megapixel out\\nwrote .*upscaled.png \\(200x200 from 64x64\\)\\n"),
+        r.out());
+    assertEquals(200, ImageIO.read(out.toFile()).getWidth());
+    Run missingMode = run("upscale", "--in", in.toString(), "--out", out.toString());
+    assertEquals(2, missingMode.code());
+    assertTrue(
+        missingMode.err().contains("--upscale x4|sr|lanczos is required"), missingMode.err());
   }
 }

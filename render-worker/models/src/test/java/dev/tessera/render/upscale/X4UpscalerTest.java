@@ -91,7 +91,7 @@ class X4UpscalerTest {
     assertEquals(512, first.image().width());
     assertEquals(512, first.image().height());
     assertEquals(9, first.tiles());
-    assertEquals("x4, 9 tiles, 3 steps, decoded in 16 tiles", first.detail());
+    assertEquals("x4, 9 tiles, 3 steps, 9 tiles a call, decoded in 16 tiles", first.detail());
     assertTrue(
         first.parameters().contains("Upscale steps: 3, Upscale CFG scale: 9.0, Noise level: 20"),
         first.parameters());

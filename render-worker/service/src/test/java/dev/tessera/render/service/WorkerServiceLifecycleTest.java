@@ -346,7 +346,7 @@ class WorkerServiceLifecycleTest {
     String bootstrap = kafka.bootstrapServers();
     Instant t0 = Instant.now();
     RenderJob job = job(150);
-    WorkerService service = new WorkerService(config("mini=" + bundle()));
+    WorkerService service = new WorkerService(config("mini=" + bundle()), new SimpleMeterRegistry());
     service.onStart(null);
     JobEvent.Succeeded done;
     try {
@@ -381,7 +381,7 @@ class WorkerServiceLifecycleTest {
     String bootstrap = kafka.bootstrapServers();
     RenderJob job = job(400);
     Duration drain = Duration.ofMillis(500);
-    WorkerService service = new WorkerService(config("mini=" + bundle(), drain));
+    WorkerService service = new WorkerService(config("mini=" + bundle(), drain), new SimpleMeterRegistry());
     service.onStart(null);
     Duration took;
     try {
@@ -413,7 +413,7 @@ class WorkerServiceLifecycleTest {
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
-            () -> new DrainOnTerm(new WorkerService(config), config));
+            () -> new DrainOnTerm(new WorkerService(config, new SimpleMeterRegistry()), config));
     assertEquals(
         "tessera.worker.drain-timeout (TESSERA_DRAIN_TIMEOUT) must not be negative, got PT-1S",
         e.getMessage());

@@ -1,9 +1,13 @@
-package dev.tessera.render.miniature;
+package dev.tessera.render.commands;
 
 import dev.tessera.common.FileTrees;
 import dev.tessera.render.cli.Args;
 import dev.tessera.render.cli.EngineCommand;
 import dev.tessera.render.cli.UsageException;
+import dev.tessera.render.esrgan.EsrganModels;
+import dev.tessera.render.esrgan.EsrganVariant;
+import dev.tessera.render.miniature.MiniatureBundle;
+import dev.tessera.render.miniature.MiniatureKind;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -14,8 +18,9 @@ import java.util.Set;
 
 /**
  * {@code model miniature --kind K [--fp16] --out DIR}: writes an untrained miniature bundle (Stable
- * Diffusion, x4 upscaler) or sr model; and the bundle {@code render} uses without {@code --model}.
- * Added to the engine's CLI through {@link EngineCommand}.
+ * Diffusion, x4 upscaler) or sr model; {@code model esrgan --variant V --scale S --out FILE.onnx}:
+ * converts a trained ESRGAN model from its npm package; and the bundle {@code render} uses without
+ * {@code --model}. Added to the engine's CLI through {@link EngineCommand}.
  */
 public final class ModelCommand implements EngineCommand {
   /**
@@ -35,7 +40,8 @@ public final class ModelCommand implements EngineCommand {
 
   @Override
   public String usage() {
-    return "model miniature --kind sd2|sd2-v|sd1|x4-upscaler|sr [--fp16] --out DIR";
+    return "model miniature --kind sd2|sd2-v|sd1|x4-upscaler|sr [--fp16] --out DIR\n"
+        + "  model esrgan --variant slim|medium|thick --scale 2|3|4|8 --out FILE.onnx";
   }
 
   /**
@@ -86,6 +92,10 @@ public final class ModelCommand implements EngineCommand {
   @Override
   public void run(List<String> words, PrintStream out, PrintStream err) throws IOException {
     Args args = new Args(words, Set.of("fp16"));
+    if (args.positional().size() == 1 && args.positional().get(0).equals("esrgan")) {
+      esrgan(args, out, err);
+      return;
+    }
     if (args.positional().size() != 1 || !args.positional().get(0).equals("miniature")) {
       throw new UsageException("expected: " + usage());
     }
@@ -113,5 +123,35 @@ public final class ModelCommand implements EngineCommand {
             + vocabulary);
     err.println(
         "note: a miniature bundle proves the pipeline, not the pictures; see the README for real SD 2.x weights");
+  }
+
+  /** {@code model esrgan}: fetches the variant's package with npm and converts one scale. */
+  private static void esrgan(Args args, PrintStream out, PrintStream err) throws IOException {
+    EsrganVariant variant = EsrganVariant.parse(args.string("variant", "slim"));
+    int scale = EsrganVariant.checkScale(args.integer("scale", 4));
+    Path file = args.path("out");
+    args.finish();
+    if (!file.getFileName().toString().endsWith(".onnx")) {
+      throw new UsageException("--out: must name an .onnx file, got " + file);
+    }
+    err.println(
+        "fetching " + variant.packageName() + "@" + EsrganVariant.VERSION + " with npm pack...");
+    EsrganModels.convert(variant, scale, file);
+    out.println(
+        "wrote ESRGAN "
+            + variant.cliName()
+            + " x"
+            + scale
+            + " ("
+            + variant.packageName()
+            + "@"
+            + EsrganVariant.VERSION
+            + ", MIT) to "
+            + file
+            + ": input [1, 3, H, W] RGB in [0, 1] -> output [1, 3, "
+            + scale
+            + "H, "
+            + scale
+            + "W]");
   }
 }
