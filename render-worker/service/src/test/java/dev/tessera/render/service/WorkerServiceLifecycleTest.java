@@ -346,7 +346,8 @@ class WorkerServiceLifecycleTest {
     String bootstrap = kafka.bootstrapServers();
     Instant t0 = Instant.now();
     RenderJob job = job(150);
-    WorkerService service = new WorkerService(config("mini=" + bundle()), new SimpleMeterRegistry());
+    WorkerService service =
+        new WorkerService(config("mini=" + bundle()), new SimpleMeterRegistry());
     service.onStart(null);
     JobEvent.Succeeded done;
     try {
@@ -381,7 +382,8 @@ class WorkerServiceLifecycleTest {
     String bootstrap = kafka.bootstrapServers();
     RenderJob job = job(400);
     Duration drain = Duration.ofMillis(500);
-    WorkerService service = new WorkerService(config("mini=" + bundle(), drain), new SimpleMeterRegistry());
+    WorkerService service =
+        new WorkerService(config("mini=" + bundle(), drain), new SimpleMeterRegistry());
     service.onStart(null);
     Duration took;
     try {
