@@ -27,8 +27,8 @@ public final class DebianPackages {
   /**
    * The root of {@code name}'s unpacked files (its {@code usr/…} tree), fetched on first use.
    *
-   * @throws IOException when the tools are absent or fail (e.g. no package lists yet: run {@code
-   *     apt-get update}), naming the package
+   * @throws IOException when the tools are absent or fail, naming the package; without package
+   *     lists (or with stale ones) root reads them anew first, others are told to
    */
   public static Path unpacked(String name) throws IOException {
     if (!available()) {
@@ -44,12 +44,7 @@ public final class DebianPackages {
     Files.createDirectories(dir.getParent());
     Path partial = Files.createTempDirectory(dir.getParent(), name + ".partial-");
     try {
-      try {
-        Processes.run(List.of("apt-get", "download", name), partial, LIMIT);
-      } catch (IOException e) {
-        throw new IOException(
-            e.getMessage() + " (if the package lists are empty, run apt-get update first)", e);
-      }
+      download(name, partial);
       Path deb;
       try (Stream<Path> files = Files.list(partial)) {
         deb =
@@ -67,6 +62,21 @@ public final class DebianPackages {
       FileTrees.delete(partial);
     }
     return dir;
+  }
+
+  private static void download(String name, Path into) throws IOException {
+    List<String> download = List.of("apt-get", "download", name);
+    try {
+      Processes.run(download, into, LIMIT);
+    } catch (IOException e) {
+      // Package lists missing, or older than the mirror (which keeps only a package's newest
+      // version): where this may, it reads them anew once.
+      if (!"root".equals(System.getProperty("user.name"))) {
+        throw new IOException(e.getMessage() + " (run apt-get update first)", e);
+      }
+      Processes.run(List.of("apt-get", "-q", "update"), into, LIMIT);
+      Processes.run(download, into, LIMIT);
+    }
   }
 
   /** The {@code .deb} file name the package was unpacked from, e.g. for a report. */
