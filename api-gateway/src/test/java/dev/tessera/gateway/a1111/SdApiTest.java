@@ -225,8 +225,11 @@ class SdApiTest {
                 throw new IllegalStateException(e);
               }
             });
-    ValidatableResponse progress = awaitRunning();
-    progress
+    awaitRunning("a slow one " + FakeFarm.HOLD, 2);
+    given()
+        .get("/sdapi/v1/progress")
+        .then()
+        .statusCode(200)
         .body("state.job_count", equalTo(2))
         .body("state.job_no", equalTo(0))
         .body("state.sampling_step", equalTo(5))
@@ -243,16 +246,16 @@ class SdApiTest {
     given().get("/sdapi/v1/progress").then().body("state.job_count", equalTo(0));
   }
 
-  private ValidatableResponse awaitRunning() throws InterruptedException {
+  /** Waits until the fake farm holds all {@code count} jobs of {@code prompt} running. */
+  private void awaitRunning(String prompt, int count) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (true) {
-      ValidatableResponse progress = given().get("/sdapi/v1/progress").then().statusCode(200);
-      if (progress.extract().jsonPath().getInt("state.sampling_steps") > 0) {
-        return progress;
+      List<Object> states = jobs(prompt).stream().map(j -> j.get("state")).toList();
+      if (states.size() == count && states.stream().allMatch("RUNNING"::equals)) {
+        return;
       }
       if (System.nanoTime() > deadline) {
-        throw new AssertionError(
-            "the txt2img never showed running: " + progress.extract().asString());
+        throw new AssertionError("the txt2img's jobs never all ran: " + states);
       }
       Thread.sleep(50);
     }
