@@ -16,7 +16,7 @@ import dev.tessera.render.schedule.SchedulerConfig;
 import dev.tessera.render.schedule.Schedulers;
 import dev.tessera.render.schedule.Spacing;
 import dev.tessera.render.text.ClipTokenizer;
-import dev.tessera.render.text.Tokenization;
+import dev.tessera.render.text.PromptTokens;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -37,7 +37,7 @@ public final class Renderer implements AutoCloseable {
   private final ClipTokenizer tokenizer;
   private final SchedulerConfig schedulerConfig;
   private final double scalingFactor;
-  private final TextEncoder textEncoder;
+  private final PromptEncoder prompts;
   private final Unet unet;
   private final VaeDecoder vaeDecoder;
   private VaeEncoder vaeEncoder;
@@ -52,8 +52,9 @@ public final class Renderer implements AutoCloseable {
         new OnnxSessions(bundle.name(), options.device(), options.cudaDevice(), options.threads());
     try {
       OrtEnvironment env = sessions.env();
-      this.textEncoder = new TextEncoder(env, load("text_encoder/model.onnx"));
+      TextEncoder textEncoder = new TextEncoder(env, load("text_encoder/model.onnx"));
       this.unet = new Unet(env, load("unet/model.onnx"));
+      this.prompts = new PromptEncoder(tokenizer, textEncoder, unet.contextTokens());
       this.vaeDecoder =
           new VaeDecoder(
               env,
@@ -132,16 +133,14 @@ public final class Renderer implements AutoCloseable {
     boolean guided = Guidance.enabled(s.guidance());
 
     long t0 = System.nanoTime();
-    Tokenization positive = tokenizer.tokenize(s.prompt());
-    List<int[]> rows =
-        guided
-            ? List.of(tokenizer.tokenize(s.negativePrompt()).ids(), positive.ids())
-            : List.of(positive.ids());
+    PromptTokens positive = prompts.tokens(s.prompt());
+    List<PromptTokens> rows =
+        guided ? List.of(prompts.tokens(s.negativePrompt()), positive) : List.of(positive);
     timings.add("tokenize", System.nanoTime() - t0);
 
     cancel.check();
     t0 = System.nanoTime();
-    Embeddings text = textEncoder.encode(rows, run);
+    Embeddings text = prompts.encode(rows, run);
     timings.add("text_encode", System.nanoTime() - t0);
 
     Scheduler scheduler =

@@ -139,12 +139,17 @@ final class NetworkBlocks {
 
   /** LayerNormalization over the last axis. */
   String layerNorm(String scope, String x, int dim) {
+    return layerNorm(scope, x, dim, 0f);
+  }
+
+  /** LayerNormalization over the last axis, its bias filled with {@code bias}. */
+  String layerNorm(String scope, String x, int dim, float bias) {
     return graph.node(
         "LayerNormalization",
         List.of(
             x,
             graph.filledWeight(scope + ".weight", new long[] {dim}, 1f),
-            graph.filledWeight(scope + ".bias", new long[] {dim}, 0f)),
+            graph.filledWeight(scope + ".bias", new long[] {dim}, bias)),
         intAttr("axis", -1),
         floatAttr("epsilon", NORM_EPSILON));
   }
