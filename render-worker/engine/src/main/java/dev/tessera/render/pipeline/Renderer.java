@@ -7,6 +7,8 @@ import dev.tessera.common.FieldProblem;
 import dev.tessera.common.RenderSettings;
 import dev.tessera.common.StageTimings;
 import dev.tessera.render.image.RgbImage;
+import dev.tessera.render.lora.LoraException;
+import dev.tessera.render.lora.LoraLibrary;
 import dev.tessera.render.noise.TorchNoise;
 import dev.tessera.render.onnx.ExecutionProvider;
 import dev.tessera.render.onnx.OnnxModel;
@@ -38,6 +40,8 @@ public final class Renderer implements AutoCloseable {
   private final SchedulerConfig schedulerConfig;
   private final double scalingFactor;
   private final PromptEncoder prompts;
+  private final AdaptedNetworks.Base base;
+  private AdapterCache adapters;
   private final Unet unet;
   private final VaeDecoder vaeDecoder;
   private VaeEncoder vaeEncoder;
@@ -55,6 +59,8 @@ public final class Renderer implements AutoCloseable {
       TextEncoder textEncoder = new TextEncoder(env, load("text_encoder/model.onnx"));
       this.unet = new Unet(env, load("unet/model.onnx"));
       this.prompts = new PromptEncoder(tokenizer, textEncoder, unet.contextTokens());
+      this.base = new AdaptedNetworks.Base(bundle, env, options, tokenizer, textEncoder, unet);
+      this.adapters = new AdapterCache(LoraLibrary.NONE, AdapterCache.DEFAULT_SIZE);
       this.vaeDecoder =
           new VaeDecoder(
               env,
@@ -97,6 +103,15 @@ public final class Renderer implements AutoCloseable {
     return schedulerConfig;
   }
 
+  /**
+   * Where adapters come from, and how many adapter sets keep their sessions between renders; closes
+   * the sets cached so far.
+   */
+  public synchronized void useAdapters(LoraLibrary library, int cacheSize) {
+    adapters.close();
+    adapters = new AdapterCache(library, cacheSize);
+  }
+
   /** Where the sessions run (CPU or CUDA) and why, for logs. */
   public ExecutionProvider.Choice provider() {
     return sessions.provider();
@@ -133,6 +148,23 @@ public final class Renderer implements AutoCloseable {
     boolean guided = Guidance.enabled(s.guidance());
 
     long t0 = System.nanoTime();
+    PromptEncoder prompts = this.prompts;
+    Unet unet = this.unet;
+    if (!s.loras().isEmpty()) {
+      AdapterCache.Lookup lookup;
+      try {
+        lookup = adapters.get(s.loras(), base);
+      } catch (LoraException e) {
+        throw new UnsupportedRequestException(e.getMessage());
+      }
+      prompts = lookup.networks().prompts();
+      unet = lookup.networks().unet();
+      timings.add(
+          "lora",
+          System.nanoTime() - t0,
+          lookup.cached() ? "cached sessions" : "sessions built for this adapter set");
+      t0 = System.nanoTime();
+    }
     PromptTokens positive = prompts.tokens(s.prompt());
     List<PromptTokens> rows =
         guided ? List.of(prompts.tokens(s.negativePrompt()), positive) : List.of(positive);
@@ -236,6 +268,9 @@ public final class Renderer implements AutoCloseable {
   @Override
   public synchronized void close() {
     closed = true;
+    if (adapters != null) {
+      adapters.close();
+    }
     if (sessions != null) {
       sessions.close();
     }
