@@ -32,8 +32,9 @@ public final class SubmissionRules {
   public static final int DELIVERED_SIZE = 2048;
 
   /**
-   * The text encoder reads 77 tokens, so longer prompts only cost space; the bound also keeps a
-   * job's Kafka record far below the broker's 1 MB limit, where it would block the outbox.
+   * Prompts past 75 tokens are encoded in windows of 75 (at most 32 of them); the bound keeps that
+   * within reach and a job's Kafka record far below the broker's 1 MB limit, where it would block
+   * the outbox.
    */
   public static final int MAX_PROMPT_CHARS = 2000;
 
