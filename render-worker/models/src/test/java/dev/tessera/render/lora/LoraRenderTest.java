@@ -294,6 +294,55 @@ class LoraRenderTest {
     assertTrue(missing.getMessage().contains("LoRA adapter absent"), missing.getMessage());
   }
 
+  /** Moves every initializer of over 1 KiB into {@code model.onnx_data}, as large exports do. */
+  private static void externalize(Path model) throws IOException {
+    ModelProto.Builder builder = ModelProto.parseFrom(Files.readAllBytes(model)).toBuilder();
+    var graph = builder.getGraphBuilder();
+    java.io.ByteArrayOutputStream data = new java.io.ByteArrayOutputStream();
+    for (int i = 0; i < graph.getInitializerCount(); i++) {
+      TensorProto tensor = graph.getInitializer(i);
+      if (tensor.getRawData().size() <= 1024) {
+        continue;
+      }
+      long offset = data.size();
+      data.writeBytes(tensor.getRawData().toByteArray());
+      graph.setInitializer(
+          i,
+          tensor.toBuilder()
+              .clearRawData()
+              .setDataLocation(TensorProto.DataLocation.EXTERNAL)
+              .addExternalData(entry("location", "model.onnx_data"))
+              .addExternalData(entry("offset", Long.toString(offset)))
+              .addExternalData(entry("length", Integer.toString(tensor.getRawData().size()))));
+    }
+    Files.write(model.resolveSibling("model.onnx_data"), data.toByteArray());
+    Files.write(model, builder.build().toByteArray());
+  }
+
+  private static ai.onnx.proto.OnnxMl.StringStringEntryProto entry(String key, String value) {
+    return ai.onnx.proto.OnnxMl.StringStringEntryProto.newBuilder()
+        .setKey(key)
+        .setValue(value)
+        .build();
+  }
+
+  @Test
+  void bundlesWithExternalDataTakeAdaptersToo() throws IOException {
+    Path external = MiniatureFixtures.copy(MiniatureKind.SD2, loras.resolve("external"));
+    externalize(external.resolve("unet/model.onnx"));
+    externalize(external.resolve("text_encoder/model.onnx"));
+    WeightSlot q =
+        GraphWeights.read(external.resolve("unet/model.onnx"))
+            .slots()
+            .get("mid_block.attention.attn2.q");
+    assertEquals(external.resolve("unet/model.onnx_data"), q.file());
+    try (Renderer fromExternal = Renderer.open(external, EngineOptions.defaults())) {
+      fromExternal.useAdapters(LoraLibrary.directory(loras), 1);
+      assertArrayEquals(
+          render(renderer, film(1)).image().rgb(), render(fromExternal, film(1)).image().rgb());
+    }
+  }
+
   @Test
   void theGraphIndexFindsLayersByNodeNameThroughFp16Casts() throws IOException {
     Path fp16 = MiniatureFixtures.bundle(MiniatureKind.SD2, true);
