@@ -89,12 +89,9 @@ public final class LoraFile {
   private static LoraLayer layer(
       String name, String base, SafeTensor down, SafeTensor up, SafeTensor alpha) {
     LoraNetwork network = null;
-    boolean kohya = false;
     for (LoraNetwork candidate : LoraNetwork.values()) {
-      if (base.startsWith(candidate.kohyaPrefix())) {
-        network = candidate;
-        kohya = true;
-      } else if (base.startsWith(candidate.diffusersPrefix())) {
+      if (base.startsWith(candidate.kohyaPrefix())
+          || base.startsWith(candidate.diffusersPrefix())) {
         network = candidate;
       }
     }
@@ -124,7 +121,7 @@ public final class LoraFile {
       }
       alphaValue = alpha.values()[0];
     }
-    return new LoraLayer(network, base, kohya, down, up, alphaValue);
+    return new LoraLayer(network, base, down, up, alphaValue);
   }
 
   private static String strip(String key, Map<String, String> suffixes) {

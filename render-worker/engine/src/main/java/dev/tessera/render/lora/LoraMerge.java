@@ -1,7 +1,6 @@
 package dev.tessera.render.lora;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -122,10 +121,12 @@ public final class LoraMerge {
     }
   }
 
-  /** Layers in {@code uses} for {@code network}: whether the network needs its own session. */
+  /**
+   * Whether any adapter in {@code uses} changes {@code network}, which then needs its own session.
+   */
   public static boolean touches(LoraNetwork network, List<Use> uses) {
-    List<LoraLayer> all = new ArrayList<>();
-    uses.forEach(u -> all.addAll(u.layers()));
-    return all.stream().anyMatch(l -> l.network() == network);
+    return uses.stream()
+        .flatMap(use -> use.layers().stream())
+        .anyMatch(layer -> layer.network() == network);
   }
 }

@@ -1,7 +1,6 @@
 package dev.tessera.render.lora;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -39,7 +38,7 @@ class LoraFileTest {
     assertEquals(2, layers.size());
     LoraLayer unet = layers.get(0);
     assertEquals(LoraNetwork.UNET, unet.network());
-    assertTrue(unet.kohya());
+    assertEquals("lora_unet_mid_block_attn_q", unet.key());
     assertEquals(2.0, unet.alpha());
     assertEquals(4, unet.rank());
     LoraLayer te = layers.get(1);
@@ -55,7 +54,6 @@ class LoraFileTest {
     put("text_encoder.text_model.encoder.layers.0.self_attn.q_proj.lora.up.weight", 16, 2);
     List<LoraLayer> layers = LoraFile.layers("p", tensors);
     assertEquals("unet.down_blocks.0.attentions.0.proj_in", layers.get(0).key());
-    assertFalse(layers.get(0).kohya());
     assertEquals(LoraNetwork.TEXT_ENCODER, layers.get(1).network());
   }
 
