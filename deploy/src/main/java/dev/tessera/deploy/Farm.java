@@ -7,6 +7,7 @@ import dev.tessera.deploy.farm.FarmClient;
 import dev.tessera.deploy.farm.FarmHome;
 import dev.tessera.deploy.farm.LoadHarness;
 import dev.tessera.deploy.farm.LocalFarm;
+import dev.tessera.deploy.farm.LoraOptions;
 import dev.tessera.deploy.farm.ProgressDisplay;
 import dev.tessera.deploy.farm.TenantCommand;
 import java.io.File;
@@ -31,7 +32,8 @@ public final class Farm {
       String.join(
           "\n",
           "usage:",
-          "  ./farm demo \"PROMPT\" [--model DIR] [--upscale x4|sr|lanczos] [--upscaler DIR] [--workers N]",
+          "  ./farm demo \"PROMPT\" [--model DIR] [--upscale x4|sr|lanczos] [--upscaler DIR] [--workers N]"
+              + " [--lora NAME[:SCALE]]...",
           "  ./farm up [--workers N] [--model DIR] [--x4 DIR] [--sr FILE]",
           "  ./farm down",
           "  ./farm load [--workers N] [--long N] [--long-steps N] [--long-upscale x4|sr|lanczos] [--short N]"
@@ -78,6 +80,7 @@ public final class Farm {
         args.positional().orElseThrow(() -> new IllegalArgumentException("demo needs a PROMPT"));
     String upscale = args.option("upscale").orElse("x4");
     Path upscaler = args.option("upscaler").map(Path::of).orElse(null);
+    List<String> loras = args.options("lora");
     LocalFarm.Options options =
         new LocalFarm.Options(
             args.intOption("workers", 1),
@@ -100,6 +103,9 @@ public final class Farm {
           (System.nanoTime() - t0) / 1e9, farm.gatewayUrl(), farm.workers().size());
       FarmClient client = new FarmClient(farm.gatewayUrl(), farm.apiKey());
       ObjectNode job = FarmClient.request(prompt).put("upscale", upscale);
+      if (!loras.isEmpty()) {
+        job.set("loras", LoraOptions.toJson(loras));
+      }
       String id = client.submit(job);
       System.out.println("submitted job " + id);
       ProgressDisplay display =
@@ -278,6 +284,7 @@ public final class Farm {
   private static final class Args {
     private final List<String> words;
     private final java.util.Map<String, String> options = new java.util.LinkedHashMap<>();
+    private final java.util.Map<String, List<String>> repeated = new java.util.LinkedHashMap<>();
     private final java.util.Set<String> asked = new java.util.HashSet<>();
     private String positional;
 
@@ -289,7 +296,9 @@ public final class Farm {
           if (i + 1 >= words.size()) {
             throw new IllegalArgumentException(w + " needs a value");
           }
-          options.put(w.substring(2), words.get(++i));
+          String value = words.get(++i);
+          options.put(w.substring(2), value);
+          repeated.computeIfAbsent(w.substring(2), n -> new java.util.ArrayList<>()).add(value);
         } else if (positional == null) {
           positional = w;
         } else {
@@ -305,6 +314,12 @@ public final class Farm {
     Optional<String> option(String name) {
       asked.add(name);
       return Optional.ofNullable(options.get(name));
+    }
+
+    /** Every value of an option that may be repeated, in order. */
+    List<String> options(String name) {
+      asked.add(name);
+      return repeated.getOrDefault(name, List.of());
     }
 
     int intOption(String name, int fallback) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tessera.gateway.api.JobRequest;
 import dev.tessera.gateway.compat.JobRequests;
+import dev.tessera.gateway.compat.LoraTags;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -71,12 +72,13 @@ record Txt2ImgPlan(
 
   /** The farm's job for each image, in order. */
   List<JobRequest> jobs() {
+    LoraTags.Parsed prompt = LoraTags.parse(request.prompt());
     return seeds.stream()
         .map(
             seed ->
                 JobRequests.render(
                     model,
-                    request.prompt(),
+                    prompt.prompt(),
                     request.negativePrompt(),
                     seed,
                     request.steps(),
@@ -85,12 +87,16 @@ record Txt2ImgPlan(
                     karras,
                     request.width(),
                     request.height(),
-                    hires.upscale()))
+                    hires.upscale(),
+                    prompt.loras()))
         .toList();
   }
 
   /** The request's field a farm field is about, as A1111 names it. */
   static String[] field(String farmField) {
+    if (farmField.startsWith("loras")) {
+      return new String[] {"prompt"}; // <lora:NAME:SCALE> tags in the prompt
+    }
     return switch (farmField) {
       case "guidance" -> new String[] {"cfg_scale"};
       case "scheduler" -> new String[] {"sampler_name"};

@@ -85,7 +85,48 @@ public record JobRequest(
                 "Which events to POST to webhook_url: started, progress (each new step),"
                     + " completed (succeeded, failed or canceled).",
             defaultValue = "[\"completed\"]")
-        List<String> webhookEvents) {
+        List<String> webhookEvents,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+        @Schema(
+            description =
+                "LoRA adapters to render with, at most 4, each named once; see the README's"
+                    + " Adapters section.",
+            maxItems = RenderSettings.MAX_LORAS)
+        List<LoraRequest> loras) {
+
+  /** A request without adapters. */
+  public JobRequest(
+      String prompt,
+      String negativePrompt,
+      Long seed,
+      Integer steps,
+      Double guidance,
+      String scheduler,
+      Integer width,
+      Integer height,
+      String upscale,
+      String model,
+      Boolean karras,
+      Integer priority,
+      String webhookUrl,
+      List<String> webhookEvents) {
+    this(
+        prompt,
+        negativePrompt,
+        seed,
+        steps,
+        guidance,
+        scheduler,
+        width,
+        height,
+        upscale,
+        model,
+        karras,
+        priority,
+        webhookUrl,
+        webhookEvents,
+        null);
+  }
 
   /** A request without a webhook. */
   public JobRequest(
@@ -135,6 +176,7 @@ public record JobRequest(
         settings.karras(),
         priority,
         webhook == null ? null : webhook.url(),
-        webhook == null ? null : webhook.eventNames());
+        webhook == null ? null : webhook.eventNames(),
+        settings.loras().stream().map(LoraRequest::of).toList());
   }
 }

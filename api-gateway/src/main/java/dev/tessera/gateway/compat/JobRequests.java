@@ -1,6 +1,8 @@
 package dev.tessera.gateway.compat;
 
 import dev.tessera.gateway.api.JobRequest;
+import dev.tessera.gateway.api.LoraRequest;
+import java.util.List;
 
 /**
  * The one place the compatibility APIs build a {@link JobRequest}, so a field added to it is
@@ -9,7 +11,7 @@ import dev.tessera.gateway.api.JobRequest;
 public final class JobRequests {
   private JobRequests() {}
 
-  /** A text-to-image job at the default priority. */
+  /** A text-to-image job at the default priority, without adapters. */
   public static JobRequest render(
       String model,
       String prompt,
@@ -22,6 +24,35 @@ public final class JobRequests {
       int width,
       int height,
       String upscale) {
+    return render(
+        model,
+        prompt,
+        negativePrompt,
+        seed,
+        steps,
+        guidance,
+        scheduler,
+        karras,
+        width,
+        height,
+        upscale,
+        null);
+  }
+
+  /** A text-to-image job at the default priority with {@code loras} (null for none). */
+  public static JobRequest render(
+      String model,
+      String prompt,
+      String negativePrompt,
+      Long seed,
+      Integer steps,
+      Double guidance,
+      String scheduler,
+      Boolean karras,
+      int width,
+      int height,
+      String upscale,
+      List<LoraRequest> loras) {
     return new JobRequest(
         prompt,
         negativePrompt,
@@ -34,6 +65,9 @@ public final class JobRequests {
         upscale,
         model,
         karras,
-        null);
+        null,
+        null,
+        null,
+        loras);
   }
 }

@@ -1,9 +1,11 @@
 package dev.tessera.gateway.jobs;
 
 import dev.tessera.common.FieldProblem;
+import dev.tessera.common.LoraRef;
 import dev.tessera.common.RenderJob;
 import dev.tessera.common.RenderSettings;
 import dev.tessera.gateway.api.JobRequest;
+import dev.tessera.gateway.api.LoraRequest;
 import dev.tessera.gateway.webhooks.Webhook;
 import dev.tessera.gateway.webhooks.WebhookRules;
 import dev.tessera.gateway.webhooks.WebhookTargets;
@@ -30,8 +32,9 @@ public final class SubmissionRules {
   public static final int DELIVERED_SIZE = 2048;
 
   /**
-   * The text encoder reads 77 tokens, so longer prompts only cost space; the bound also keeps a
-   * job's Kafka record far below the broker's 1 MB limit, where it would block the outbox.
+   * Prompts past 75 tokens are encoded in windows of 75 (at most 32 of them); the bound keeps that
+   * within reach and a job's Kafka record far below the broker's 1 MB limit, where it would block
+   * the outbox.
    */
   public static final int MAX_PROMPT_CHARS = 2000;
 
@@ -81,7 +84,8 @@ public final class SubmissionRules {
             orDefault(request.scheduler(), defaults.scheduler()),
             orDefault(request.karras(), defaults.karras()),
             orDefault(request.width(), defaults.width()),
-            orDefault(request.height(), defaults.height()));
+            orDefault(request.height(), defaults.height()),
+            loras(request.loras()));
     String model = orDefault(request.model(), models.get(0));
     String upscale = orDefault(request.upscale(), DEFAULT_UPSCALE);
     int priority = orDefault(request.priority(), DEFAULT_PRIORITY);
@@ -133,6 +137,17 @@ public final class SubmissionRules {
       // PostgreSQL stores no NUL in text or jsonb: refused here, it would fail the insert (a 500).
       problems.add(new FieldProblem(field, "must not contain the NUL character (\\u0000)"));
     }
+  }
+
+  private static List<LoraRef> loras(List<LoraRequest> requested) {
+    if (requested == null) {
+      return List.of();
+    }
+    List<LoraRef> loras = new ArrayList<>();
+    for (LoraRequest lora : requested) {
+      loras.add(lora == null ? null : lora.toRef());
+    }
+    return loras;
   }
 
   private static <T> T orDefault(T value, T fallback) {

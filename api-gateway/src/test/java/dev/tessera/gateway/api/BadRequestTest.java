@@ -82,6 +82,11 @@ class BadRequestTest {
       {"prompt": "x", "priority": "high"}                 | priority
       {"prompt": "x", "priority": "50"}                   | priority
       {"prompt": "x", "priority": 99999999999}            | priority
+      {"prompt": "x", "loras": [{"name": "../etc/x"}]}    | loras[0].name
+      {"prompt": "x", "loras": [{"scale": 0.5}]}          | loras[0].name
+      {"prompt": "x", "loras": [{"name": "a", "scale": 9}]} | loras[0].scale
+      {"prompt": "x", "loras": [{"name": "a"}, {"name": "a"}]} | loras[1].name
+      {"prompt": "x", "loras": [{"name": "a"}, {"name": "b"}, {"name": "c"}, {"name": "d"}, {"name": "e"}]} | loras
       """)
   void anInvalidFieldIs422NamingIt(String body, String field) {
     given()

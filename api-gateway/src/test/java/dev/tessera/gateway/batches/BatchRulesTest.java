@@ -75,7 +75,7 @@ class BatchRulesTest {
             new FieldProblem("items[0].karras", "must be true or false"),
             new FieldProblem(
                 "items[0].colour",
-                "unknown field; expected one of guidance, height, karras, model, negative_prompt,"
+                "unknown field; expected one of guidance, height, karras, loras, model, negative_prompt,"
                     + " priority, prompt, scheduler, seed, steps, upscale, webhook_events,"
                     + " webhook_url, width")),
         problems(

@@ -15,6 +15,7 @@ import java.util.Set;
  */
 public final class Args {
   private final Map<String, String> options = new LinkedHashMap<>();
+  private final Map<String, List<String>> repeated = new LinkedHashMap<>();
   private final Set<String> flags = new HashSet<>();
   private final List<String> positional = new ArrayList<>();
   private final Set<String> asked = new HashSet<>();
@@ -29,11 +30,11 @@ public final class Args {
         String name = word.substring(2);
         int eq = name.indexOf('=');
         if (eq >= 0) {
-          options.put(name.substring(0, eq), name.substring(eq + 1));
+          put(name.substring(0, eq), name.substring(eq + 1));
         } else if (switches.contains(name)) {
           flags.add(name);
         } else if (i + 1 < words.size()) {
-          options.put(name, words.get(++i));
+          put(name, words.get(++i));
         } else {
           throw new UsageException("--" + name + " needs a value");
         }
@@ -41,6 +42,17 @@ public final class Args {
         positional.add(word);
       }
     }
+  }
+
+  private void put(String name, String value) {
+    options.put(name, value);
+    repeated.computeIfAbsent(name, n -> new ArrayList<>()).add(value);
+  }
+
+  /** Every value of an option that may be given more than once, in order; empty when absent. */
+  public List<String> strings(String name) {
+    asked.add(name);
+    return List.copyOf(repeated.getOrDefault(name, List.of()));
   }
 
   public String string(String name, String fallback) {

@@ -77,6 +77,7 @@ public final class EngineCli {
             "  render --model DIR --prompt TEXT [--negative TEXT] [--seed N] [--steps N] [--guidance F]",
             "         [--scheduler ddim|euler|euler-a|dpmpp-2m] [--karras] [--spacing leading|linspace|trailing]",
             "         [--width W] [--height H] [--init IMAGE --strength F] [--device auto|cpu|cuda] [--threads N]",
+            "         [--lora NAME[:SCALE] ... --lora-dir DIR (or TESSERA_LORA_DIR)]",
             "         [--upscale x4|sr|lanczos [--upscaler DIR|MODEL.onnx] [--target N (default 2048, max 4096)]",
             "          [--noise-level N] [--upscale-steps N] [--upscale-guidance F] [--tile-batch N|auto]]",
             "         --out FILE.png",

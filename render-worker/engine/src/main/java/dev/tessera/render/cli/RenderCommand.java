@@ -1,9 +1,11 @@
 package dev.tessera.render.cli;
 
 import dev.tessera.common.FieldProblem;
+import dev.tessera.common.LoraRef;
 import dev.tessera.common.RenderSettings;
 import dev.tessera.render.image.PngWriter;
 import dev.tessera.render.image.RgbImage;
+import dev.tessera.render.lora.LoraLibrary;
 import dev.tessera.render.onnx.ExecutionProvider;
 import dev.tessera.render.pipeline.CancelToken;
 import dev.tessera.render.pipeline.EngineOptions;
@@ -19,6 +21,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -50,7 +53,9 @@ final class RenderCommand {
             args.string("scheduler", defaults.scheduler()),
             args.flag("karras"),
             args.integer("width", defaults.width()),
-            args.integer("height", defaults.height()));
+            args.integer("height", defaults.height()),
+            loras(args.strings("lora")));
+    String loraDir = args.string("lora-dir", System.getenv("TESSERA_LORA_DIR"));
     String spacingText = args.string("spacing", null);
     String initPath = args.string("init", null);
     double strength = args.decimal("strength", 0.8);
@@ -70,8 +75,14 @@ final class RenderCommand {
     List<FieldProblem> problems = settings.problems();
     if (!problems.isEmpty()) {
       FieldProblem p = problems.get(0);
+      if (p.field().startsWith("loras")) {
+        throw new UsageException("--lora: " + p.field() + ": " + p.detail());
+      }
       throw new UsageException(
           "--" + OPTION_OF_FIELD.getOrDefault(p.field(), p.field()) + ": " + p.detail());
+    }
+    if (!settings.loras().isEmpty() && loraDir == null) {
+      throw new UsageException("--lora needs --lora-dir DIR (or TESSERA_LORA_DIR)");
     }
     if (strengthGiven && initPath == null) {
       throw new UsageException("--strength needs --init IMAGE");
@@ -88,6 +99,9 @@ final class RenderCommand {
 
     try (Renderer renderer = Renderer.open(model, options);
         Upscaler upscaler = plan == null ? null : plan.open(options)) {
+      if (loraDir != null) {
+        renderer.useAdapters(LoraLibrary.directory(Path.of(loraDir)), 1);
+      }
       if (renderer.bundle().isMiniature()) {
         err.println(
             "note: "
@@ -130,6 +144,25 @@ final class RenderCommand {
       out.print(result.timings().format());
       out.println("wrote " + target + " (" + image.width() + "x" + image.height() + ")");
     }
+  }
+
+  /** {@code NAME:SCALE} or {@code NAME} (scale 1), as {@code --lora} takes them. */
+  static List<LoraRef> loras(List<String> values) {
+    List<LoraRef> loras = new ArrayList<>();
+    for (String value : values) {
+      int colon = value.lastIndexOf(':');
+      if (colon < 0) {
+        loras.add(new LoraRef(value, 1.0));
+        continue;
+      }
+      String scale = value.substring(colon + 1);
+      try {
+        loras.add(new LoraRef(value.substring(0, colon), Double.parseDouble(scale.trim())));
+      } catch (NumberFormatException e) {
+        throw new UsageException("--lora: expected NAME:SCALE, got '" + value + "'");
+      }
+    }
+    return loras;
   }
 
   private static RgbImage readImage(Path file) {

@@ -54,6 +54,22 @@ public final class OnnxModel implements AutoCloseable {
     }
   }
 
+  /**
+   * Loads a model from its bytes (e.g. a bundle's graph with LoRA weights merged in); {@code label}
+   * names it in errors.
+   *
+   * @throws IOException when ONNX Runtime cannot load it
+   */
+  public static OnnxModel load(
+      OrtEnvironment env, byte[] model, String label, OrtSession.SessionOptions options)
+      throws IOException {
+    try {
+      return new OnnxModel(label, env.createSession(model, options));
+    } catch (OrtException e) {
+      throw new IOException(label + ": ONNX Runtime cannot load it: " + e.getMessage(), e);
+    }
+  }
+
   private static Map<String, InputSpec> specs(Map<String, NodeInfo> infos) {
     Map<String, InputSpec> specs = new LinkedHashMap<>();
     for (NodeInfo info : infos.values()) {

@@ -7,6 +7,8 @@ import dev.tessera.common.FieldProblem;
 import dev.tessera.common.RenderSettings;
 import dev.tessera.common.StageTimings;
 import dev.tessera.render.image.RgbImage;
+import dev.tessera.render.lora.LoraException;
+import dev.tessera.render.lora.LoraLibrary;
 import dev.tessera.render.noise.TorchNoise;
 import dev.tessera.render.onnx.ExecutionProvider;
 import dev.tessera.render.onnx.OnnxModel;
@@ -16,7 +18,7 @@ import dev.tessera.render.schedule.SchedulerConfig;
 import dev.tessera.render.schedule.Schedulers;
 import dev.tessera.render.schedule.Spacing;
 import dev.tessera.render.text.ClipTokenizer;
-import dev.tessera.render.text.Tokenization;
+import dev.tessera.render.text.PromptTokens;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -37,7 +39,9 @@ public final class Renderer implements AutoCloseable {
   private final ClipTokenizer tokenizer;
   private final SchedulerConfig schedulerConfig;
   private final double scalingFactor;
-  private final TextEncoder textEncoder;
+  private final PromptEncoder prompts;
+  private final AdaptedNetworks.Base base;
+  private AdapterCache adapters;
   private final Unet unet;
   private final VaeDecoder vaeDecoder;
   private VaeEncoder vaeEncoder;
@@ -52,8 +56,11 @@ public final class Renderer implements AutoCloseable {
         new OnnxSessions(bundle.name(), options.device(), options.cudaDevice(), options.threads());
     try {
       OrtEnvironment env = sessions.env();
-      this.textEncoder = new TextEncoder(env, load("text_encoder/model.onnx"));
+      TextEncoder textEncoder = new TextEncoder(env, load("text_encoder/model.onnx"));
       this.unet = new Unet(env, load("unet/model.onnx"));
+      this.prompts = new PromptEncoder(tokenizer, textEncoder, unet.contextTokens());
+      this.base = new AdaptedNetworks.Base(bundle, env, options, tokenizer, textEncoder, unet);
+      this.adapters = new AdapterCache(LoraLibrary.NONE, AdapterCache.DEFAULT_SIZE);
       this.vaeDecoder =
           new VaeDecoder(
               env,
@@ -96,6 +103,15 @@ public final class Renderer implements AutoCloseable {
     return schedulerConfig;
   }
 
+  /**
+   * Where adapters come from, and how many adapter sets keep their sessions between renders; closes
+   * the sets cached so far.
+   */
+  public synchronized void useAdapters(LoraLibrary library, int cacheSize) {
+    adapters.close();
+    adapters = new AdapterCache(library, cacheSize);
+  }
+
   /** Where the sessions run (CPU or CUDA) and why, for logs. */
   public ExecutionProvider.Choice provider() {
     return sessions.provider();
@@ -132,16 +148,31 @@ public final class Renderer implements AutoCloseable {
     boolean guided = Guidance.enabled(s.guidance());
 
     long t0 = System.nanoTime();
-    Tokenization positive = tokenizer.tokenize(s.prompt());
-    List<int[]> rows =
-        guided
-            ? List.of(tokenizer.tokenize(s.negativePrompt()).ids(), positive.ids())
-            : List.of(positive.ids());
+    PromptEncoder prompts = this.prompts;
+    Unet unet = this.unet;
+    if (!s.loras().isEmpty()) {
+      AdapterCache.Lookup lookup;
+      try {
+        lookup = adapters.get(s.loras(), base);
+      } catch (LoraException e) {
+        throw new UnsupportedRequestException(e.getMessage());
+      }
+      prompts = lookup.networks().prompts();
+      unet = lookup.networks().unet();
+      timings.add(
+          "lora",
+          System.nanoTime() - t0,
+          lookup.cached() ? "cached sessions" : "sessions built for this adapter set");
+      t0 = System.nanoTime();
+    }
+    PromptTokens positive = prompts.tokens(s.prompt());
+    List<PromptTokens> rows =
+        guided ? List.of(prompts.tokens(s.negativePrompt()), positive) : List.of(positive);
     timings.add("tokenize", System.nanoTime() - t0);
 
     cancel.check();
     t0 = System.nanoTime();
-    Embeddings text = textEncoder.encode(rows, run);
+    Embeddings text = prompts.encode(rows, run);
     timings.add("text_encode", System.nanoTime() - t0);
 
     Scheduler scheduler =
@@ -237,6 +268,9 @@ public final class Renderer implements AutoCloseable {
   @Override
   public synchronized void close() {
     closed = true;
+    if (adapters != null) {
+      adapters.close();
+    }
     if (sessions != null) {
       sessions.close();
     }

@@ -61,6 +61,14 @@ public final class Unet {
     return classLabels != null;
   }
 
+  /**
+   * The context length {@code encoder_hidden_states} takes: its fixed token count, or -1 where the
+   * export leaves it dynamic (prompts longer than one text-encoder window then fit).
+   */
+  public long contextTokens() {
+    return hiddenStates.rank() >= 2 && !hiddenStates.isDynamic(1) ? hiddenStates.shape()[1] : -1;
+  }
+
   /** Whether one call can take a batch of more than one. */
   boolean takesBatch() {
     return sample.isDynamic(0) || sample.shape()[0] > 1;

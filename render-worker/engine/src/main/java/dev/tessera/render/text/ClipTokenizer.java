@@ -3,6 +3,7 @@ package dev.tessera.render.text;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -144,6 +145,61 @@ public final class ClipTokenizer {
       ids[i] = padId;
     }
     return new Tokenization(ids, count, dropped);
+  }
+
+  /**
+   * Encodes runs of weighted text (see {@link PromptWeights}) into chunks of {@link #maxLength()}
+   * ids, as AUTOMATIC1111 does for long prompts: the content tokens are cut into runs of {@code
+   * maxLength - 2}, each framed by BOS and EOS and padded. Each run of text is tokenized on its
+   * own. Tokens past {@code maxChunks} chunks are cut, and the words they belong to reported.
+   *
+   * @param maxChunks at least 1; 1 keeps the behaviour of {@link #tokenize} for a plain prompt
+   */
+  public PromptTokens tokenizeChunks(List<WeightedText> runs, int maxChunks) {
+    if (maxChunks < 1) {
+      throw new IllegalArgumentException("maxChunks must be at least 1, got " + maxChunks);
+    }
+    int capacity = maxLength - 2;
+    List<Integer> ids = new ArrayList<>();
+    List<Float> weights = new ArrayList<>();
+    List<String> dropped = new ArrayList<>();
+    int limit = capacity * maxChunks;
+    for (WeightedText run : runs) {
+      for (Word word : words(run.text())) {
+        for (int id : word.ids()) {
+          ids.add(id);
+          weights.add((float) run.weight());
+        }
+        if (ids.size() > limit) {
+          dropped.add(word.text());
+        }
+      }
+    }
+    int count = ids.size();
+    int kept = Math.min(count, limit);
+    int chunkCount = Math.max(1, (kept + capacity - 1) / capacity);
+    List<int[]> chunks = new ArrayList<>();
+    List<float[]> chunkWeights = new ArrayList<>();
+    for (int c = 0; c < chunkCount; c++) {
+      int[] row = new int[maxLength];
+      float[] rowWeights = new float[maxLength];
+      Arrays.fill(rowWeights, 1f);
+      row[0] = bosId;
+      int from = c * capacity;
+      int to = Math.min(kept, from + capacity);
+      for (int k = from; k < to; k++) {
+        row[1 + k - from] = ids.get(k);
+        rowWeights[1 + k - from] = weights.get(k);
+      }
+      int end = 1 + to - from;
+      row[end] = eosId;
+      for (int k = end + 1; k < maxLength; k++) {
+        row[k] = padId;
+      }
+      chunks.add(row);
+      chunkWeights.add(rowWeights);
+    }
+    return new PromptTokens(chunks, chunkWeights, count, dropped);
   }
 
   /** A word of the prompt as the tokenizer saw it, with its token ids. */

@@ -44,6 +44,14 @@ record MiniatureSpec(
     int inChannels() {
       return upscaler ? LATENT_CHANNELS + LOW_RES_CHANNELS : LATENT_CHANNELS;
     }
+
+    /**
+     * The token axis of {@code encoder_hidden_states}: fixed at 77 where the batch is static (as
+     * older exports fixed every axis), else symbolic, so prompts longer than 77 tokens fit.
+     */
+    String contextTokens() {
+      return "1".equals(batch) ? Integer.toString(MAX_TOKENS) : "sequence";
+    }
   }
 
   /**

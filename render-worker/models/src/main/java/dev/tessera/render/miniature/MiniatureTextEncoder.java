@@ -22,6 +22,7 @@ final class MiniatureTextEncoder {
   static final int HEADS = 2;
   private static final float MASKED = -10_000f; // finite so that it also fits in float16
   private static final long SEED_OFFSET = 1;
+  private static final float FINAL_BIAS = 0.25f;
 
   private MiniatureTextEncoder() {}
 
@@ -52,7 +53,9 @@ final class MiniatureTextEncoder {
               nn.feedForward(
                   scope + ".mlp", nn.layerNorm(scope + ".layer_norm2", x, hidden), hidden, 4, 1));
     }
-    String last = nn.layerNorm("final_layer_norm", x, hidden);
+    // A trained CLIP's final LayerNorm has a bias, so its hidden states have a mean away from 0;
+    // A1111's emphasis rescales by that mean, which a zero bias would leave at rounding noise.
+    String last = nn.layerNorm("final_layer_norm", x, hidden, FINAL_BIAS);
     String pooled =
         g.node("Gather", List.of(last, g.int64Scalar(MAX_TOKENS - 1)), intAttr("axis", 1));
 

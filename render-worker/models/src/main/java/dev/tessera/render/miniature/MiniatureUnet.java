@@ -1,7 +1,6 @@
 package dev.tessera.render.miniature;
 
 import static dev.tessera.render.miniature.MiniatureSpec.LATENT_CHANNELS;
-import static dev.tessera.render.miniature.MiniatureSpec.MAX_TOKENS;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
@@ -10,8 +9,9 @@ import java.util.List;
 /**
  * An untrained conditional UNet with the I/O contract of an exported {@code unet/model.onnx}:
  * {@code sample} [batch, 4, height, width], {@code timestep} (type and rank per {@link
- * MiniatureSpec}) and {@code encoder_hidden_states} [batch, 77, H] → {@code out_sample} [batch, 4,
- * height, width]. Height and width must be multiples of 4.
+ * MiniatureSpec}) and {@code encoder_hidden_states} [batch, tokens, H] (77 tokens where the batch
+ * is static, any count otherwise) → {@code out_sample} [batch, 4, height, width]. Height and width
+ * must be multiples of 4.
  *
  * <p>With the x4 upscaler's contract ({@link MiniatureSpec.UnetIo#upscaler()}) {@code sample} has 7
  * channels (latents, then the noised low-res RGB image), an int64 {@code class_labels} [batch] (the
@@ -82,7 +82,7 @@ final class MiniatureUnet {
         g.floatInput(
             "encoder_hidden_states",
             batch,
-            Integer.toString(MAX_TOKENS),
+            io.contextTokens(),
             Integer.toString(spec.text().hiddenSize()));
     String time = timeEmbedding(timestep);
     if (io.upscaler()) {

@@ -62,7 +62,8 @@ final class NetworkBlocks {
     String b = graph.filledWeight(scope + ".bias", new long[] {shape.out()}, 0f);
     int kernel = shape.kernel();
     int pad = kernel / 2;
-    return graph.node(
+    return graph.layerNode(
+        scope,
         "Conv",
         List.of(x, w, b),
         intsAttr("kernel_shape", kernel, kernel),
@@ -97,7 +98,7 @@ final class NetworkBlocks {
   String linear(String scope, String x, int in, int out, double gain) {
     String w = gaussian(scope + ".weight", gain / Math.sqrt(in), in, out);
     String b = graph.filledWeight(scope + ".bias", new long[] {out}, 0f);
-    return add(graph.node("MatMul", List.of(x, w)), b);
+    return add(graph.layerNode(scope, "MatMul", List.of(x, w)), b);
   }
 
   /** SiLU as {@code x · sigmoid(x)} (opset 17 has no SiLU operator). */
@@ -139,12 +140,17 @@ final class NetworkBlocks {
 
   /** LayerNormalization over the last axis. */
   String layerNorm(String scope, String x, int dim) {
+    return layerNorm(scope, x, dim, 0f);
+  }
+
+  /** LayerNormalization over the last axis, its bias filled with {@code bias}. */
+  String layerNorm(String scope, String x, int dim, float bias) {
     return graph.node(
         "LayerNormalization",
         List.of(
             x,
             graph.filledWeight(scope + ".weight", new long[] {dim}, 1f),
-            graph.filledWeight(scope + ".bias", new long[] {dim}, 0f)),
+            graph.filledWeight(scope + ".bias", new long[] {dim}, bias)),
         intAttr("axis", -1),
         floatAttr("epsilon", NORM_EPSILON));
   }

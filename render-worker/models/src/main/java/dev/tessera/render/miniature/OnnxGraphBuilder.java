@@ -235,11 +235,37 @@ public final class OnnxGraphBuilder {
     return output;
   }
 
+  /**
+   * Adds a node with one output, named as PyTorch exporters name a layer's node: {@code
+   * /module/path/OpType}, with {@code scope} the module path ({@code down_blocks.0.resnet.conv1}
+   * becomes {@code /down_blocks.0/resnet/conv1/Conv}). LoRA adapters find their layers by these
+   * names.
+   */
+  public String layerNode(
+      String scope, String opType, List<String> inputs, AttributeProto... attributes) {
+    StringBuilder name = new StringBuilder();
+    for (String part : scope.split("\\.")) {
+      name.append(part.chars().allMatch(Character::isDigit) ? "." : "/").append(part);
+    }
+    String output = freshName(opType.toLowerCase(Locale.ROOT));
+    node(freshName(name + "/" + opType), opType, inputs, List.of(output), attributes);
+    return output;
+  }
+
   private void node(
       String opType, List<String> inputs, List<String> outputs, AttributeProto... attributes) {
+    node(outputs.get(0), opType, inputs, outputs, attributes);
+  }
+
+  private void node(
+      String name,
+      String opType,
+      List<String> inputs,
+      List<String> outputs,
+      AttributeProto... attributes) {
     NodeProto.Builder node =
         NodeProto.newBuilder()
-            .setName(outputs.get(0))
+            .setName(name)
             .setOpType(opType)
             .addAllInput(inputs)
             .addAllOutput(outputs);

@@ -66,6 +66,16 @@ public interface WorkerConfig {
    */
   int cancelledIds();
 
+  /**
+   * Directory of LoRA adapters ({@code <name>.safetensors}); those it lacks are fetched from the
+   * bucket's {@code models/loras/} into it. Without it, a temporary directory holds the fetched
+   * ones.
+   */
+  Optional<String> loraDir();
+
+  /** Adapter sets whose sessions a model keeps between jobs (each holds its changed layers). */
+  int loraCache();
+
   String s3Endpoint();
 
   String s3AccessKey();

@@ -4,6 +4,7 @@ import dev.tessera.common.RenderSettings;
 import dev.tessera.common.Topics;
 import dev.tessera.common.kafka.KafkaAdmin;
 import dev.tessera.render.image.RgbImage;
+import dev.tessera.render.lora.LoraLibrary;
 import dev.tessera.render.onnx.ExecutionProvider;
 import dev.tessera.render.pipeline.CancelToken;
 import dev.tessera.render.pipeline.EngineOptions;
@@ -18,6 +19,7 @@ import dev.tessera.render.upscale.UpscaleSettings;
 import dev.tessera.render.upscale.Upscaler;
 import dev.tessera.render.upscale.X4Options;
 import dev.tessera.render.upscale.X4Upscaler;
+import dev.tessera.render.worker.AdapterDownloads;
 import dev.tessera.render.worker.CancelledJobs;
 import dev.tessera.render.worker.ControlReader;
 import dev.tessera.render.worker.EventPublisher;
@@ -35,6 +37,7 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -128,7 +131,10 @@ public class WorkerService {
               config.threads(),
               EngineOptions.defaults().decodeTile(),
               EngineOptions.defaults().decodeOverlap());
-      JobExecutor executor = new JobExecutor(openRenderers(engine), openUpscalers(engine));
+      Map<String, Renderer> renderers = openRenderers(engine);
+      LoraLibrary adapters = adapterLibrary();
+      renderers.values().forEach(r -> r.useAdapters(adapters, config.loraCache()));
+      JobExecutor executor = new JobExecutor(renderers, openUpscalers(engine));
       phase = Phase.WARMING_UP;
       warmUp(executor);
       phase = Phase.CONNECTING;
@@ -238,6 +244,17 @@ public class WorkerService {
       failure = "the queue loop stopped; see the log";
       phase = Phase.FAILED;
     }
+  }
+
+  private LoraLibrary adapterLibrary() throws IOException {
+    Path dir =
+        config.loraDir().isPresent()
+            ? Path.of(config.loraDir().get())
+            : Files.createTempDirectory("tessera-loras");
+    LOG.infof(
+        "LoRA adapters from %s, else s3://%s/%s", dir, config.s3Bucket(), AdapterDownloads.PREFIX);
+    return new AdapterDownloads(
+        dir, config.s3Endpoint(), config.s3AccessKey(), config.s3SecretKey(), config.s3Bucket());
   }
 
   private Map<String, Renderer> openRenderers(EngineOptions engine) throws IOException {

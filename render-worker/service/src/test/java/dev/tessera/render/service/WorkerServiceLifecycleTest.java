@@ -145,6 +145,16 @@ class WorkerServiceLifecycleTest {
       }
 
       @Override
+      public Optional<String> loraDir() {
+        return Optional.empty();
+      }
+
+      @Override
+      public int loraCache() {
+        return 2;
+      }
+
+      @Override
       public String s3Endpoint() {
         return s3.endpoint();
       }
