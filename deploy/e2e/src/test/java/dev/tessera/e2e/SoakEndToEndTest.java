@@ -1,0 +1,41 @@
+package dev.tessera.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tessera.deploy.farm.FarmHome;
+import dev.tessera.deploy.soak.Fault;
+import dev.tessera.deploy.soak.SoakRun;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The soak in the suite: a fresh farm renders cheap jobs while every kind of fault is injected
+ * every few seconds (workers killed and hung, the broker, PostgreSQL and S3 restarted, the
+ * scheduler killed), then every store is reconciled: each job ended once, SUCCEEDED with its one
+ * result and one set of timings, no object without its job, no forbidden state change.
+ */
+class SoakEndToEndTest {
+  private static final int JOBS = 200;
+
+  @TempDir Path state;
+
+  @Test
+  void jobsSurviveEveryKindOfFaultWithNothingLostOrDoubled() throws Exception {
+    FarmHome checkout = FarmHome.current();
+    SoakRun.Options options =
+        new SoakRun.Options(
+            JOBS, 10, 3, Duration.ofSeconds(4), List.of(Fault.values()), Duration.ofMinutes(8));
+    SoakRun.Report report = SoakRun.run(new FarmHome(checkout.root(), state), options, System.out);
+    Map<Fault, Integer> injected = report.injected();
+    for (Fault fault : Fault.values()) {
+      assertTrue(injected.getOrDefault(fault, 0) >= 1, fault.label() + " injected: " + injected);
+    }
+    assertTrue(report.reconciled().clean(), report.text(options));
+    assertEquals(Map.of("SUCCEEDED", JOBS), report.reconciled().states(), report.text(options));
+  }
+}
