@@ -20,7 +20,17 @@ import org.junit.jupiter.api.io.TempDir;
  * result and one set of timings, no object without its job, no forbidden state change.
  */
 class SoakEndToEndTest {
-  private static final int JOBS = 200;
+  private static final int JOBS = 300;
+
+  /** The quick faults first, so that all of them come while jobs are still rendering. */
+  private static final List<Fault> FAULTS =
+      List.of(
+          Fault.DATABASE,
+          Fault.S3,
+          Fault.WORKER_KILL,
+          Fault.SCHEDULER,
+          Fault.BROKER,
+          Fault.WORKER_STOP);
 
   @TempDir Path state;
 
@@ -28,8 +38,7 @@ class SoakEndToEndTest {
   void jobsSurviveEveryKindOfFaultWithNothingLostOrDoubled() throws Exception {
     FarmHome checkout = FarmHome.current();
     SoakRun.Options options =
-        new SoakRun.Options(
-            JOBS, 10, 3, Duration.ofSeconds(4), List.of(Fault.values()), Duration.ofMinutes(8));
+        new SoakRun.Options(JOBS, 40, 3, Duration.ofSeconds(3), FAULTS, Duration.ofMinutes(8));
     SoakRun.Report report = SoakRun.run(new FarmHome(checkout.root(), state), options, System.out);
     Map<Fault, Integer> injected = report.injected();
     for (Fault fault : Fault.values()) {
