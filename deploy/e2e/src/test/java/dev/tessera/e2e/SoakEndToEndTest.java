@@ -46,5 +46,7 @@ class SoakEndToEndTest {
     }
     assertTrue(report.reconciled().clean(), report.text(options));
     assertEquals(Map.of("SUCCEEDED", JOBS), report.reconciled().states(), report.text(options));
+    // QUEUED -> DISPATCHED -> RUNNING -> SUCCEEDED at least: the audit saw the scheduler's writes.
+    assertTrue(report.reconciled().transitions() >= 3L * JOBS, report.text(options));
   }
 }

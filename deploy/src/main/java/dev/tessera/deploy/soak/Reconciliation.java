@@ -31,6 +31,7 @@ import java.util.stream.Stream;
  * @param doubled jobs with a stage timed more than once, or custom ids stored more than once
  * @param missingResults SUCCEEDED jobs without their result object
  * @param orphans result objects without a SUCCEEDED job
+ * @param transitions state changes recorded
  * @param forbidden state changes the state machine does not allow, as {@code FROM->TO x count}
  */
 public record Reconciliation(
@@ -41,6 +42,7 @@ public record Reconciliation(
     int doubled,
     int missingResults,
     int orphans,
+    long transitions,
     List<String> forbidden) {
 
   /** Whether nothing was lost, doubled, left without its result, or changed against the rules. */
@@ -123,6 +125,7 @@ public record Reconciliation(
         doubled,
         missing,
         orphans,
+        transitions(db),
         forbidden(db));
   }
 
@@ -136,6 +139,14 @@ public record Reconciliation(
         }
         return total;
       }
+    }
+  }
+
+  private static long transitions(Connection db) throws SQLException {
+    try (Statement s = db.createStatement();
+        ResultSet rs = s.executeQuery("SELECT count(*) FROM soak_transitions")) {
+      rs.next();
+      return rs.getLong(1);
     }
   }
 

@@ -91,12 +91,13 @@ public final class SoakRun {
       out.append(
           String.format(
               Locale.ROOT,
-              "lost %d, doubled %d, results missing %d, orphan objects %d, forbidden transitions"
-                  + " %s%n",
+              "lost %d, doubled %d, results missing %d, orphan objects %d;"
+                  + " %d state changes, forbidden %s%n",
               r.lost(),
               r.doubled(),
               r.missingResults(),
               r.orphans(),
+              r.transitions(),
               r.forbidden().isEmpty() ? "0" : r.forbidden()));
       out.append(
           String.format(
