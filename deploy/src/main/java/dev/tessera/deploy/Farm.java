@@ -10,6 +10,8 @@ import dev.tessera.deploy.farm.LocalFarm;
 import dev.tessera.deploy.farm.LoraOptions;
 import dev.tessera.deploy.farm.ProgressDisplay;
 import dev.tessera.deploy.farm.TenantCommand;
+import dev.tessera.deploy.soak.Fault;
+import dev.tessera.deploy.soak.SoakRun;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -39,6 +41,7 @@ public final class Farm {
           "  ./farm load [--workers N] [--long N] [--long-steps N] [--long-upscale x4|sr|lanczos] [--short N]"
               + " [--short-steps N]",
           "  ./farm bench-dispatch [--jobs N]",
+          "  ./farm soak [--jobs N] [--steps N] [--workers W] [--kill-every S] [--faults LIST|all] [--timeout MINUTES]",
           TenantCommand.USAGE,
           "  ./farm chart template [-f values.yaml]...   (the Helm chart, rendered; see the README)",
           "  ./farm model|render|tokenize|schedule ...   (the engine; see the README)");
@@ -56,6 +59,7 @@ public final class Farm {
         case "down" -> down();
         case "load" -> load(new Args(after));
         case "bench-dispatch" -> benchDispatch(new Args(after));
+        case "soak" -> soak(new Args(after));
         case "host" -> host(new Args(after));
         case "tenant" -> tenant(after);
         default ->
@@ -162,6 +166,41 @@ public final class Farm {
     System.out.println(
         "note: untrained miniature models; the figures measure dispatch, not SD's speed");
     DispatchBenchmark.run(FarmHome.current(), jobs, System.out);
+  }
+
+  /**
+   * The soak: many cheap jobs on a fresh farm while faults are injected, then a reconciliation of
+   * every store; exits 1 unless nothing was lost or doubled.
+   */
+  private static void soak(Args args) throws IOException {
+    int jobs = args.intOption("jobs", 300);
+    int workers = args.intOption("workers", 3);
+    int steps = args.intOption("steps", 2);
+    String every = args.option("kill-every").orElse("5");
+    Duration interval;
+    try {
+      interval = Duration.ofSeconds(Long.parseLong(every));
+      if (interval.isNegative()) {
+        throw new NumberFormatException();
+      }
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "--kill-every: expected whole seconds between faults (0: none), got '" + every + "'");
+    }
+    List<Fault> faults = Fault.parse(args.option("faults").orElse("all"));
+    int minutes = args.intOption("timeout", Math.max(10, jobs / 30));
+    args.finish();
+    System.out.println(
+        "note: untrained miniature models; the soak checks the farm's bookkeeping, not pictures");
+    SoakRun.Report report =
+        SoakRun.run(
+            FarmHome.current(),
+            new SoakRun.Options(
+                jobs, steps, workers, interval, faults, Duration.ofMinutes(minutes)),
+            System.out);
+    if (!report.reconciled().clean()) {
+      throw new IOException("the soak lost, doubled or misplaced jobs (see the report above)");
+    }
   }
 
   /**

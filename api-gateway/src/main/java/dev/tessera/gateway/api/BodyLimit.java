@@ -5,8 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tessera.gateway.config.GatewayConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.quarkus.vertx.http.runtime.RouteConstants;
-import io.quarkus.vertx.http.runtime.VertxHttpRecorder;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,13 +22,16 @@ import jakarta.inject.Inject;
  * <ul>
  *   <li>a body announced (by {@code Content-Length}) as larger than its limit is refused with a 413
  *       problem, ahead of Quarkus's own check, which answers with an empty body;
- *   <li>a chunked body is cut off by Quarkus, with its bare 413, once it grows past the limit this
- *       class sets for it.
+ *   <li>a chunked body is read here, up to its limit, and refused with the same 413 problem once it
+ *       grows past it.
  * </ul>
  */
 @ApplicationScoped
 public class BodyLimit {
   private static final String BATCHES = "/v1/batches";
+
+  /** How far past its limit a chunked body is read (and discarded) before the connection drops. */
+  private static final int DISCARD_FACTOR = 4;
 
   @Inject ObjectMapper mapper;
 
@@ -43,31 +47,79 @@ public class BodyLimit {
             context -> {
               Limit limit = isBatch(context) ? batch : plain;
               if (declaredLength(context) > limit.bytes()) {
-                // Like Quarkus's own check: answer without reading the body, then drop the
-                // connection it would clog.
-                context
-                    .response()
-                    .setStatusCode(413)
-                    .putHeader(HttpHeaderNames.CONTENT_TYPE, Problem.MEDIA_TYPE)
-                    .putHeader(HttpHeaderNames.CONNECTION, "close")
-                    .endHandler(ignored -> context.request().connection().close())
-                    .end(limit.problem());
+                // Like Quarkus's own check, but with a problem for a body.
+                tooLarge(context, limit);
               } else {
                 context.next();
               }
             });
-    // Runs after Quarkus's check, which gives a chunked body the largest limit.
+    // Runs after Quarkus's check, which gives a chunked body the largest limit: the body is read
+    // here, up to its own limit, and the resource takes it from the context.
     router
         .route()
         .order(RouteConstants.ROUTE_ORDER_UPLOAD_LIMIT + 1)
         .handler(
             context -> {
-              if (declaredLength(context) < 0) {
-                long limit = (isBatch(context) ? batch : plain).bytes();
-                context.put(VertxHttpRecorder.MAX_REQUEST_SIZE_KEY, limit);
+              if (isChunked(context)) {
+                readChunked(context, isBatch(context) ? batch : plain);
+              } else {
+                context.next();
               }
-              context.next();
             });
+  }
+
+  /**
+   * Reads a chunked body into the context, for the resource. One over the limit is discarded as it
+   * comes and answered with the 413 problem once the client has sent it all, so that the client,
+   * still sending, reads the answer; or at once, dropping the connection, when it goes on past
+   * {@value #DISCARD_FACTOR} times the limit.
+   */
+  private static void readChunked(RoutingContext context, Limit limit) {
+    HttpServerRequest request = context.request();
+    Buffer body = Buffer.buffer();
+    long[] read = {0};
+    boolean[] answered = {false};
+    request.handler(
+        chunk -> {
+          read[0] += chunk.length();
+          if (read[0] <= limit.bytes()) {
+            body.appendBuffer(chunk);
+          } else if (read[0] > DISCARD_FACTOR * limit.bytes() && !answered[0]) {
+            answered[0] = true;
+            tooLarge(context, limit);
+          }
+        });
+    request.exceptionHandler(context::fail);
+    request.endHandler(
+        ignored -> {
+          if (answered[0]) {
+            return;
+          }
+          if (read[0] > limit.bytes()) {
+            tooLarge(context, limit);
+          } else {
+            context.setBody(body);
+            context.next();
+          }
+        });
+    request.resume();
+  }
+
+  /** Answers 413 without reading the rest of the body, then drops the connection it would clog. */
+  private static void tooLarge(RoutingContext context, Limit limit) {
+    context
+        .response()
+        .setStatusCode(413)
+        .putHeader(HttpHeaderNames.CONTENT_TYPE, Problem.MEDIA_TYPE)
+        .putHeader(HttpHeaderNames.CONNECTION, "close")
+        .endHandler(ignored -> context.request().connection().close())
+        .end(limit.problem());
+  }
+
+  /** A body sent in chunks, whose size is known only once it has been read. */
+  private static boolean isChunked(RoutingContext context) {
+    return declaredLength(context) < 0
+        && context.request().getHeader(HttpHeaderNames.TRANSFER_ENCODING) != null;
   }
 
   /** A body limit and the problem that refuses a body over it. */

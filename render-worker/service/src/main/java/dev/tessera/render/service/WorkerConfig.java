@@ -83,4 +83,16 @@ public interface WorkerConfig {
   String s3SecretKey();
 
   String s3Bucket();
+
+  /** The wait after a result upload's first failure; it doubles after each further one. */
+  Duration uploadFirstRetry();
+
+  /** The longest wait between two attempts of an upload. */
+  Duration uploadMaxRetry();
+
+  /**
+   * How long after its first failure an upload is still tried, the image kept, before the job is
+   * handed back (reported retryable) for the scheduler to dispatch again; zero tries once.
+   */
+  Duration uploadRetryLimit();
 }

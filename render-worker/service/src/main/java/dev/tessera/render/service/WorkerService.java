@@ -29,6 +29,7 @@ import dev.tessera.render.worker.JobRunner;
 import dev.tessera.render.worker.QueueBacklog;
 import dev.tessera.render.worker.RenderWorker;
 import dev.tessera.render.worker.ResultStore;
+import dev.tessera.render.worker.ResultUploader;
 import dev.tessera.render.worker.StallWatch;
 import dev.tessera.render.worker.WorkerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -157,7 +158,12 @@ public class WorkerService {
       JobRunner runner =
           new JobRunner(
               executor,
-              store,
+              new ResultUploader(
+                  store::put,
+                  new ResultUploader.Policy(
+                      config.uploadFirstRetry(),
+                      config.uploadMaxRetry(),
+                      config.uploadRetryLimit())),
               events,
               cancelled,
               heartbeats,

@@ -18,10 +18,11 @@ import java.util.UUID;
  * succeeded. Its record is accepted before it starts, so the queue will not deliver it again and
  * every ending goes to the scheduler, which owns retries and counts attempts: a job that can never
  * succeed is reported failed for good; any other failure, and a render stopped because the worker
- * shuts down, is reported failed and retryable, for the scheduler to dispatch again at once. Every
- * event carries the job's attempt, the dispatch number its record holds. An event that cannot be
- * published is only logged: the scheduler takes back a job whose worker went quiet when its lease
- * runs out.
+ * shuts down, is reported failed and retryable, for the scheduler to dispatch again at once; an
+ * upload that fails is retried with the image kept ({@link ResultUploader}) before the job is
+ * handed back that way. Every event carries the job's attempt, the dispatch number its record
+ * holds. An event that cannot be published is only logged: the scheduler takes back a job whose
+ * worker went quiet when its lease runs out.
  *
  * <p>A job its owner cancelled ({@link CancelledJobs}) is reported {@code Canceled}: without
  * rendering when it was known cancelled on arrival, else as soon as the cancel arrives, which stops
@@ -47,7 +48,7 @@ public final class JobRunner implements JobHandler {
   public record Policy(String workerId, Duration progressInterval) {}
 
   private final JobExecutor executor;
-  private final ResultStore store;
+  private final ResultUploader uploader;
   private final EventPublisher events;
   private final CancelledJobs cancelled;
   private final Activity activity;
@@ -57,7 +58,7 @@ public final class JobRunner implements JobHandler {
 
   public JobRunner(
       JobExecutor executor,
-      ResultStore store,
+      ResultUploader uploader,
       EventPublisher events,
       CancelledJobs cancelled,
       Activity activity,
@@ -65,7 +66,7 @@ public final class JobRunner implements JobHandler {
       Policy policy,
       Clock clock) {
     this.executor = executor;
-    this.store = store;
+    this.uploader = uploader;
     this.events = events;
     this.cancelled = cancelled;
     this.activity = activity;
@@ -122,7 +123,7 @@ public final class JobRunner implements JobHandler {
       JobExecutor.Output out = executor.execute(job, progress(job), cancel);
       cancel.check(); // cancelled while encoding: nothing is uploaded
       long t0 = System.nanoTime();
-      String key = store.put(job.jobId(), out.png());
+      String key = uploader.upload(job.jobId(), out.png(), cancel);
       out.timings().add("upload", System.nanoTime() - t0);
       report(
           new JobEvent.Succeeded(

@@ -173,6 +173,21 @@ class WorkerServiceLifecycleTest {
       public String s3Bucket() {
         return "tessera";
       }
+
+      @Override
+      public Duration uploadFirstRetry() {
+        return Duration.ofMillis(100);
+      }
+
+      @Override
+      public Duration uploadMaxRetry() {
+        return Duration.ofSeconds(1);
+      }
+
+      @Override
+      public Duration uploadRetryLimit() {
+        return Duration.ofSeconds(5);
+      }
     };
   }
 

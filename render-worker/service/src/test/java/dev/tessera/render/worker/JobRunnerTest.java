@@ -9,6 +9,7 @@ import dev.tessera.common.JobEvent;
 import dev.tessera.common.Json;
 import dev.tessera.common.RenderJob;
 import dev.tessera.common.RenderSettings;
+import dev.tessera.common.StageTimings;
 import dev.tessera.common.Topics;
 import dev.tessera.common.kafka.KafkaAdmin;
 import dev.tessera.deploy.stack.BackingServices;
@@ -106,12 +107,20 @@ class JobRunnerTest {
 
   private static JobRunner runner(
       ResultStore store, CancelledJobs cancelled, WorkerMetrics metrics) {
+    return runner(store, ResultUploader.Policy.once(), cancelled, metrics);
+  }
+
+  private static JobRunner runner(
+      ResultStore store,
+      ResultUploader.Policy upload,
+      CancelledJobs cancelled,
+      WorkerMetrics metrics) {
     JobExecutor executor =
         new JobExecutor(
             Map.of(MODEL, renderer), Map.of(UpscaleMode.LANCZOS, new LanczosUpscaler()));
     return new JobRunner(
         executor,
-        store,
+        new ResultUploader(store::put, upload),
         events,
         cancelled,
         new NoActivity(),
@@ -180,6 +189,87 @@ class JobRunnerTest {
       assertEquals(attempt, failed.attempt());
       assertTrue(failed.reason().contains("object storage: upload of results/"), failed.reason());
     }
+  }
+
+  /**
+   * S3 goes down as the job is rendered: the worker keeps the image and tries the upload again
+   * until the server is back, then reports the job succeeded once, rendered once; the upload stage
+   * spans the outage.
+   */
+  @Test
+  void anObjectStoreOutageShorterThanTheLimitIsRiddenOutWithoutRenderingAgain() throws Exception {
+    RenderJob job = job(MODEL, 512);
+    JobRunner runner =
+        runner(
+            liveStore(),
+            new ResultUploader.Policy(
+                Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(60)),
+            new CancelledJobs(100),
+            new WorkerMetrics(new SimpleMeterRegistry()));
+    Duration outage = Duration.ofSeconds(4);
+    s3.stop();
+    CompletableFuture<Outcome> outcome;
+    try {
+      outcome =
+          CompletableFuture.supplyAsync(() -> runner.handle(Json.encode(job), new CancelToken()));
+      Thread.sleep(outage.toMillis());
+      assertFalse(outcome.isDone(), "still trying while S3 is down: " + eventsOf(job.jobId()));
+    } finally {
+      s3.restart();
+    }
+    assertEquals(Outcome.SUCCEEDED, outcome.get(60, TimeUnit.SECONDS));
+    JobEvent.Succeeded done =
+        assertInstanceOf(
+            JobEvent.Succeeded.class, lastEventOf(job.jobId(), JobEvent.Succeeded.class));
+    List<JobEvent> events = eventsOf(job.jobId());
+    assertEquals(
+        1, events.stream().filter(e -> e instanceof JobEvent.Started).count(), events.toString());
+    assertTrue(events.stream().noneMatch(e -> e instanceof JobEvent.Failed), events.toString());
+    double uploadMillis =
+        done.timings().stream()
+            .filter(t -> t.stage().equals("upload"))
+            .mapToDouble(StageTimings.Entry::millis)
+            .sum();
+    assertTrue(
+        uploadMillis >= outage.toMillis() - 1000,
+        "the upload waited out the outage: " + done.timings());
+    assertTrue(stored(job));
+  }
+
+  /**
+   * S3 stays down past the limit: the job is handed back, reported retryable, naming the upload;
+   * its next attempt, with S3 back, succeeds and stores the one result.
+   */
+  @Test
+  void anObjectStoreOutageLongerThanTheLimitHandsTheJobBackForItsNextAttempt() throws Exception {
+    RenderJob job = job(MODEL, 512);
+    JobRunner runner =
+        runner(
+            liveStore(),
+            new ResultUploader.Policy(
+                Duration.ofMillis(100), Duration.ofMillis(400), Duration.ofSeconds(2)),
+            new CancelledJobs(100),
+            new WorkerMetrics(new SimpleMeterRegistry()));
+    s3.stop();
+    try {
+      long start = System.nanoTime();
+      assertEquals(Outcome.RETRYABLE, runner.handle(Json.encode(job), new CancelToken()));
+      Duration took = Duration.ofNanos(System.nanoTime() - start);
+      assertTrue(took.compareTo(Duration.ofSeconds(30)) < 0, "gave up within its limit: " + took);
+    } finally {
+      s3.restart();
+    }
+    JobEvent.Failed failed = failure(job.jobId());
+    assertTrue(failed.retryable(), failed.toString());
+    assertTrue(failed.reason().contains("object storage: upload of results/"), failed.reason());
+    assertTrue(failed.reason().contains("the job is handed back"), failed.reason());
+    assertFalse(stored(job));
+
+    RenderJob again = job.dispatched(2);
+    assertEquals(Outcome.SUCCEEDED, runner.handle(Json.encode(again), new CancelToken()));
+    JobEvent done = lastEventOf(job.jobId(), JobEvent.Succeeded.class);
+    assertEquals(2, done.attempt());
+    assertTrue(stored(job));
   }
 
   /**
@@ -308,6 +398,14 @@ class JobRunnerTest {
           ending);
     }
     assertEquals(3, registry.find("tessera.worker.renders").counters().size(), "no dropped count");
+  }
+
+  /** The events of job {@code jobId} seen so far, reading what the broker has now. */
+  private static List<JobEvent> eventsOf(UUID jobId) {
+    for (var record : eventsConsumer.poll(Duration.ofMillis(500))) {
+      seen.add(Json.decode(record.value(), JobEvent.class));
+    }
+    return seen.stream().filter(e -> e.jobId().equals(jobId)).toList();
   }
 
   private static boolean stored(RenderJob job) throws Exception {

@@ -73,7 +73,7 @@ class RenderWorkerRecoveryTest {
         JobRunner runner =
             new JobRunner(
                 executor,
-                store,
+                new ResultUploader(store::put, ResultUploader.Policy.once()),
                 events,
                 new CancelledJobs(100),
                 new NoActivity(),

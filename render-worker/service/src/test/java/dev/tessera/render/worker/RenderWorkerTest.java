@@ -102,7 +102,7 @@ class RenderWorkerTest {
     JobRunner runner =
         new JobRunner(
             executor,
-            store,
+            new ResultUploader(store::put, ResultUploader.Policy.once()),
             events,
             cancelled,
             new NoActivity(),
