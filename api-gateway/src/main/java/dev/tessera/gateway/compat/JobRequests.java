@@ -11,34 +11,6 @@ import java.util.List;
 public final class JobRequests {
   private JobRequests() {}
 
-  /** A text-to-image job at the default priority, without adapters. */
-  public static JobRequest render(
-      String model,
-      String prompt,
-      String negativePrompt,
-      Long seed,
-      Integer steps,
-      Double guidance,
-      String scheduler,
-      Boolean karras,
-      int width,
-      int height,
-      String upscale) {
-    return render(
-        model,
-        prompt,
-        negativePrompt,
-        seed,
-        steps,
-        guidance,
-        scheduler,
-        karras,
-        width,
-        height,
-        upscale,
-        null);
-  }
-
   /** A text-to-image job at the default priority with {@code loras} (null for none). */
   public static JobRequest render(
       String model,

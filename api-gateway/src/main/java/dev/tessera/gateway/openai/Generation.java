@@ -72,7 +72,8 @@ record Generation(
         null,
         size.renderWidth(),
         size.renderHeight(),
-        size.upscale());
+        size.upscale(),
+        null);
   }
 
   /** Names the image derived for this generation beside a job's PNG: size, and quality if lossy. */
