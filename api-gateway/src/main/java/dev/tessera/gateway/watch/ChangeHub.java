@@ -112,6 +112,8 @@ public final class ChangeHub {
 
   /** Tells the watchers of the job, and of its batch when the change names one. */
   public void changed(JobChange change) {
+    // Those watching everything (the kept answers) first, so a watcher that reads again on this
+    // news is not served the answer it replaces.
     everything.forEach(observer -> tell(observer, o -> o.changed(change)));
     tell(change.jobId(), observer -> observer.changed(change));
     if (change.batchId() != null) {
