@@ -9,7 +9,6 @@ import dev.tessera.gateway.jobs.JobListing;
 import dev.tessera.gateway.jobs.JobQuery;
 import dev.tessera.gateway.jobs.JobSubmission;
 import dev.tessera.gateway.watch.StatusAnswers;
-import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -177,9 +176,9 @@ public class JobsResource {
         JobListParameters.parse(batch, state, limit, cursor, uri.getQueryParameters()));
   }
 
+  // Not @Blocking: a kept answer is sent from the event loop; StatusAnswers moves the rest off it.
   @GET
   @Path("{id}")
-  @Blocking
   @Operation(
       summary = "Get a job's status",
       description =
@@ -225,8 +224,7 @@ public class JobsResource {
               description = "Seconds to wait for a change before answering",
               schema = @Schema(minimum = "0", maximum = "60"))
           @QueryParam("wait")
-          String wait)
-      throws SQLException {
+          String wait) {
     return status.job(tenant.get(), Ids.inPath(id, "a job id"), ifNoneMatch, wait);
   }
 

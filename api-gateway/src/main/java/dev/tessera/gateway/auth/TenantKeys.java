@@ -26,6 +26,14 @@ public final class TenantKeys {
     return kept.get(key, () -> store.findByKey(key));
   }
 
+  /**
+   * The tenant of {@code key} if it is kept; never reads the database, so it may be called on an
+   * event loop.
+   */
+  public Optional<Tenant> kept(String key) {
+    return kept.peek(key);
+  }
+
   /** Keys or tenants changed: every key is looked up again. */
   public void forgetAll() {
     kept.forgetAll();

@@ -51,6 +51,17 @@ public final class ChangeCache<K, V> {
     this.keeping = !ttl.isZero() && maxEntries > 0;
   }
 
+  /**
+   * The value kept for {@code key}, if one may be served now; never reads the database, so it may
+   * be called on an event loop.
+   */
+  public Optional<V> peek(K key) {
+    if (!keeping || !heard.getAsBoolean()) {
+      return Optional.empty();
+    }
+    return Optional.ofNullable(entries.getIfPresent(key));
+  }
+
   /** The value kept for {@code key}, or else what {@code loader} reads (kept when present). */
   public Optional<V> get(K key, Loader<V> loader) throws SQLException {
     if (!keeping || !heard.getAsBoolean()) {

@@ -9,9 +9,14 @@ import dev.tessera.gateway.jobs.JobQuery;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.core.Response;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Collection;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 
 /**
  * {@code GET /v1/jobs/{id}} and {@code GET /v1/batches/{id}} with ETags and {@code ?wait}: the
@@ -20,7 +25,8 @@ import java.util.concurrent.CompletionStage;
  * on its jobs' states, the only thing its body counts.
  *
  * <p>A job's tagged answer is kept until the job changes (see {@link #forgetter()}), so polling a
- * job that did not move costs no query. Thread-safe.
+ * job that did not move costs no query, and is answered on the calling thread (an event loop): only
+ * a read of the database, or a wait, goes to the executor for blocking work. Thread-safe.
  */
 public final class StatusAnswers {
   /** A job's answer and the tenant it belongs to, who alone may see it. */
@@ -31,17 +37,21 @@ public final class StatusAnswers {
   private final BatchQuery batches;
   private final ObjectMapper mapper;
   private final ConditionalGet conditional;
+  private final Executor blocking;
 
   /**
    * @param keptJobs where job answers are kept; {@link #forgetter()} must hear every change
+   * @param blocking runs what may block: reads of the database and the start of a wait
    */
   public StatusAnswers(
       JobQuery jobs,
       BatchQuery batches,
       ObjectMapper mapper,
       ConditionalGet conditional,
-      ChangeCache<UUID, KeptJob> keptJobs) {
+      ChangeCache<UUID, KeptJob> keptJobs,
+      Executor blocking) {
     this.keptJobs = keptJobs;
+    this.blocking = blocking;
     this.jobs = jobs;
     this.batches = batches;
     this.mapper = mapper;
@@ -49,18 +59,57 @@ public final class StatusAnswers {
   }
 
   /**
-   * {@code tenant}'s job {@code id}, or 404 (NotFoundException).
+   * {@code tenant}'s job {@code id}, or 404 (NotFoundException). Never blocks.
    *
    * @param wait the request's {@code ?wait}, or null
    */
-  public CompletionStage<Response> job(Tenant tenant, UUID id, String ifNoneMatch, String wait)
-      throws SQLException {
-    return conditional.answer(
-        id,
-        change -> change.kind() != JobChange.Kind.REPORTED,
-        () -> jobAnswer(tenant, id),
-        ifNoneMatch,
-        WaitTime.parse(wait));
+  public CompletionStage<Response> job(Tenant tenant, UUID id, String ifNoneMatch, String wait) {
+    Duration waitTime = WaitTime.parse(wait);
+    if (waitTime.isZero()) {
+      Optional<KeptJob> kept = keptJobs.peek(id).filter(job -> job.tenantId().equals(tenant.id()));
+      if (kept.isPresent()) {
+        return CompletableFuture.completedFuture(
+            ConditionalGet.respond(kept.get().answer(), ifNoneMatch));
+      }
+    }
+    return offload(
+        () ->
+            conditional.answer(
+                id,
+                change -> change.kind() != JobChange.Kind.REPORTED,
+                () -> jobAnswer(tenant, id),
+                ifNoneMatch,
+                waitTime));
+  }
+
+  private interface Answer {
+    CompletionStage<Response> start() throws SQLException;
+  }
+
+  private CompletionStage<Response> offload(Answer answer) {
+    CompletableFuture<Response> response = new CompletableFuture<>();
+    blocking.execute(
+        () -> {
+          try {
+            answer
+                .start()
+                .whenComplete(
+                    (done, failure) -> {
+                      if (failure == null) {
+                        response.complete(done);
+                      } else {
+                        // The exception itself, so that the API's mappers see it.
+                        response.completeExceptionally(
+                            failure instanceof CompletionException && failure.getCause() != null
+                                ? failure.getCause()
+                                : failure);
+                      }
+                    });
+          } catch (SQLException | RuntimeException e) {
+            response.completeExceptionally(e);
+          }
+        });
+    return response;
   }
 
   /**

@@ -84,7 +84,8 @@ public class WatchBeans {
             batches,
             mapper,
             new ConditionalGet(hub, Infrastructure.getDefaultWorkerPool()),
-            new ChangeCache<>(config.cacheTtl(), config.cacheSize(), listener::listening));
+            new ChangeCache<>(config.cacheTtl(), config.cacheSize(), listener::listening),
+            Infrastructure.getDefaultWorkerPool());
     hub.watchAll(answers.forgetter());
     return answers;
   }

@@ -2,6 +2,7 @@ package dev.tessera.gateway.watch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tessera.common.tenants.Tenant;
@@ -30,7 +31,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -54,6 +59,12 @@ class KeptAnswersTest {
   private final ChangeHub hub = new ChangeHub(10);
   private final ChangeListener listener =
       new ChangeListener(db::getConnection, hub, Duration.ofMillis(500));
+  private final AtomicInteger blockingTasks = new AtomicInteger();
+  private final Executor blocking =
+      task -> {
+        blockingTasks.incrementAndGet();
+        ForkJoinPool.commonPool().execute(task);
+      };
   private StatusAnswers answers;
   private TenantKeys keys;
 
@@ -68,7 +79,8 @@ class KeptAnswersTest {
             new BatchQuery(db, links, mapper),
             mapper,
             new ConditionalGet(hub, ForkJoinPool.commonPool()),
-            new ChangeCache<>(LONG, 1000, listener::listening));
+            new ChangeCache<>(LONG, 1000, listener::listening),
+            blocking);
     hub.watchAll(answers.forgetter());
     keys = new TenantKeys(tenants, new ChangeCache<>(LONG, 1000, listener::listening));
     listener.onTenantsChanged(keys::forgetAll);
@@ -98,6 +110,25 @@ class KeptAnswersTest {
     sql.update("UPDATE jobs SET priority = 8 WHERE id = ?", job);
     answers.forget(Set.of(job));
     assertEquals(8, field(owner.tenant(), job, "priority"), "the gateway's own write, forgotten");
+  }
+
+  @Test
+  void aKeptAnswerIsSentWithoutTheBlockingExecutor() throws Exception {
+    TenantStore.Created owner = tenant("direct-");
+    UUID job = submit(owner.tenant());
+    state(owner.tenant(), job);
+    int loads = blockingTasks.get();
+    CompletableFuture<Response> kept =
+        answers.job(owner.tenant(), job, null, null).toCompletableFuture();
+    assertTrue(kept.isDone(), "answered on the calling thread");
+    assertEquals(200, kept.get().getStatus());
+    String etag = kept.get().getHeaderString("ETag");
+    assertEquals(
+        304, answers.job(owner.tenant(), job, etag, null).toCompletableFuture().get().getStatus());
+    assertEquals(loads, blockingTasks.get(), "no task given to the blocking executor");
+
+    answers.job(owner.tenant(), job, etag, "1").toCompletableFuture().get();
+    assertEquals(loads + 1, blockingTasks.get(), "a wait starts on the blocking executor");
   }
 
   @Test
@@ -150,7 +181,11 @@ class KeptAnswersTest {
   }
 
   private Response answer(Tenant tenant, UUID job) throws Exception {
-    return answers.job(tenant, job, null, null).toCompletableFuture().get();
+    try {
+      return answers.job(tenant, job, null, null).toCompletableFuture().get();
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof Exception cause ? cause : e;
+    }
   }
 
   private String state(Tenant tenant, UUID job) throws Exception {
