@@ -178,9 +178,17 @@ public final class EventApplier {
   }
 
   private Optional<Outcome> write(JobRow row, JobState to, JobFields fields) {
-    return jobs.transition(row.id(), row.state(), row.version(), to, fields)
-        ? applied()
-        : Optional.empty();
+    if (!jobs.transition(row.id(), row.state(), row.version(), to, fields)) {
+      return Optional.empty();
+    }
+    LOG.log(
+        Level.INFO,
+        "job {0}: {1} -> {2} (attempt {3})",
+        row.id(),
+        row.state(),
+        to,
+        fields.attempt());
+    return applied();
   }
 
   private static Optional<Outcome> applied() {
