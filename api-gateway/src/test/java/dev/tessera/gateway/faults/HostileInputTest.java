@@ -34,6 +34,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -54,6 +56,9 @@ import org.junit.jupiter.api.Test;
 class HostileInputTest {
   /** Requests that reach each endpoint (and as many to the path tricks). */
   private static final int PER_ENDPOINT = Integer.getInteger("tessera.fuzz.per-endpoint", 10_000);
+
+  /** Raw requests, each on a connection of its own. */
+  private static final int RAW_REQUESTS = Integer.getInteger("tessera.fuzz.raw", 3_000);
 
   /** Requests in flight at once, over as many kept-alive connections. */
   private static final int PARALLEL = 32;
@@ -230,6 +235,65 @@ class HostileInputTest {
                                     + " "
                                     + path.getKey().replaceAll("\\{id[^}]*}", "{id}"))));
     return served;
+  }
+
+  /**
+   * Bytes no HTTP client library would send (see {@link RawRequests}), each on a socket of its own:
+   * never a 5xx, never the gateway's insides; a 4xx with a body has a JSON body; the gateway stays
+   * healthy. The HTTP decoder refuses what breaks HTTP's grammar before any route runs (400, 414 or
+   * 431 with no body), or closes the connection; those are counted.
+   */
+  @Test
+  void malformedBytesOnTheWireNeverGetAServerError() throws Exception {
+    long seed = Long.getLong("tessera.fuzz.seed", System.nanoTime());
+    System.out.println("raw requests: seed " + seed);
+    RawRequests generator = new RawRequests(seed, key);
+    URI uri = URI.create(base.toString());
+    Map<String, AtomicInteger> byOutcome = new ConcurrentHashMap<>();
+    ConcurrentLinkedQueue<String> wrong = new ConcurrentLinkedQueue<>();
+    List<CompletableFuture<Void>> pending = new ArrayList<>();
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    long start = System.nanoTime();
+    try {
+      for (int i = 0; i < RAW_REQUESTS; i++) {
+        RawRequests.Raw raw = generator.next();
+        pending.add(
+            CompletableFuture.runAsync(
+                () -> {
+                  String outcome;
+                  try {
+                    RawAnswer answer =
+                        RawAnswer.exchange(uri.getHost(), uri.getPort(), raw.bytes());
+                    outcome = answer == null ? "closed" : Integer.toString(answer.status());
+                    String problem = answer == null ? null : answer.problem();
+                    if (problem != null) {
+                      wrong.add(problem + " <- " + raw.kind());
+                    }
+                  } catch (IOException e) {
+                    outcome = "no answer: " + e.getClass().getSimpleName();
+                    wrong.add(outcome + " <- " + raw.kind());
+                  }
+                  byOutcome
+                      .computeIfAbsent(raw.kind() + " -> " + outcome, k -> new AtomicInteger())
+                      .incrementAndGet();
+                },
+                pool));
+      }
+      CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new))
+          .get(ANSWER_WITHIN.toSeconds() * 10, TimeUnit.SECONDS);
+    } finally {
+      pool.shutdownNow();
+    }
+    System.out.printf(
+        "raw requests: %d in %.1f s%n  %s%n",
+        RAW_REQUESTS,
+        (System.nanoTime() - start) / 1e9,
+        String.join(
+            "\n  ", new TreeMap<>(byOutcome).entrySet().stream().map(Object::toString).toList()));
+    assertTrue(
+        wrong.isEmpty(),
+        wrong.size() + " bad answers: " + String.join("\n", wrong.stream().limit(15).toList()));
+    assertHealthy();
   }
 
   /** A body over 1 MiB answers 413 problem+json, whether it says its length or comes chunked. */

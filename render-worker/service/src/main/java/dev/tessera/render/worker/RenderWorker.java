@@ -341,7 +341,7 @@ public final class RenderWorker implements Runnable, AutoCloseable {
       JobHandler.Outcome outcome = rendering.get();
       putRequestId(RequestIds.from(taken.headers()));
       try {
-        LOG.log(Level.INFO, "job at " + name(taken) + " ended: " + outcome);
+        LOG.log(Level.INFO, "job " + taken.key() + " at " + name(taken) + " ended: " + outcome);
       } finally {
         MDC.remove(RequestIds.LOG_KEY);
       }
