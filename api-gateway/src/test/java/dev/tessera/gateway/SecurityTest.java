@@ -140,7 +140,7 @@ class SecurityTest {
   }
 
   @Test
-  void aRequestIdIsTakenFromTheClientOrMadeReturnedAndStoredWithTheJob() throws Exception {
+  void aRequestIdIsTakenFromTheClientOrMadeReturnedAndStoredWithItsJobs() throws Exception {
     String auth = "Bearer " + GatewayServices.key;
     HttpResponse<byte[]> given =
         send(
@@ -156,6 +156,30 @@ class SecurityTest {
     String madeId = made.headers().firstValue("X-Request-Id").orElseThrow();
     assertEquals(madeId, UUID.fromString(madeId).toString(), "a new random id");
     assertEquals(madeId, storedRequestId(made));
+
+    HttpResponse<byte[]> batch =
+        send(
+            post(
+                    "/v1/batches",
+                    "{\"items\":[{\"custom_id\":\"a\",\"prompt\":\"one\"},"
+                        + "{\"custom_id\":\"b\",\"prompt\":\"two\"}]}")
+                .header("Authorization", auth)
+                .header("X-Request-Id", "batch-req-1"));
+    assertEquals(202, batch.statusCode(), new String(batch.body(), StandardCharsets.UTF_8));
+    UUID batchId = UUID.fromString(JSON.readTree(batch.body()).path("id").asText());
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT request_id FROM jobs WHERE batch_id = ? ORDER BY custom_id")) {
+      s.setObject(1, batchId);
+      List<String> ids = new ArrayList<>();
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          ids.add(rs.getString(1));
+        }
+      }
+      assertEquals(List.of("batch-req-1", "batch-req-1"), ids, "every job of the batch");
+    }
 
     // An id that could forge log lines or fill them is replaced, not refused.
     for (String odd : List.of("a b", "x".repeat(129), "\u00e9t\u00e9", "a;b")) {
