@@ -138,9 +138,11 @@ public final class EventApplier {
       return Optional.empty(); // won or lost, the next read decides
     }
     JobFields done = f.succeeded(e.attempt(), e.workerId(), e.objectKey(), e.at());
-    return jobs.succeed(row.id(), row.state(), row.version(), done, e.timings())
-        ? applied()
-        : Optional.empty();
+    if (!jobs.succeed(row.id(), row.state(), row.version(), done, e.timings())) {
+      return Optional.empty();
+    }
+    logTransition(row, JobState.SUCCEEDED, done);
+    return applied();
   }
 
   private Optional<Outcome> failed(JobRow row, JobEvent.Failed e) {
@@ -178,9 +180,22 @@ public final class EventApplier {
   }
 
   private Optional<Outcome> write(JobRow row, JobState to, JobFields fields) {
-    return jobs.transition(row.id(), row.state(), row.version(), to, fields)
-        ? applied()
-        : Optional.empty();
+    if (!jobs.transition(row.id(), row.state(), row.version(), to, fields)) {
+      return Optional.empty();
+    }
+    logTransition(row, to, fields);
+    return applied();
+  }
+
+  /** One line per state change the scheduler wrote, in the job's request's log context. */
+  private static void logTransition(JobRow row, JobState to, JobFields fields) {
+    LOG.log(
+        Level.INFO,
+        "job {0}: {1} -> {2} (attempt {3})",
+        row.id(),
+        row.state(),
+        to,
+        fields.attempt());
   }
 
   private static Optional<Outcome> applied() {

@@ -3,6 +3,7 @@ package dev.tessera.scheduler;
 import dev.tessera.common.ControlMessage;
 import dev.tessera.common.JobEvent;
 import dev.tessera.common.Json;
+import dev.tessera.common.RequestIds;
 import dev.tessera.common.Topics;
 import dev.tessera.common.WorkerHeartbeat;
 import java.lang.System.Logger.Level;
@@ -103,7 +104,7 @@ public final class EventPoller {
           e.getMessage());
       return true;
     }
-    try {
+    try (RequestLogContext ignored = RequestLogContext.of(RequestIds.from(record.headers()))) {
       return applier.apply(message) != EventApplier.Outcome.CONFLICT;
     } catch (JobRepository.StoreException e) {
       LOG.log(Level.WARNING, "cannot apply " + message + " now, will retry", e);

@@ -53,7 +53,10 @@ public record JobView(
             nullable = true,
             description = "Presigned GET URL of the PNG, once the job succeeded; expires.")
         String resultUrl,
-    JobRequest request) {
+    @Schema(
+            nullable = true,
+            description = "What was asked for; null only when the stored request cannot be read")
+        JobRequest request) {
 
   /** Denoising reached {@code step} of {@code total}. */
   @Schema(name = "Progress")

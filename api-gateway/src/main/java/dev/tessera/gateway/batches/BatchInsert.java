@@ -2,6 +2,7 @@ package dev.tessera.gateway.batches;
 
 import dev.tessera.common.Json;
 import dev.tessera.common.RenderJob;
+import dev.tessera.gateway.http.RequestId;
 import dev.tessera.gateway.webhooks.Webhook;
 import java.io.IOException;
 import java.sql.Connection;
@@ -36,9 +37,9 @@ final class BatchInsert {
   private static final String COPY_JOBS =
       """
       COPY jobs (id, tenant_id, batch_id, custom_id, model, settings, upscale, target_size,
-                 priority, state, created_at, updated_at, webhook_url, webhook_events)
+                 priority, state, created_at, updated_at, webhook_url, webhook_events, request_id)
       FROM STDIN (FORMAT binary)""";
-  private static final int JOB_FIELDS = 14;
+  private static final int JOB_FIELDS = 15;
   private static final int COPY_BUFFER = 1 << 16;
 
   private BatchInsert() {}
@@ -65,11 +66,14 @@ final class BatchInsert {
       insert.executeUpdate();
     }
     PGConnection pg = connection.unwrap(PGConnection.class);
-    copy(pg, COPY_JOBS, rows -> writeJobs(rows, batchId, tenantId, jobs));
+    String requestId = RequestId.current();
+    copy(pg, COPY_JOBS, rows -> writeJobs(rows, batchId, tenantId, requestId, jobs));
   }
 
+  /** Every job of the batch, each with the submitting request's id (or none, outside a request). */
   private static void writeJobs(
-      BinaryCopyWriter rows, UUID batchId, UUID tenantId, List<BatchJob> jobs) throws IOException {
+      BinaryCopyWriter rows, UUID batchId, UUID tenantId, String requestId, List<BatchJob> jobs)
+      throws IOException {
     for (BatchJob batchJob : jobs) {
       RenderJob job = batchJob.job().render();
       rows.row(JOB_FIELDS)
@@ -90,6 +94,11 @@ final class BatchInsert {
         rows.nothing().nothing();
       } else {
         rows.text(webhook.url()).textArray(webhook.eventNames());
+      }
+      if (requestId == null) {
+        rows.nothing();
+      } else {
+        rows.text(requestId);
       }
     }
   }

@@ -124,6 +124,13 @@ public interface GatewayConfig {
      * quarkus.http.limits.max-body-size} must be at least this, or Quarkus refuses first.
      */
     MemorySize maxBatchBodySize();
+
+    /**
+     * {@code Strict-Transport-Security}'s {@code max-age} on answers to requests that came over
+     * TLS; zero sends none.
+     */
+    @WithDefault("365d")
+    Duration hstsMaxAge();
   }
 
   /** Webhook deliveries: where they may go, and how the sender works the queue. */

@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.jboss.logging.Logger;
 
 /**
  * Turns {@code jobs} rows, as the scheduler wrote them, into the {@link JobView}s clients see; one
@@ -45,6 +46,8 @@ final class JobRows {
       SELECT job_id, stage, millis, detail FROM job_timings WHERE job_id = ANY (?)
       ORDER BY job_id, position""";
 
+  private static final Logger LOG = Logger.getLogger(JobRows.class);
+
   private final ResultLinks links;
 
   JobRows(ResultLinks links) {
@@ -55,9 +58,7 @@ final class JobRows {
   JobView view(ResultSet row, List<StageTimings.Entry> timings) throws SQLException {
     UUID id = row.getObject("id", UUID.class);
     JobState state = JobState.valueOf(row.getString("state"));
-    RenderSettings settings =
-        Json.decode(
-            row.getString("settings").getBytes(StandardCharsets.UTF_8), RenderSettings.class);
+    RenderSettings settings = settings(id, row.getString("settings"));
     Integer step = row.getObject("progress_step", Integer.class);
     Integer total = row.getObject("progress_total", Integer.class);
     // Progress of an earlier attempt means nothing once the job is queued again or finished.
@@ -82,12 +83,28 @@ final class JobRows {
         timings,
         row.getString("error"),
         resultUrl,
-        JobRequest.of(
-            row.getString("model"),
-            settings,
-            row.getString("upscale"),
-            row.getInt("priority"),
-            webhook(row)));
+        settings == null
+            ? null
+            : JobRequest.of(
+                row.getString("model"),
+                settings,
+                row.getString("upscale"),
+                row.getInt("priority"),
+                webhook(row)));
+  }
+
+  /**
+   * The stored settings, or null when they cannot be read (a row written by hand or by an older
+   * version; the scheduler fails such a job): the job is still shown, without its request, rather
+   * than its owner getting a 500.
+   */
+  private static RenderSettings settings(UUID id, String stored) {
+    try {
+      return Json.decode(stored.getBytes(StandardCharsets.UTF_8), RenderSettings.class);
+    } catch (IllegalArgumentException e) {
+      LOG.warnf("job %s: stored settings cannot be read: %s", id, e.getMessage());
+      return null;
+    }
   }
 
   private static Webhook webhook(ResultSet row) throws SQLException {

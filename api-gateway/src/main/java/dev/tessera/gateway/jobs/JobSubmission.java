@@ -6,6 +6,7 @@ import dev.tessera.common.RenderJob;
 import dev.tessera.common.tenants.Tenant;
 import dev.tessera.gateway.api.JobRequest;
 import dev.tessera.gateway.api.JobView;
+import dev.tessera.gateway.http.RequestId;
 import dev.tessera.gateway.metrics.SubmittedJobs;
 import dev.tessera.gateway.quota.QueuedLimit;
 import dev.tessera.gateway.webhooks.Webhook;
@@ -19,6 +20,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import javax.sql.DataSource;
+import org.jboss.logging.Logger;
 
 /**
  * Accepts a job: validates it, then stores its {@code jobs} row, QUEUED, and in the same
@@ -30,10 +32,13 @@ public final class JobSubmission {
   private static final String INSERT_JOB =
       """
       INSERT INTO jobs (id, tenant_id, model, settings, upscale, target_size, priority, state,
-                        version, attempt, created_at, updated_at, webhook_url, webhook_events)
-      VALUES (?, ?, ?, ?::jsonb, ?, ?, ?, 'QUEUED', 0, 0, ?, ?, ?, ?)""";
+                        version, attempt, created_at, updated_at, webhook_url, webhook_events,
+                        request_id)
+      VALUES (?, ?, ?, ?::jsonb, ?, ?, ?, 'QUEUED', 0, 0, ?, ?, ?, ?, ?)""";
 
   private static final int TIMEOUT_SECONDS = 10;
+
+  private static final Logger LOG = Logger.getLogger(JobSubmission.class);
 
   private final DataSource dataSource;
   private final SubmissionRules rules;
@@ -76,6 +81,7 @@ public final class JobSubmission {
       }
     }
     submitted.add(tenant, job.render().model(), 1);
+    LOG.infof("job %s queued (model %s)", job.render().jobId(), job.render().model());
     return JobView.queued(job);
   }
 
@@ -101,6 +107,7 @@ public final class JobSubmission {
           webhook == null
               ? null
               : connection.createArrayOf("text", webhook.eventNames().toArray()));
+      insert.setString(12, RequestId.current());
       insert.executeUpdate();
     }
   }

@@ -83,6 +83,26 @@ class JobStatusTest {
         .body("result_url", nullValue());
   }
 
+  /** A row whose settings cannot be read (written by hand, or by an older version) is shown. */
+  @Test
+  void aJobWhoseStoredSettingsCannotBeReadIsShownWithoutItsRequest() throws Exception {
+    UUID id = submit();
+    sql.update(
+        """
+        UPDATE jobs SET state = 'FAILED', settings = '{"prompt": 7, "steps": "many"}'::jsonb,
+               error = 'stored settings cannot be read', version = version + 1 WHERE id = ?""",
+        id);
+    get(id)
+        .body("state", equalTo("FAILED"))
+        .body("error", equalTo("stored settings cannot be read"))
+        .body("request", nullValue());
+    given()
+        .get("/v1/jobs?limit=1000")
+        .then()
+        .statusCode(200)
+        .body("data.find { it.id == '" + id + "' }.request", nullValue());
+  }
+
   @Test
   void requeuedAfterALostWorkerKeepsTheErrorButNotTheOldProgress() throws Exception {
     UUID id = submit();

@@ -25,14 +25,18 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,17 +45,23 @@ import org.junit.jupiter.api.Test;
 /**
  * Hostile input: thousands of generated requests to every endpoint (random and mutated JSON, wrong
  * types, huge numbers, deep nesting, invalid UTF-8, NUL and control characters, chunked bodies, bad
- * headers, bad ids, path tricks) each get a prompt 2xx or 4xx, errors in the endpoint's error
- * format without a trace of the gateway's insides, and the gateway stays healthy. {@code
- * -Dtessera.fuzz.seed=N} repeats a run (each run prints its seed), {@code
- * -Dtessera.fuzz.requests=N} sizes it.
+ * headers, bad ids, path tricks), 10,000 to each endpoint the OpenAPI document lists, each get a
+ * prompt 2xx or 4xx, errors in the endpoint's error format without a trace of the gateway's
+ * insides, and the gateway stays healthy. {@code -Dtessera.fuzz.seed=N} repeats a run (each run
+ * prints its seed), {@code -Dtessera.fuzz.per-endpoint=N} sizes it.
  */
 @QuarkusTest
 @QuarkusTestResource(GatewayServices.class)
 @NeedsStack
 class HostileInputTest {
-  private static final int REQUESTS = Integer.getInteger("tessera.fuzz.requests", 11_000);
-  private static final int PARALLEL = 8;
+  /** Requests that reach each endpoint (and as many to the path tricks). */
+  private static final int PER_ENDPOINT = Integer.getInteger("tessera.fuzz.per-endpoint", 10_000);
+
+  /** Raw requests, each on a connection of its own. */
+  private static final int RAW_REQUESTS = Integer.getInteger("tessera.fuzz.raw", 3_000);
+
+  /** Requests in flight at once, over as many kept-alive connections. */
+  private static final int PARALLEL = 32;
 
   /** An answer slower than this is a hung request (no generated request waits on purpose). */
   private static final Duration ANSWER_WITHIN = Duration.ofSeconds(20);
@@ -90,6 +100,11 @@ class HostileInputTest {
   @Test
   void everyHostileRequestGetsAPromptAnswerWithoutServerErrorsAndTheGatewayStaysHealthy()
       throws Exception {
+    assertEquals(
+        servedEndpoints(),
+        new TreeSet<>(HostileRequests.API_ENDPOINTS),
+        "the fuzz covers every endpoint the OpenAPI document lists (add a new one to"
+            + " HostileRequests)");
     long seed = Long.getLong("tessera.fuzz.seed", System.nanoTime());
     System.out.println("hostile input: seed " + seed + " (-Dtessera.fuzz.seed=" + seed + ")");
     HostileRequests.Ids ids =
@@ -101,87 +116,183 @@ class HostileInputTest {
                 key),
             created("/v1/jobs", "{\"prompt\":\"not yours\"}", GatewayServices.otherKey));
     HostileRequests generator = new HostileRequests(seed, ids, key);
-    List<Request> requests = new ArrayList<>();
-    for (int i = 0; i < REQUESTS; i++) {
-      requests.add(generator.next(i));
-    }
 
-    Map<String, AtomicInteger> byEndpoint = new ConcurrentHashMap<>();
+    int endpoints = HostileRequests.ENDPOINTS.size();
+    int[] sent = new int[endpoints];
     Map<Integer, AtomicInteger> byStatus = new ConcurrentHashMap<>();
     AtomicInteger unsendable = new AtomicInteger();
     ConcurrentLinkedQueue<String> wrong = new ConcurrentLinkedQueue<>();
+    Semaphore inFlight = new Semaphore(PARALLEL);
+    List<CompletableFuture<Void>> pending = new ArrayList<>();
     long start = System.nanoTime();
-    ExecutorService pool = Executors.newFixedThreadPool(PARALLEL);
-    try {
-      List<Future<?>> sent = new ArrayList<>();
-      for (Request request : requests) {
-        sent.add(
-            pool.submit(
-                () -> {
-                  HttpRequest built;
-                  try {
-                    built = build(request);
-                  } catch (IllegalArgumentException e) {
-                    // A URI or header Java's client refuses to send at all; nothing reached the
-                    // gateway.
-                    unsendable.incrementAndGet();
-                    return;
-                  }
-                  byEndpoint
-                      .computeIfAbsent(request.endpoint(), e -> new AtomicInteger())
-                      .incrementAndGet();
-                  long t0 = System.nanoTime();
-                  try {
-                    HttpResponse<byte[]> answer = send(built);
-                    byStatus
-                        .computeIfAbsent(answer.statusCode(), s -> new AtomicInteger())
-                        .incrementAndGet();
-                    String problem = problemIn(request, answer);
-                    if (problem != null) {
-                      wrong.add(problem + " <- " + request.describe());
-                    }
-                  } catch (IOException e) {
-                    wrong.add(
-                        "no answer after "
-                            + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)
-                            + " ms ("
-                            + e
-                            + ") <- "
-                            + request.describe());
-                  } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                  }
-                }));
+    int total = 0;
+    // Round after round over the endpoints still short of their share: a request Java's client
+    // refuses to send does not count, so every endpoint gets PER_ENDPOINT requests that reached it.
+    for (boolean more = true; more; ) {
+      more = false;
+      for (int e = 0; e < endpoints; e++) {
+        if (sent[e] >= PER_ENDPOINT) {
+          continue;
+        }
+        more = true;
+        Request request = generator.next(e);
+        HttpRequest built;
+        try {
+          built = build(request);
+        } catch (IllegalArgumentException refused) {
+          // A URI or header Java's client refuses to send at all; nothing reached the gateway.
+          unsendable.incrementAndGet();
+          continue;
+        }
+        sent[e]++;
+        total++;
+        if (!inFlight.tryAcquire(ANSWER_WITHIN.toSeconds() * 2, TimeUnit.SECONDS)) {
+          throw new AssertionError("no answer came back within " + ANSWER_WITHIN.multipliedBy(2));
+        }
+        long t0 = System.nanoTime();
+        pending.add(
+            sendAsync(built)
+                .handle(
+                    (answer, failure) -> {
+                      inFlight.release();
+                      if (failure != null) {
+                        wrong.add(
+                            "no answer after "
+                                + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)
+                                + " ms ("
+                                + failure
+                                + ") <- "
+                                + request.describe());
+                        return null;
+                      }
+                      byStatus
+                          .computeIfAbsent(answer.statusCode(), s -> new AtomicInteger())
+                          .incrementAndGet();
+                      String problem = problemIn(request, answer);
+                      if (problem != null) {
+                        wrong.add(problem + " <- " + request.describe());
+                      }
+                      return null;
+                    }));
+        if (pending.size() >= 10_000) {
+          pending.removeIf(CompletableFuture::isDone);
+        }
       }
-      for (Future<?> f : sent) {
-        f.get(ANSWER_WITHIN.toSeconds() * 2, TimeUnit.SECONDS);
-      }
-    } finally {
-      pool.shutdownNow();
     }
+    CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new))
+        .get(ANSWER_WITHIN.toSeconds() * 2, TimeUnit.SECONDS);
     Duration took = Duration.ofNanos(System.nanoTime() - start);
+    Map<String, Integer> byEndpoint = new TreeMap<>();
+    for (int e = 0; e < endpoints; e++) {
+      byEndpoint.put(HostileRequests.ENDPOINTS.get(e), sent[e]);
+    }
     System.out.printf(
-        "hostile input: %d requests in %.1f s (%d not sendable by Java's client)%n  by endpoint: %s%n  by status: %s%n",
-        REQUESTS,
+        "hostile input: %d requests in %.1f s (%.0f requests/s; %d more not sendable by Java's"
+            + " client)%n  by endpoint: %s%n  by status: %s%n",
+        total,
         took.toMillis() / 1000.0,
+        total / Math.max(0.001, took.toMillis() / 1000.0),
         unsendable.get(),
-        new TreeMap<>(byEndpoint),
+        byEndpoint,
         new TreeMap<>(byStatus));
-    assertTrue(
-        unsendable.get() <= REQUESTS / 10,
-        "most requests reached the gateway: " + unsendable.get() + " of " + REQUESTS + " did not");
     wrong.stream().limit(200).forEach(w -> System.out.println("  bad answer: " + w));
     assertTrue(
         wrong.isEmpty(),
         wrong.size()
             + " bad answers, the first: "
             + String.join("\n", wrong.stream().limit(15).toList()));
-    for (String endpoint : HostileRequests.ENDPOINTS) {
-      assertTrue(
-          byEndpoint.getOrDefault(endpoint, new AtomicInteger()).get()
-              >= REQUESTS / (HostileRequests.ENDPOINTS.size() * 2),
-          "every endpoint got its share: " + byEndpoint);
+    byEndpoint.forEach(
+        (endpoint, count) ->
+            assertTrue(count >= PER_ENDPOINT, endpoint + " got its share: " + byEndpoint));
+    assertHealthy();
+  }
+
+  /**
+   * The endpoints the gateway serves, as its OpenAPI document lists them ({@code METHOD /path}),
+   * path parameters named as {@link HostileRequests} names them. Health, metrics and the document
+   * itself ({@code /q/...}) are the operator's, not the API's, and are not listed there.
+   */
+  private Set<String> servedEndpoints() throws Exception {
+    HttpResponse<byte[]> answer =
+        http.send(
+            HttpRequest.newBuilder(URI.create(url("/q/openapi?format=json")))
+                .timeout(ANSWER_WITHIN)
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    assertEquals(200, answer.statusCode());
+    Set<String> served = new TreeSet<>();
+    JSON.readTree(answer.body())
+        .path("paths")
+        .fields()
+        .forEachRemaining(
+            path ->
+                path.getValue()
+                    .fieldNames()
+                    .forEachRemaining(
+                        method ->
+                            served.add(
+                                method.toUpperCase(Locale.ROOT)
+                                    + " "
+                                    + path.getKey().replaceAll("\\{id[^}]*}", "{id}"))));
+    return served;
+  }
+
+  /**
+   * Bytes no HTTP client library would send (see {@link RawRequests}), each on a socket of its own:
+   * never a 5xx, never the gateway's insides; a 4xx with a body has a JSON body; the gateway stays
+   * healthy. The HTTP decoder refuses what breaks HTTP's grammar before any route runs (400, 414 or
+   * 431 with no body), or closes the connection; those are counted.
+   */
+  @Test
+  void malformedBytesOnTheWireNeverGetAServerError() throws Exception {
+    long seed = Long.getLong("tessera.fuzz.seed", System.nanoTime());
+    System.out.println("raw requests: seed " + seed);
+    RawRequests generator = new RawRequests(seed, key);
+    URI uri = URI.create(base.toString());
+    Map<String, AtomicInteger> byOutcome = new ConcurrentHashMap<>();
+    ConcurrentLinkedQueue<String> wrong = new ConcurrentLinkedQueue<>();
+    List<CompletableFuture<Void>> pending = new ArrayList<>();
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    long start = System.nanoTime();
+    try {
+      for (int i = 0; i < RAW_REQUESTS; i++) {
+        RawRequests.Raw raw = generator.next();
+        pending.add(
+            CompletableFuture.runAsync(
+                () -> {
+                  String outcome;
+                  try {
+                    RawAnswer answer =
+                        RawAnswer.exchange(uri.getHost(), uri.getPort(), raw.bytes());
+                    outcome = answer == null ? "closed" : Integer.toString(answer.status());
+                    String problem = answer == null ? null : answer.problem();
+                    if (problem != null) {
+                      wrong.add(problem + " <- " + raw.kind());
+                    }
+                  } catch (IOException e) {
+                    outcome = "no answer: " + e.getClass().getSimpleName();
+                    wrong.add(outcome + " <- " + raw.kind());
+                  }
+                  byOutcome
+                      .computeIfAbsent(raw.kind() + " -> " + outcome, k -> new AtomicInteger())
+                      .incrementAndGet();
+                },
+                pool));
+      }
+      CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new))
+          .get(ANSWER_WITHIN.toSeconds() * 10, TimeUnit.SECONDS);
+    } finally {
+      pool.shutdownNow();
     }
+    System.out.printf(
+        "raw requests: %d in %.1f s%n  %s%n",
+        RAW_REQUESTS,
+        (System.nanoTime() - start) / 1e9,
+        String.join(
+            "\n  ", new TreeMap<>(byOutcome).entrySet().stream().map(Object::toString).toList()));
+    assertTrue(
+        wrong.isEmpty(),
+        wrong.size() + " bad answers: " + String.join("\n", wrong.stream().limit(15).toList()));
     assertHealthy();
   }
 
@@ -260,10 +371,26 @@ class HostileInputTest {
     }
   }
 
+  /** {@link #send} without waiting, retried the same way on a connection the gateway closed. */
+  private CompletableFuture<HttpResponse<byte[]>> sendAsync(HttpRequest request) {
+    return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
+        .handle(
+            (answer, failure) ->
+                failure == null
+                    ? CompletableFuture.completedFuture(answer)
+                    : String.valueOf(failure.getMessage()).contains("received no bytes")
+                        ? http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
+                        : CompletableFuture.<HttpResponse<byte[]>>failedFuture(failure))
+        .thenCompose(f -> f);
+  }
+
+  private String url(String path) {
+    return base.toString().replaceAll("/$", "") + path;
+  }
+
   private HttpRequest build(Request request) {
     HttpRequest.Builder builder =
-        HttpRequest.newBuilder(URI.create(base.toString().replaceAll("/$", "") + request.path()))
-            .timeout(ANSWER_WITHIN);
+        HttpRequest.newBuilder(URI.create(url(request.path()))).timeout(ANSWER_WITHIN);
     request.headers().forEach(builder::header);
     HttpRequest.BodyPublisher body =
         request.body() == null
@@ -354,8 +481,7 @@ class HostileInputTest {
   private void assertHealthy() throws Exception {
     HttpResponse<String> ready =
         http.send(
-            HttpRequest.newBuilder(
-                    URI.create(base.toString().replaceAll("/$", "") + "/q/health/ready"))
+            HttpRequest.newBuilder(URI.create(url("/q/health/ready")))
                 .timeout(ANSWER_WITHIN)
                 .build(),
             HttpResponse.BodyHandlers.ofString());

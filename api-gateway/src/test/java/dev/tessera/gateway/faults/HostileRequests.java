@@ -184,7 +184,7 @@ final class HostileRequests {
     this.key = key;
   }
 
-  /** The endpoints, as the names the requests carry. */
+  /** The endpoints, as the names the requests carry, and the path tricks (which go anywhere). */
   static final List<String> ENDPOINTS =
       List.of(
           "POST /v1/jobs",
@@ -209,6 +209,10 @@ final class HostileRequests {
           "GET /sdapi/v1/sd-models",
           "GET /sdapi/v1/samplers",
           "path tricks");
+
+  /** The API's endpoints, as its OpenAPI document names them. */
+  static final List<String> API_ENDPOINTS =
+      ENDPOINTS.stream().filter(e -> !e.equals("path tricks")).toList();
 
   /** The next request, for endpoint {@code index} of {@link #ENDPOINTS}. */
   Request next(int index) {

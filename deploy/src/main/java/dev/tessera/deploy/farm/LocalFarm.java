@@ -136,6 +136,8 @@ public final class LocalFarm implements AutoCloseable {
     FileTrees.delete(home.run());
     ServiceStack stack = ServiceStack.start(home.run().resolve("stack"));
     Map<String, String> workerEnv = new LinkedHashMap<>(stack.environment());
+    // Workers hold no database credentials: they talk to Kafka and S3 only.
+    workerEnv.keySet().removeIf(name -> name.startsWith("JDBC_"));
     workerEnv.put("TESSERA_MODEL_DIRS", options.modelName() + "=" + model.toAbsolutePath());
     workerEnv.put("TESSERA_UPSCALER_X4", x4.toAbsolutePath().toString());
     workerEnv.put("TESSERA_UPSCALER_SR", sr.toAbsolutePath().toString());

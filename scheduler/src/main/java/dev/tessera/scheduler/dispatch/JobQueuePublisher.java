@@ -2,6 +2,7 @@ package dev.tessera.scheduler.dispatch;
 
 import dev.tessera.common.Json;
 import dev.tessera.common.RenderJob;
+import dev.tessera.common.RequestIds;
 import dev.tessera.common.Topics;
 import dev.tessera.common.kafka.KafkaAdmin;
 import java.io.IOException;
@@ -9,8 +10,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -45,12 +48,14 @@ final class JobQueuePublisher implements AutoCloseable {
   }
 
   /**
-   * Sends every job to its model's queue and waits for all acknowledgements.
+   * Sends every job to its model's queue, with its submitting request's id from {@code requestIds}
+   * (when it has one) in a header, and waits for all acknowledgements.
    *
    * @throws IOException when a record was not stored within {@link #ACK_WAIT}, or its queue could
    *     not be made; some records may have been stored all the same
    */
-  void publish(List<RenderJob> jobs) throws IOException, InterruptedException {
+  void publish(List<RenderJob> jobs, Map<UUID, String> requestIds)
+      throws IOException, InterruptedException {
     if (jobs.isEmpty()) {
       return;
     }
@@ -63,10 +68,11 @@ final class JobQueuePublisher implements AutoCloseable {
     try {
       List<Future<RecordMetadata>> acks = new ArrayList<>(jobs.size());
       for (RenderJob job : jobs) {
-        acks.add(
-            producer.send(
-                new ProducerRecord<>(
-                    Topics.jobs(job.model()), job.jobId().toString(), Json.encode(job))));
+        ProducerRecord<String, byte[]> record =
+            new ProducerRecord<>(
+                Topics.jobs(job.model()), job.jobId().toString(), Json.encode(job));
+        RequestIds.addTo(record.headers(), requestIds.get(job.jobId()));
+        acks.add(producer.send(record));
       }
       long deadline = System.nanoTime() + ACK_WAIT.toNanos();
       for (Future<RecordMetadata> ack : acks) {

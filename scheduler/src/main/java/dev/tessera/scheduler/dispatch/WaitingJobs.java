@@ -46,7 +46,7 @@ final class WaitingJobs {
       WITH queued AS (SELECT * FROM jobs WHERE state = 'QUEUED' AND model = ?),
            top AS (SELECT max(priority) AS ceiling FROM queued)
       SELECT id, tenant_id, priority, created_at, version, attempt, error, settings, upscale,
-             target_size, ceiling
+             target_size, request_id, ceiling
       FROM (SELECT q.*, top.ceiling, row_number() OVER (
                    PARTITION BY q.tenant_id
                    ORDER BY GREATEST(q.priority, LEAST(top.ceiling, q.priority
@@ -64,14 +64,16 @@ final class WaitingJobs {
 
   /**
    * A waiting job: what the policy weighs, the guard and fields its dispatch writes, and the record
-   * it becomes; or, when its stored settings cannot be read, why not ({@code job} null).
+   * it becomes; or, when its stored settings cannot be read, why not ({@code job} null). {@code
+   * requestId} is the submitting request's id, or null.
    */
   record Waiting(
       DispatchPolicy.Candidate candidate,
       long version,
       JobFields fields,
       RenderJob job,
-      String unreadable) {}
+      String unreadable,
+      String requestId) {}
 
   /**
    * A model's candidates, and the ceiling of its aging: the highest priority any of its waiting
@@ -169,7 +171,8 @@ final class WaitingJobs {
         rs.getLong("version"),
         fields,
         job,
-        unreadable);
+        unreadable,
+        rs.getString("request_id"));
   }
 
   private interface Parameters {

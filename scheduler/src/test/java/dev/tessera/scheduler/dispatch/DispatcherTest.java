@@ -1,12 +1,14 @@
 package dev.tessera.scheduler.dispatch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tessera.common.JobEvent;
 import dev.tessera.common.JobState;
 import dev.tessera.common.Json;
 import dev.tessera.common.RenderJob;
+import dev.tessera.common.RequestIds;
 import dev.tessera.common.Topics;
 import dev.tessera.common.WorkerHeartbeat;
 import dev.tessera.deploy.stack.Broker;
@@ -18,9 +20,12 @@ import dev.tessera.scheduler.WorkerRegistry;
 import dev.tessera.teststack.TestStack;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -89,9 +94,13 @@ class DispatcherTest {
   }
 
   private List<RenderJob> queued() {
+    return records().stream().map(r -> Json.decode(r.value(), RenderJob.class)).toList();
+  }
+
+  private List<ConsumerRecord<String, byte[]>> records() {
     Properties config = new Properties();
     config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-    List<RenderJob> found = new ArrayList<>();
+    List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
     try (KafkaConsumer<String, byte[]> c =
         new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
       TopicPartition p = new TopicPartition(Topics.jobs(model), 0);
@@ -100,11 +109,34 @@ class DispatcherTest {
       long end = c.endOffsets(List.of(p)).get(p);
       while (c.position(p) < end) {
         for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofSeconds(1))) {
-          found.add(Json.decode(r.value(), RenderJob.class));
+          found.add(r);
         }
       }
     }
     return found;
+  }
+
+  /** A job's submitting request id rides in its record's header; a job without one has none. */
+  @Test
+  void aRecordCarriesItsJobsRequestIdInAHeader() throws Exception {
+    Instant t0 = Instant.now().minusSeconds(10);
+    UUID traced = db.insertJob(model, null, 50, t0);
+    UUID untraced = db.insertJob(model, null, 50, t0.plusMillis(1));
+    try (Connection c = db.dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement("UPDATE jobs SET request_id = ? WHERE id = ?")) {
+      s.setString(1, "req-42");
+      s.setObject(2, traced);
+      assertEquals(1, s.executeUpdate());
+    }
+    liveWorkers(1);
+    assertEquals(Map.of(model, 2), dispatcher.pass(Instant.now()));
+    Map<UUID, String> headers = new HashMap<>();
+    for (ConsumerRecord<String, byte[]> r : records()) {
+      headers.put(UUID.fromString(r.key()), RequestIds.from(r.headers()));
+    }
+    assertEquals("req-42", headers.get(traced));
+    assertTrue(headers.containsKey(untraced));
+    assertNull(headers.get(untraced));
   }
 
   @Test

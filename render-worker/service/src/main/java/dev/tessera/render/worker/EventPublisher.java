@@ -2,6 +2,7 @@ package dev.tessera.render.worker;
 
 import dev.tessera.common.JobEvent;
 import dev.tessera.common.Json;
+import dev.tessera.common.RequestIds;
 import dev.tessera.common.Topics;
 import java.io.IOException;
 import java.util.Properties;
@@ -13,6 +14,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.jboss.logging.MDC;
 
 /**
  * Publishes job lifecycle events to {@code render.events}, keyed by job id so one job's events stay
@@ -61,7 +63,12 @@ public final class EventPublisher implements AutoCloseable {
       throw new IllegalStateException(
           "event publisher is closed; cannot send " + event.getClass().getSimpleName());
     }
-    return new ProducerRecord<>(Topics.EVENTS, event.jobId().toString(), Json.encode(event));
+    ProducerRecord<String, byte[]> record =
+        new ProducerRecord<>(Topics.EVENTS, event.jobId().toString(), Json.encode(event));
+    // The job's submitting request, which the render thread keeps in its log context.
+    Object requestId = MDC.get(RequestIds.LOG_KEY);
+    RequestIds.addTo(record.headers(), requestId == null ? null : requestId.toString());
+    return record;
   }
 
   @Override

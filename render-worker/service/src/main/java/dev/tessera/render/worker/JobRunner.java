@@ -119,6 +119,7 @@ public final class JobRunner implements JobHandler {
   private Outcome run(RenderJob job, CancelToken cancel) {
     try {
       cancel.check(); // the worker began stopping as it took the job
+      LOG.log(Level.INFO, "job " + job.jobId() + " attempt " + job.attempt() + ": rendering");
       report(new JobEvent.Started(job.jobId(), policy.workerId(), job.attempt(), clock.instant()));
       JobExecutor.Output out = executor.execute(job, progress(job), cancel);
       cancel.check(); // cancelled while encoding: nothing is uploaded

@@ -1,5 +1,6 @@
 package dev.tessera.render.worker;
 
+import dev.tessera.common.RequestIds;
 import dev.tessera.render.pipeline.CancelToken;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -27,6 +28,7 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicIdPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.jboss.logging.MDC;
 
 /**
  * The worker's queue loop over a Kafka share group: takes one job at a time from the {@code
@@ -299,7 +301,18 @@ public final class RenderWorker implements Runnable, AutoCloseable {
       token.cancel();
     }
     byte[] payload = taken.value();
-    rendering = renderThread.submit(() -> handler.handle(payload, token));
+    String requestId = RequestIds.from(taken.headers());
+    rendering =
+        renderThread.submit(
+            () -> {
+              // The render's lines, and the events it publishes, carry the submitting request's id.
+              putRequestId(requestId);
+              try {
+                return handler.handle(payload, token);
+              } finally {
+                MDC.remove(RequestIds.LOG_KEY);
+              }
+            });
     return State.RENDERING;
   }
 
@@ -326,7 +339,12 @@ public final class RenderWorker implements Runnable, AutoCloseable {
   private State render() {
     try {
       JobHandler.Outcome outcome = rendering.get();
-      LOG.log(Level.INFO, "job at " + name(taken) + " ended: " + outcome);
+      putRequestId(RequestIds.from(taken.headers()));
+      try {
+        LOG.log(Level.INFO, "job " + taken.key() + " at " + name(taken) + " ended: " + outcome);
+      } finally {
+        MDC.remove(RequestIds.LOG_KEY);
+      }
     } catch (InterruptedException e) {
       // Taken as a request to stop: the render is cancelled and the loop winds down through its
       // states.
@@ -380,6 +398,12 @@ public final class RenderWorker implements Runnable, AutoCloseable {
       releasedUnstarted.incrementAndGet();
       LOG.log(Level.WARNING, "releasing job at " + name(r) + " unstarted");
       consumer.acknowledge(r, AcknowledgeType.RELEASE);
+    }
+  }
+
+  private static void putRequestId(String requestId) {
+    if (requestId != null) {
+      MDC.put(RequestIds.LOG_KEY, requestId);
     }
   }
 
