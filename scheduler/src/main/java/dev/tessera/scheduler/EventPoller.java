@@ -1,6 +1,7 @@
 package dev.tessera.scheduler;
 
 import dev.tessera.common.ControlMessage;
+import dev.tessera.common.CrashPoint;
 import dev.tessera.common.JobEvent;
 import dev.tessera.common.Json;
 import dev.tessera.common.Topics;
@@ -58,6 +59,11 @@ public final class EventPoller {
     ConsumerRecords<byte[], byte[]> records = consumer.poll(timeout);
     Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
     boolean complete = true;
+    int events = 0;
+    for (ConsumerRecord<byte[], byte[]> record : records.records(Topics.EVENTS)) {
+      events++;
+    }
+    int eventsApplied = 0;
     for (TopicPartition partition : records.partitions()) {
       for (ConsumerRecord<byte[], byte[]> record : records.records(partition)) {
         if (!handle(record)) {
@@ -66,6 +72,10 @@ public final class EventPoller {
           break;
         }
         done.put(partition, new OffsetAndMetadata(record.offset() + 1));
+        if (record.topic().equals(Topics.EVENTS) && ++eventsApplied == events / 2) {
+          CrashPoint.SCHEDULER_MID_BATCH.reached(
+              eventsApplied + " of " + events + " events of this poll applied, none committed");
+        }
       }
     }
     if (!done.isEmpty()) {

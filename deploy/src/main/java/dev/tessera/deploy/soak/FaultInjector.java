@@ -113,6 +113,7 @@ public final class FaultInjector implements AutoCloseable {
         }
         farm.addScheduler();
       }
+      case GATEWAY -> farm.restartGateway(Map.of());
     }
   }
 
