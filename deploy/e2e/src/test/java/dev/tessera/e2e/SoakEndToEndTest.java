@@ -48,6 +48,7 @@ class SoakEndToEndTest {
       assertTrue(injected.getOrDefault(fault, 0) >= 1, fault.label() + " injected: " + injected);
     }
     assertTrue(report.reconciled().clean(), report.text(options));
+    assertEquals(10, report.submissions().batches(), report.text(options));
     assertEquals(Map.of("SUCCEEDED", JOBS), report.reconciled().states(), report.text(options));
     // QUEUED -> DISPATCHED -> RUNNING -> SUCCEEDED at least: the audit saw the scheduler's writes.
     assertTrue(report.reconciled().transitions() >= 3L * JOBS, report.text(options));
