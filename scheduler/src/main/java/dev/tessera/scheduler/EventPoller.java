@@ -59,6 +59,8 @@ public final class EventPoller {
     ConsumerRecords<byte[], byte[]> records = consumer.poll(timeout);
     Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
     boolean complete = true;
+    // Half way through this poll's job events, none of their offsets committed, is where a crash
+    // test halts a scheduler (CrashPoint.SCHEDULER_MID_BATCH; nothing happens unless armed).
     int events = 0;
     for (ConsumerRecord<byte[], byte[]> record : records.records(Topics.EVENTS)) {
       events++;
