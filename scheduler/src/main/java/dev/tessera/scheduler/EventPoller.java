@@ -1,6 +1,7 @@
 package dev.tessera.scheduler;
 
 import dev.tessera.common.ControlMessage;
+import dev.tessera.common.CrashPoint;
 import dev.tessera.common.JobEvent;
 import dev.tessera.common.Json;
 import dev.tessera.common.RequestIds;
@@ -59,6 +60,13 @@ public final class EventPoller {
     ConsumerRecords<byte[], byte[]> records = consumer.poll(timeout);
     Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
     boolean complete = true;
+    // Half way through this poll's job events, none of their offsets committed, is where a crash
+    // test halts a scheduler (CrashPoint.SCHEDULER_MID_BATCH; nothing happens unless armed).
+    int events = 0;
+    for (ConsumerRecord<byte[], byte[]> record : records.records(Topics.EVENTS)) {
+      events++;
+    }
+    int eventsApplied = 0;
     for (TopicPartition partition : records.partitions()) {
       for (ConsumerRecord<byte[], byte[]> record : records.records(partition)) {
         if (!handle(record)) {
@@ -67,6 +75,10 @@ public final class EventPoller {
           break;
         }
         done.put(partition, new OffsetAndMetadata(record.offset() + 1));
+        if (record.topic().equals(Topics.EVENTS) && ++eventsApplied == events / 2) {
+          CrashPoint.SCHEDULER_MID_BATCH.reached(
+              eventsApplied + " of " + events + " events of this poll applied, none committed");
+        }
       }
     }
     if (!done.isEmpty()) {

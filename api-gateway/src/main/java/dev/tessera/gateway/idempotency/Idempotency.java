@@ -2,6 +2,7 @@ package dev.tessera.gateway.idempotency;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tessera.common.CrashPoint;
 import dev.tessera.common.Json;
 import dev.tessera.common.tenants.Tenant;
 import dev.tessera.gateway.jobs.InTransaction;
@@ -113,7 +114,9 @@ public class Idempotency {
     }
   }
 
+  /** The answer of a submission whose transaction has committed. */
   private static Response accepted(Accepted accepted) {
+    CrashPoint.GATEWAY_AFTER_COMMIT.reached("committed " + accepted.location());
     return Response.accepted(accepted.body())
         .header(HttpHeaders.LOCATION, accepted.location())
         .build();

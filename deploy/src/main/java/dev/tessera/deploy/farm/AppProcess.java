@@ -46,13 +46,18 @@ public final class AppProcess implements AutoCloseable {
   }
 
   private final Launcher launcher;
+
+  /** The port every launch takes, or 0 for a free one each time. */
+  private final int fixedPort;
+
   private ServerProcess process;
   private int httpPort;
   private int launches;
   private boolean stopped;
 
-  private AppProcess(Launcher launcher) {
+  private AppProcess(Launcher launcher, int fixedPort) {
     this.launcher = launcher;
+    this.fixedPort = fixedPort;
   }
 
   /**
@@ -61,25 +66,41 @@ public final class AppProcess implements AutoCloseable {
    */
   public static AppProcess start(String name, Path quarkusApp, Map<String, String> env, Path log)
       throws IOException {
+    return start(name, quarkusApp, env, log, 0);
+  }
+
+  /**
+   * As {@link #start(String, Path, Map, Path)}, on {@code port} when it is not 0 (a service started
+   * again where its clients know it; should another process take it meanwhile, the relaunches try
+   * it again), else on a free one.
+   */
+  public static AppProcess start(
+      String name, Path quarkusApp, Map<String, String> env, Path log, int port)
+      throws IOException {
     Path runJar = quarkusApp.resolve("quarkus-run.jar");
     if (!Files.isRegularFile(runJar)) {
       throw new IOException(
           name + ": " + runJar + " is missing; build the farm first (./mvnw install -DskipTests)");
     }
     return start(
-        port -> {
+        httpPort -> {
           Map<String, String> withPort = new LinkedHashMap<>(env);
-          withPort.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+          withPort.put("QUARKUS_HTTP_PORT", Integer.toString(httpPort));
           return ServerProcess.launch(
               new JvmCommand(
                   name, List.of("-Xmx2g"), runJar.toString(), QUARKUS_MAIN, List.of(), withPort),
               log);
-        });
+        },
+        port);
   }
 
   /** Starts a service through {@code launcher} on a port from {@link FreePorts}. */
   static AppProcess start(Launcher launcher) throws IOException {
-    AppProcess app = new AppProcess(launcher);
+    return start(launcher, 0);
+  }
+
+  private static AppProcess start(Launcher launcher, int port) throws IOException {
+    AppProcess app = new AppProcess(launcher, port);
     synchronized (app) {
       app.launch();
     }
@@ -87,7 +108,7 @@ public final class AppProcess implements AutoCloseable {
   }
 
   private void launch() throws IOException {
-    httpPort = FreePorts.next();
+    httpPort = fixedPort != 0 ? fixedPort : FreePorts.next();
     process = launcher.launch(httpPort);
     launches++;
   }
@@ -199,6 +220,11 @@ public final class AppProcess implements AutoCloseable {
 
   public synchronized long pid() {
     return process.pid();
+  }
+
+  /** The HTTP port of the latest launch. */
+  public synchronized int port() {
+    return httpPort;
   }
 
   /** {@code http://127.0.0.1:<port>}, the port of the latest launch. */

@@ -82,6 +82,22 @@ public final class FarmClient {
     return JSON.readTree(response.body()).path("id").asText();
   }
 
+  /**
+   * Posts a batch under {@code Idempotency-Key} {@code key} and returns the gateway's answer,
+   * whatever its status (a 429 or 503 is sent again first, as {@link #submitBatch(ObjectNode)}
+   * does).
+   *
+   * @throws IOException when no answer came (the gateway is down or died while answering)
+   */
+  public HttpResponse<String> submitBatch(ObjectNode batch, String key) throws IOException {
+    return send(
+        api("/v1/batches")
+            .header("Content-Type", "application/json")
+            .header("Idempotency-Key", "\"" + key + "\"")
+            .POST(HttpRequest.BodyPublishers.ofString(batch.toString()))
+            .build());
+  }
+
   /** The batch's status document (state and counts). */
   public JsonNode batch(String id) throws IOException {
     return document("/v1/batches/" + id);

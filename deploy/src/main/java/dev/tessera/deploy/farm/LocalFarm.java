@@ -94,6 +94,7 @@ public final class LocalFarm implements AutoCloseable {
   private final List<AppProcess> retired = new CopyOnWriteArrayList<>();
 
   private AppProcess gateway;
+  private Map<String, String> gatewayEnv;
   private String apiKey;
   private int workerCount;
   private boolean closed;
@@ -163,9 +164,9 @@ public final class LocalFarm implements AutoCloseable {
       KafkaAdmin.readShareGroupFromEarliest(bootstrap, WORKER_GROUP);
       Map<String, String> env = stack.environment();
       AppProcess scheduler = farm.launchScheduler();
-      Map<String, String> gatewayEnv = new LinkedHashMap<>(env);
-      gatewayEnv.put("TESSERA_MODELS", options.modelName());
-      farm.gateway = farm.launch("api-gateway", "api-gateway", gatewayEnv);
+      farm.gatewayEnv = new LinkedHashMap<>(env);
+      farm.gatewayEnv.put("TESSERA_MODELS", options.modelName());
+      farm.gateway = farm.launch("api-gateway", "api-gateway", farm.gatewayEnv);
       for (int i = 0; i < options.workers(); i++) {
         farm.startWorkerProcess();
       }
@@ -216,20 +217,60 @@ public final class LocalFarm implements AutoCloseable {
   }
 
   private AppProcess launchScheduler() throws IOException {
+    return launchScheduler(Map.of());
+  }
+
+  private AppProcess launchScheduler(Map<String, String> env) throws IOException {
+    Map<String, String> all = new LinkedHashMap<>(schedulerEnv);
+    all.putAll(env);
     AppProcess scheduler =
         launch(
             "scheduler" + (schedulers.isEmpty() ? "" : "-" + (schedulers.size() + 1)),
             "scheduler",
-            schedulerEnv);
+            all);
     schedulers.add(scheduler);
     return scheduler;
   }
 
   /** Starts one more scheduler (a standby: one leads at a time) and waits until it is ready. */
   public AppProcess addScheduler() throws IOException {
-    AppProcess scheduler = launchScheduler();
+    return addScheduler(Map.of());
+  }
+
+  /**
+   * Starts one more scheduler with {@code env} added to the schedulers' settings and waits until it
+   * is ready.
+   */
+  public AppProcess addScheduler(Map<String, String> env) throws IOException {
+    AppProcess scheduler = launchScheduler(env);
     scheduler.awaitReady(READY_TIMEOUT);
     return scheduler;
+  }
+
+  /**
+   * Kills the gateway (SIGKILL, as a crash would; nothing when it died already) and starts a new
+   * one on the same port, with {@code env} added to its settings, and waits until it is ready.
+   * Clients keep their URL.
+   */
+  public synchronized void restartGateway(Map<String, String> env) throws IOException {
+    gateway.kill();
+    services.remove(gateway);
+    Map<String, String> all = new LinkedHashMap<>(gatewayEnv);
+    all.putAll(env);
+    gateway =
+        AppProcess.start(
+            "api-gateway",
+            home.quarkusApp("api-gateway"),
+            all,
+            home.run().resolve("logs/api-gateway.log"),
+            gateway.port());
+    services.add(gateway);
+    gateway.awaitReady(READY_TIMEOUT);
+  }
+
+  /** The gateway's process (its newest, after {@link #restartGateway}). */
+  public synchronized AppProcess gateway() {
+    return gateway;
   }
 
   /** The schedulers' processes, the first started first. */
@@ -290,7 +331,7 @@ public final class LocalFarm implements AutoCloseable {
     return worker;
   }
 
-  public String gatewayUrl() {
+  public synchronized String gatewayUrl() {
     return gateway.url();
   }
 

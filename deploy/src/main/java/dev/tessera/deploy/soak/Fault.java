@@ -19,7 +19,9 @@ public enum Fault {
   /** The S3 server stopped for a few seconds and started again. */
   S3("s3"),
   /** The leading scheduler SIGKILLed and a new one started. */
-  SCHEDULER("scheduler");
+  SCHEDULER("scheduler"),
+  /** The API gateway SIGKILLed and a new one started on its port. */
+  GATEWAY("gateway");
 
   private final String name;
 

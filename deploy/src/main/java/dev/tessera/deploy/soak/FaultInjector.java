@@ -21,6 +21,9 @@ import java.util.Random;
 public final class FaultInjector implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(FaultInjector.class.getName());
 
+  /** Tries to start a stopped service again, each within the service's own start-up limit. */
+  private static final int RESTARTS = 3;
+
   /** How long a stopped service stays down. */
   private static final Duration OUTAGE = Duration.ofSeconds(3);
 
@@ -89,7 +92,7 @@ public final class FaultInjector implements AutoCloseable {
           worker.resume();
         }
       }
-      case BROKER -> farm.stack().kafka().restart();
+      case BROKER -> restart("the Kafka broker", farm.stack().kafka()::restart);
       case DATABASE -> {
         Database database =
             farm.stack()
@@ -97,12 +100,12 @@ public final class FaultInjector implements AutoCloseable {
                 .orElseThrow(() -> new IOException("the farm uses a database it did not start"));
         database.stop();
         pause(OUTAGE);
-        database.restart();
+        restart("PostgreSQL", database::restart);
       }
       case S3 -> {
         farm.stack().s3().stop();
         pause(OUTAGE);
-        farm.stack().s3().restart();
+        restart("the S3 server", farm.stack().s3()::restart);
       }
       case SCHEDULER -> {
         for (AppProcess scheduler : farm.schedulers()) {
@@ -112,6 +115,37 @@ public final class FaultInjector implements AutoCloseable {
           }
         }
         farm.addScheduler();
+      }
+      case GATEWAY -> farm.restartGateway(Map.of());
+    }
+  }
+
+  /** A service's restart, which may fail. */
+  @FunctionalInterface
+  private interface Restart {
+    void run() throws IOException;
+  }
+
+  /**
+   * Starts a stopped service again, trying up to {@value #RESTARTS} times: on a machine busy enough
+   * a server can miss its start-up limit, and the fault injected was the outage, not a farm left
+   * without the service.
+   */
+  private static void restart(String service, Restart restart) throws IOException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        restart.run();
+        return;
+      } catch (IOException e) {
+        if (attempt == RESTARTS) {
+          throw e;
+        }
+        LOG.log(
+            System.Logger.Level.WARNING,
+            service
+                + " did not start again ("
+                + e.getMessage().lines().findFirst().orElse("")
+                + "); trying again");
       }
     }
   }

@@ -28,7 +28,8 @@ import java.util.stream.Stream;
  * @param states jobs per state, as the database has them
  * @param attempts jobs per number of dispatches
  * @param lost accepted jobs that have no row, or did not end
- * @param doubled jobs with a stage timed more than once, or custom ids stored more than once
+ * @param doubled jobs with a stage timed more than once, custom ids stored more than once, or jobs
+ *     of no accepted batch
  * @param missingResults SUCCEEDED jobs without their result object
  * @param orphans result objects without a SUCCEEDED job
  * @param transitions state changes recorded
@@ -52,17 +53,18 @@ public record Reconciliation(
 
   /**
    * Installs the audit of state changes: a table {@code soak_transitions} and a trigger on {@code
-   * jobs} that records each change of {@code state}. The soak's farm is its own; nothing else reads
-   * these.
+   * jobs} that records each change of {@code state}, numbered in the order they were made ({@code
+   * seq}). The soak's farm is its own; nothing else reads these.
    */
   public static void installAudit(Connection db) throws SQLException {
     try (Statement s = db.createStatement()) {
       s.execute(
-          "CREATE TABLE soak_transitions (job_id uuid NOT NULL, from_state text NOT NULL,"
-              + " to_state text NOT NULL)");
+          "CREATE TABLE soak_transitions (seq bigserial PRIMARY KEY, job_id uuid NOT NULL,"
+              + " from_state text NOT NULL, to_state text NOT NULL)");
       s.execute(
           "CREATE FUNCTION soak_record_transition() RETURNS trigger LANGUAGE plpgsql AS $$"
-              + " BEGIN INSERT INTO soak_transitions VALUES (NEW.id, OLD.state, NEW.state);"
+              + " BEGIN INSERT INTO soak_transitions (job_id, from_state, to_state)"
+              + " VALUES (NEW.id, OLD.state, NEW.state);"
               + " RETURN NEW; END $$");
       s.execute(
           "CREATE TRIGGER soak_transitions AFTER UPDATE OF state ON jobs FOR EACH ROW"
@@ -113,6 +115,12 @@ public record Reconciliation(
                 db,
                 "SELECT count(*) FROM (SELECT custom_id FROM jobs WHERE batch_id = ANY (?)"
                     + " GROUP BY custom_id HAVING count(*) > 1) d",
+                ids)
+            // The soak is the farm's only client: a job of no accepted batch is a submission
+            // stored twice (a retry that created a second batch).
+            + count(
+                db,
+                "SELECT count(*) FROM jobs WHERE batch_id IS NULL OR NOT batch_id = ANY (?)",
                 ids);
     Set<UUID> stored = storedResults(results);
     int missing = (int) succeeded.stream().filter(id -> !stored.contains(id)).count();

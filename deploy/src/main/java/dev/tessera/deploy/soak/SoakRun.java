@@ -1,8 +1,5 @@
 package dev.tessera.deploy.soak;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tessera.deploy.farm.FarmClient;
 import dev.tessera.deploy.farm.FarmHome;
 import dev.tessera.deploy.farm.LocalFarm;
@@ -15,7 +12,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -29,8 +25,11 @@ import java.util.stream.Collectors;
  * each listed fault came at least once.
  */
 public final class SoakRun {
-  /** Jobs per batch submission (the gateway takes up to 10,000). */
-  private static final int BATCH = 5_000;
+  /**
+   * The soak submits its jobs in this many batches, each once the jobs waiting fall below a batch,
+   * so that submissions go on while faults (a gateway killed) come.
+   */
+  private static final int BATCHES = 10;
 
   /** Chooses the workers the faults hit: the same soak hits the same ones. */
   private static final long SEED = 12;
@@ -61,8 +60,22 @@ public final class SoakRun {
     }
   }
 
-  /** The soak's outcome: what was injected, what the stores say, how long it took. */
-  public record Report(Map<Fault, Integer> injected, Reconciliation reconciled, Duration took) {
+  /**
+   * How the soak's batches went in: {@code batches} accepted, after {@code retries} requests sent
+   * again (no answer, 409, 429, 5xx), {@code replayed} of them answered from a committed first
+   * request.
+   */
+  public record Submissions(int batches, int retries, int replayed) {}
+
+  /**
+   * The soak's outcome: what was injected, how the jobs went in, what the stores say, how long it
+   * took.
+   */
+  public record Report(
+      Map<Fault, Integer> injected,
+      Submissions submissions,
+      Reconciliation reconciled,
+      Duration took) {
     /** The report on one screen. */
     public String text(Options options) {
       StringBuilder out = new StringBuilder();
@@ -86,7 +99,15 @@ public final class SoakRun {
                   .map(e -> e.getKey().label() + " " + e.getValue())
                   .collect(Collectors.joining(", "))));
       out.append(
-          String.format(Locale.ROOT, "jobs: %d accepted; by state %s%n", r.accepted(), r.states()));
+          String.format(
+              Locale.ROOT,
+              "jobs: %d accepted in %d batches (%d requests retried, %d answers replayed);"
+                  + " by state %s%n",
+              r.accepted(),
+              submissions.batches(),
+              submissions.retries(),
+              submissions.replayed(),
+              r.states()));
       out.append(String.format(Locale.ROOT, "attempts histogram: %s%n", r.attempts()));
       out.append(
           String.format(
@@ -143,26 +164,35 @@ public final class SoakRun {
           "farm up: %d worker(s); submitting %d jobs%n",
           options.workers(),
           options.jobs());
-      List<UUID> batches =
-          submit(new FarmClient(farm.gatewayUrl(), farm.apiKey()), options.jobs(), options.steps());
+      long deadline = System.nanoTime() + options.timeout().toNanos();
+      Submitter submitter =
+          new Submitter(
+              new FarmClient(farm.gatewayUrl(), farm.apiKey()),
+              options.jobs(),
+              Math.max(1, (options.jobs() + BATCHES - 1) / BATCHES),
+              options.steps());
       Map<Fault, Integer> injected = Map.of();
       if (!options.every().isZero()) {
         try (FaultInjector faults =
             FaultInjector.start(
                 farm, options.faults(), options.every(), Duration.ofSeconds(12), SEED)) {
-          awaitEnded(farm, batches, options, out);
+          submitAndAwait(farm, submitter, options, deadline, out);
           // Every listed fault at least once, even when the jobs ended first: what it does to
           // ended jobs counts too.
           awaitRound(faults, options);
           injected = faults.injected();
         }
       } else {
-        awaitEnded(farm, batches, options, out);
+        submitAndAwait(farm, submitter, options, deadline, out);
       }
+      List<UUID> batches = submitter.batches();
+      Submissions submissions =
+          new Submissions(batches.size(), submitter.retries(), submitter.replayed());
       try (Connection db = database(farm)) {
         Reconciliation reconciled = Reconciliation.of(db, batches, options.jobs(), results(home));
         Report report =
-            new Report(injected, reconciled, Duration.ofNanos(System.nanoTime() - start));
+            new Report(
+                injected, submissions, reconciled, Duration.ofNanos(System.nanoTime() - start));
         out.print(report.text(options));
         return report;
       } catch (SQLException e) {
@@ -171,53 +201,23 @@ public final class SoakRun {
     }
   }
 
-  private static List<UUID> submit(FarmClient client, int jobs, int steps) throws IOException {
-    List<UUID> batches = new ArrayList<>();
-    for (int from = 0; from < jobs; from += BATCH) {
-      ObjectNode batch = JsonNodeFactory.instance.objectNode();
-      batch
-          .putObject("defaults")
-          .put("steps", steps)
-          .put("width", 64)
-          .put("height", 64)
-          .put("upscale", "none");
-      ArrayNode items = batch.putArray("items");
-      for (int i = from; i < Math.min(jobs, from + BATCH); i++) {
-        items
-            .addObject()
-            .put("custom_id", "soak-" + i)
-            .put("prompt", "a soak job " + i)
-            .put("seed", i);
-      }
-      batches.add(UUID.fromString(client.submitBatch(batch)));
-    }
-    return batches;
-  }
-
   /**
-   * Waits until every job of {@code batches} has ended, printing the count now and then; a database
-   * outage only delays the count.
+   * Submits the jobs a batch at a time, the next once fewer jobs than a batch are waiting, then
+   * waits until every job has ended, printing the count now and then; a database outage only delays
+   * the count.
    */
-  private static void awaitEnded(
-      LocalFarm farm, List<UUID> batches, Options options, PrintStream out) throws IOException {
-    long deadline = System.nanoTime() + options.timeout().toNanos();
+  private static void submitAndAwait(
+      LocalFarm farm, Submitter submitter, Options options, long deadline, PrintStream out)
+      throws IOException {
     long lastPrint = 0;
+    int perBatch = Math.max(1, (options.jobs() + BATCHES - 1) / BATCHES);
     while (true) {
-      long open;
-      try (Connection db = database(farm);
-          PreparedStatement q =
-              db.prepareStatement(
-                  "SELECT count(*) FROM jobs WHERE batch_id = ANY (?)"
-                      + " AND state NOT IN ('SUCCEEDED', 'FAILED', 'CANCELED')")) {
-        q.setArray(1, db.createArrayOf("uuid", batches.toArray(UUID[]::new)));
-        try (ResultSet rs = q.executeQuery()) {
-          rs.next();
-          open = rs.getLong(1);
-        }
-      } catch (SQLException e) {
-        open = -1; // the database is down (a fault): ask again
+      long open = open(farm, submitter.batches());
+      if (!submitter.done() && open >= 0 && open < perBatch) {
+        submitter.submitNext(deadline);
+        continue;
       }
-      if (open == 0) {
+      if (open == 0 && submitter.done()) {
         return;
       }
       if (System.nanoTime() > deadline) {
@@ -235,6 +235,26 @@ public final class SoakRun {
         Thread.currentThread().interrupt();
         throw new IOException("interrupted while waiting for the soak's jobs", e);
       }
+    }
+  }
+
+  /** Jobs of {@code batches} not ended yet, or -1 while the database is down (a fault). */
+  private static long open(LocalFarm farm, List<UUID> batches) {
+    if (batches.isEmpty()) {
+      return 0;
+    }
+    try (Connection db = database(farm);
+        PreparedStatement q =
+            db.prepareStatement(
+                "SELECT count(*) FROM jobs WHERE batch_id = ANY (?)"
+                    + " AND state NOT IN ('SUCCEEDED', 'FAILED', 'CANCELED')")) {
+      q.setArray(1, db.createArrayOf("uuid", batches.toArray(UUID[]::new)));
+      try (ResultSet rs = q.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    } catch (SQLException e) {
+      return -1;
     }
   }
 

@@ -17,10 +17,11 @@ class FaultTest {
   @Test
   void anUnknownFaultIsNamedWithTheFaultsThereAre() {
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> Fault.parse("s3,gateway"));
-    assertTrue(e.getMessage().contains("unknown fault 'gateway'"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Fault.parse("s3,router"));
+    assertTrue(e.getMessage().contains("unknown fault 'router'"), e.getMessage());
     assertTrue(
-        e.getMessage().contains("worker-kill, worker-stop, broker, database, s3, scheduler"),
+        e.getMessage()
+            .contains("worker-kill, worker-stop, broker, database, s3, scheduler, gateway"),
         e.getMessage());
   }
 }
