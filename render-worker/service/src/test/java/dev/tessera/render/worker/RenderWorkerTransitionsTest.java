@@ -96,7 +96,7 @@ class RenderWorkerTransitionsTest {
         new RenderWorker(
             () ->
                 new FaultyConsumer<>(
-                    RenderWorker.openConsumer(kafka.bootstrapServers(), group, List.of(topic)),
+                    RenderWorker.openConsumer(kafka.bootstrapServers(), group, List.of(topic), 1),
                     faults),
             waits(name),
             listener);
