@@ -61,7 +61,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @NeedsStack
 class BatchedWorkerTest {
-  private static final String MODEL = "mini";
+  /** One model, so one queue, per test: each test's share group reads its queue from the start. */
+  private static final List<String> MODELS = List.of("mini-four", "mini-mixed", "mini-cancel");
+
   private static final int BATCH = 4;
 
   /** Byte values may differ by float rounding where the UNet's kernels sum in another order. */
@@ -82,13 +84,17 @@ class BatchedWorkerTest {
     BackingServices services = TestStack.services();
     kafka = services.startBroker(dir.resolve("kafka"));
     s3 = services.startObjectStore(dir.resolve("s3"));
-    KafkaAdmin.createTopics(kafka.bootstrapServers(), List.of(Topics.jobs(MODEL)), 1);
+    KafkaAdmin.createTopics(
+        kafka.bootstrapServers(), MODELS.stream().map(Topics::jobs).toList(), 1);
     KafkaAdmin.createTopics(kafka.bootstrapServers(), List.of(Topics.EVENTS), 1);
     store = new ResultStore(s3.endpoint(), s3.accessKey(), s3.secretKey(), "tessera");
     store.ensureBucket();
     renderer =
         Renderer.open(MiniatureFixtures.bundle(MiniatureKind.SD2, false), EngineOptions.defaults());
-    executor = new JobExecutor(Map.of(MODEL, renderer), Map.of());
+    executor =
+        new JobExecutor(
+            Map.of(MODELS.get(0), renderer, MODELS.get(1), renderer, MODELS.get(2), renderer),
+            Map.of());
     events = new EventPublisher(kafka.bootstrapServers());
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
@@ -124,8 +130,15 @@ class BatchedWorkerTest {
    * A worker of batch size {@link #BATCH} in its own share group, started once the jobs are queued
    * so that its first poll finds them all; whose uploads of {@code failingUploads} fail.
    */
-  private static RenderWorker startWorker(String group, Recorded activity, Set<UUID> failingUploads)
+  private static RenderWorker startWorker(String model, Recorded activity, Set<UUID> failingUploads)
       throws Exception {
+    return startWorker(model, activity, failingUploads, new CancelledJobs(1000));
+  }
+
+  private static RenderWorker startWorker(
+      String model, Recorded activity, Set<UUID> failingUploads, CancelledJobs cancelled)
+      throws Exception {
+    String group = "workers-" + model;
     KafkaAdmin.readShareGroupFromEarliest(kafka.bootstrapServers(), group);
     ResultUploader.Destination destination =
         (jobId, png) -> {
@@ -139,22 +152,22 @@ class BatchedWorkerTest {
             executor,
             new ResultUploader(destination, ResultUploader.Policy.once()),
             events,
-            new CancelledJobs(1000),
+            cancelled,
             activity,
             new WorkerMetrics(new SimpleMeterRegistry()),
             new JobRunner.Policy("w-batch", Duration.ofSeconds(10)),
             Clock.systemUTC());
     RenderWorker worker =
         new RenderWorker(
-            kafka.bootstrapServers(), group, List.of(Topics.jobs(MODEL)), runner, BATCH);
+            kafka.bootstrapServers(), group, List.of(Topics.jobs(model)), runner, BATCH);
     new Thread(worker, "worker-loop-" + group).start();
     return worker;
   }
 
-  private static RenderJob job(String prompt, long seed, double guidance, int steps) {
+  private static RenderJob job(String model, String prompt, long seed, double guidance, int steps) {
     RenderSettings settings =
         new RenderSettings(prompt, "blurry", seed, steps, guidance, "euler-a", false, 96, 64);
-    return new RenderJob(UUID.randomUUID(), MODEL, settings, "none", 0, Instant.now(), 1);
+    return new RenderJob(UUID.randomUUID(), model, settings, "none", 0, Instant.now(), 1);
   }
 
   private static void submit(List<RenderJob> jobs) throws Exception {
@@ -166,7 +179,8 @@ class BatchedWorkerTest {
       for (RenderJob job : jobs) {
         producer
             .send(
-                new ProducerRecord<>(Topics.jobs(MODEL), job.jobId().toString(), Json.encode(job)))
+                new ProducerRecord<>(
+                    Topics.jobs(job.model()), job.jobId().toString(), Json.encode(job)))
             .get();
       }
     }
@@ -200,7 +214,9 @@ class BatchedWorkerTest {
         .anyMatch(
             e ->
                 e.jobId().equals(jobId)
-                    && (e instanceof JobEvent.Succeeded || e instanceof JobEvent.Failed));
+                    && (e instanceof JobEvent.Succeeded
+                        || e instanceof JobEvent.Failed
+                        || e instanceof JobEvent.Canceled));
   }
 
   private static <T extends JobEvent> List<T> events(UUID jobId, Class<T> type) {
@@ -251,15 +267,16 @@ class BatchedWorkerTest {
   @Test
   void fourCompatibleQueuedJobsRenderInOneBatchEachSucceedingOnceWithItsOwnImage()
       throws Exception {
+    String m = MODELS.get(0);
     List<RenderJob> jobs =
         List.of(
-            job("a lighthouse at dusk", 1, 7.5, 4),
-            job("a red bicycle in the rain", 2, 3, 4),
-            job("mountains under snow", 3, 12, 4),
-            job("a lighthouse at dusk", 4, 7.5, 4));
+            job(m, "a lighthouse at dusk", 1, 7.5, 4),
+            job(m, "a red bicycle in the rain", 2, 3, 4),
+            job(m, "mountains under snow", 3, 12, 4),
+            job(m, "a lighthouse at dusk", 4, 7.5, 4));
     submit(jobs);
     Recorded activity = new Recorded();
-    RenderWorker worker = startWorker("batch-of-four", activity, Set.of());
+    RenderWorker worker = startWorker(m, activity, Set.of());
     try {
       awaitEnded(jobs);
     } finally {
@@ -290,15 +307,16 @@ class BatchedWorkerTest {
 
   @Test
   void incompatibleJobsRenderApartAndOneFailedUploadFailsOnlyItsJob() throws Exception {
-    RenderJob failing = job("a harbour", 11, 7, 3);
+    String m = MODELS.get(1);
+    RenderJob failing = job(m, "a harbour", 11, 7, 3);
     List<RenderJob> jobs =
         List.of(
-            job("a castle", 10, 7, 3),
-            job("a forest", 12, 5, 5), // other steps: never in the others' batch
+            job(m, "a castle", 10, 7, 3),
+            job(m, "a forest", 12, 5, 5), // other steps: never in the others' batch
             failing,
-            job("a desert", 13, 9, 3));
+            job(m, "a desert", 13, 9, 3));
     submit(jobs);
-    RenderWorker worker = startWorker("mixed", new Recorded(), Set.of(failing.jobId()));
+    RenderWorker worker = startWorker(m, new Recorded(), Set.of(failing.jobId()));
     try {
       awaitEnded(jobs);
     } finally {
@@ -320,5 +338,48 @@ class BatchedWorkerTest {
     assertTrue(
         !denoiseDetail(apart).contains("batch of"), "rendered alone: " + denoiseDetail(apart));
     assertRenderedAsAlone(jobs.get(1), apart);
+  }
+
+  /**
+   * An owner's cancel of one job mid-batch drops that job from the batch (reported canceled,
+   * nothing uploaded); the others finish with the images they get alone.
+   */
+  @Test
+  void aJobCancelledMidBatchIsDroppedAndTheOthersFinishUnchanged() throws Exception {
+    String m = MODELS.get(2);
+    List<RenderJob> jobs =
+        List.of(
+            job(m, "a castle", 21, 7, 150),
+            job(m, "a forest", 22, 7, 150),
+            job(m, "a desert", 23, 7, 150));
+    UUID victim = jobs.get(1).jobId();
+    submit(jobs);
+    CancelledJobs cancelled = new CancelledJobs(1000);
+    RenderWorker worker = startWorker(m, new Recorded(), Set.of(), cancelled);
+    try {
+      long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+      while (events(victim, JobEvent.Progress.class).isEmpty()) {
+        assertTrue(System.nanoTime() < deadline, "the batch did not start: " + seen);
+        poll();
+      }
+      cancelled.add(victim); // as the control reader does when the owner's cancel arrives
+      awaitEnded(jobs);
+    } finally {
+      worker.close();
+      assertTrue(worker.awaitStopped(Duration.ofSeconds(30)));
+    }
+    assertEquals(1, events(victim, JobEvent.Canceled.class).size(), "reported canceled");
+    assertEquals(List.of(), events(victim, JobEvent.Succeeded.class));
+    int lastStep =
+        events(victim, JobEvent.Progress.class).stream()
+            .mapToInt(JobEvent.Progress::step)
+            .max()
+            .orElseThrow();
+    assertTrue(lastStep < 150, "stopped before the end, at step " + lastStep);
+    for (RenderJob job : List.of(jobs.get(0), jobs.get(2))) {
+      JobEvent.Succeeded done = events(job.jobId(), JobEvent.Succeeded.class).get(0);
+      assertTrue(denoiseDetail(done).endsWith("batch of 3"), denoiseDetail(done));
+      assertRenderedAsAlone(job, done);
+    }
   }
 }
