@@ -133,9 +133,6 @@ public final class JobRunner implements JobHandler {
    */
   @Override
   public List<Outcome> handleBatch(List<byte[]> payloads, List<CancelToken> cancels) {
-    if (payloads.size() == 1) {
-      return List.of(handle(payloads.get(0), cancels.get(0)));
-    }
     Outcome[] outcomes = new Outcome[payloads.size()];
     Map<Integer, RenderJob> jobs = new LinkedHashMap<>();
     for (int i = 0; i < payloads.size(); i++) {
@@ -218,6 +215,7 @@ public final class JobRunner implements JobHandler {
             + group.size()
             + " job(s) in one batch: "
             + group.stream().map(i -> jobs.get(i).jobId().toString()).toList());
+    metrics.batch(members.get(0).job().model(), group.size());
     List<BatchOutcome> rendered;
     Exception failure = null;
     try {

@@ -359,7 +359,12 @@ public final class RenderWorker implements Runnable, AutoCloseable {
       // A drain since the poll renders them: they are this worker's now.
       tokens.forEach(CancelToken::cancel);
     }
-    rendering = renderThread.submit(() -> handler.handleBatch(payloads, tokens));
+    rendering =
+        renderThread.submit(
+            () ->
+                batchJobs == 1
+                    ? List.of(handler.handle(payloads.get(0), tokens.get(0)))
+                    : handler.handleBatch(payloads, tokens));
     return State.RENDERING;
   }
 

@@ -78,6 +78,7 @@ class BatchedWorkerTest {
   private static EventPublisher events;
   private static KafkaConsumer<String, byte[]> eventsConsumer;
   private static final List<JobEvent> seen = new ArrayList<>();
+  private static final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
   @BeforeAll
   static void start() throws Exception {
@@ -154,7 +155,7 @@ class BatchedWorkerTest {
             events,
             cancelled,
             activity,
-            new WorkerMetrics(new SimpleMeterRegistry()),
+            new WorkerMetrics(meters),
             new JobRunner.Policy("w-batch", Duration.ofSeconds(10)),
             Clock.systemUTC());
     RenderWorker worker =
@@ -303,6 +304,9 @@ class BatchedWorkerTest {
         activity.busy,
         "the heartbeats name every job of the batch");
     assertEquals(4, worker.status().jobs());
+    var batches = meters.get("tessera.worker.batch.jobs").tag("model", m).summary();
+    assertEquals(1, batches.count(), "one batch");
+    assertEquals(4, batches.max(), "of four jobs");
   }
 
   @Test
