@@ -270,6 +270,17 @@ public final class Renderer implements AutoCloseable {
       if (k == null) {
         throw new IllegalArgumentException("item " + i + ": image-to-image renders only alone");
       }
+      List<FieldProblem> problems = request.settings().withDefaults().problems();
+      if (!problems.isEmpty()) {
+        // Failed alone, whatever its key: a bad size must not stop the others.
+        outcomes[i] =
+            BatchOutcome.failed(
+                new UnsupportedRequestException(
+                    problems.stream()
+                        .map(FieldProblem::toString)
+                        .collect(Collectors.joining("; "))));
+        continue;
+      }
       if (key != null && !key.equals(k)) {
         throw new IllegalArgumentException(
             "item "
@@ -281,17 +292,7 @@ public final class Renderer implements AutoCloseable {
                 + key);
       }
       key = k;
-      List<FieldProblem> problems = request.settings().withDefaults().problems();
-      if (problems.isEmpty()) {
-        valid.add(i);
-      } else {
-        outcomes[i] =
-            BatchOutcome.failed(
-                new UnsupportedRequestException(
-                    problems.stream()
-                        .map(FieldProblem::toString)
-                        .collect(Collectors.joining("; "))));
-      }
+      valid.add(i);
     }
     if (valid.size() == 1 || !unet.takesAnyBatch()) {
       for (int i : valid) {

@@ -146,11 +146,14 @@ class BatchRenderTest {
   void badSettingsFailOnlyTheirJob() throws IOException {
     RenderSettings good = settings("a boat", "", 31, 7, "ddim", 64);
     RenderSettings bad = settings(" ", "", 32, 7, "ddim", 64);
+    RenderSettings badSize = settings("a boat", "", 33, 7, "ddim", 65);
     List<BatchOutcome> outcomes =
-        sd2.renderBatch(List.of(item(good), item(bad)), new CancelToken());
+        sd2.renderBatch(List.of(item(good), item(bad), item(badSize)), new CancelToken());
     assertSameImage(alone(good), outcomes.get(0).get().image(), "good");
     assertInstanceOf(UnsupportedRequestException.class, outcomes.get(1).failure());
     assertTrue(outcomes.get(1).failure().getMessage().contains("prompt"));
+    assertInstanceOf(UnsupportedRequestException.class, outcomes.get(2).failure());
+    assertTrue(outcomes.get(2).failure().getMessage().contains("width"));
   }
 
   @Test
