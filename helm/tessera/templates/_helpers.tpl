@@ -134,3 +134,15 @@ affinity:
 {{- end -}}
 {{- $models | uniq | join "," -}}
 {{- end -}}
+
+{{/* Jobs a pool's worker takes at once and denoises in one UNet batch (TESSERA_BATCH_JOBS): the pool's batchJobs,
+else workers.gpuBatchJobs for a GPU pool and 1 (off) on the CPU. Args: dict "workers" .Values.workers "pool" $pool. */}}
+{{- define "tessera.batchJobs" -}}
+{{- if hasKey .pool "batchJobs" -}}
+{{- int .pool.batchJobs -}}
+{{- else if gt (int (.pool.gpu | default 0)) 0 -}}
+{{- int (.workers.gpuBatchJobs | default 1) -}}
+{{- else -}}
+1
+{{- end -}}
+{{- end -}}

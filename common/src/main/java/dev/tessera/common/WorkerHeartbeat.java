@@ -19,9 +19,23 @@ import java.util.UUID;
  * @param jobId the job it is rendering while {@link Activity#BUSY}, or while {@link
  *     Activity#DRAINING} if one is still under way; null otherwise
  * @param at when it sent this (the worker's clock)
+ * @param jobIds every job it is rendering, {@code jobId} first: more than one where it renders a
+ *     batch of jobs together; empty when {@code jobId} is null. Absent on the wire (workers before
+ *     batching), it is {@code jobId} alone.
  */
 public record WorkerHeartbeat(
-    String workerId, List<String> models, Activity activity, UUID jobId, Instant at) {
+    String workerId,
+    List<String> models,
+    Activity activity,
+    UUID jobId,
+    Instant at,
+    List<UUID> jobIds) {
+
+  /** A heartbeat naming at most one job. */
+  public WorkerHeartbeat(
+      String workerId, List<String> models, Activity activity, UUID jobId, Instant at) {
+    this(workerId, models, activity, jobId, at, null);
+  }
 
   /** What a worker reports it is doing. The wire and database form is the constant's name. */
   public enum Activity {
@@ -43,6 +57,14 @@ public record WorkerHeartbeat(
     Objects.requireNonNull(activity, "activity is required");
     Objects.requireNonNull(at, "at is required");
     models = models == null ? List.of() : List.copyOf(models);
+    if (jobIds == null || jobIds.isEmpty()) {
+      jobIds = jobId == null ? List.of() : List.of(jobId);
+    } else {
+      jobIds = List.copyOf(jobIds);
+      if (!jobIds.get(0).equals(jobId)) {
+        throw new IllegalArgumentException("job_ids must start with job_id " + jobId);
+      }
+    }
     if (activity == Activity.BUSY && jobId == null) {
       throw new IllegalArgumentException("a busy worker names its job_id");
     }

@@ -41,4 +41,28 @@ class WorkerHeartbeatTest {
     assertTrue(json.contains("\"DRAINING\""), json);
     assertEquals(draining, Json.decode(Json.encode(draining), WorkerHeartbeat.class));
   }
+
+  @Test
+  void aBatchingWorkerNamesEveryJobAndAnOlderBeatNamesItsOneJob() {
+    UUID first = UUID.randomUUID();
+    UUID second = UUID.randomUUID();
+    WorkerHeartbeat batch =
+        new WorkerHeartbeat(
+            "w-1", List.of("sd2"), Activity.BUSY, first, Instant.EPOCH, List.of(first, second));
+    assertEquals(batch, Json.decode(Json.encode(batch), WorkerHeartbeat.class));
+    assertEquals(List.of(first, second), batch.jobIds());
+    String old =
+        "{\"worker_id\":\"w-1\",\"models\":[\"sd2\"],\"activity\":\"BUSY\",\"job_id\":\""
+            + first
+            + "\",\"at\":\"1970-01-01T00:00:00Z\"}";
+    assertEquals(List.of(first), Json.decode(old.getBytes(), WorkerHeartbeat.class).jobIds());
+    assertEquals(List.of(), beat(Activity.IDLE, null).jobIds());
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                new WorkerHeartbeat(
+                    "w-1", List.of(), Activity.BUSY, first, Instant.EPOCH, List.of(second, first)));
+    assertTrue(e.getMessage().contains("job_ids must start with job_id"), e.getMessage());
+  }
 }

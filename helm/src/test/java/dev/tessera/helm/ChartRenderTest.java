@@ -244,6 +244,11 @@ class ChartRenderTest {
       assertEquals(
           pool.path("model").asText(), d.getMetadata().getLabels().get("tessera.dev/model"));
 
+      assertEquals(
+          Integer.toString(batchJobs(values, pool)),
+          env.get("TESSERA_BATCH_JOBS"),
+          name + " batch");
+
       int drain = pool.path("drainTimeoutSeconds").asInt(defaultDrain);
       assertEquals(drain + "s", env.get("TESSERA_DRAIN_TIMEOUT"), name);
       assertEquals(
@@ -491,6 +496,30 @@ class ChartRenderTest {
     List<Container> all = new ArrayList<>(pod(d).getContainers());
     all.addAll(pod(d).getInitContainers());
     return all;
+  }
+
+  /** A pool's TESSERA_BATCH_JOBS: its own, else the GPU pools' default, else 1 on the CPU. */
+  private static int batchJobs(ObjectNode values, JsonNode pool) {
+    if (pool.has("batchJobs")) {
+      return pool.path("batchJobs").asInt();
+    }
+    return pool.path("gpu").asInt(0) > 0 ? values.path("workers").path("gpuBatchJobs").asInt() : 1;
+  }
+
+  /** The scheduler keeps enough jobs dispatched per worker for the largest batch a pool takes. */
+  @ParameterizedTest
+  @MethodSource("valuesFiles")
+  void theSchedulerDispatchesEnoughForTheLargestBatch(String file) throws IOException {
+    ObjectNode values = values(file);
+    int largest = 2;
+    for (JsonNode pool : values.path("workers").path("pools")) {
+      largest = Math.max(largest, batchJobs(values, pool));
+    }
+    Deployment scheduler = render(file).deployment(PREFIX + "scheduler").orElseThrow();
+    assertEquals(
+        Integer.toString(largest),
+        env(pod(scheduler).getContainers().get(0)).get("TESSERA_DISPATCH_PER_WORKER"),
+        file);
   }
 
   private static Map<String, String> env(Container c) {

@@ -45,7 +45,8 @@ public class JobRepository {
 
   // RUNNING jobs whose worker is gone: silent for the lease, stopped, or (for a lease now) on
   // another job or no job at all; a worker the registry never heard of gets the lease from the
-  // start. The reason names which. A draining worker that names the job still holds it.
+  // start. The reason names which. A draining worker that names the job still holds it; a worker
+  // rendering a batch names every job of it (job_ids).
   private static final String LOST_RUNNING =
       "SELECT "
           + COLUMNS
@@ -63,7 +64,7 @@ public class JobRepository {
                 (w.id IS NULL AND j.updated_at < now() - make_interval(secs => ?))
                 OR w.activity = 'STOPPED'
                 OR w.last_seen < now() - make_interval(secs => ?)
-                OR (w.job_id IS DISTINCT FROM j.id AND j.updated_at < now() - make_interval(secs => ?)
+                OR (NOT j.id = ANY (w.job_ids) AND j.updated_at < now() - make_interval(secs => ?)
                     AND w.last_seen > j.updated_at))
           ORDER BY j.updated_at LIMIT ?""";
 

@@ -27,11 +27,11 @@ public final class WorkerRegistry {
   private static final String RECORD =
       """
       WITH before AS (SELECT activity FROM workers WHERE id = ?)
-      INSERT INTO workers (id, models, activity, job_id, first_seen, last_seen)
-      VALUES (?, ?, ?, ?, LEAST(now(), ?), LEAST(now(), ?))
+      INSERT INTO workers (id, models, activity, job_id, job_ids, first_seen, last_seen)
+      VALUES (?, ?, ?, ?, ?, LEAST(now(), ?), LEAST(now(), ?))
       ON CONFLICT (id) DO UPDATE
         SET models = EXCLUDED.models, activity = EXCLUDED.activity, job_id = EXCLUDED.job_id,
-            last_seen = EXCLUDED.last_seen
+            job_ids = EXCLUDED.job_ids, last_seen = EXCLUDED.last_seen
         WHERE workers.last_seen <= EXCLUDED.last_seen
       RETURNING (SELECT activity FROM before)""";
 
@@ -66,10 +66,13 @@ public final class WorkerRegistry {
       s.setArray(3, models);
       s.setString(4, heartbeat.activity().name());
       s.setObject(5, heartbeat.jobId(), Types.OTHER);
-      s.setObject(6, heartbeat.at().atOffset(ZoneOffset.UTC));
+      Array jobs = c.createArrayOf("uuid", heartbeat.jobIds().toArray());
+      s.setArray(6, jobs);
       s.setObject(7, heartbeat.at().atOffset(ZoneOffset.UTC));
+      s.setObject(8, heartbeat.at().atOffset(ZoneOffset.UTC));
       try (ResultSet rs = s.executeQuery()) {
         models.free();
+        jobs.free();
         return rs.next() && !heartbeat.activity().name().equals(rs.getString(1));
       }
     } catch (SQLException e) {

@@ -142,6 +142,31 @@ class LeaseSweeperTest {
   }
 
   /**
+   * A worker rendering a batch names every job of it: each stays leased to it however long the
+   * batch takes; a job it no longer names goes back after a lease like any other.
+   */
+  @Test
+  void aBatchingWorkerKeepsEveryJobItNames() {
+    String worker = "batching-" + model;
+    UUID first = running(worker, 1);
+    UUID second = running(worker, 1);
+    UUID dropped = running(worker, 1);
+    for (UUID id : List.of(first, second, dropped)) {
+      age(id, LEASE.plusSeconds(30));
+    }
+    workers.record(
+        new WorkerHeartbeat(
+            worker, List.of(model), Activity.BUSY, first, Instant.now(), List.of(first, second)));
+
+    sweeper.sweep();
+    assertEquals(JobState.RUNNING, row(first).state());
+    assertEquals(JobState.RUNNING, row(second).state(), "the second job of the batch is held too");
+    assertEquals(JobState.QUEUED, row(dropped).state());
+    assertEquals(
+        "worker " + worker + " lost: it no longer reports this job", row(dropped).fields().error());
+  }
+
+  /**
    * A draining worker that still names its job keeps it however long the drain takes; once it
    * reports no job for a lease, the job is taken back like any other.
    */

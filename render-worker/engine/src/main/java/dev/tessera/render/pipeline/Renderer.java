@@ -21,7 +21,11 @@ import dev.tessera.render.text.ClipTokenizer;
 import dev.tessera.render.text.PromptTokens;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -231,6 +235,194 @@ public final class Renderer implements AutoCloseable {
         GenerationParameters.format(
             request, bundle.name(), bundle.isMiniature(), spacing.configName());
     return new RenderResult(image, timings, positive.droppedWords(), parameters);
+  }
+
+  /**
+   * Renders several text-to-image requests that share a {@link BatchKey} with one UNet call per
+   * step for all of them (cross-job batching). Each keeps its own seed, prompts and guidance scale
+   * and gets the image it would get alone, within float tolerance (the UNet's kernels may sum in
+   * another order at another batch size); each is tokenized, encoded and decoded on its own.
+   * Prompts that encode to different token counts (long prompts) are denoised in separate batches.
+   * Where the UNet export takes no batch of any size, the renders run one after another.
+   *
+   * <p>An item whose own token is cancelled leaves the batch before the next step (its outcome is a
+   * {@link RenderCancelledException}); the others go on. An item with bad settings fails alone
+   * ({@link UnsupportedRequestException}).
+   *
+   * @param cancel stops every render of the batch (a worker shutting down)
+   * @return one outcome per item, in their order
+   * @throws IllegalArgumentException when the items do not share one {@link BatchKey}, or one is an
+   *     image-to-image request
+   * @throws RenderCancelledException when {@code cancel} was cancelled
+   * @throws IOException when ONNX Runtime fails; the whole batch has failed then
+   */
+  public synchronized List<BatchOutcome> renderBatch(List<BatchItem> items, CancelToken cancel)
+      throws IOException {
+    if (closed) {
+      throw new IllegalStateException("renderer is closed");
+    }
+    BatchOutcome[] outcomes = new BatchOutcome[items.size()];
+    List<Integer> valid = new ArrayList<>();
+    BatchKey key = null;
+    for (int i = 0; i < items.size(); i++) {
+      RenderRequest request = items.get(i).request();
+      BatchKey k = BatchKey.of(request);
+      if (k == null) {
+        throw new IllegalArgumentException("item " + i + ": image-to-image renders only alone");
+      }
+      List<FieldProblem> problems = request.settings().withDefaults().problems();
+      if (!problems.isEmpty()) {
+        // Failed alone, whatever its key: a bad size must not stop the others.
+        outcomes[i] =
+            BatchOutcome.failed(
+                new UnsupportedRequestException(
+                    problems.stream()
+                        .map(FieldProblem::toString)
+                        .collect(Collectors.joining("; "))));
+        continue;
+      }
+      if (key != null && !key.equals(k)) {
+        throw new IllegalArgumentException(
+            "item "
+                + i
+                + " cannot share a batch: size, steps, scheduler, spacing, adapters and guidance"
+                + " on/off must match; "
+                + k
+                + " differs from "
+                + key);
+      }
+      key = k;
+      valid.add(i);
+    }
+    if (valid.size() == 1 || !unet.takesAnyBatch()) {
+      for (int i : valid) {
+        cancel.check();
+        BatchItem item = items.get(i);
+        try {
+          outcomes[i] = BatchOutcome.of(render(item.request(), item.listener(), item.cancel()));
+        } catch (RenderCancelledException | UnsupportedRequestException e) {
+          outcomes[i] = BatchOutcome.failed(e);
+        }
+      }
+    } else if (!valid.isEmpty()) {
+      List<BatchItem> batch = valid.stream().map(items::get).toList();
+      List<BatchOutcome> together =
+          cancel.runCancellable(run -> renderTogether(batch, cancel, run));
+      for (int k = 0; k < valid.size(); k++) {
+        outcomes[valid.get(k)] = together.get(k);
+      }
+    }
+    return List.of(outcomes);
+  }
+
+  private List<BatchOutcome> renderTogether(
+      List<BatchItem> items, CancelToken cancel, RunOptions run) throws OrtException, IOException {
+    RenderSettings first = items.get(0).request().settings().withDefaults();
+    BatchOutcome[] outcomes = new BatchOutcome[items.size()];
+    StageTimings[] timings = new StageTimings[items.size()];
+    PromptTokens[] positives = new PromptTokens[items.size()];
+    PromptEncoder prompts = this.prompts;
+    Unet unet = this.unet;
+    long t0 = System.nanoTime();
+    String loraDetail = null;
+    if (!first.loras().isEmpty()) {
+      AdapterCache.Lookup lookup;
+      try {
+        lookup = adapters.get(first.loras(), base);
+      } catch (LoraException e) {
+        UnsupportedRequestException failure = new UnsupportedRequestException(e.getMessage());
+        return items.stream().map(item -> BatchOutcome.failed(failure)).toList();
+      }
+      prompts = lookup.networks().prompts();
+      unet = lookup.networks().unet();
+      loraDetail = lookup.cached() ? "cached sessions" : "sessions built for this adapter set";
+    }
+    long loraNanos = System.nanoTime() - t0;
+
+    // Each render's own text, encoded as it would be alone; renders group by token count.
+    Map<Integer, List<BatchDenoiseLoop.Lane>> byTokens = new LinkedHashMap<>();
+    Map<BatchDenoiseLoop.Lane, Integer> index = new IdentityHashMap<>();
+    int h = first.height() / VaeDecoder.SD_SCALE;
+    int w = first.width() / VaeDecoder.SD_SCALE;
+    for (int i = 0; i < items.size(); i++) {
+      cancel.check();
+      BatchItem item = items.get(i);
+      RenderSettings s = item.request().settings().withDefaults();
+      timings[i] = new StageTimings();
+      if (loraDetail != null) {
+        timings[i].add("lora", loraNanos, loraDetail);
+      }
+      t0 = System.nanoTime();
+      boolean guided = Guidance.enabled(s.guidance());
+      positives[i] = prompts.tokens(s.prompt());
+      List<PromptTokens> rows =
+          guided
+              ? List.of(prompts.tokens(s.negativePrompt()), positives[i])
+              : List.of(positives[i]);
+      timings[i].add("tokenize", System.nanoTime() - t0);
+      t0 = System.nanoTime();
+      Embeddings text = prompts.encode(rows, run);
+      timings[i].add("text_encode", System.nanoTime() - t0);
+
+      Scheduler scheduler =
+          Schedulers.create(
+              s.scheduler(), schedulerConfig, s.steps(), s.karras(), item.request().spacing());
+      TorchNoise noise = new TorchNoise(s.seed());
+      float[] latents = noise.randn(Unet.LATENT_CHANNELS * h * w);
+      float sigma = (float) scheduler.initNoiseSigma();
+      for (int j = 0; j < latents.length; j++) {
+        latents[j] *= sigma;
+      }
+      BatchDenoiseLoop.Lane lane =
+          new BatchDenoiseLoop.Lane(
+              item, new Sampling(scheduler, noise::randn), text, s.guidance(), latents);
+      index.put(lane, i);
+      byTokens.computeIfAbsent(text.tokens(), t -> new ArrayList<>()).add(lane);
+    }
+
+    PlanarImage shape =
+        new PlanarImage(new float[Unet.LATENT_CHANNELS * h * w], Unet.LATENT_CHANNELS, h, w);
+    Spacing spacing =
+        Schedulers.spacing(first.scheduler(), schedulerConfig, items.get(0).request().spacing());
+    for (List<BatchDenoiseLoop.Lane> lanes : byTokens.values()) {
+      t0 = System.nanoTime();
+      List<BatchDenoiseLoop.Lane> done = new BatchDenoiseLoop(unet).run(lanes, shape, cancel, run);
+      long denoise = System.nanoTime() - t0;
+      int steps = first.steps();
+      String detail =
+          String.format(
+              "%d steps, %.1f ms/step, batch of %d",
+              steps, denoise / 1e6 / Math.max(1, steps), lanes.size());
+      for (BatchDenoiseLoop.Lane lane : lanes) {
+        int i = index.get(lane);
+        if (!done.contains(lane)) {
+          outcomes[i] = BatchOutcome.failed(new RenderCancelledException());
+          continue;
+        }
+        timings[i].add("denoise", denoise, detail);
+        try {
+          t0 = System.nanoTime();
+          TiledPass.Output decoded =
+              vaeDecoder.decode(shape.withValues(lane.latents), lane.item.cancel(), run);
+          PlanarImage pixels = decoded.image();
+          RgbImage image = RgbImage.fromPlanar(pixels.values(), pixels.width(), pixels.height());
+          timings[i].add("decode", System.nanoTime() - t0, Tiling.describe(decoded.tiles()));
+          RenderRequest asked = lane.item.request();
+          RenderRequest request =
+              new RenderRequest(
+                  asked.settings().withDefaults(), null, asked.strength(), asked.spacing());
+          String parameters =
+              GenerationParameters.format(
+                  request, bundle.name(), bundle.isMiniature(), spacing.configName());
+          outcomes[i] =
+              BatchOutcome.of(
+                  new RenderResult(image, timings[i], positives[i].droppedWords(), parameters));
+        } catch (RenderCancelledException e) {
+          outcomes[i] = BatchOutcome.failed(e);
+        }
+      }
+    }
+    return List.of(outcomes);
   }
 
   /**

@@ -227,6 +227,44 @@ public final class Unet {
   }
 
   /**
+   * Predicts for several renders in one call (cross-job batching), each as {@link #predict} would
+   * for it alone: the batch holds, per render, both guidance halves where guidance is on, and
+   * {@code text} holds the matching rows (negative, positive per render, in the renders' order).
+   * Every render shares the timestep {@code t}; each combines its halves with its own scale.
+   *
+   * @param guidance the guidance scale of each render; all enabled or none ({@link
+   *     Guidance#enabled})
+   * @return one output of {@link #LATENT_CHANNELS} channels per render, in their order
+   */
+  float[][] predictRenders(
+      List<PlanarImage> inputs, double t, Context text, double[] guidance, RunOptions run)
+      throws OrtException {
+    int halves = Guidance.enabled(guidance[0]) ? 2 : 1;
+    PlanarImage first = inputs.get(0);
+    int length = first.values().length;
+    float[] values = new float[inputs.size() * halves * length];
+    for (int i = 0; i < inputs.size(); i++) {
+      for (int half = 0; half < halves; half++) {
+        System.arraycopy(inputs.get(i).values(), 0, values, (i * halves + half) * length, length);
+      }
+    }
+    Batch batch =
+        new Batch(values, inputs.size() * halves, first.channels(), first.height(), first.width());
+    float[] out =
+        text.tensors.length == 1
+            ? call(batch, t, NO_CLASS_LABEL, text.tensors[0], run)
+            : callPerItem(batch, t, NO_CLASS_LABEL, text, run);
+    int item = LATENT_CHANNELS * first.height() * first.width();
+    float[][] predictions = new float[inputs.size()][];
+    for (int i = 0; i < inputs.size(); i++) {
+      float[] part = new float[halves * item];
+      System.arraycopy(out, i * halves * item, part, 0, halves * item);
+      predictions[i] = halves == 2 ? Guidance.combine(part, guidance[i]) : part;
+    }
+    return predictions;
+  }
+
+  /**
    * The {@code sample} of one call: {@code size} items of {@code [channels, height, width]}, one
    * after another.
    */

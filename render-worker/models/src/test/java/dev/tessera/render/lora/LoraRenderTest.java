@@ -15,6 +15,8 @@ import dev.tessera.common.StageTimings;
 import dev.tessera.render.MiniatureFixtures;
 import dev.tessera.render.image.RgbImage;
 import dev.tessera.render.miniature.MiniatureKind;
+import dev.tessera.render.pipeline.BatchItem;
+import dev.tessera.render.pipeline.BatchOutcome;
 import dev.tessera.render.pipeline.CancelToken;
 import dev.tessera.render.pipeline.EngineOptions;
 import dev.tessera.render.pipeline.RenderListener;
@@ -27,6 +29,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
@@ -248,6 +251,41 @@ class LoraRenderTest {
     RenderResult again = render(renderer, film(0.5));
     assertEquals("cached sessions", loraStage(again.timings()));
     assertArrayEquals(half.image().rgb(), again.image().rgb());
+  }
+
+  /** Jobs with the same adapter set denoise in one batch through the adapted sessions. */
+  @Test
+  void jobsWithTheSameAdaptersBatchAndEachEqualsItsRenderAlone() throws IOException {
+    List<RenderSettings> jobs = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      jobs.add(
+          new RenderSettings("a harbour " + i, "blurry", 30 + i, 3, 7.5, "euler", false, 64, 64)
+              .withLoras(film(1)));
+    }
+    List<BatchOutcome> batched =
+        renderer.renderBatch(
+            jobs.stream()
+                .map(
+                    s -> new BatchItem(RenderRequest.of(s), RenderListener.NONE, new CancelToken()))
+                .toList(),
+            new CancelToken());
+    for (int i = 0; i < jobs.size(); i++) {
+      RgbImage alone =
+          renderer
+              .render(RenderRequest.of(jobs.get(i)), RenderListener.NONE, new CancelToken())
+              .image();
+      RenderResult result = batched.get(i).get();
+      assertTrue(maxAbsDiff(alone, result.image()) <= 2, "job " + i + " as alone");
+      assertFalse(loraStage(result.timings()).isEmpty(), "the adapter stage is timed");
+    }
+    RgbImage plain =
+        renderer
+            .render(
+                RenderRequest.of(jobs.get(0).withLoras(List.of())),
+                RenderListener.NONE,
+                new CancelToken())
+            .image();
+    assertTrue(meanAbsDiff(plain, batched.get(0).get().image()) > 0.1, "the adapter applies");
   }
 
   @Test

@@ -36,6 +36,13 @@ public interface WorkerConfig {
   int threads();
 
   /**
+   * The most queued jobs the worker takes at once: those of the same model, size, steps, scheduler,
+   * adapters and guidance on/off denoise in one UNet batch. 1 (the default) takes one job at a
+   * time; GPUs gain from more.
+   */
+  int batchJobs();
+
+  /**
    * How long the queue loop may sit idle while jobs wait in its queues (or hang in a step that
    * takes seconds) before liveness reports it down, so that it is restarted.
    */

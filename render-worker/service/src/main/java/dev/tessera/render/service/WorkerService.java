@@ -179,10 +179,14 @@ public class WorkerService {
         heartbeats.start();
         this.heartbeats = heartbeats;
         startLoop(
-            new RenderWorker(config.kafkaBootstrap(), config.group(), topics, runner), topics);
+            new RenderWorker(
+                config.kafkaBootstrap(), config.group(), topics, runner, config.batchJobs()),
+            topics);
         phase = Phase.READY;
       }
-      LOG.infof("worker %s ready: models %s, queues %s", config.id(), executor.models(), topics);
+      LOG.infof(
+          "worker %s ready: models %s, queues %s, up to %d job(s) per batch",
+          config.id(), executor.models(), topics, config.batchJobs());
     } catch (IOException | RuntimeException e) {
       resources.close();
       if (stoppingNow()) {

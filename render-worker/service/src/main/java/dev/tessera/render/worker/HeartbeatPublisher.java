@@ -24,11 +24,12 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Announces this worker on {@link Topics#WORKERS}, keyed by its id: IDLE when it starts, its
- * current activity every interval, at once when it takes a job (BUSY, naming the job) and when it
- * is done with it (IDLE), and STOPPED when it closes. Once {@link #draining()}, every beat says
- * DRAINING instead, naming the job while one is under way. The scheduler holds a job's lease
- * through these: it takes back the job of a worker whose heartbeats stop, and counts each model's
- * capacity from the live workers that take jobs (not the draining ones).
+ * current activity every interval, at once when it takes a job (BUSY, naming the job, or every job
+ * of a batch) and when it is done with it (IDLE), and STOPPED when it closes. Once {@link
+ * #draining()}, every beat says DRAINING instead, naming the job while one is under way. The
+ * scheduler holds a job's lease through these: it takes back the job of a worker whose heartbeats
+ * stop, and counts each model's capacity from the live workers that take jobs (not the draining
+ * ones).
  *
  * <p>Sending never holds up a render: every beat is sent from the publisher's own thread, through a
  * producer that gives up within seconds, so a broker outage costs beats, not a stalled worker. A
@@ -55,8 +56,8 @@ public final class HeartbeatPublisher implements JobRunner.Activity, AutoCloseab
           });
   private final AtomicBoolean failing = new AtomicBoolean();
 
-  /** The job under way, or null while idle. */
-  private volatile UUID job;
+  /** The jobs under way (more than one in a batch), or empty while idle. */
+  private volatile List<UUID> jobs = List.of();
 
   /** Whether the worker takes no more jobs and only finishes the one under way. */
   private volatile boolean draining;
@@ -101,14 +102,14 @@ public final class HeartbeatPublisher implements JobRunner.Activity, AutoCloseab
   }
 
   @Override
-  public void busy(UUID jobId) {
-    job = jobId;
+  public void busy(List<UUID> jobIds) {
+    jobs = List.copyOf(jobIds);
     sendNow(current());
   }
 
   @Override
   public void idle() {
-    job = null;
+    jobs = List.of();
     sendNow(current());
   }
 
@@ -122,9 +123,11 @@ public final class HeartbeatPublisher implements JobRunner.Activity, AutoCloseab
   }
 
   private WorkerHeartbeat current() {
-    UUID now = job;
-    Activity activity = draining ? Activity.DRAINING : now == null ? Activity.IDLE : Activity.BUSY;
-    return new WorkerHeartbeat(workerId, models, activity, now, clock.instant());
+    List<UUID> now = jobs;
+    UUID first = now.isEmpty() ? null : now.get(0);
+    Activity activity =
+        draining ? Activity.DRAINING : first == null ? Activity.IDLE : Activity.BUSY;
+    return new WorkerHeartbeat(workerId, models, activity, first, clock.instant(), now);
   }
 
   /** Queues {@code beat} behind those before it; after {@link #close()}, STOPPED stays the last. */

@@ -6,6 +6,9 @@ import dev.tessera.common.RenderSettings;
 import dev.tessera.common.StageTimings;
 import dev.tessera.render.image.PngWriter;
 import dev.tessera.render.image.RgbImage;
+import dev.tessera.render.pipeline.BatchItem;
+import dev.tessera.render.pipeline.BatchKey;
+import dev.tessera.render.pipeline.BatchOutcome;
 import dev.tessera.render.pipeline.CancelToken;
 import dev.tessera.render.pipeline.RenderListener;
 import dev.tessera.render.pipeline.RenderRequest;
@@ -19,6 +22,7 @@ import dev.tessera.render.upscale.Upscaled;
 import dev.tessera.render.upscale.Upscaler;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -87,6 +91,72 @@ public final class JobExecutor implements AutoCloseable {
 
   private Output run(RenderJob job, RenderListener listener, CancelToken cancel)
       throws JobRejectedException, IOException {
+    Plan plan = plan(job);
+    RenderResult result =
+        plan.renderer.render(plan.request(), plan.renderProgress(listener), cancel);
+    return finish(plan, result, listener, cancel);
+  }
+
+  /**
+   * A job checked against what this worker offers, ready to render: its renderer, settings and
+   * upscaler. Jobs whose plans share a {@link #batchKey} may render in one batch ({@link
+   * #renderBatch}).
+   */
+  public static final class Plan {
+    private final RenderJob job;
+    private final Renderer renderer;
+    private final RenderSettings settings;
+    private final Upscaler upscaler;
+    private final UpscaleSettings upscale;
+    private final TargetSize target;
+    private final int total;
+
+    private Plan(
+        RenderJob job,
+        Renderer renderer,
+        RenderSettings settings,
+        Upscaler upscaler,
+        UpscaleSettings upscale,
+        TargetSize target) {
+      this.job = job;
+      this.renderer = renderer;
+      this.settings = settings;
+      this.upscaler = upscaler;
+      this.upscale = upscale;
+      this.target = target;
+      this.total =
+          settings.steps()
+              + (upscaler != null && upscaler.mode() == UpscaleMode.X4 ? upscale.steps() : 0);
+    }
+
+    public RenderJob job() {
+      return job;
+    }
+
+    /** What jobs must share to render in one batch: the model and the engine's {@link BatchKey}. */
+    public Object batchKey() {
+      return List.of(job.model(), BatchKey.of(request()));
+    }
+
+    RenderRequest request() {
+      return RenderRequest.of(settings);
+    }
+
+    /** The render's steps, counted as the first of the job's steps (then the x4 upscaler's). */
+    RenderListener renderProgress(RenderListener listener) {
+      return (step, steps) -> listener.onStep(step, total);
+    }
+  }
+
+  /**
+   * Checks {@code job} against what this worker offers.
+   *
+   * @throws JobRejectedException when the job can never succeed here (see {@link #execute})
+   */
+  public Plan plan(RenderJob job) throws JobRejectedException {
+    if (closed) {
+      throw new IllegalStateException("job executor is closed");
+    }
     Renderer renderer = renderers.get(job.model());
     if (renderer == null) {
       throw new JobRejectedException(
@@ -124,24 +194,64 @@ public final class JobExecutor implements AutoCloseable {
         throw new JobRejectedException("upscale: " + e.getMessage());
       }
     }
-    int renderSteps = settings.steps();
-    int total =
-        renderSteps + (upscaler != null && upscaler.mode() == UpscaleMode.X4 ? upscale.steps() : 0);
+    return new Plan(job, renderer, settings, upscaler, upscale, target);
+  }
 
-    RenderResult result =
-        renderer.render(
-            RenderRequest.of(settings), (step, steps) -> listener.onStep(step, total), cancel);
+  /**
+   * Renders the jobs of {@code plans}, which share a {@link Plan#batchKey}, in one batch: one UNet
+   * call per step for all of them ({@link Renderer#renderBatch}). Each job's own token drops it
+   * from the batch; {@code batch} stops them all.
+   *
+   * @return one outcome per plan, in their order
+   * @throws dev.tessera.render.pipeline.RenderCancelledException when {@code batch} was cancelled
+   * @throws IOException when ONNX Runtime fails (the whole batch failed; another try may succeed)
+   */
+  public List<BatchOutcome> renderBatch(
+      List<Plan> plans,
+      List<RenderListener> listeners,
+      List<CancelToken> cancels,
+      CancelToken batch)
+      throws IOException {
+    List<BatchItem> items = new ArrayList<>(plans.size());
+    for (int i = 0; i < plans.size(); i++) {
+      Plan plan = plans.get(i);
+      items.add(
+          new BatchItem(plan.request(), plan.renderProgress(listeners.get(i)), cancels.get(i)));
+    }
+    return plans.get(0).renderer.renderBatch(items, batch);
+  }
+
+  /**
+   * Upscales and encodes the rendered image of {@code plan}; progress goes on from the render's
+   * steps to the x4 upscaler's.
+   *
+   * @throws dev.tessera.render.pipeline.RenderCancelledException when {@code cancel} was cancelled
+   * @throws IOException when ONNX Runtime or encoding fails
+   */
+  public Output finish(Plan plan, RenderResult result, RenderListener listener, CancelToken cancel)
+      throws JobRejectedException, IOException {
+    try {
+      return upscaleAndEncode(plan, result, listener, cancel);
+    } catch (UnsupportedRequestException e) {
+      throw new JobRejectedException(e.getMessage());
+    }
+  }
+
+  private Output upscaleAndEncode(
+      Plan plan, RenderResult result, RenderListener listener, CancelToken cancel)
+      throws IOException {
     StageTimings timings = result.timings();
     RgbImage image = result.image();
     String parameters = result.parameters();
-    if (upscaler != null) {
+    int renderSteps = plan.settings.steps();
+    if (plan.upscaler != null) {
       long t0 = System.nanoTime();
       Upscaled up =
-          upscaler.upscale(
+          plan.upscaler.upscale(
               image,
-              target,
-              upscale,
-              (step, steps) -> listener.onStep(renderSteps + step, total),
+              plan.target,
+              plan.upscale,
+              (step, steps) -> listener.onStep(renderSteps + step, plan.total),
               cancel);
       timings.add("upscale", System.nanoTime() - t0, up.detail());
       image = up.image();

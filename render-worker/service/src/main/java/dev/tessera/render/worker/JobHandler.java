@@ -1,11 +1,14 @@
 package dev.tessera.render.worker;
 
 import dev.tessera.render.pipeline.CancelToken;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * What a worker does with one job it took from its queue. Called on the worker's render thread, one
- * job at a time, once the job's record is accepted: the queue never delivers it again, so the
- * handler reports every ending to the scheduler, which decides what happens next.
+ * job at a time ({@link #handle}) or one poll's jobs at a time ({@link #handleBatch}), once the
+ * jobs' records are accepted: the queue never delivers it again, so the handler reports every
+ * ending to the scheduler, which decides what happens next.
  */
 @FunctionalInterface
 public interface JobHandler {
@@ -33,4 +36,17 @@ public interface JobHandler {
    *     job's owner cancels it
    */
   Outcome handle(byte[] payload, CancelToken cancel);
+
+  /**
+   * Runs the accepted jobs in {@code payloads} (what one poll of a batching worker took), each with
+   * its own token, and says how each ended, in their order. A handler that batches renders
+   * compatible jobs together; this default runs them one after another.
+   */
+  default List<Outcome> handleBatch(List<byte[]> payloads, List<CancelToken> cancels) {
+    List<Outcome> outcomes = new ArrayList<>(payloads.size());
+    for (int i = 0; i < payloads.size(); i++) {
+      outcomes.add(handle(payloads.get(i), cancels.get(i)));
+    }
+    return outcomes;
+  }
 }

@@ -3,6 +3,7 @@ package dev.tessera.render.worker;
 import dev.tessera.common.JobEvent;
 import dev.tessera.common.Json;
 import dev.tessera.common.RenderJob;
+import dev.tessera.render.pipeline.BatchOutcome;
 import dev.tessera.render.pipeline.CancelToken;
 import dev.tessera.render.pipeline.RenderCancelledException;
 import dev.tessera.render.pipeline.RenderListener;
@@ -11,6 +12,11 @@ import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -32,7 +38,8 @@ import java.util.UUID;
 public final class JobRunner implements JobHandler {
   /** Told when the worker takes a job and when it is done with it: the worker's heartbeats. */
   public interface Activity {
-    void busy(UUID jobId);
+    /** Busy with {@code jobIds}: one job, or every job of a batch. */
+    void busy(List<UUID> jobIds);
 
     void idle();
   }
@@ -77,24 +84,11 @@ public final class JobRunner implements JobHandler {
 
   @Override
   public Outcome handle(byte[] payload, CancelToken cancel) {
-    RenderJob job;
-    try {
-      job = Json.decode(payload, RenderJob.class);
-    } catch (IllegalArgumentException e) {
-      // Without a readable id there is no job to report on.
-      LOG.log(Level.ERROR, "dropping an unreadable job message: " + e.getMessage());
+    RenderJob job = read(payload);
+    if (job == null) {
       return Outcome.DROPPED;
     }
-    if (job.attempt() < 1) {
-      // Events need an attempt; the scheduler dispatches every queued job itself, numbered.
-      LOG.log(
-          Level.ERROR,
-          "dropping job "
-              + job.jobId()
-              + " unrendered: its record carries no attempt, so the scheduler did not dispatch it");
-      return Outcome.DROPPED;
-    }
-    activity.busy(job.jobId());
+    activity.busy(List.of(job.jobId()));
     metrics.busy(true);
     try {
       Outcome outcome = taken(job, cancel);
@@ -103,6 +97,154 @@ public final class JobRunner implements JobHandler {
     } finally {
       metrics.busy(false);
       activity.idle();
+    }
+  }
+
+  /** The job in {@code payload}, or null (logged) when it is not one that can be reported. */
+  private static RenderJob read(byte[] payload) {
+    RenderJob job;
+    try {
+      job = Json.decode(payload, RenderJob.class);
+    } catch (IllegalArgumentException e) {
+      // Without a readable id there is no job to report on.
+      LOG.log(Level.ERROR, "dropping an unreadable job message: " + e.getMessage());
+      return null;
+    }
+    if (job.attempt() < 1) {
+      // Events need an attempt; the scheduler dispatches every queued job itself, numbered.
+      LOG.log(
+          Level.ERROR,
+          "dropping job "
+              + job.jobId()
+              + " unrendered: its record carries no attempt, so the scheduler did not dispatch it");
+      return null;
+    }
+    return job;
+  }
+
+  /**
+   * Runs several accepted jobs: those of the same model, size, steps, scheduler, adapters and
+   * guidance on/off denoise together in one UNet batch ({@link JobExecutor#renderBatch}), groups
+   * one after another in the order the jobs came; then each job is upscaled, uploaded and reported
+   * on its own, so that one job's failure (its upload, its upscale) fails it alone. The heartbeats
+   * name every job until all have ended. A job its owner cancels mid-batch leaves the batch before
+   * the next step and is reported canceled; the others go on. A job reports {@code started} when
+   * its group begins.
+   */
+  @Override
+  public List<Outcome> handleBatch(List<byte[]> payloads, List<CancelToken> cancels) {
+    Outcome[] outcomes = new Outcome[payloads.size()];
+    Map<Integer, RenderJob> jobs = new LinkedHashMap<>();
+    for (int i = 0; i < payloads.size(); i++) {
+      RenderJob job = read(payloads.get(i));
+      if (job == null) {
+        outcomes[i] = Outcome.DROPPED;
+      } else {
+        jobs.put(i, job);
+      }
+    }
+    if (jobs.isEmpty()) {
+      return List.of(outcomes);
+    }
+    activity.busy(jobs.values().stream().map(RenderJob::jobId).toList());
+    metrics.busy(true);
+    List<CancelledJobs.Tracked> tracked = new ArrayList<>();
+    try {
+      Map<Object, List<Integer>> groups = new LinkedHashMap<>();
+      Map<Integer, JobExecutor.Plan> plans = new HashMap<>();
+      for (Map.Entry<Integer, RenderJob> e : jobs.entrySet()) {
+        int i = e.getKey();
+        RenderJob job = e.getValue();
+        tracked.add(cancelled.track(job.jobId(), cancels.get(i)));
+        if (cancelled.contains(job.jobId())) {
+          LOG.log(Level.INFO, "job " + job.jobId() + " was cancelled while queued; not rendered");
+          outcomes[i] = canceled(job);
+          continue;
+        }
+        try {
+          JobExecutor.Plan plan = executor.plan(job);
+          plans.put(i, plan);
+          groups.computeIfAbsent(plan.batchKey(), k -> new ArrayList<>()).add(i);
+        } catch (JobRejectedException | RuntimeException rejected) {
+          CancelToken cancel = cancels.get(i);
+          outcomes[i] =
+              deliver(
+                  job,
+                  cancel,
+                  () -> {
+                    started(job);
+                    if (rejected instanceof JobRejectedException r) {
+                      throw r;
+                    }
+                    throw (RuntimeException) rejected;
+                  });
+        }
+      }
+      for (List<Integer> group : groups.values()) {
+        renderGroup(group, jobs, plans, cancels, outcomes);
+      }
+      for (Map.Entry<Integer, RenderJob> e : jobs.entrySet()) {
+        metrics.ended(e.getValue().model(), outcomes[e.getKey()]);
+      }
+      return List.of(outcomes);
+    } finally {
+      tracked.forEach(CancelledJobs.Tracked::close);
+      metrics.busy(false);
+      activity.idle();
+    }
+  }
+
+  private void renderGroup(
+      List<Integer> group,
+      Map<Integer, RenderJob> jobs,
+      Map<Integer, JobExecutor.Plan> plans,
+      List<CancelToken> cancels,
+      Outcome[] outcomes) {
+    List<JobExecutor.Plan> members = new ArrayList<>();
+    List<RenderListener> listeners = new ArrayList<>();
+    List<CancelToken> tokens = new ArrayList<>();
+    for (int i : group) {
+      started(jobs.get(i));
+      members.add(plans.get(i));
+      listeners.add(progress(jobs.get(i)));
+      tokens.add(cancels.get(i));
+    }
+    LOG.log(
+        Level.INFO,
+        "rendering "
+            + group.size()
+            + " job(s) in one batch: "
+            + group.stream().map(i -> jobs.get(i).jobId().toString()).toList());
+    metrics.batch(members.get(0).job().model(), group.size());
+    List<BatchOutcome> rendered;
+    Exception failure = null;
+    try {
+      // Each job's own token drops it from the batch; a worker shutdown cancels them all.
+      rendered = executor.renderBatch(members, listeners, tokens, new CancelToken());
+    } catch (IOException | RuntimeException e) {
+      rendered = null;
+      failure = e;
+    }
+    for (int k = 0; k < group.size(); k++) {
+      int i = group.get(k);
+      JobExecutor.Plan plan = members.get(k);
+      BatchOutcome result = rendered == null ? null : rendered.get(k);
+      Exception batchFailure = failure;
+      RenderListener listener = listeners.get(k);
+      CancelToken cancel = tokens.get(k);
+      outcomes[i] =
+          deliver(
+              plan.job(),
+              cancel,
+              () -> {
+                if (batchFailure instanceof IOException io) {
+                  throw io;
+                }
+                if (batchFailure != null) {
+                  throw (RuntimeException) batchFailure;
+                }
+                return executor.finish(plan, result.get(), listener, cancel);
+              });
     }
   }
 
@@ -117,11 +259,26 @@ public final class JobRunner implements JobHandler {
   }
 
   private Outcome run(RenderJob job, CancelToken cancel) {
+    return deliver(
+        job,
+        cancel,
+        () -> {
+          cancel.check(); // the worker began stopping as it took the job
+          started(job);
+          return executor.execute(job, progress(job), cancel);
+        });
+  }
+
+  /** Makes a job's PNG; what it throws is how the job failed. */
+  @FunctionalInterface
+  private interface Work {
+    JobExecutor.Output run() throws JobRejectedException, IOException;
+  }
+
+  /** Runs {@code work}, uploads its PNG and reports the job's ending, whichever it is. */
+  private Outcome deliver(RenderJob job, CancelToken cancel, Work work) {
     try {
-      cancel.check(); // the worker began stopping as it took the job
-      LOG.log(Level.INFO, "job " + job.jobId() + " attempt " + job.attempt() + ": rendering");
-      report(new JobEvent.Started(job.jobId(), policy.workerId(), job.attempt(), clock.instant()));
-      JobExecutor.Output out = executor.execute(job, progress(job), cancel);
+      JobExecutor.Output out = work.run();
       cancel.check(); // cancelled while encoding: nothing is uploaded
       long t0 = System.nanoTime();
       String key = uploader.upload(job.jobId(), out.png(), cancel);
@@ -152,6 +309,11 @@ public final class JobRunner implements JobHandler {
           e);
       return fail(job, reason, true);
     }
+  }
+
+  private void started(RenderJob job) {
+    LOG.log(Level.INFO, "job " + job.jobId() + " attempt " + job.attempt() + ": rendering");
+    report(new JobEvent.Started(job.jobId(), policy.workerId(), job.attempt(), clock.instant()));
   }
 
   private Outcome canceled(RenderJob job) {

@@ -6,6 +6,7 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,9 +32,19 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.jboss.logging.MDC;
 
 /**
- * The worker's queue loop over a Kafka share group: takes one job at a time from the {@code
- * render.jobs.<model>} topics, accepts its record, and only once the broker confirmed that renders
- * it on a render thread.
+ * The worker's queue loop over a Kafka share group: takes one job at a time (or, with batching, up
+ * to {@code batchJobs} at once) from the {@code render.jobs.<model>} topics, accepts each record on
+ * its own, and only once the broker confirmed that renders the jobs on a render thread.
+ *
+ * <h2>Batching</h2>
+ *
+ * <p>With {@code batchJobs} B above 1 a poll takes up to B records ({@code max.poll.records}), the
+ * loop accepts each and hands the confirmed jobs to {@link JobHandler#handleBatch}, which renders
+ * the compatible ones in one UNet batch and reports each job on its own. Since every record is
+ * accepted before the render, no lock has to be renewed while the batch runs; the scheduler keeps
+ * each job leased to this worker through the heartbeats, which name every job of the batch. A
+ * record whose accept fails is not rendered (the others are), and the consumer is replaced after
+ * the batch.
  *
  * <h2>States</h2>
  *
@@ -119,9 +130,6 @@ public final class RenderWorker implements Runnable, AutoCloseable {
 
   private static final System.Logger LOG = System.getLogger(RenderWorker.class.getName());
 
-  /** Share groups fix at most this many records held by one idle consumer: one job. */
-  private static final int RECORDS_PER_POLL = 1;
-
   private static final Duration IDLE_POLL = Duration.ofSeconds(1);
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
@@ -135,6 +143,10 @@ public final class RenderWorker implements Runnable, AutoCloseable {
 
   private final Supplier<ShareConsumer<String, byte[]>> consumers;
   private final JobHandler handler;
+
+  /** The most jobs one poll takes, all rendered together where compatible: 1 without batching. */
+  private final int batchJobs;
+
   private final Consumer<Transition> transitions;
   private final ExecutorService renderThread =
       Executors.newSingleThreadExecutor(r -> new Thread(r, "render"));
@@ -145,10 +157,13 @@ public final class RenderWorker implements Runnable, AutoCloseable {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private ShareConsumer<String, byte[]> consumer;
 
-  /** The record a poll returned, while ACCEPTING; then the record rendering. */
-  private ConsumerRecord<String, byte[]> taken;
+  /** The records a poll returned, while ACCEPTING; then the records rendering. */
+  private List<ConsumerRecord<String, byte[]>> taken = List.of();
 
-  private Future<JobHandler.Outcome> rendering;
+  /** Whether an accept failed for some of the records taken: the consumer is replaced after. */
+  private boolean reconnectAfterRender;
+
+  private Future<List<JobHandler.Outcome>> rendering;
   private Duration reconnectDelay = Duration.ZERO;
   private volatile State state = State.POLLING;
   private volatile long stateSince = System.nanoTime();
@@ -159,7 +174,9 @@ public final class RenderWorker implements Runnable, AutoCloseable {
   /** True once the job under way is to be cancelled (a close). */
   private volatile boolean cancelling;
 
-  private volatile CancelToken cancel;
+  /** The tokens of the jobs rendering, one per job. */
+  private volatile List<CancelToken> cancels = List.of();
+
   private boolean closed;
 
   /**
@@ -168,7 +185,26 @@ public final class RenderWorker implements Runnable, AutoCloseable {
    */
   public RenderWorker(
       String bootstrapServers, String group, Collection<String> topics, JobHandler handler) {
-    this(() -> openConsumer(bootstrapServers, group, topics), handler, t -> {});
+    this(bootstrapServers, group, topics, handler, 1);
+  }
+
+  /**
+   * @param batchJobs the most jobs one poll takes ({@code max.poll.records}); the handler renders
+   *     the compatible ones among them in one batch ({@link JobHandler#handleBatch}); 1 takes one
+   *     job at a time
+   * @throws IllegalArgumentException when {@code batchJobs} is below 1
+   */
+  public RenderWorker(
+      String bootstrapServers,
+      String group,
+      Collection<String> topics,
+      JobHandler handler,
+      int batchJobs) {
+    this(
+        () -> openConsumer(bootstrapServers, group, topics, batchJobs),
+        handler,
+        t -> {},
+        batchJobs);
   }
 
   /**
@@ -180,25 +216,38 @@ public final class RenderWorker implements Runnable, AutoCloseable {
       Supplier<ShareConsumer<String, byte[]>> consumers,
       JobHandler handler,
       Consumer<Transition> transitions) {
+    this(consumers, handler, transitions, 1);
+  }
+
+  RenderWorker(
+      Supplier<ShareConsumer<String, byte[]>> consumers,
+      JobHandler handler,
+      Consumer<Transition> transitions,
+      int batchJobs) {
+    if (batchJobs < 1) {
+      throw new IllegalArgumentException("jobs per batch must be at least 1, got " + batchJobs);
+    }
     this.consumers = consumers;
     this.handler = handler;
     this.transitions = transitions;
+    this.batchJobs = batchJobs;
     this.consumer = consumers.get();
   }
 
   /**
-   * A share consumer of {@code topics} as the loop needs it: explicit acknowledgement, one record
-   * at a time. It does not poll while a job renders, however long, and holds nothing then: it stays
-   * in the group rather than leave it after {@code max.poll.interval.ms} and join again.
+   * A share consumer of {@code topics} as the loop needs it: explicit acknowledgement, at most
+   * {@code records} per poll (one job, or one batch of jobs). It does not poll while a job renders,
+   * however long, and holds nothing then: it stays in the group rather than leave it after {@code
+   * max.poll.interval.ms} and join again.
    */
   static ShareConsumer<String, byte[]> openConsumer(
-      String bootstrap, String group, Collection<String> topics) {
+      String bootstrap, String group, Collection<String> topics, int records) {
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
     props.put(ConsumerConfig.SHARE_ACKNOWLEDGEMENT_MODE_CONFIG, "explicit");
     props.put(ConsumerConfig.SHARE_ACQUIRE_MODE_CONFIG, "record_limit");
-    props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, RECORDS_PER_POLL);
+    props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, records);
     props.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, Integer.MAX_VALUE);
     KafkaShareConsumer<String, byte[]> consumer =
         new KafkaShareConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
@@ -225,10 +274,7 @@ public final class RenderWorker implements Runnable, AutoCloseable {
       throw e;
     } finally {
       enter(State.STOPPED);
-      CancelToken token = cancel;
-      if (token != null) {
-        token.cancel();
-      }
+      cancels.forEach(CancelToken::cancel);
       try {
         consumer.close(CLOSE_TIMEOUT); // commits what is acknowledged, releases what is held
       } catch (RuntimeException e) {
@@ -270,45 +316,62 @@ public final class RenderWorker implements Runnable, AutoCloseable {
       releaseUnstarted(records); // the consumer's close commits the release
       return State.STOPPED;
     }
-    taken = records.get(0);
-    releaseUnstarted(records.subList(1, records.size()));
+    int take = Math.min(batchJobs, records.size());
+    taken = List.copyOf(records.subList(0, take));
+    releaseUnstarted(records.subList(take, records.size()));
     return State.ACCEPTING;
   }
 
   /**
-   * ACCEPTING: accepts the job's record and waits for the broker's word; starts the render only
-   * once the broker confirmed it.
+   * ACCEPTING: accepts the jobs' records, each on its own, and waits for the broker's word; starts
+   * rendering only the jobs whose accept the broker confirmed.
    */
   private State accept() {
-    Optional<String> failure = commitAccept(taken);
-    if (failure.isPresent()) {
+    Map<ConsumerRecord<String, byte[]>, Optional<String>> failures = commitAccept(taken);
+    List<ConsumerRecord<String, byte[]>> confirmed = new ArrayList<>();
+    for (ConsumerRecord<String, byte[]> record : taken) {
+      Optional<String> failure = failures.get(record);
+      if (failure.isEmpty()) {
+        confirmed.add(record);
+        continue;
+      }
       failedAcknowledgements.incrementAndGet();
       LOG.log(
           Level.WARNING,
           "accepting job at "
-              + name(taken)
+              + name(record)
               + " failed ("
               + failure.get()
               + "); not rendering it, the broker may give it to another worker");
-      taken = null;
+    }
+    taken = confirmed;
+    if (confirmed.isEmpty()) {
       return State.RECONNECTING;
     }
-    CancelToken token = new CancelToken();
-    cancel = token;
-    if (cancelling) {
-      // Closed since the poll: the handler reports the accepted job at once, for another attempt.
-      // A drain since the poll renders it: it is this worker's now.
-      token.cancel();
+    reconnectAfterRender = confirmed.size() < failures.size();
+    List<CancelToken> tokens = new ArrayList<>();
+    List<byte[]> payloads = new ArrayList<>();
+    for (ConsumerRecord<String, byte[]> record : confirmed) {
+      tokens.add(new CancelToken());
+      payloads.add(record.value());
     }
-    byte[] payload = taken.value();
-    String requestId = RequestIds.from(taken.headers());
+    cancels = List.copyOf(tokens);
+    if (cancelling) {
+      // Closed since the poll: the handler reports the accepted jobs at once, for another attempt.
+      // A drain since the poll renders them: they are this worker's now.
+      tokens.forEach(CancelToken::cancel);
+    }
+    // A lone job's lines, and the events it publishes, carry the submitting request's id; a batch's
+    // jobs name theirs in the lines that end them.
+    String requestId = confirmed.size() == 1 ? RequestIds.from(confirmed.get(0).headers()) : null;
     rendering =
         renderThread.submit(
             () -> {
-              // The render's lines, and the events it publishes, carry the submitting request's id.
               putRequestId(requestId);
               try {
-                return handler.handle(payload, token);
+                return batchJobs == 1
+                    ? List.of(handler.handle(payloads.get(0), tokens.get(0)))
+                    : handler.handleBatch(payloads, tokens);
               } finally {
                 MDC.remove(RequestIds.LOG_KEY);
               }
@@ -316,34 +379,54 @@ public final class RenderWorker implements Runnable, AutoCloseable {
     return State.RENDERING;
   }
 
-  /** Acknowledges {@code record} as ACCEPT and commits; empty when the broker confirmed it. */
-  private Optional<String> commitAccept(ConsumerRecord<String, byte[]> record) {
+  /**
+   * Acknowledges each of {@code records} as ACCEPT and commits once; per record, empty when the
+   * broker confirmed its accept, else why not.
+   */
+  private Map<ConsumerRecord<String, byte[]>, Optional<String>> commitAccept(
+      List<ConsumerRecord<String, byte[]>> records) {
+    Map<ConsumerRecord<String, byte[]>, Optional<String>> outcome = new IdentityHashMap<>();
     Map<TopicIdPartition, Optional<KafkaException>> results;
     try {
-      consumer.acknowledge(record, AcknowledgeType.ACCEPT);
+      for (ConsumerRecord<String, byte[]> record : records) {
+        consumer.acknowledge(record, AcknowledgeType.ACCEPT);
+      }
       results = consumer.commitSync(ACCEPT_TIMEOUT);
     } catch (KafkaException | IllegalStateException e) {
-      return Optional.of(e.getClass().getSimpleName() + ": " + e.getMessage());
+      Optional<String> failure = Optional.of(e.getClass().getSimpleName() + ": " + e.getMessage());
+      records.forEach(r -> outcome.put(r, failure));
+      return outcome;
     }
-    return results.entrySet().stream()
-        .filter(
-            e ->
-                e.getKey().topic().equals(record.topic())
-                    && e.getKey().partition() == record.partition())
-        .findFirst()
-        .map(e -> e.getValue().map(Throwable::getMessage))
-        .orElse(Optional.of("the broker did not answer for partition " + record.partition()));
+    for (ConsumerRecord<String, byte[]> record : records) {
+      outcome.put(
+          record,
+          results.entrySet().stream()
+              .filter(
+                  e ->
+                      e.getKey().topic().equals(record.topic())
+                          && e.getKey().partition() == record.partition())
+              .findFirst()
+              .map(e -> e.getValue().map(Throwable::getMessage))
+              .orElse(
+                  Optional.of("the broker did not answer for partition " + record.partition())));
+    }
+    return outcome;
   }
 
   /** RENDERING: waits for the handler, however long the render takes. */
   private State render() {
     try {
-      JobHandler.Outcome outcome = rendering.get();
-      putRequestId(RequestIds.from(taken.headers()));
-      try {
-        LOG.log(Level.INFO, "job " + taken.key() + " at " + name(taken) + " ended: " + outcome);
-      } finally {
-        MDC.remove(RequestIds.LOG_KEY);
+      List<JobHandler.Outcome> outcomes = rendering.get();
+      for (int i = 0; i < taken.size(); i++) {
+        ConsumerRecord<String, byte[]> record = taken.get(i);
+        putRequestId(RequestIds.from(record.headers()));
+        try {
+          LOG.log(
+              Level.INFO,
+              "job " + record.key() + " at " + name(record) + " ended: " + outcomes.get(i));
+        } finally {
+          MDC.remove(RequestIds.LOG_KEY);
+        }
       }
     } catch (InterruptedException e) {
       // Taken as a request to stop: the render is cancelled and the loop winds down through its
@@ -353,18 +436,25 @@ public final class RenderWorker implements Runnable, AutoCloseable {
     } catch (ExecutionException e) {
       LOG.log(
           Level.ERROR,
-          "job handler failed on job at "
-              + name(taken)
+          "job handler failed on jobs at "
+              + taken.stream().map(RenderWorker::name).toList()
               + ": "
               + e.getCause()
-              + "; the scheduler takes the job back when its lease runs out",
+              + "; the scheduler takes the jobs back when their lease runs out",
           e.getCause());
     }
-    jobs.incrementAndGet();
-    taken = null;
+    jobs.addAndGet(taken.size());
+    taken = List.of();
     rendering = null;
-    cancel = null;
-    return running ? State.POLLING : State.STOPPED;
+    cancels = List.of();
+    if (!running) {
+      return State.STOPPED;
+    }
+    if (reconnectAfterRender) {
+      reconnectAfterRender = false;
+      return State.RECONNECTING;
+    }
+    return State.POLLING;
   }
 
   /**
@@ -467,9 +557,6 @@ public final class RenderWorker implements Runnable, AutoCloseable {
     closed = true;
     cancelling = true;
     running = false;
-    CancelToken token = cancel;
-    if (token != null) {
-      token.cancel();
-    }
+    cancels.forEach(CancelToken::cancel);
   }
 }

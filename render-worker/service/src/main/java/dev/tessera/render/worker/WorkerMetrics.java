@@ -2,6 +2,7 @@ package dev.tessera.render.worker;
 
 import dev.tessera.render.worker.JobHandler.Outcome;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -10,7 +11,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The worker's own metrics: {@code tessera_worker_busy} (1 while a job is under way, else 0) and
  * {@code tessera_worker_renders_total{model,outcome}}, one per job taken, by how it ended ({@code
  * succeeded}, {@code failed}, {@code retryable}, {@code cancelled}). A record that is not a
- * dispatched job is dropped before it counts as taken. Thread-safe.
+ * dispatched job is dropped before it counts as taken; and {@code
+ * tessera_worker_batch_jobs{model}}, the number of jobs in each UNet batch it denoised (1 for a job
+ * rendered alone in a batching worker). Thread-safe.
  */
 public final class WorkerMetrics {
   private final MeterRegistry registry;
@@ -34,6 +37,14 @@ public final class WorkerMetrics {
         .tags("model", model, "outcome", label(outcome))
         .register(registry)
         .increment();
+  }
+
+  void batch(String model, int jobs) {
+    DistributionSummary.builder("tessera.worker.batch.jobs")
+        .description("Jobs denoised together in one UNet batch")
+        .tags("model", model)
+        .register(registry)
+        .record(jobs);
   }
 
   private static String label(Outcome outcome) {

@@ -120,6 +120,11 @@ class WorkerServiceLifecycleTest {
       }
 
       @Override
+      public int batchJobs() {
+        return 1;
+      }
+
+      @Override
       public Duration stallTimeout() {
         return Duration.ofMinutes(2);
       }

@@ -46,7 +46,7 @@ class HeartbeatPublisherTest {
         try {
           heartbeats.start();
           await(consumer, beats, b -> b.activity() == Activity.IDLE);
-          heartbeats.busy(job);
+          heartbeats.busy(List.of(job));
           await(consumer, beats, b -> b.activity() == Activity.BUSY);
           await(consumer, beats, b -> count(beats, Activity.BUSY) >= 3);
           heartbeats.idle();
@@ -92,7 +92,7 @@ class HeartbeatPublisherTest {
         try {
           heartbeats.start();
           await(consumer, beats, b -> b.activity() == Activity.IDLE);
-          heartbeats.busy(job);
+          heartbeats.busy(List.of(job));
           await(consumer, beats, b -> b.activity() == Activity.BUSY);
           heartbeats.draining();
           await(consumer, beats, b -> count(beats, Activity.DRAINING) >= 3);
@@ -124,7 +124,7 @@ class HeartbeatPublisherTest {
     heartbeats.start();
     long t0 = System.nanoTime();
     for (int i = 0; i < 100; i++) {
-      heartbeats.busy(UUID.randomUUID());
+      heartbeats.busy(List.of(UUID.randomUUID()));
       heartbeats.idle();
     }
     Duration calls = Duration.ofNanos(System.nanoTime() - t0);

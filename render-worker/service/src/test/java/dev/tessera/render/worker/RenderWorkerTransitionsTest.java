@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tessera.common.kafka.KafkaAdmin;
 import dev.tessera.deploy.stack.Broker;
+import dev.tessera.render.pipeline.CancelToken;
 import dev.tessera.render.worker.RenderWorker.State;
 import dev.tessera.render.worker.RenderWorker.Transition;
 import dev.tessera.teststack.NeedsStack;
@@ -92,14 +93,24 @@ class RenderWorkerTransitionsTest {
   }
 
   private RenderWorker startWorker(String name, java.util.function.Consumer<Transition> listener) {
+    return startWorker(name, listener, waits(name), 1);
+  }
+
+  private RenderWorker startWorker(
+      String name,
+      java.util.function.Consumer<Transition> listener,
+      JobHandler handler,
+      int batchJobs) {
     RenderWorker w =
         new RenderWorker(
             () ->
                 new FaultyConsumer<>(
-                    RenderWorker.openConsumer(kafka.bootstrapServers(), group, List.of(topic)),
+                    RenderWorker.openConsumer(
+                        kafka.bootstrapServers(), group, List.of(topic), batchJobs),
                     faults),
-            waits(name),
-            listener);
+            handler,
+            listener,
+            batchJobs);
     Thread loop = new Thread(w, "worker-loop-" + name);
     loop.start();
     workers.add(w);
@@ -282,6 +293,79 @@ class RenderWorkerTransitionsTest {
         seen);
     assertEquals(List.of("w1:100"), handled, "rendered only once accepted");
     assertEquals(1, worker.status().failedAcknowledgements());
+    assertEquals(1, worker.status().reconnects());
+  }
+
+  /** {@link #waits} that also records how many jobs each call of the loop handed over at once. */
+  private JobHandler batching(String worker, List<Integer> batches) {
+    JobHandler single = waits(worker);
+    return new JobHandler() {
+      @Override
+      public Outcome handle(byte[] payload, CancelToken cancel) {
+        batches.add(1);
+        return single.handle(payload, cancel);
+      }
+
+      @Override
+      public List<Outcome> handleBatch(List<byte[]> payloads, List<CancelToken> cancels) {
+        batches.add(payloads.size());
+        List<Outcome> outcomes = new ArrayList<>();
+        for (int i = 0; i < payloads.size(); i++) {
+          outcomes.add(single.handle(payloads.get(i), cancels.get(i)));
+        }
+        return outcomes;
+      }
+    };
+  }
+
+  /**
+   * A worker taking up to 3 jobs hands the 3 queued ones over in one call, each accepted and with
+   * its own token; a close cancels all of them.
+   */
+  @Test
+  void aBatchingWorkerTakesThreeQueuedJobsAtOnceAndCloseCancelsThemAll(TestInfo test)
+      throws Exception {
+    setUp(test);
+    submit(60_000);
+    submit(60_001);
+    submit(60_002);
+    List<Integer> batches = new CopyOnWriteArrayList<>();
+    worker = startWorker("w1", seen::add, batching("w1", batches), 3);
+    await("the batch rendering", () -> handled.size() == 1);
+    assertEquals(List.of(3), batches, "one call with the three jobs");
+    worker.close();
+    loops.get(0).join(30_000);
+    assertEquals(State.STOPPED, worker.status().state());
+    assertEquals(3, cancelled.get(), "every job of the batch is cancelled");
+    assertEquals(3, worker.status().jobs());
+  }
+
+  /**
+   * An accept of a batch the broker never confirmed: none of its jobs renders on that delivery, the
+   * consumer is replaced, and each job renders once when the broker has them again.
+   */
+  @Test
+  void aFailedAcceptOfABatchRendersNoneOfItAndTheConsumerIsReplaced(TestInfo test)
+      throws Exception {
+    setUp(test);
+    faults.commitsBeforeFailure.set(0);
+    submit(100);
+    submit(101);
+    submit(102);
+    List<Integer> batches = new CopyOnWriteArrayList<>();
+    worker = startWorker("w1", seen::add, batching("w1", batches), 3);
+    awaitIdleAfter(worker, 3);
+    assertEquals(
+        List.of(
+            move(State.POLLING, State.ACCEPTING),
+            move(State.ACCEPTING, State.RECONNECTING),
+            move(State.RECONNECTING, State.POLLING)),
+        seen.subList(0, 3));
+    assertEquals(
+        List.of("w1:100", "w1:101", "w1:102"),
+        handled.stream().sorted().toList(),
+        "each rendered once, only once accepted");
+    assertEquals(3, worker.status().failedAcknowledgements());
     assertEquals(1, worker.status().reconnects());
   }
 
