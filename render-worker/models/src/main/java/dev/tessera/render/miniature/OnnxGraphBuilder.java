@@ -179,7 +179,7 @@ public final class OnnxGraphBuilder {
       node("Cast", List.of(tensor), List.of(name), intAttr("to", DataType.FLOAT16_VALUE));
       outputs.add(valueInfo(name, floatType(), dims));
     } else {
-      output(tensor, name, DataType.FLOAT_VALUE, dims);
+      output(tensor, name, floatType(), dims);
     }
   }
 

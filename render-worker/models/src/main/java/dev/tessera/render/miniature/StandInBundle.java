@@ -56,12 +56,16 @@ public final class StandInBundle {
     }
     StandInConfigFiles.write(kind, fp16, outDir);
     for (StandInKind.Network network : kind.networks(fp16)) {
-      Path dir = outDir.resolve(network.dir());
-      try (ExternalWeights external = ExternalWeights.writingInto(dir)) {
-        ModelProto model = network.build().apply(layers(network, fp16, external));
-        try (OutputStream out = Files.newOutputStream(dir.resolve("model.onnx"))) {
-          model.writeTo(out);
-        }
+      writeNetwork(network, fp16, outDir.resolve(network.dir()));
+    }
+  }
+
+  /** Writes one network's {@code model.onnx} and {@code model.onnx_data} into {@code dir}. */
+  static void writeNetwork(StandInKind.Network network, boolean fp16, Path dir) throws IOException {
+    try (ExternalWeights external = ExternalWeights.writingInto(dir)) {
+      ModelProto model = network.build().apply(layers(network, fp16, external));
+      try (OutputStream out = Files.newOutputStream(dir.resolve("model.onnx"))) {
+        model.writeTo(out);
       }
     }
   }
