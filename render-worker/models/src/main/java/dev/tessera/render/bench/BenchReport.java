@@ -16,7 +16,8 @@ import java.util.Map;
  * @param upscaleDetail the engine's account of the upscale (tiles, steps, decode tiles, resize)
  * @param wholeJobSeconds render and upscale, as one worker job runs them (PNG and upload not
  *     counted)
- * @param batches one UNet call of B jobs (2B rows under guidance) per B
+ * @param batches one UNet call of B jobs (2B rows under guidance) per B that ran
+ * @param batchLimit why the series stopped early (a batch beyond the device's memory), or null
  * @param placement kernels per execution provider in one UNet call, from ONNX Runtime's profile
  */
 public record BenchReport(
@@ -39,6 +40,7 @@ public record BenchReport(
     Long peakGpuMiBJob,
     Long peakGpuMiBBatches,
     List<Batch> batches,
+    String batchLimit,
     Map<String, Integer> placement) {
   /**
    * One batched UNet call.
@@ -75,6 +77,9 @@ public record BenchReport(
           String.format(
               "%-4d %14.1f %16.1f %14.2f%n",
               b.jobs(), b.unetCallMs(), b.msPerImageStep(), b.imagesPerMinute()));
+    }
+    if (batchLimit != null) {
+      t.append(batchLimit).append('\n');
     }
     return t.toString();
   }

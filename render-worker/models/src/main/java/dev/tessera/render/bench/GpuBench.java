@@ -140,7 +140,9 @@ public final class GpuBench {
 
         probe.resetPeak();
         Map<String, Integer> placement = new HashMap<>();
-        List<BenchReport.Batch> batches = batches(s, textMs + decodeMs + upscaleMs, placement, log);
+        String[] limit = new String[1];
+        List<BenchReport.Batch> batches =
+            batches(s, textMs + decodeMs + upscaleMs, placement, limit, log);
         Long peakBatches = probe.available() ? probe.peakMiB() - idleMiB : null;
 
         String name = probe.gpuName();
@@ -168,6 +170,7 @@ public final class GpuBench {
             peakJob,
             peakBatches,
             batches,
+            limit[0],
             placement);
       }
     } catch (OrtException e) {
@@ -177,7 +180,11 @@ public final class GpuBench {
 
   /** The UNet alone, one session with profiling for the first call, at each batch size. */
   private static List<BenchReport.Batch> batches(
-      Settings s, double otherMsPerJob, Map<String, Integer> placement, PrintStream log)
+      Settings s,
+      double otherMsPerJob,
+      Map<String, Integer> placement,
+      String[] limit,
+      PrintStream log)
       throws OrtException, IOException {
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     ExecutionProvider.Choice choice = ExecutionProvider.configure(s.device(), s.cudaDevice(), 0);
@@ -191,8 +198,18 @@ public final class GpuBench {
       for (int jobs : s.batches()) {
         Map<String, OnnxTensor> feeds = feeds(env, inputs, 2 * jobs, s.size() / 8);
         try {
-          unet.run(feeds).close(); // warm-up; the first call is the profiled one
+          if (profiled) {
+            // a batch too large for the device's memory ends the series, not the bench
+            try {
+              unet.run(feeds).close();
+            } catch (OrtException e) {
+              limit[0] = "batch " + jobs + " failed: " + e.getMessage();
+              log.println("UNet " + limit[0]);
+              break;
+            }
+          }
           if (!profiled) {
+            unet.run(feeds).close(); // warm-up, profiled
             profiled = true;
             NodePlacement where = NodePlacement.read(Path.of(unet.endProfiling()));
             placement.putAll(where.kernelsByProvider());
