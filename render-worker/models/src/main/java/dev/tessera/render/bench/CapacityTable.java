@@ -72,7 +72,8 @@ public final class CapacityTable {
       t.append(
           String.format(
               Locale.ROOT,
-              "%nhelm values for %s:%nworker:%n  pools:%n    - name: sd21%n"
+              "%nhelm values for %s (the keys that differ from values.yaml):%nworkers:%n  pools:%n"
+                  + "    - name: sd21%n"
                   + "      model: stable-diffusion-2-1%n      replicas: %d%n      gpu: %d%n"
                   + "      # cross-job batch of %d (the worker's batching setting, issue 15 point 3)%n",
               row.device(),

@@ -60,7 +60,7 @@ public final class GpuBench {
    * @param x4 an x4 upscaler bundle
    * @param tileBatch x4 tiles per UNet call; {@link X4Options#AUTO} lets the engine choose
    * @param repeats timed UNet calls per batch size
-   * @param workDir where the ONNX Runtime profile goes
+   * @param workDir where ONNX Runtime's profile of one UNet call is written (and deleted once read)
    */
   public record Settings(
       ExecutionProvider.Preference device,
@@ -211,7 +211,9 @@ public final class GpuBench {
           if (!profiled) {
             unet.run(feeds).close(); // warm-up, profiled
             profiled = true;
-            NodePlacement where = NodePlacement.read(Path.of(unet.endProfiling()));
+            Path profile = Path.of(unet.endProfiling());
+            NodePlacement where = NodePlacement.read(profile);
+            Files.delete(profile);
             placement.putAll(where.kernelsByProvider());
             checkPlacement(s, where);
           }

@@ -117,7 +117,12 @@ public final class BenchCommand implements EngineCommand {
     }
     BenchReport report = GpuBench.run(settings, err);
     Files.createDirectories(outDir);
-    String slug = report.device().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-");
+    String slug =
+        report
+            .device()
+            .toLowerCase(Locale.ROOT)
+            .replaceAll("[^a-z0-9]+", "-")
+            .replaceAll("^-|-$", "");
     Path json = outDir.resolve("gpu-" + slug + ".json");
     JSON.writeValue(json.toFile(), report);
     String text = report.table() + "\n" + CapacityTable.format(List.of(report), jobs, hours);

@@ -79,10 +79,14 @@ class BenchGpuDryRunTest {
     assertTrue(r[0].contains("1,000 jobs (64x64, 2 steps, x4 to 256) in 8.0 h:"), r[0]);
     assertTrue(r[0].contains("gpu: 0"), r[0]);
 
-    Path json;
+    List<Path> jsons;
     try (var files = Files.list(out)) {
-      json = files.filter(f -> f.toString().endsWith(".json")).findFirst().orElseThrow();
+      jsons = files.filter(f -> f.toString().endsWith(".json")).toList();
     }
+    assertEquals(1, jsons.size(), "the report only; the profile is deleted once read: " + jsons);
+    Path json = jsons.get(0);
+    assertTrue(
+        json.getFileName().toString().matches("gpu-cpu-[0-9]+-cores\\.json"), json.toString());
     JsonNode report = new ObjectMapper().readTree(json.toFile());
     assertTrue(report.get("device").asText().startsWith("cpu ("), report.toString());
     assertEquals(2, report.get("batches").size());
