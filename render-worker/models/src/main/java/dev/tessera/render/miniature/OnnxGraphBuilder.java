@@ -39,8 +39,8 @@ import java.util.regex.Pattern;
  * float32.
  *
  * <p>{@link Precision#FLOAT16} instead computes in float16 throughout, as an fp16 export for the
- * GPU does: no Casts around weights, inputs or outputs; only the CUDA provider has the kernels for
- * it.
+ * GPU does: no Casts around weights, inputs or outputs. On the CPU, ONNX Runtime casts around the
+ * operators it has no float16 kernel for, which is slow.
  *
  * <p>Weights go into the ModelProto unless {@link ExternalWeights} are given; then each float
  * weight is appended to that file and the model only points at it (protobuf cannot serialise a
@@ -68,7 +68,7 @@ public final class OnnxGraphBuilder {
     FLOAT32,
     /** float16 inputs, outputs and weights, cast to float32 for every node (runs on the CPU). */
     FLOAT16_STORAGE,
-    /** float16 everywhere, nodes included (needs the CUDA provider's kernels). */
+    /** float16 everywhere, nodes included, as a GPU export. */
     FLOAT16
   }
 

@@ -19,8 +19,9 @@ import java.util.Map;
  *
  * <p>Weights: uniform with fan-in scaling ({@link GaussianWeights#uniform}), biases zero, norms
  * one, so activations stay at unit scale through every layer. With {@code fp16} the graphs compute
- * in float16 throughout ({@link OnnxGraphBuilder.Precision#FLOAT16}), as an export for the GPU
- * does; ONNX Runtime's CPU provider cannot run those. Same arguments, same bytes.
+ * in float16 throughout ({@link OnnxGraphBuilder.Precision#FLOAT16}), as an export for the GPU does
+ * (ONNX Runtime's CPU provider runs them too, casting around the operators it has no float16 kernel
+ * for). Same arguments, same bytes.
  */
 public final class StandInBundle {
   /** What every stand-in is; written into model_index.json and each model's doc_string. */
@@ -88,8 +89,7 @@ public final class StandInBundle {
     return counts;
   }
 
-  private static StandInLayers layers(
-      StandInKind.Network network, boolean fp16, ExternalWeights external) {
+  static StandInLayers layers(StandInKind.Network network, boolean fp16, ExternalWeights external) {
     OnnxGraphBuilder graph =
         new OnnxGraphBuilder(
             network.dir(),
