@@ -87,15 +87,16 @@ final class GpuMemoryProbe implements AutoCloseable {
                       Integer.toString(device)))
               .redirectErrorStream(true)
               .start();
+      // one short line fits in the pipe, so waiting before reading cannot block the process
+      if (!process.waitFor(QUERY_TIMEOUT_S, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        return null;
+      }
       String line;
       try (BufferedReader out =
           new BufferedReader(
               new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
         line = out.readLine();
-      }
-      if (!process.waitFor(QUERY_TIMEOUT_S, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        return null;
       }
       return process.exitValue() == 0 && line != null && !line.isBlank() ? line.trim() : null;
     } catch (IOException e) {
