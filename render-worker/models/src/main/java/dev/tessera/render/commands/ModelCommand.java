@@ -8,6 +8,8 @@ import dev.tessera.render.esrgan.EsrganModels;
 import dev.tessera.render.esrgan.EsrganVariant;
 import dev.tessera.render.miniature.MiniatureBundle;
 import dev.tessera.render.miniature.MiniatureKind;
+import dev.tessera.render.miniature.StandInBundle;
+import dev.tessera.render.miniature.StandInKind;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -41,6 +43,7 @@ public final class ModelCommand implements EngineCommand {
   @Override
   public String usage() {
     return "model miniature --kind sd2|sd2-v|sd1|x4-upscaler|sr [--fp16] --out DIR\n"
+        + "  model stand-in --kind sd21|sd21-base|x4-upscaler [--fp16] --out DIR\n"
         + "  model esrgan --variant slim|medium|thick --scale 2|3|4|8 --out FILE.onnx";
   }
 
@@ -96,6 +99,10 @@ public final class ModelCommand implements EngineCommand {
       esrgan(args, out, err);
       return;
     }
+    if (args.positional().size() == 1 && args.positional().get(0).equals("stand-in")) {
+      standIn(args, out, err);
+      return;
+    }
     if (args.positional().size() != 1 || !args.positional().get(0).equals("miniature")) {
       throw new UsageException("expected: " + usage());
     }
@@ -123,6 +130,37 @@ public final class ModelCommand implements EngineCommand {
             + vocabulary);
     err.println(
         "note: a miniature bundle proves the pipeline, not the pictures; see the README for real SD 2.x weights");
+  }
+
+  /** {@code model stand-in}: a full-size architecture with untrained weights. */
+  private static void standIn(Args args, PrintStream out, PrintStream err) throws IOException {
+    StandInKind kind;
+    try {
+      kind = StandInKind.parse(args.required("kind"));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--kind: " + e.getMessage());
+    }
+    boolean fp16 = args.flag("fp16");
+    Path outDir = args.path("out");
+    Path tokenizer = Path.of(args.string("tokenizer", sharedTokenizer().toString()));
+    args.finish();
+    boolean realVocabulary = Files.isRegularFile(tokenizer.resolve("vocab.json"));
+    long start = System.nanoTime();
+    StandInBundle.write(kind, fp16, outDir, realVocabulary ? tokenizer : null);
+    long bytes;
+    try (java.util.stream.Stream<Path> files = Files.walk(outDir)) {
+      bytes = files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+    }
+    out.printf(
+        java.util.Locale.ROOT,
+        "wrote the untrained full-size %s%s stand-in to %s (%.2f GB, %.0f s)%n",
+        kind.cliName(),
+        fp16 ? " fp16" : "",
+        outDir,
+        bytes / 1e9,
+        (System.nanoTime() - start) / 1e9);
+    err.println(
+        "note: a stand-in has the real architecture and cost, not the pictures: its weights are random");
   }
 
   /** {@code model esrgan}: fetches the variant's package with npm and converts one scale. */

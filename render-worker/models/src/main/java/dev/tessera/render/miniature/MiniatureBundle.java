@@ -78,7 +78,7 @@ public final class MiniatureBundle {
       throws IOException {
     int vocabularySize = writeTokenizer(spec, outDir.resolve("tokenizer"), tokenizerSource);
 
-    MiniatureConfigFiles.modelIndex(outDir.resolve("model_index.json"), spec);
+    MiniatureConfigFiles.modelIndex(outDir.resolve("model_index.json"), spec, DISCLAIMER);
     MiniatureConfigFiles.scheduler(outDir.resolve("scheduler/scheduler_config.json"), spec);
     writeModel(outDir.resolve("text_encoder"), MiniatureTextEncoder.build(spec, vocabularySize));
     MiniatureConfigFiles.textEncoder(
@@ -95,7 +95,7 @@ public final class MiniatureBundle {
       throws IOException {
     int vocabularySize = writeTokenizer(spec, outDir.resolve("tokenizer"), tokenizerSource);
 
-    UpscalerConfigFiles.modelIndex(outDir.resolve("model_index.json"));
+    UpscalerConfigFiles.modelIndex(outDir.resolve("model_index.json"), DISCLAIMER);
     UpscalerConfigFiles.scheduler(outDir.resolve("scheduler/scheduler_config.json"));
     UpscalerConfigFiles.lowResScheduler(outDir.resolve("low_res_scheduler/scheduler_config.json"));
     writeModel(outDir.resolve("text_encoder"), MiniatureTextEncoder.build(spec, vocabularySize));
@@ -107,7 +107,7 @@ public final class MiniatureBundle {
     UpscalerConfigFiles.vae(outDir.resolve("vae_decoder/config.json"));
   }
 
-  private static int writeTokenizer(MiniatureSpec spec, Path dir, Path source) throws IOException {
+  static int writeTokenizer(MiniatureSpec spec, Path dir, Path source) throws IOException {
     Files.createDirectories(dir);
     if (source != null
         && Files.isRegularFile(source.resolve("vocab.json"))

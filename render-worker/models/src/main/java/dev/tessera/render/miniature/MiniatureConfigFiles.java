@@ -38,11 +38,15 @@ final class MiniatureConfigFiles {
 
   private MiniatureConfigFiles() {}
 
-  static void modelIndex(Path file, MiniatureSpec spec) throws IOException {
+  /**
+   * @param disclaimer what the untrained bundle is, under {@code _tessera_miniature} (the engine
+   *     warns about such bundles)
+   */
+  static void modelIndex(Path file, MiniatureSpec spec, String disclaimer) throws IOException {
     ObjectNode json = MAPPER.createObjectNode();
     json.put("_class_name", "ORTStableDiffusionPipeline");
     json.put("_diffusers_version", DIFFUSERS_VERSION);
-    json.put("_tessera_miniature", MiniatureBundle.DISCLAIMER);
+    json.put("_tessera_miniature", disclaimer);
     json.set("feature_extractor", pair(null, null));
     json.put("requires_safety_checker", false);
     json.set("safety_checker", pair(null, null));

@@ -127,6 +127,16 @@ record MiniatureSpec(
     return fp16 ? full.halfPrecision() : full;
   }
 
+  /** This spec with a text encoder {@code width} wide (the stand-ins' real 1024). */
+  MiniatureSpec withTextWidth(int width) {
+    return new MiniatureSpec(
+        weights,
+        new Text(width, text.inputIdsType(), text.padToken()),
+        unet,
+        scheduling,
+        vaeEncoder);
+  }
+
   private MiniatureSpec halfPrecision() {
     return new MiniatureSpec(
         new Weights(weights.seed(), true),

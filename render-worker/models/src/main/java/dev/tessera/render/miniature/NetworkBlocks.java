@@ -24,8 +24,12 @@ final class NetworkBlocks {
   private final GaussianWeights weights;
 
   NetworkBlocks(OnnxGraphBuilder graph, long seed) {
+    this(graph, new GaussianWeights(seed));
+  }
+
+  NetworkBlocks(OnnxGraphBuilder graph, GaussianWeights weights) {
     this.graph = graph;
-    this.weights = new GaussianWeights(seed);
+    this.weights = weights;
   }
 
   OnnxGraphBuilder graph() {
@@ -38,7 +42,9 @@ final class NetworkBlocks {
     for (long dim : shape) {
       count = Math.multiplyExact(count, Math.toIntExact(dim));
     }
-    return graph.weight(label, shape, weights.next(count, std));
+    // a graph that only counts its weights needs no values: zeros save drawing a billion numbers
+    return graph.weight(
+        label, shape, graph.storesValues() ? weights.next(count, std) : new float[count]);
   }
 
   /** A square convolution of {@code shape} with "same" padding, NCHW in and out. */

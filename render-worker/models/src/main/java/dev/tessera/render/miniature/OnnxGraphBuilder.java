@@ -38,8 +38,17 @@ import java.util.regex.Pattern;
  * Operator parameters whose type the operator fixes (Reshape shapes, Resize scales) stay int64 /
  * float32.
  *
+ * <p>{@link Precision#FLOAT16} instead computes in float16 throughout, as an fp16 export for the
+ * GPU does: no Casts around weights, inputs or outputs. On the CPU, ONNX Runtime casts around the
+ * operators it has no float16 kernel for, which is slow.
+ *
+ * <p>Weights go into the ModelProto unless {@link ExternalWeights} are given; then each float
+ * weight is appended to that file and the model only points at it (protobuf cannot serialise a
+ * model over 2 GiB, and a full-size UNet is 3.5 GB in float32).
+ *
  * <p>Lifetime: one builder per model, used from one thread; {@link #build} may be called once all
- * outputs are declared, and the builder should be dropped after it.
+ * outputs are declared, and the builder should be dropped after it. It does not own the external
+ * weights file.
  */
 public final class OnnxGraphBuilder {
   /** The default-domain operator set every generated model imports. */
@@ -53,8 +62,20 @@ public final class OnnxGraphBuilder {
 
   private static final Pattern FIXED_DIM = Pattern.compile("\\d+");
 
+  /** How float tensors are stored and computed. */
+  public enum Precision {
+    /** float32 everywhere. */
+    FLOAT32,
+    /** float16 inputs, outputs and weights, cast to float32 for every node (runs on the CPU). */
+    FLOAT16_STORAGE,
+    /** float16 everywhere, nodes included, as a GPU export. */
+    FLOAT16
+  }
+
   private final String graphName;
   private final boolean fp16;
+  private final boolean castToFloat32;
+  private final ExternalWeights external;
   private final List<ValueInfoProto> inputs = new ArrayList<>();
   private final List<ValueInfoProto> outputs = new ArrayList<>();
   private final List<TensorProto> initializers = new ArrayList<>();
@@ -70,13 +91,35 @@ public final class OnnxGraphBuilder {
    * @param fp16 whether float inputs, outputs and weights are stored as float16
    */
   public OnnxGraphBuilder(String graphName, boolean fp16) {
+    this(graphName, fp16 ? Precision.FLOAT16_STORAGE : Precision.FLOAT32, null);
+  }
+
+  /**
+   * @param external where float weights go, or null to keep them in the model
+   */
+  public OnnxGraphBuilder(String graphName, Precision precision, ExternalWeights external) {
     this.graphName = graphName;
-    this.fp16 = fp16;
+    this.fp16 = precision != Precision.FLOAT32;
+    this.castToFloat32 = precision == Precision.FLOAT16_STORAGE;
+    this.external = external;
   }
 
   /** The element type of float graph inputs and outputs: {@code FLOAT16} or {@code FLOAT}. */
   public int floatType() {
     return fp16 ? DataType.FLOAT16_VALUE : DataType.FLOAT_VALUE;
+  }
+
+  /** The element type the nodes compute in: {@code FLOAT16} only for {@link Precision#FLOAT16}. */
+  public int computeType() {
+    return fp16 && !castToFloat32 ? DataType.FLOAT16_VALUE : DataType.FLOAT_VALUE;
+  }
+
+  /**
+   * False when the weights only go to a counting {@link ExternalWeights}: callers may then pass
+   * zeros instead of drawing values.
+   */
+  public boolean storesValues() {
+    return external == null || external.storesValues();
   }
 
   /**
@@ -111,7 +154,7 @@ public final class OnnxGraphBuilder {
    */
   public String floatInput(String name, String... dims) {
     input(name, floatType(), dims);
-    return fp16 ? cast(name, DataType.FLOAT_VALUE) : name;
+    return castToFloat32 ? cast(name, DataType.FLOAT_VALUE) : name;
   }
 
   /**
@@ -131,12 +174,12 @@ public final class OnnxGraphBuilder {
    * storage.
    */
   public void floatOutput(String tensor, String name, String... dims) {
-    if (fp16) {
+    if (castToFloat32) {
       claimExact(name);
       node("Cast", List.of(tensor), List.of(name), intAttr("to", DataType.FLOAT16_VALUE));
       outputs.add(valueInfo(name, floatType(), dims));
     } else {
-      output(tensor, name, DataType.FLOAT_VALUE, dims);
+      output(tensor, name, floatType(), dims);
     }
   }
 
@@ -149,6 +192,10 @@ public final class OnnxGraphBuilder {
   public String weight(String label, long[] shape, float[] values) {
     checkCount(label, shape, values.length);
     String name = freshName(label);
+    if (external != null) {
+      initializers.add(external.append(name, shape, values, fp16));
+      return castToFloat32 ? cast(name, DataType.FLOAT_VALUE) : name;
+    }
     if (!fp16) {
       initializers.add(floatTensor(name, shape, values));
       return name;
@@ -159,7 +206,7 @@ public final class OnnxGraphBuilder {
       bytes.putShort(Fp16Conversions.floatToFp16(value));
     }
     initializers.add(tensor(name, DataType.FLOAT16_VALUE, shape, bytes));
-    return cast(name, DataType.FLOAT_VALUE);
+    return castToFloat32 ? cast(name, DataType.FLOAT_VALUE) : name;
   }
 
   /** A float weight of {@code shape} with every element equal to {@code value}. */

@@ -32,11 +32,14 @@ final class UpscalerConfigFiles {
 
   private UpscalerConfigFiles() {}
 
-  static void modelIndex(Path file) throws IOException {
+  /**
+   * @param disclaimer what the untrained bundle is, under {@code _tessera_miniature}
+   */
+  static void modelIndex(Path file, String disclaimer) throws IOException {
     ObjectNode json = MiniatureConfigFiles.MAPPER.createObjectNode();
     json.put("_class_name", "OnnxStableDiffusionUpscalePipeline");
     json.put("_diffusers_version", MiniatureConfigFiles.DIFFUSERS_VERSION);
-    json.put("_tessera_miniature", MiniatureBundle.DISCLAIMER);
+    json.put("_tessera_miniature", disclaimer);
     json.set("low_res_scheduler", MiniatureConfigFiles.pair("diffusers", "DDPMScheduler"));
     json.put("max_noise_level", MAX_NOISE_LEVEL);
     json.set("scheduler", MiniatureConfigFiles.pair("diffusers", "DDIMScheduler"));

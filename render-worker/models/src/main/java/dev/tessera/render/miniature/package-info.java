@@ -4,6 +4,12 @@
  * deterministic, untrained weights small enough for tests and the out-of-the-box demo on two CPU
  * cores. They prove the pipeline, not the pictures.
  *
+ * <p>The same builders write full-size stand-ins ({@link
+ * dev.tessera.render.miniature.StandInBundle}, {@link dev.tessera.render.miniature.StandInKind}):
+ * the published SD 2.1 and x4 upscaler architectures with untrained weights, whose weights go to
+ * external data files ({@link dev.tessera.render.miniature.ExternalWeights}); they cost what the
+ * real models cost.
+ *
  * <p>Entry points: {@link dev.tessera.render.miniature.MiniatureBundle#write} and {@link
  * dev.tessera.render.miniature.MiniatureKind}. {@link
  * dev.tessera.render.miniature.OnnxGraphBuilder} writes ONNX graphs and is meant to be reused for
