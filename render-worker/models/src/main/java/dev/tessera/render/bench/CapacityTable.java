@@ -75,7 +75,7 @@ public final class CapacityTable {
               "%nhelm values for %s (the keys that differ from values.yaml):%nworkers:%n  pools:%n"
                   + "    - name: sd21%n"
                   + "      model: stable-diffusion-2-1%n      replicas: %d%n      gpu: %d%n"
-                  + "      # cross-job batch of %d (the worker's batching setting, issue 15 point 3)%n",
+                  + "      batchJobs: %d%n",
               row.device(),
               row.workers(),
               gpu ? 1 : 0,
