@@ -134,7 +134,7 @@ try {
     return row && row.id !== `job-${id}`;
   }, seen.job);
   seen.cancelled = (await newest.getAttribute('id')).replace(/^job-/, '');
-  await page.getByRole('button', { name: `Cancel job ${seen.cancelled.slice(0, 8)}` }).click();
+  await page.getByRole('button', { name: `Cancel job ${seen.cancelled.slice(-8)}` }).click();
   await page.locator(`#job-${seen.cancelled}[data-state="CANCELED"]`).waitFor({ timeout: JOB_WAIT_MS });
   await shot('jobs-cancelled');
 

@@ -37,7 +37,8 @@ function say(text, isError = false) {
   status.classList.toggle('error', isError);
 }
 
-const shortId = (id) => (id ? id.slice(0, 8) : '');
+// Job ids are UUIDv7: their first digits are a timestamp shared by jobs of the same moment, their last ones random.
+const shortId = (id) => (id ? id.slice(-8) : '');
 const seconds = (ms) => (ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(ms < 10000 ? 1 : 0)} s`);
 
 function since(iso, until = Date.now()) {
@@ -468,7 +469,7 @@ function jobRow(job) {
   });
   if (!progress && !done && !ENDED.has(job.state)) bar.removeAttribute('value'); // indeterminate while waiting
   const progressText = done ? 'done' : progress ? `${progress.step}/${progress.total}` : ENDED.has(job.state) ? '' : 'waiting';
-  const actions = el('td', { class: 'actions' });
+  const actions = el('td', { class: 'row-actions' });
   if (!ENDED.has(job.state)) {
     const cancel = el('button', {
       type: 'button', class: 'secondary cancel', 'aria-label': `Cancel job ${shortId(job.id)}`,

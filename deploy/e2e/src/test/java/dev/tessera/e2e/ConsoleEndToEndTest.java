@@ -72,6 +72,13 @@ class ConsoleEndToEndTest {
 
   @Test
   void aPersonSubmitsWatchesBrowsesCancelsAndUploadsInChromium() throws Exception {
+    if (Files.isDirectory(SCREENSHOTS)) {
+      try (Stream<Path> old = Files.list(SCREENSHOTS)) {
+        for (Path file : old.toList()) {
+          Files.delete(file); // only this run's pages, and no failure.png of an earlier one
+        }
+      }
+    }
     NodeClient browser =
         NodeClient.install(
             Path.of("src/test/node/console-browser"), Path.of("target/console-browser"));
