@@ -62,7 +62,8 @@ async function api(path, options = {}) {
   if (!key) throw new ApiError(401, { detail: 'not signed in' });
   const headers = new Headers(options.headers || {});
   headers.set('Authorization', `Bearer ${key}`);
-  const response = await fetch(path, { ...options, headers, cache: 'no-store' });
+  // Answers are read fresh; a caller that may use the browser's cache (previews) says so.
+  const response = await fetch(path, { cache: 'no-store', ...options, headers });
   if (response.status === 401) {
     signOut('The API key was refused (unknown or revoked). Sign in again.');
   }
@@ -628,7 +629,7 @@ async function enterGallery() {
 
 /** The job's preview (made by the gateway, about 256 px) as an object URL: an <img> cannot send the key. */
 async function thumbnail(id) {
-  const response = await api(`/v1/jobs/${id}/thumbnail`);
+  const response = await api(`/v1/jobs/${id}/thumbnail`, { cache: 'default' });
   if (!response.ok) throw new ApiError(response.status, await problemOf(response));
   const url = URL.createObjectURL(await response.blob());
   thumbnailUrls.push(url);

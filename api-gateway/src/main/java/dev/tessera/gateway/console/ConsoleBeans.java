@@ -1,5 +1,6 @@
 package dev.tessera.gateway.console;
 
+import dev.tessera.gateway.compat.ImageWork;
 import dev.tessera.gateway.compat.ResultImages;
 import dev.tessera.gateway.config.GatewayConfig;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -12,8 +13,8 @@ import javax.sql.DataSource;
 public class ConsoleBeans {
   @Produces
   @Singleton
-  Thumbnails thumbnails(DataSource dataSource, ResultImages images) {
-    return new Thumbnails(dataSource, images);
+  Thumbnails thumbnails(DataSource dataSource, ResultImages images, ImageWork imageWork) {
+    return new Thumbnails(dataSource, images, imageWork);
   }
 
   @Produces

@@ -8,14 +8,22 @@ import dev.tessera.gateway.compat.ImageFormat;
 import dev.tessera.gateway.compat.ResultImages;
 import jakarta.ws.rs.ClientErrorException;
 import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.ServiceUnavailableException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.sql.DataSource;
 
 /**
@@ -31,16 +39,26 @@ public final class Thumbnails {
 
   private static final String VARIANT = "thumb-" + SIZE;
   private static final float QUALITY = 0.85f;
+
+  /** How long a request waits for its preview behind others before it is told to come back. */
+  private static final Duration MAKE_TIMEOUT = Duration.ofSeconds(30);
+
+  private static final int RETRY_AFTER_SECONDS = 5;
   private static final int TIMEOUT_SECONDS = 10;
   private static final String SELECT_JOB =
       "SELECT state, object_key, error FROM jobs WHERE id = ? AND tenant_id = ?";
 
   private final DataSource dataSource;
   private final ResultImages images;
+  private final Executor imageWork;
 
-  public Thumbnails(DataSource dataSource, ResultImages images) {
+  /**
+   * @param imageWork where previews are decoded, scaled and encoded
+   */
+  public Thumbnails(DataSource dataSource, ResultImages images, Executor imageWork) {
     this.dataSource = dataSource;
     this.images = images;
+    this.imageWork = imageWork;
   }
 
   /**
@@ -48,6 +66,7 @@ public final class Thumbnails {
    *
    * @throws NotFoundException for an unknown job or another tenant's
    * @throws ClientErrorException (409) while the job has no image: not (or never) SUCCEEDED
+   * @throws ServiceUnavailableException (503) when the image threads could not make it in time
    */
   public byte[] of(Tenant tenant, UUID jobId) throws SQLException, IOException {
     EndedJob job = succeeded(tenant, jobId);
@@ -55,11 +74,35 @@ public final class Thumbnails {
     if (kept.isPresent()) {
       return kept.get();
     }
-    byte[] png = images.read(job);
-    int[] size = previewSize(png);
-    byte[] jpeg = ImageFit.deliver(png, size[0], size[1], ImageFormat.JPEG, QUALITY);
-    images.store(jobId, VARIANT, ImageFormat.JPEG, jpeg);
-    return jpeg;
+    CompletableFuture<byte[]> made = CompletableFuture.supplyAsync(() -> make(job), imageWork);
+    try {
+      return made.get(MAKE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      made.cancel(false);
+      throw new ServiceUnavailableException(
+          "the gateway's image threads are busy: no preview of job " + jobId + " yet",
+          (long) RETRY_AFTER_SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while making the preview of job " + jobId, e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof UncheckedIOException io) {
+        throw io.getCause();
+      }
+      throw new IOException("cannot make the preview of job " + jobId, e.getCause());
+    }
+  }
+
+  private byte[] make(EndedJob job) {
+    try {
+      byte[] png = images.read(job);
+      int[] size = previewSize(png);
+      byte[] jpeg = ImageFit.deliver(png, size[0], size[1], ImageFormat.JPEG, QUALITY);
+      images.store(job.id(), VARIANT, ImageFormat.JPEG, jpeg);
+      return jpeg;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private EndedJob succeeded(Tenant tenant, UUID jobId) throws SQLException {
