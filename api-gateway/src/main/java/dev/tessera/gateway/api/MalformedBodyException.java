@@ -30,7 +30,16 @@ public final class MalformedBodyException extends RuntimeException {
             : withLine
                 ? " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"
                 : " (column " + at.getColumnNr() + ")";
-    return new MalformedBodyException(
-        what + " is not valid JSON: " + e.getOriginalMessage() + where);
+    return new MalformedBodyException(what + " is not valid JSON: " + reason(e) + where);
+  }
+
+  /** Jackson's reason, without the Java types some of its messages name. */
+  static String reason(JsonProcessingException e) {
+    String reason = e.getOriginalMessage();
+    if (reason.startsWith("Trailing token")) {
+      // "Trailing token (...) found after value (bound as `com.fasterxml...JsonNode`): ..."
+      return "more text follows the JSON value";
+    }
+    return reason.replaceAll("`[A-Za-z_$][\\w$]*(?:\\.[\\w$]+)+`", "a value");
   }
 }
