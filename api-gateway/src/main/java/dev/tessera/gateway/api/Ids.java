@@ -5,7 +5,7 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 /** Ids in paths and query parameters: UUIDs in their canonical form only. */
-final class Ids {
+public final class Ids {
   private static final Pattern CANONICAL_UUID =
       Pattern.compile(
           "\\p{XDigit}{8}-\\p{XDigit}{4}-\\p{XDigit}{4}-\\p{XDigit}{4}-\\p{XDigit}{12}");
@@ -25,7 +25,7 @@ final class Ids {
    *
    * @throws BadRequestException naming {@code what} ("a job id") when it is not one
    */
-  static UUID inPath(String text, String what) {
+  public static UUID inPath(String text, String what) {
     if (!canonical(text)) {
       throw new BadRequestException(what + " is a UUID such as " + EXAMPLE);
     }

@@ -4,11 +4,13 @@ import dev.tessera.gateway.jobs.ResultLinks;
 import io.minio.GetObjectArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
+import io.minio.errors.ErrorResponseException;
 import io.minio.errors.MinioException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.GeneralSecurityException;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -54,7 +56,7 @@ public final class ResultImages {
    */
   public String store(UUID jobId, String variant, ImageFormat format, byte[] bytes)
       throws IOException {
-    String key = "derived/" + jobId + "/" + variant + "." + format.wireName();
+    String key = derivedKey(jobId, variant, format);
     try {
       store.putObject(
           PutObjectArgs.builder().bucket(bucket).object(key).stream(
@@ -65,6 +67,30 @@ public final class ResultImages {
       throw new IOException("cannot store " + key + ": " + e.getMessage(), e);
     }
     return links.presignedGet(key);
+  }
+
+  /**
+   * The image derived from job {@code jobId}'s as {@code variant} and stored by {@link #store}, or
+   * empty when none is stored yet.
+   */
+  public Optional<byte[]> stored(UUID jobId, String variant, ImageFormat format)
+      throws IOException {
+    String key = derivedKey(jobId, variant, format);
+    try (InputStream in =
+        store.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
+      return Optional.of(in.readAllBytes());
+    } catch (ErrorResponseException e) {
+      if ("NoSuchKey".equals(e.errorResponse().code())) {
+        return Optional.empty();
+      }
+      throw new IOException("cannot read " + key + ": " + e.getMessage(), e);
+    } catch (MinioException | GeneralSecurityException e) {
+      throw new IOException("cannot read " + key + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static String derivedKey(UUID jobId, String variant, ImageFormat format) {
+    return "derived/" + jobId + "/" + variant + "." + format.wireName();
   }
 
   private static String key(EndedJob job) {

@@ -263,6 +263,16 @@ class BadBatchTest {
         .body("detail", containsString("(column 20)"));
   }
 
+  /** Jackson names its Java types when a line holds two values; the answer must not. */
+  @Test
+  void aLineWithTwoObjectsIs400WithoutNamingJavaTypes() {
+    postLines(BatchBodies.job(0, "") + BatchBodies.job(1, "") + "\n")
+        .statusCode(400)
+        .contentType(Problem.MEDIA_TYPE)
+        .body("detail", startsWith("line 1 is not valid JSON: more text follows the JSON value"))
+        .body("detail", not(containsString("jackson")));
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"{\"items\": [", "not json", "[]", "{\"items\": []} {}"})
   void aJsonBodyThatIsNotOneObjectIs400(String body) {

@@ -208,6 +208,9 @@ final class HostileRequests {
           "POST /sdapi/v1/interrupt",
           "GET /sdapi/v1/sd-models",
           "GET /sdapi/v1/samplers",
+          "GET /v1/me",
+          "GET /v1/jobs/{id}/thumbnail",
+          "GET /v1/board",
           "path tricks");
 
   /** The API's endpoints, as its OpenAPI document names them. */
@@ -270,6 +273,11 @@ final class HostileRequests {
           compat(endpoint, "GET", "/sdapi/v1/sd-models", headers, ErrorFormat.A1111);
       case "GET /sdapi/v1/samplers" ->
           compat(endpoint, "GET", "/sdapi/v1/samplers", headers, ErrorFormat.A1111);
+      case "GET /v1/me" -> get(endpoint, "/v1/me" + listingQuery(), headers);
+      // The test's jobs never succeed: a preview is refused (409), as for an unknown id (404).
+      case "GET /v1/jobs/{id}/thumbnail" ->
+          get(endpoint, "/v1/jobs/" + id(ids.job()) + "/thumbnail", headers);
+      case "GET /v1/board" -> get(endpoint, "/v1/board" + listingQuery(), headers);
       default -> pathTrick(endpoint, headers);
     };
   }
