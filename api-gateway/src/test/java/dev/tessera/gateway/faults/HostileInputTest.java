@@ -47,18 +47,18 @@ import org.junit.jupiter.api.Test;
  * types, huge numbers, deep nesting, invalid UTF-8, NUL and control characters, chunked bodies, bad
  * headers, bad ids, path tricks), 10,000 to each endpoint the OpenAPI document lists, each get a
  * prompt 2xx or 4xx, errors in the endpoint's error format without a trace of the gateway's
- * insides, and the gateway stays healthy. {@code -Dtessera.fuzz.seed=N} repeats a run (each run
- * prints its seed), {@code -Dtessera.fuzz.per-endpoint=N} sizes it.
+ * insides, and the gateway stays healthy. {@code -Dfuzz.seed=N} repeats a run (each run prints its
+ * seed), {@code -Dfuzz.per-endpoint=N} sizes it.
  */
 @QuarkusTest
 @QuarkusTestResource(GatewayServices.class)
 @NeedsStack
 class HostileInputTest {
   /** Requests that reach each endpoint (and as many to the path tricks). */
-  private static final int PER_ENDPOINT = Integer.getInteger("tessera.fuzz.per-endpoint", 10_000);
+  private static final int PER_ENDPOINT = Integer.getInteger("fuzz.per-endpoint", 10_000);
 
   /** Raw requests, each on a connection of its own. */
-  private static final int RAW_REQUESTS = Integer.getInteger("tessera.fuzz.raw", 3_000);
+  private static final int RAW_REQUESTS = Integer.getInteger("fuzz.raw", 3_000);
 
   /** Requests in flight at once, over as many kept-alive connections. */
   private static final int PARALLEL = 32;
@@ -105,8 +105,8 @@ class HostileInputTest {
         new TreeSet<>(HostileRequests.API_ENDPOINTS),
         "the fuzz covers every endpoint the OpenAPI document lists (add a new one to"
             + " HostileRequests)");
-    long seed = Long.getLong("tessera.fuzz.seed", System.nanoTime());
-    System.out.println("hostile input: seed " + seed + " (-Dtessera.fuzz.seed=" + seed + ")");
+    long seed = Long.getLong("fuzz.seed", System.nanoTime());
+    System.out.println("hostile input: seed " + seed + " (-Dfuzz.seed=" + seed + ")");
     HostileRequests.Ids ids =
         new HostileRequests.Ids(
             created("/v1/jobs", "{\"prompt\":\"fuzz target\"}", key),
@@ -245,7 +245,7 @@ class HostileInputTest {
    */
   @Test
   void malformedBytesOnTheWireNeverGetAServerError() throws Exception {
-    long seed = Long.getLong("tessera.fuzz.seed", System.nanoTime());
+    long seed = Long.getLong("fuzz.seed", System.nanoTime());
     System.out.println("raw requests: seed " + seed);
     RawRequests generator = new RawRequests(seed, key);
     URI uri = URI.create(base.toString());
