@@ -121,21 +121,23 @@ class CrashPointEndToEndTest {
     AppProcess armed =
         farm.addScheduler(Map.of("TESSERA_CRASH_AT", CrashPoint.SCHEDULER_MID_BATCH.label()));
     List<UUID> jobs = new ArrayList<>();
-    for (int i = 0; i < 12; i++) {
-      jobs.add(
-          UUID.fromString(
-              client.submit(
-                  FarmClient.request("a scheduler crash " + i)
-                      .put("steps", 8)
-                      .put("width", 64)
-                      .put("height", 64)
-                      .put("upscale", "none"))));
-    }
-    // Frozen for a few seconds (less than the group's session), the armed scheduler finds several
-    // events waiting at its next poll, and crashes after applying half of them.
+    // Jobs go in until the crash: the armed scheduler owns partitions of render.events only once
+    // the group has rebalanced, which on an idle machine can take longer than a first round of
+    // jobs takes to end. Frozen for a few seconds (less than the group's session), it then finds
+    // several events waiting at its next poll, and crashes after applying half of them.
     long deadline = System.nanoTime() + TIMEOUT.toNanos();
-    while (armed.awaitExit(Duration.ofSeconds(5)).isEmpty()) {
+    do {
       assertTrue(System.nanoTime() < deadline, "the armed scheduler never crashed mid-batch");
+      for (int i = 0; i < 4; i++) {
+        jobs.add(
+            UUID.fromString(
+                client.submit(
+                    FarmClient.request("a scheduler crash " + jobs.size())
+                        .put("steps", 8)
+                        .put("width", 64)
+                        .put("height", 64)
+                        .put("upscale", "none"))));
+      }
       try {
         armed.suspend();
         Thread.sleep(4_000);
@@ -145,7 +147,7 @@ class CrashPointEndToEndTest {
           throw e;
         }
       }
-    }
+    } while (armed.awaitExit(Duration.ofSeconds(5)).isEmpty());
     assertCrashed(armed, armed.name(), CrashPoint.SCHEDULER_MID_BATCH);
     farm.addScheduler(); // the restart; the first scheduler took the crashed one's partitions
 
