@@ -205,6 +205,18 @@ class WorkerServiceLifecycleTest {
         .anyMatch(t -> t.getName().equals("worker-loop") && t.isAlive());
   }
 
+  /**
+   * Whether the loop thread ends within moments: the worker says it stopped as the last thing its
+   * loop does, a moment before the thread returns.
+   */
+  private static boolean loopThreadEnds() throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (loopThreadAlive() && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    return !loopThreadAlive();
+  }
+
   private static void awaitPhase(WorkerService service, WorkerService.Phase phase)
       throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
@@ -386,7 +398,7 @@ class WorkerServiceLifecycleTest {
       eventsUntil(bootstrap, e -> e.jobId().equals(job.jobId()) && e instanceof JobEvent.Started);
       service.drain();
       assertEquals(WorkerService.Phase.DRAINING, service.phase());
-      assertTrue(!loopThreadAlive(), "the loop stopped once the job was done");
+      assertTrue(loopThreadEnds(), "the loop stopped once the job was done");
       done =
           (JobEvent.Succeeded)
               last(
@@ -423,7 +435,7 @@ class WorkerServiceLifecycleTest {
       long d0 = System.nanoTime();
       service.drain();
       took = Duration.ofNanos(System.nanoTime() - d0);
-      assertTrue(!loopThreadAlive(), "the loop stopped");
+      assertTrue(loopThreadEnds(), "the loop stopped");
     } finally {
       service.onStop(null);
     }
