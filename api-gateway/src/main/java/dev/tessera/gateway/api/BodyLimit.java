@@ -21,10 +21,7 @@ import jakarta.inject.Inject;
  *
  * <ul>
  *   <li>a body announced (by {@code Content-Length}) as larger than its limit is refused with a 413
- *       problem, ahead of Quarkus's own check, which answers with an empty body: once the client
- *       has sent it, if it is at most {@value #DISCARD_FACTOR} times the limit (a client still
- *       writing when the connection drops may never read the answer); at once otherwise, or when
- *       the client waits for {@code 100 Continue};
+ *       problem, ahead of Quarkus's own check, which answers with an empty body;
  *   <li>a chunked body is read here, up to its limit, and refused with the same 413 problem once it
  *       grows past it.
  * </ul>
@@ -49,14 +46,9 @@ public class BodyLimit {
         .handler(
             context -> {
               Limit limit = isBatch(context) ? batch : plain;
-              long declared = declaredLength(context);
-              if (declared > limit.bytes()) {
+              if (declaredLength(context) > limit.bytes()) {
                 // Like Quarkus's own check, but with a problem for a body.
-                if (declared <= DISCARD_FACTOR * limit.bytes() && !expectsContinue(context)) {
-                  discardThenRefuse(context, limit);
-                } else {
-                  tooLarge(context, limit);
-                }
+                tooLarge(context, limit);
               } else {
                 context.next();
               }
@@ -111,19 +103,6 @@ public class BodyLimit {
           }
         });
     request.resume();
-  }
-
-  /** Reads and drops the body, then answers 413, so that the client is listening again. */
-  private static void discardThenRefuse(RoutingContext context, Limit limit) {
-    HttpServerRequest request = context.request();
-    request.handler(ignored -> {});
-    request.exceptionHandler(context::fail);
-    request.endHandler(ignored -> tooLarge(context, limit));
-    request.resume();
-  }
-
-  private static boolean expectsContinue(RoutingContext context) {
-    return "100-continue".equalsIgnoreCase(context.request().getHeader(HttpHeaderNames.EXPECT));
   }
 
   /** Answers 413 without reading the rest of the body, then drops the connection it would clog. */
