@@ -21,7 +21,10 @@ import jakarta.inject.Inject;
  *
  * <ul>
  *   <li>a body announced (by {@code Content-Length}) as larger than its limit is refused with a 413
- *       problem, ahead of Quarkus's own check, which answers with an empty body;
+ *       problem at once, ahead of Quarkus's own check, which answers with an empty body; the rest
+ *       of the body is then read and dropped (when announced at most {@value #DISCARD_FACTOR} times
+ *       the limit, for at most {@value #DRAIN_MILLIS} ms) before the connection closes, so that a
+ *       client still sending reads the answer rather than a reset;
  *   <li>a chunked body is read here, up to its limit, and refused with the same 413 problem once it
  *       grows past it.
  * </ul>
@@ -32,6 +35,9 @@ public class BodyLimit {
 
   /** How far past its limit a chunked body is read (and discarded) before the connection drops. */
   private static final int DISCARD_FACTOR = 4;
+
+  /** How long the rest of a refused body is read and dropped before the connection drops. */
+  private static final long DRAIN_MILLIS = 3_000;
 
   @Inject ObjectMapper mapper;
 
@@ -46,9 +52,12 @@ public class BodyLimit {
         .handler(
             context -> {
               Limit limit = isBatch(context) ? batch : plain;
-              if (declaredLength(context) > limit.bytes()) {
+              long declared = declaredLength(context);
+              if (declared > DISCARD_FACTOR * limit.bytes()) {
                 // Like Quarkus's own check, but with a problem for a body.
                 tooLarge(context, limit);
+              } else if (declared > limit.bytes()) {
+                tooLargeThenDrain(context, limit);
               } else {
                 context.next();
               }
@@ -105,14 +114,46 @@ public class BodyLimit {
     request.resume();
   }
 
+  /**
+   * Answers 413 at once, then reads and drops the rest of the body, closing the connection when it
+   * has all come or after {@value #DRAIN_MILLIS} ms. Closing at once instead, with the client's
+   * bytes still arriving, makes the kernel reset the connection, and the client may lose the
+   * answer.
+   */
+  private static void tooLargeThenDrain(RoutingContext context, Limit limit) {
+    HttpServerRequest request = context.request();
+    boolean[] closed = {false};
+    Runnable close =
+        () -> {
+          if (!closed[0]) {
+            closed[0] = true;
+            request.connection().close();
+          }
+        };
+    long timer = context.vertx().setTimer(DRAIN_MILLIS, id -> close.run());
+    request.handler(dropped -> {});
+    request.exceptionHandler(failure -> close.run());
+    request.endHandler(
+        ignored -> {
+          context.vertx().cancelTimer(timer);
+          close.run();
+        });
+    request.resume();
+    answer(context, limit);
+  }
+
   /** Answers 413 without reading the rest of the body, then drops the connection it would clog. */
   private static void tooLarge(RoutingContext context, Limit limit) {
+    context.response().endHandler(ignored -> context.request().connection().close());
+    answer(context, limit);
+  }
+
+  private static void answer(RoutingContext context, Limit limit) {
     context
         .response()
         .setStatusCode(413)
         .putHeader(HttpHeaderNames.CONTENT_TYPE, Problem.MEDIA_TYPE)
         .putHeader(HttpHeaderNames.CONNECTION, "close")
-        .endHandler(ignored -> context.request().connection().close())
         .end(limit.problem());
   }
 

@@ -6,14 +6,21 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tessera.gateway.GatewayServices;
 import dev.tessera.gateway.Sql;
 import dev.tessera.teststack.NeedsStack;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -189,6 +196,37 @@ class BadRequestTest {
         .body("type", equalTo(ProblemMappers.MALFORMED_BODY))
         .body("status", equalTo(400))
         .body("detail", equalTo(MalformedBodyException.NOT_ONE_OBJECT));
+  }
+
+  @Test
+  void aClientStillSendingAnAnnouncedBodyOverTheLimitReadsThe413() throws Exception {
+    // The answer goes out at once; a server that then closed would make the kernel reset the
+    // connection under the bytes still coming, and the client would lose the answer.
+    int length = 1024 * 1024 + 1;
+    try (Socket socket = new Socket(URI.create(RestAssured.baseURI).getHost(), RestAssured.port)) {
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(
+          ("POST /v1/jobs HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+                  + GatewayServices.key
+                  + "\r\nContent-Type: application/json\r\nContent-Length: "
+                  + length
+                  + "\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      byte[] piece = new byte[64 * 1024];
+      Arrays.fill(piece, (byte) 'a');
+      for (int sent = 0; sent < length; sent += piece.length) {
+        Thread.sleep(20);
+        out.write(piece, 0, Math.min(piece.length, length - sent));
+        out.flush();
+      }
+      String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertTrue(response.startsWith("HTTP/1.1 413 "), response);
+      assertTrue(response.contains(Problem.MEDIA_TYPE), response);
+      assertTrue(
+          response.endsWith("\"detail\":\"the body must not exceed 1048576 bytes\"}"), response);
+    }
   }
 
   @Test
