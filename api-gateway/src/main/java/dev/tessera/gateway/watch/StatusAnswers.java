@@ -30,7 +30,11 @@ import java.util.concurrent.Executor;
  */
 public final class StatusAnswers {
   /** A job's answer and the tenant it belongs to, who alone may see it. */
-  public record KeptJob(UUID tenantId, Tagged answer) {}
+  public record KeptJob(UUID tenantId, Tagged answer) {
+    boolean belongsTo(Tenant tenant) {
+      return tenantId.equals(tenant.id());
+    }
+  }
 
   private final ChangeCache<UUID, KeptJob> keptJobs;
   private final JobQuery jobs;
@@ -66,7 +70,7 @@ public final class StatusAnswers {
   public CompletionStage<Response> job(Tenant tenant, UUID id, String ifNoneMatch, String wait) {
     Duration waitTime = WaitTime.parse(wait);
     if (waitTime.isZero()) {
-      Optional<KeptJob> kept = keptJobs.peek(id).filter(job -> job.tenantId().equals(tenant.id()));
+      Optional<KeptJob> kept = keptJobs.peek(id).filter(job -> job.belongsTo(tenant));
       if (kept.isPresent()) {
         return CompletableFuture.completedFuture(
             ConditionalGet.respond(kept.get().answer(), ifNoneMatch));
@@ -139,7 +143,7 @@ public final class StatusAnswers {
     // Another tenant's kept job answers 404, as its query would.
     return keptJobs
         .get(id, () -> jobs.find(tenant, id).map(view -> new KeptJob(tenant.id(), tag(view))))
-        .filter(kept -> kept.tenantId().equals(tenant.id()))
+        .filter(kept -> kept.belongsTo(tenant))
         .map(KeptJob::answer)
         .orElseThrow(() -> new NotFoundException("no job with id " + id));
   }
