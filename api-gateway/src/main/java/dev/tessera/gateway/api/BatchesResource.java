@@ -90,29 +90,13 @@ public class BatchesResource {
           @Content(
               mediaType = MediaType.APPLICATION_JSON,
               schema = @Schema(implementation = BatchView.class)))
-  @APIResponse(
-      responseCode = "400",
-      description = "Body is not JSON",
-      content =
-          @Content(
-              mediaType = Problem.MEDIA_TYPE,
-              schema = @Schema(implementation = Problem.class)))
-  @APIResponse(
-      responseCode = "413",
-      description = "Body larger than 16 MiB",
-      content =
-          @Content(
-              mediaType = Problem.MEDIA_TYPE,
-              schema = @Schema(implementation = Problem.class)))
+  @APIResponse(responseCode = "400", description = "Body is not JSON")
+  @APIResponse(responseCode = "413", description = "Body larger than 16 MiB")
   @APIResponse(
       responseCode = "422",
       description =
           "A job is invalid, a custom_id missing or repeated, or more than 10,000 jobs; errors"
-              + " names each field, e.g. items[17].steps",
-      content =
-          @Content(
-              mediaType = Problem.MEDIA_TYPE,
-              schema = @Schema(implementation = Problem.class)))
+              + " names each field, e.g. items[17].steps")
   public Response submitJson(
       InputStream body,
       @Parameter(
@@ -144,20 +128,10 @@ public class BatchesResource {
           @Content(
               mediaType = MediaType.APPLICATION_JSON,
               schema = @Schema(implementation = BatchView.class)))
-  @APIResponse(
-      responseCode = "400",
-      description = "A line is not JSON; the detail names it",
-      content =
-          @Content(
-              mediaType = Problem.MEDIA_TYPE,
-              schema = @Schema(implementation = Problem.class)))
+  @APIResponse(responseCode = "400", description = "A line is not JSON; the detail names it")
   @APIResponse(
       responseCode = "422",
-      description = "As for the JSON form, fields named lines[18].steps",
-      content =
-          @Content(
-              mediaType = Problem.MEDIA_TYPE,
-              schema = @Schema(implementation = Problem.class)))
+      description = "As for the JSON form, fields named lines[18].steps")
   public Response submitLines(
       InputStream body,
       @Parameter(
@@ -202,20 +176,8 @@ public class BatchesResource {
               mediaType = MediaType.APPLICATION_JSON,
               schema = @Schema(implementation = BatchView.class)))
   @APIResponse(responseCode = "304", description = "Unchanged: If-None-Match names the ETag")
-  @APIResponse(
-      responseCode = "404",
-      description = "No such batch",
-      content =
-          @Content(
-              mediaType = Problem.MEDIA_TYPE,
-              schema = @Schema(implementation = Problem.class)))
-  @APIResponse(
-      responseCode = "422",
-      description = "wait is not 0 to 60",
-      content =
-          @Content(
-              mediaType = Problem.MEDIA_TYPE,
-              schema = @Schema(implementation = Problem.class)))
+  @APIResponse(responseCode = "404", description = "No such batch")
+  @APIResponse(responseCode = "422", description = "wait is not 0 to 60")
   public CompletionStage<Response> get(
       @Parameter(description = "Batch id (UUID)") @PathParam("id") String id,
       @Parameter(description = "The ETag of the batch as the client has it")
@@ -246,13 +208,7 @@ public class BatchesResource {
           @Content(
               mediaType = MediaType.APPLICATION_JSON,
               schema = @Schema(implementation = BatchView.class)))
-  @APIResponse(
-      responseCode = "404",
-      description = "No such batch",
-      content =
-          @Content(
-              mediaType = Problem.MEDIA_TYPE,
-              schema = @Schema(implementation = Problem.class)))
+  @APIResponse(responseCode = "404", description = "No such batch")
   public Response cancel(@Parameter(description = "Batch id (UUID)") @PathParam("id") String id)
       throws SQLException {
     UUID batchId = Ids.inPath(id, "a batch id");
@@ -279,13 +235,7 @@ public class BatchesResource {
       responseCode = "200",
       description = "The results, streamed",
       content = @Content(mediaType = JSONL, schema = @Schema(implementation = BatchResult.class)))
-  @APIResponse(
-      responseCode = "404",
-      description = "No such batch",
-      content =
-          @Content(
-              mediaType = Problem.MEDIA_TYPE,
-              schema = @Schema(implementation = Problem.class)))
+  @APIResponse(responseCode = "404", description = "No such batch")
   public Response results(@Parameter(description = "Batch id (UUID)") @PathParam("id") String id)
       throws SQLException {
     UUID batchId = Ids.inPath(id, "a batch id");

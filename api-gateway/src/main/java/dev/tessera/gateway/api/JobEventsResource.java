@@ -17,7 +17,6 @@ import jakarta.ws.rs.sse.Sse;
 import java.sql.SQLException;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -46,20 +45,10 @@ public class JobEventsResource {
       responseCode = "200",
       description = "The stream",
       content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS))
-  @APIResponse(
-      responseCode = "404",
-      description = "No such job",
-      content =
-          @Content(
-              mediaType = Problem.MEDIA_TYPE,
-              schema = @Schema(implementation = Problem.class)))
+  @APIResponse(responseCode = "404", description = "No such job")
   @APIResponse(
       responseCode = "503",
-      description = "This gateway holds as many waiting requests and streams as it may",
-      content =
-          @Content(
-              mediaType = Problem.MEDIA_TYPE,
-              schema = @Schema(implementation = Problem.class)))
+      description = "This gateway holds as many waiting requests and streams as it may")
   public Multi<OutboundSseEvent> events(
       @Parameter(description = "Job id (UUID)") @PathParam("id") String id,
       @Parameter(description = "The id of the last event received, to resume")

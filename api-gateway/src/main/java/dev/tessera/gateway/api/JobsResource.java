@@ -77,27 +77,9 @@ public class JobsResource {
           @Content(
               mediaType = MediaType.APPLICATION_JSON,
               schema = @Schema(implementation = JobView.class)))
-  @APIResponse(
-      responseCode = "400",
-      description = "Body is not one JSON object",
-      content =
-          @Content(
-              mediaType = Problem.MEDIA_TYPE,
-              schema = @Schema(implementation = Problem.class)))
-  @APIResponse(
-      responseCode = "413",
-      description = "Body larger than 1 MiB",
-      content =
-          @Content(
-              mediaType = Problem.MEDIA_TYPE,
-              schema = @Schema(implementation = Problem.class)))
-  @APIResponse(
-      responseCode = "422",
-      description = "A field is invalid; errors names each one",
-      content =
-          @Content(
-              mediaType = Problem.MEDIA_TYPE,
-              schema = @Schema(implementation = Problem.class)))
+  @APIResponse(responseCode = "400", description = "Body is not one JSON object")
+  @APIResponse(responseCode = "413", description = "Body larger than 1 MiB")
+  @APIResponse(responseCode = "422", description = "A field is invalid; errors names each one")
   public Response submit(
       JobRequest request,
       @Parameter(
@@ -141,11 +123,7 @@ public class JobsResource {
               schema = @Schema(implementation = JobPage.class)))
   @APIResponse(
       responseCode = "400",
-      description = "A parameter is invalid or unknown; errors names each",
-      content =
-          @Content(
-              mediaType = Problem.MEDIA_TYPE,
-              schema = @Schema(implementation = Problem.class)))
+      description = "A parameter is invalid or unknown; errors names each")
   public JobPage list(
       @Parameter(description = "Only this batch's jobs (its id)") @QueryParam("batch") String batch,
       @Parameter(
@@ -194,27 +172,9 @@ public class JobsResource {
               mediaType = MediaType.APPLICATION_JSON,
               schema = @Schema(implementation = JobView.class)))
   @APIResponse(responseCode = "304", description = "Unchanged: If-None-Match names the ETag")
-  @APIResponse(
-      responseCode = "400",
-      description = "The id is not a UUID",
-      content =
-          @Content(
-              mediaType = Problem.MEDIA_TYPE,
-              schema = @Schema(implementation = Problem.class)))
-  @APIResponse(
-      responseCode = "404",
-      description = "No such job",
-      content =
-          @Content(
-              mediaType = Problem.MEDIA_TYPE,
-              schema = @Schema(implementation = Problem.class)))
-  @APIResponse(
-      responseCode = "422",
-      description = "wait is not 0 to 60",
-      content =
-          @Content(
-              mediaType = Problem.MEDIA_TYPE,
-              schema = @Schema(implementation = Problem.class)))
+  @APIResponse(responseCode = "400", description = "The id is not a UUID")
+  @APIResponse(responseCode = "404", description = "No such job")
+  @APIResponse(responseCode = "422", description = "wait is not 0 to 60")
   public CompletionStage<Response> get(
       @Parameter(description = "Job id (UUID)") @PathParam("id") String id,
       @Parameter(description = "The ETag of the job as the client has it")
@@ -248,20 +208,8 @@ public class JobsResource {
           @Content(
               mediaType = MediaType.APPLICATION_JSON,
               schema = @Schema(implementation = JobView.class)))
-  @APIResponse(
-      responseCode = "404",
-      description = "No such job",
-      content =
-          @Content(
-              mediaType = Problem.MEDIA_TYPE,
-              schema = @Schema(implementation = Problem.class)))
-  @APIResponse(
-      responseCode = "409",
-      description = "The job already succeeded or failed",
-      content =
-          @Content(
-              mediaType = Problem.MEDIA_TYPE,
-              schema = @Schema(implementation = Problem.class)))
+  @APIResponse(responseCode = "404", description = "No such job")
+  @APIResponse(responseCode = "409", description = "The job already succeeded or failed")
   public Response cancel(@Parameter(description = "Job id (UUID)") @PathParam("id") String id)
       throws SQLException {
     UUID jobId = Ids.inPath(id, "a job id");

@@ -69,11 +69,7 @@ public class WebhooksResource {
               schema = @Schema(implementation = DeliveryPage.class)))
   @APIResponse(
       responseCode = "400",
-      description = "A parameter is invalid or unknown; errors names each",
-      content =
-          @Content(
-              mediaType = Problem.MEDIA_TYPE,
-              schema = @Schema(implementation = Problem.class)))
+      description = "A parameter is invalid or unknown; errors names each")
   public DeliveryPage deliveries(
       @Parameter(description = "Only this job's deliveries (its id)") @QueryParam("job") String job,
       @Parameter(

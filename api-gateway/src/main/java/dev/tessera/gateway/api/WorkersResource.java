@@ -41,13 +41,7 @@ public class WorkersResource {
           @Content(
               mediaType = MediaType.APPLICATION_JSON,
               schema = @Schema(implementation = WorkerList.class)))
-  @APIResponse(
-      responseCode = "403",
-      description = "The key's tenant is not an operator",
-      content =
-          @Content(
-              mediaType = Problem.MEDIA_TYPE,
-              schema = @Schema(implementation = Problem.class)))
+  @APIResponse(responseCode = "403", description = "The key's tenant is not an operator")
   public WorkerList list() throws SQLException {
     if (!tenant.get().operator()) {
       throw new OperatorsOnlyException("GET /v1/workers", tenant.get().name());

@@ -1,7 +1,6 @@
 package dev.tessera.gateway.console;
 
 import dev.tessera.common.tenants.Tenant;
-import dev.tessera.gateway.api.Problem;
 import dev.tessera.gateway.auth.CurrentTenant;
 import dev.tessera.gateway.auth.OperatorsOnlyException;
 import jakarta.inject.Inject;
@@ -55,13 +54,7 @@ public class ConsoleResource {
           @Content(
               mediaType = MediaType.APPLICATION_JSON,
               schema = @Schema(implementation = Board.class)))
-  @APIResponse(
-      responseCode = "403",
-      description = "The key's tenant is not an operator",
-      content =
-          @Content(
-              mediaType = Problem.MEDIA_TYPE,
-              schema = @Schema(implementation = Problem.class)))
+  @APIResponse(responseCode = "403", description = "The key's tenant is not an operator")
   public Board board() throws SQLException {
     if (!tenant.get().operator()) {
       throw new OperatorsOnlyException("GET /v1/board", tenant.get().name());

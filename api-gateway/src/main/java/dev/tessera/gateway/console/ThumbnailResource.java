@@ -1,7 +1,6 @@
 package dev.tessera.gateway.console;
 
 import dev.tessera.gateway.api.Ids;
-import dev.tessera.gateway.api.Problem;
 import dev.tessera.gateway.auth.CurrentTenant;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -14,7 +13,6 @@ import java.io.IOException;
 import java.sql.SQLException;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -44,20 +42,8 @@ public class ThumbnailResource {
       responseCode = "200",
       description = "The preview",
       content = @Content(mediaType = "image/jpeg"))
-  @APIResponse(
-      responseCode = "404",
-      description = "No such job",
-      content =
-          @Content(
-              mediaType = Problem.MEDIA_TYPE,
-              schema = @Schema(implementation = Problem.class)))
-  @APIResponse(
-      responseCode = "409",
-      description = "The job has not succeeded: it has no image",
-      content =
-          @Content(
-              mediaType = Problem.MEDIA_TYPE,
-              schema = @Schema(implementation = Problem.class)))
+  @APIResponse(responseCode = "404", description = "No such job")
+  @APIResponse(responseCode = "409", description = "The job has not succeeded: it has no image")
   public Response thumbnail(@Parameter(description = "Job id (UUID)") @PathParam("id") String id)
       throws SQLException, IOException {
     byte[] jpeg = thumbnails.of(tenant.get(), Ids.inPath(id, "a job id"));
