@@ -314,6 +314,7 @@ class ChartRenderTest {
   @ParameterizedTest
   @MethodSource("valuesFiles")
   void eachScaledObjectScalesItsPoolOnTheModelsBacklog(String file) throws IOException {
+    ObjectNode values = values(file);
     RenderedChart chart = render(file);
     for (JsonNode scaled : chart.custom("ScaledObject")) {
       String name = scaled.path("metadata").path("name").asText();
@@ -337,6 +338,15 @@ class ChartRenderTest {
       assertTrue(
           query.contains("tessera_jobs_backlog{model=\"" + model + "\"}"), name + ": " + query);
       assertTrue(query.contains("max by (state)"), "every scheduler exports the gauge: " + query);
+      JsonNode pool = pool(values, d.getMetadata().getLabels().get("tessera.dev/pool"));
+      if (!pool.path("keda").has("query")) {
+        // a worker takes up to its batch of the waiting jobs at once
+        int batch = batchJobs(values, pool);
+        assertEquals(
+            batch > 1,
+            query.contains("or vector(0)) / " + batch + " +"),
+            name + " batches " + batch + ": " + query);
+      }
       assertTrue(Double.parseDouble(trigger.path("metadata").path("threshold").asText()) > 0, name);
       if (min == 0) {
         assertTrue(
@@ -496,6 +506,15 @@ class ChartRenderTest {
     List<Container> all = new ArrayList<>(pod(d).getContainers());
     all.addAll(pod(d).getInitContainers());
     return all;
+  }
+
+  private static JsonNode pool(ObjectNode values, String name) {
+    for (JsonNode pool : values.path("workers").path("pools")) {
+      if (pool.path("name").asText().equals(name)) {
+        return pool;
+      }
+    }
+    throw new AssertionError("no pool " + name + " in the values");
   }
 
   /** A pool's TESSERA_BATCH_JOBS: its own, else the GPU pools' default, else 1 on the CPU. */
