@@ -16,7 +16,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
@@ -120,9 +119,7 @@ class BatchingEndToEndTest {
     UUID[] jobs = ids.stream().map(UUID::fromString).toArray(UUID[]::new);
     int most = 0;
     long deadline = System.nanoTime() + TIMEOUT.toNanos();
-    try (Connection db =
-            DriverManager.getConnection(
-                farm.stack().jdbcUrl(), farm.stack().jdbcUser(), farm.stack().jdbcPassword());
+    try (Connection db = farm.stack().connect();
         PreparedStatement named =
             db.prepareStatement("SELECT cardinality(job_ids) FROM workers WHERE id = ?");
         PreparedStatement open =

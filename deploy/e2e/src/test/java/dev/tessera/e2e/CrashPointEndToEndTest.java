@@ -22,7 +22,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -252,7 +251,6 @@ class CrashPointEndToEndTest {
   }
 
   private static Connection database() throws SQLException {
-    return DriverManager.getConnection(
-        farm.stack().jdbcUrl(), farm.stack().jdbcUser(), farm.stack().jdbcPassword());
+    return farm.stack().connect();
   }
 }

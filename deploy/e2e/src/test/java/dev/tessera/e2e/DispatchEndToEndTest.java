@@ -14,7 +14,6 @@ import dev.tessera.deploy.farm.LocalFarm;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
@@ -306,7 +305,6 @@ class DispatchEndToEndTest {
   }
 
   private static Connection database() throws Exception {
-    return DriverManager.getConnection(
-        farm.stack().jdbcUrl(), farm.stack().jdbcUser(), farm.stack().jdbcPassword());
+    return farm.stack().connect();
   }
 }

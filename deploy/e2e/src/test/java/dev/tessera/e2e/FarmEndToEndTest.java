@@ -20,7 +20,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
@@ -541,11 +540,7 @@ class FarmEndToEndTest {
   }
 
   private static JobTimeline timeline(List<String> ids) throws IOException {
-    return JobTimeline.read(
-        farm.stack().jdbcUrl(),
-        farm.stack().jdbcUser(),
-        farm.stack().jdbcPassword(),
-        ids.stream().map(UUID::fromString).toList());
+    return JobTimeline.read(farm.stack(), ids.stream().map(UUID::fromString).toList());
   }
 
   /**
@@ -582,7 +577,6 @@ class FarmEndToEndTest {
   }
 
   private static Connection database() throws Exception {
-    return DriverManager.getConnection(
-        farm.stack().jdbcUrl(), farm.stack().jdbcUser(), farm.stack().jdbcPassword());
+    return farm.stack().connect();
   }
 }

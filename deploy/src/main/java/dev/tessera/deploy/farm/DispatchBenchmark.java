@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -153,9 +152,7 @@ public final class DispatchBenchmark {
     String sql =
         "SELECT extract(epoch FROM started_at - created_at) * 1000, state FROM jobs WHERE id = ?";
     List<Double> millis = new ArrayList<>();
-    try (Connection db =
-            DriverManager.getConnection(
-                farm.stack().jdbcUrl(), farm.stack().jdbcUser(), farm.stack().jdbcPassword());
+    try (Connection db = farm.stack().connect();
         PreparedStatement s = db.prepareStatement(sql)) {
       for (UUID id : ids) {
         s.setObject(1, id);

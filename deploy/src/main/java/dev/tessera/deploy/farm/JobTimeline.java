@@ -1,8 +1,8 @@
 package dev.tessera.deploy.farm;
 
+import dev.tessera.deploy.stack.ServiceStack;
 import java.io.IOException;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -47,11 +47,10 @@ public record JobTimeline(List<Run> runs) {
     }
   }
 
-  /** Reads the jobs {@code ids} from the farm's database. */
-  public static JobTimeline read(String jdbcUrl, String user, String password, Collection<UUID> ids)
-      throws IOException {
+  /** Reads the jobs {@code ids} from the database of {@code stack}. */
+  public static JobTimeline read(ServiceStack stack, Collection<UUID> ids) throws IOException {
     List<Run> runs = new ArrayList<>();
-    try (Connection db = DriverManager.getConnection(jdbcUrl, user, password);
+    try (Connection db = stack.connect();
         PreparedStatement query =
             db.prepareStatement(
                 "SELECT id, worker_id, attempt, state, created_at, started_at,"
@@ -73,10 +72,11 @@ public record JobTimeline(List<Run> runs) {
       }
     } catch (SQLException e) {
       throw new IOException(
-          "cannot read the jobs' timeline from " + jdbcUrl + ": " + e.getMessage(), e);
+          "cannot read the jobs' timeline from " + stack.jdbcUrl() + ": " + e.getMessage(), e);
     }
     if (runs.size() != ids.size()) {
-      throw new IOException("found " + runs.size() + " of " + ids.size() + " jobs in " + jdbcUrl);
+      throw new IOException(
+          "found " + runs.size() + " of " + ids.size() + " jobs in " + stack.jdbcUrl());
     }
     runs.sort(Comparator.comparing(Run::started, Comparator.nullsLast(Comparator.naturalOrder())));
     return new JobTimeline(List.copyOf(runs));

@@ -77,11 +77,7 @@ public final class LoadHarness {
         }
       }
       JobTimeline timeline =
-          JobTimeline.read(
-              farm.stack().jdbcUrl(),
-              farm.stack().jdbcUser(),
-              farm.stack().jdbcPassword(),
-              ids.stream().map(UUID::fromString).toList());
+          JobTimeline.read(farm.stack(), ids.stream().map(UUID::fromString).toList());
       out.print(timeline.report());
       for (AppProcess worker : farm.workers()) {
         JsonNode loop = worker.livenessData();

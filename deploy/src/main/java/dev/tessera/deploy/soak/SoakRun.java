@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -277,9 +276,7 @@ public final class SoakRun {
   }
 
   private static Connection database(LocalFarm farm) throws SQLException {
-    DriverManager.setLoginTimeout(5);
-    return DriverManager.getConnection(
-        farm.stack().jdbcUrl(), farm.stack().jdbcUser(), farm.stack().jdbcPassword());
+    return farm.stack().connect();
   }
 
   /** The results directory of the embedded S3 server, for a farm under {@code home}. */

@@ -2,6 +2,7 @@ package dev.tessera.deploy.stack;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -10,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -31,7 +33,18 @@ public final class ServiceStack implements AutoCloseable {
   public static final String ENV_JDBC_PASSWORD = "TESSERA_JDBC_PASSWORD";
 
   /** How to reach a PostgreSQL database. */
-  private record Jdbc(String url, String user, String password) {}
+  private record Jdbc(String url, String user, String password) {
+    /** Waits at most this long for a connection (PgJDBC's loginTimeout, in seconds). */
+    private static final String LOGIN_TIMEOUT_SECONDS = "10";
+
+    Connection connect() throws SQLException {
+      Properties props = new Properties();
+      props.setProperty("user", user);
+      props.setProperty("password", password);
+      props.setProperty("loginTimeout", LOGIN_TIMEOUT_SECONDS);
+      return DriverManager.getConnection(url, props);
+    }
+  }
 
   private final Optional<Database> database;
   private final Jdbc jdbc;
@@ -99,6 +112,13 @@ public final class ServiceStack implements AutoCloseable {
     return jdbc.url();
   }
 
+  /**
+   * A new connection to the stack's database, waiting at most 10 s for it; the caller closes it.
+   */
+  public Connection connect() throws SQLException {
+    return jdbc.connect();
+  }
+
   public String jdbcUser() {
     return jdbc.user();
   }
@@ -164,7 +184,7 @@ public final class ServiceStack implements AutoCloseable {
     }
     Jdbc jdbc = new Jdbc(url, user, env.getOrDefault(ENV_JDBC_PASSWORD, ""));
     try {
-      DriverManager.getConnection(jdbc.url(), jdbc.user(), jdbc.password()).close();
+      jdbc.connect().close();
     } catch (SQLException e) {
       throw new IOException(
           "cannot connect to the PostgreSQL named by "
