@@ -619,11 +619,15 @@ async function enterGallery() {
   if (!page.data.length) list.append(el('li', { text: 'No finished images yet.' }));
   for (const job of page.data) {
     jobs.set(job.id, job);
-    const image = el('img', { alt: job.request.prompt, width: 256, height: 256, 'data-job': job.id });
+    const deleted = Boolean(job.result_deleted_at);
+    // A result past the farm's retention is gone: its parameters stay, to render it again.
+    const image = deleted
+      ? el('span', { class: 'deleted', text: 'Image deleted (retention over)' })
+      : el('img', { alt: job.request.prompt, width: 256, height: 256, 'data-job': job.id });
     const open = el('button', { type: 'button', class: 'thumb' }, image, el('span', { text: job.request.prompt }));
     open.addEventListener('click', () => openViewer(job));
     list.append(el('li', {}, open));
-    thumbnail(job.id).then((url) => { image.src = url; }).catch((e) => say(e.message, true));
+    if (!deleted) thumbnail(job.id).then((url) => { image.src = url; }).catch((e) => say(e.message, true));
   }
 }
 
@@ -642,9 +646,13 @@ function openViewer(job) {
   $('#viewer-title').textContent = `Job ${shortId(job.id)}`;
   const image = $('#viewer-image');
   image.alt = request.prompt;
-  image.src = job.result_url; // the store's presigned link: no key in it
-  $('#download').href = job.result_url;
-  $('#download').setAttribute('download', `${job.id}.png`);
+  image.hidden = !job.result_url;
+  $('#download').hidden = !job.result_url;
+  if (job.result_url) {
+    image.src = job.result_url; // the store's presigned link: no key in it
+    $('#download').href = job.result_url;
+    $('#download').setAttribute('download', `${job.id}.png`);
+  }
   const rows = [
     ['Prompt', request.prompt], ['Negative prompt', request.negative_prompt || '—'], ['Seed', request.seed],
     ['Steps', request.steps], ['Guidance', request.guidance], ['Scheduler', request.scheduler + (request.karras ? ' (Karras)' : '')],
@@ -652,6 +660,7 @@ function openViewer(job) {
     ['Priority', job.priority],
     ['LoRA adapters', (request.loras || []).map((l) => `${l.name}:${l.scale}`).join(', ') || '—'],
     ['Finished', job.finished_at],
+    ...(job.result_deleted_at ? [['Image deleted', job.result_deleted_at]] : []),
   ];
   $('#viewer-parameters tbody').replaceChildren(...rows.map(([name, value]) =>
     el('tr', {}, el('th', { scope: 'row', text: name }), el('td', { text: String(value ?? '') }))));

@@ -24,7 +24,9 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  * @param progress denoising progress while running, else null
  * @param timings the stages the worker ran, in order; empty until it reports them
  * @param error why the job failed (or why its last attempt failed), else null
- * @param resultUrl a presigned GET URL of the PNG once the job succeeded, else null
+ * @param resultUrl a presigned GET URL of the PNG once the job succeeded, else null (also once its
+ *     result was deleted)
+ * @param resultDeletedAt when the job's result was deleted, its retention over, else null
  * @param request what the job renders, defaults filled in
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -51,8 +53,16 @@ public record JobView(
     @Schema(nullable = true) String error,
     @Schema(
             nullable = true,
-            description = "Presigned GET URL of the PNG, once the job succeeded; expires.")
+            description =
+                "Presigned GET URL of the PNG, once the job succeeded; expires. Null once the"
+                    + " result was deleted")
         String resultUrl,
+    @Schema(
+            nullable = true,
+            description =
+                "When the job's result (its PNG and the images derived from it) was deleted, the"
+                    + " farm's result retention over; else null")
+        Instant resultDeletedAt,
     @Schema(
             nullable = true,
             description = "What was asked for; null only when the stored request cannot be read")
@@ -80,6 +90,7 @@ public record JobView(
         List.of(),
         null,
         null,
+        null,
         JobRequest.of(
             job.model(), job.settings(), job.upscale(), queued.priority(), queued.webhook()));
   }
@@ -101,6 +112,7 @@ public record JobView(
         timings,
         error,
         resultUrl,
+        resultDeletedAt,
         request);
   }
 }

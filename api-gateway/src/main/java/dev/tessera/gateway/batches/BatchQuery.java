@@ -50,8 +50,8 @@ public final class BatchQuery {
   private static final String SELECT_OWNED = "SELECT 1 FROM batches WHERE id = ? AND tenant_id = ?";
   private static final String SELECT_RESULTS =
       """
-      SELECT custom_id, id, state, error, object_key FROM jobs WHERE batch_id = ?
-      ORDER BY custom_id""";
+      SELECT custom_id, id, state, error, object_key, result_deleted_at IS NOT NULL AS deleted
+      FROM jobs WHERE batch_id = ? ORDER BY custom_id""";
 
   private final DataSource dataSource;
   private final ResultLinks links;
@@ -164,7 +164,9 @@ public final class BatchQuery {
     UUID jobId = row.getObject("id", UUID.class);
     JobState state = JobState.valueOf(row.getString("state"));
     String resultUrl =
-        state == JobState.SUCCEEDED ? links.forJob(jobId, row.getString("object_key")) : null;
+        state == JobState.SUCCEEDED && !row.getBoolean("deleted")
+            ? links.forJob(jobId, row.getString("object_key"))
+            : null;
     String error =
         state == JobState.FAILED || state == JobState.CANCELED ? row.getString("error") : null;
     return new BatchResult(row.getString("custom_id"), jobId, state, resultUrl, error);

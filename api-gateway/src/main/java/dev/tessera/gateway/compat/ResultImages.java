@@ -2,14 +2,23 @@ package dev.tessera.gateway.compat;
 
 import dev.tessera.gateway.jobs.ResultLinks;
 import io.minio.GetObjectArgs;
+import io.minio.ListObjectsArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
+import io.minio.RemoveObjectsArgs;
+import io.minio.Result;
 import io.minio.errors.ErrorResponseException;
 import io.minio.errors.MinioException;
+import io.minio.messages.DeleteError;
+import io.minio.messages.DeleteObject;
+import io.minio.messages.Item;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.GeneralSecurityException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -89,8 +98,44 @@ public final class ResultImages {
     }
   }
 
+  /**
+   * Deletes the PNGs of {@code jobs} and every image derived from them, in one request per call
+   * beside one listing per job; deleting what is already gone is no error.
+   *
+   * @throws IOException when the store refused or failed any of it (some objects may be gone)
+   */
+  public void delete(Collection<EndedJob> jobs) throws IOException {
+    List<DeleteObject> objects = new ArrayList<>();
+    try {
+      for (EndedJob job : jobs) {
+        objects.add(new DeleteObject(key(job)));
+        for (Result<Item> derived :
+            store.listObjects(
+                ListObjectsArgs.builder()
+                    .bucket(bucket)
+                    .prefix(derivedPrefix(job.id()))
+                    .recursive(true)
+                    .build())) {
+          objects.add(new DeleteObject(derived.get().objectName()));
+        }
+      }
+      for (Result<DeleteError> failed :
+          store.removeObjects(
+              RemoveObjectsArgs.builder().bucket(bucket).objects(objects).build())) {
+        DeleteError error = failed.get();
+        throw new IOException("cannot delete " + error.objectName() + ": " + error.message());
+      }
+    } catch (MinioException | GeneralSecurityException e) {
+      throw new IOException("cannot delete the results of " + jobs.size() + " jobs: " + e, e);
+    }
+  }
+
+  private static String derivedPrefix(UUID jobId) {
+    return "derived/" + jobId + "/";
+  }
+
   private static String derivedKey(UUID jobId, String variant, ImageFormat format) {
-    return "derived/" + jobId + "/" + variant + "." + format.wireName();
+    return derivedPrefix(jobId) + variant + "." + format.wireName();
   }
 
   private static String key(EndedJob job) {

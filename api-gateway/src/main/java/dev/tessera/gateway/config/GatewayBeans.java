@@ -7,6 +7,7 @@ import dev.tessera.gateway.batches.BatchBodyReader;
 import dev.tessera.gateway.batches.BatchQuery;
 import dev.tessera.gateway.batches.BatchRules;
 import dev.tessera.gateway.batches.BatchSubmission;
+import dev.tessera.gateway.compat.ResultImages;
 import dev.tessera.gateway.idempotency.IdempotencyKeys;
 import dev.tessera.gateway.jobs.JobCancellation;
 import dev.tessera.gateway.jobs.JobListing;
@@ -18,9 +19,10 @@ import dev.tessera.gateway.metrics.SubmittedJobs;
 import dev.tessera.gateway.outbox.KafkaClients;
 import dev.tessera.gateway.outbox.OutboxRelay;
 import dev.tessera.gateway.outbox.RelayWorker;
-import dev.tessera.gateway.outbox.SentRowCleanup;
 import dev.tessera.gateway.outbox.TopicProvisioner;
 import dev.tessera.gateway.quota.RateLimiter;
+import dev.tessera.gateway.retention.ExpiredRows;
+import dev.tessera.gateway.retention.ResultRetention;
 import dev.tessera.gateway.watch.StatusAnswers;
 import dev.tessera.gateway.webhooks.WebhookTargets;
 import dev.tessera.gateway.workers.WorkerRegistry;
@@ -68,7 +70,7 @@ public class GatewayBeans {
     return new RelayWorker(
         relay,
         new TopicProvisioner(KafkaClients.admin(bootstrap)),
-        new SentRowCleanup(dataSource, config.outbox().retention()),
+        new ExpiredRows(dataSource, ExpiredRows.SENT_OUTBOX_ROWS, config.outbox().retention()),
         config.relay().idlePoll(),
         config.relay().maxBackoff());
   }
@@ -79,6 +81,21 @@ public class GatewayBeans {
 
   void startRelay(@Observes StartupEvent event, RelayWorker worker) {
     worker.start();
+  }
+
+  @Produces
+  @Singleton
+  ResultRetention resultRetention(
+      DataSource dataSource, ResultImages images, GatewayConfig config) {
+    return new ResultRetention(dataSource, images, config.results().retention());
+  }
+
+  void stopResultRetention(@Disposes ResultRetention retention) {
+    retention.close();
+  }
+
+  void startResultRetention(@Observes StartupEvent event, ResultRetention retention) {
+    retention.start();
   }
 
   @Produces

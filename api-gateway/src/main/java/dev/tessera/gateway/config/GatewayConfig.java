@@ -28,6 +28,8 @@ public interface GatewayConfig {
 
   Outbox outbox();
 
+  Results results();
+
   Workers workers();
 
   Http http();
@@ -92,6 +94,16 @@ public interface GatewayConfig {
     /** Longest pause between retries while the broker or the database fails. */
     @WithDefault("30s")
     Duration maxBackoff();
+  }
+
+  /** How long results are kept. */
+  interface Results {
+    /**
+     * How long after its job finished a result (its PNG and the images derived from it) is kept;
+     * then it is deleted, about once a minute, and the job shows when. 0 keeps every result.
+     */
+    @WithDefault("0s")
+    Duration retention();
   }
 
   /** The outbox's housekeeping. */
@@ -169,5 +181,12 @@ public interface GatewayConfig {
     /** How long after its event a delivery is still tried; then it is given up. */
     @WithDefault("24h")
     Duration maxAge();
+
+    /**
+     * How long a delivery that ended (delivered or given up) is kept, with its attempts, for {@code
+     * GET /v1/webhooks/deliveries}; older ones are deleted, about once a minute.
+     */
+    @WithDefault("7d")
+    Duration retention();
   }
 }

@@ -1,6 +1,7 @@
 package dev.tessera.gateway.config;
 
 import dev.tessera.gateway.jobs.ResultLinks;
+import dev.tessera.gateway.retention.ExpiredRows;
 import dev.tessera.gateway.webhooks.DeliveryListing;
 import dev.tessera.gateway.webhooks.DeliveryQueue;
 import dev.tessera.gateway.webhooks.RetrySchedule;
@@ -47,7 +48,8 @@ public class WebhookBeans {
         WebhookTargets.allowingPrivate(webhooks.allowPrivate()),
         new RetrySchedule(webhooks.firstRetry(), webhooks.maxRetry(), webhooks.maxAge()),
         webhooks.concurrency(),
-        webhooks.pollInterval());
+        webhooks.pollInterval(),
+        new ExpiredRows(dataSource, ExpiredRows.ENDED_WEBHOOK_DELIVERIES, webhooks.retention()));
   }
 
   void stopSender(@Disposes WebhookSender sender) {

@@ -44,6 +44,9 @@ public class ThumbnailResource {
       content = @Content(mediaType = "image/jpeg"))
   @APIResponse(responseCode = "404", description = "No such job")
   @APIResponse(responseCode = "409", description = "The job has not succeeded: it has no image")
+  @APIResponse(
+      responseCode = "410",
+      description = "The job's result was deleted, its retention over")
   public Response thumbnail(@Parameter(description = "Job id (UUID)") @PathParam("id") String id)
       throws SQLException, IOException {
     byte[] jpeg = thumbnails.of(tenant.get(), Ids.inPath(id, "a job id"));

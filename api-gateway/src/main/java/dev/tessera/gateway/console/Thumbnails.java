@@ -46,7 +46,7 @@ public final class Thumbnails {
   private static final int RETRY_AFTER_SECONDS = 5;
   private static final int TIMEOUT_SECONDS = 10;
   private static final String SELECT_JOB =
-      "SELECT state, object_key, error FROM jobs WHERE id = ? AND tenant_id = ?";
+      "SELECT state, object_key, error, result_deleted_at FROM jobs WHERE id = ? AND tenant_id = ?";
 
   private final DataSource dataSource;
   private final ResultImages images;
@@ -65,7 +65,8 @@ public final class Thumbnails {
    * The JPEG preview of {@code tenant}'s job {@code jobId}.
    *
    * @throws NotFoundException for an unknown job or another tenant's
-   * @throws ClientErrorException (409) while the job has no image: not (or never) SUCCEEDED
+   * @throws ClientErrorException (409) while the job has no image: not (or never) SUCCEEDED; (410)
+   *     once its result was deleted
    * @throws ServiceUnavailableException (503) when the image threads could not make it in time
    */
   public byte[] of(Tenant tenant, UUID jobId) throws SQLException, IOException {
@@ -119,6 +120,10 @@ public final class Thumbnails {
         if (state != JobState.SUCCEEDED) {
           throw new ClientErrorException(
               "job " + jobId + " has no image: it is " + state + ", not SUCCEEDED", 409);
+        }
+        if (row.getObject("result_deleted_at") != null) {
+          throw new ClientErrorException(
+              "the result of job " + jobId + " was deleted, its retention over", 410);
         }
         return new EndedJob(jobId, state, row.getString("object_key"), row.getString("error"));
       }

@@ -32,8 +32,8 @@ final class JobRows {
   static final String COLUMNS =
       """
       id, batch_id, custom_id, model, settings, upscale, state, priority, attempt, progress_step,
-      progress_total, error, object_key, created_at, started_at, finished_at, webhook_url,
-      webhook_events, c.requested_at AS cancel_requested_at""";
+      progress_total, error, object_key, result_deleted_at, created_at, started_at, finished_at,
+      webhook_url, webhook_events, c.requested_at AS cancel_requested_at""";
 
   /** The tables {@link #COLUMNS} come from: a job and its cancel request, if any. */
   static final String FROM = "jobs LEFT JOIN job_cancellations c ON c.job_id = jobs.id";
@@ -66,8 +66,11 @@ final class JobRows {
         state == JobState.RUNNING && step != null && total != null
             ? new JobView.Progress(step, total)
             : null;
+    Instant resultDeletedAt = instant(row, "result_deleted_at");
     String resultUrl =
-        state == JobState.SUCCEEDED ? links.forJob(id, row.getString("object_key")) : null;
+        state == JobState.SUCCEEDED && resultDeletedAt == null
+            ? links.forJob(id, row.getString("object_key"))
+            : null;
     return new JobView(
         id,
         row.getObject("batch_id", UUID.class),
@@ -83,6 +86,7 @@ final class JobRows {
         timings,
         row.getString("error"),
         resultUrl,
+        resultDeletedAt,
         settings == null
             ? null
             : JobRequest.of(

@@ -1,5 +1,6 @@
 package dev.tessera.gateway.outbox;
 
+import dev.tessera.gateway.retention.ExpiredRows;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Set;
@@ -14,7 +15,7 @@ import org.jboss.logging.Logger;
  * waiting, an idle wait (cut short by {@link #wake()}) when the outbox is empty, and exponential
  * backoff while the broker or the database fails, so an outage neither loses rows nor spins. Before
  * relaying it makes sure its topic exists (render.control); while it cannot, it tries again after
- * every failed publish and at least every 30 s. Between passes it has the {@link SentRowCleanup}
+ * every failed publish and at least every 30 s. Between passes it has the {@link ExpiredRows}
  * delete rows sent long ago.
  *
  * <p>Logs one line per failed pass (at most one per backoff period) and one when relaying recovers.
@@ -33,7 +34,7 @@ public final class RelayWorker implements AutoCloseable {
 
   private final OutboxRelay relay;
   private final TopicProvisioner topics;
-  private final SentRowCleanup cleanup;
+  private final ExpiredRows cleanup;
   private final Duration idlePoll;
   private final Backoff backoff;
   private final Semaphore wakeups = new Semaphore(0);
@@ -45,7 +46,7 @@ public final class RelayWorker implements AutoCloseable {
   public RelayWorker(
       OutboxRelay relay,
       TopicProvisioner topics,
-      SentRowCleanup cleanup,
+      ExpiredRows cleanup,
       Duration idlePoll,
       Duration maxBackoff) {
     this.relay = relay;

@@ -120,12 +120,13 @@ abstract class EventStream implements ChangeHub.Observer {
   }
 
   /**
-   * Sends a job's end: {@code succeeded} (with its result URL), {@code failed} or {@code
-   * cancelled}.
+   * Sends a job's end: {@code succeeded} (with its result URL, unless the result was deleted),
+   * {@code failed} or {@code cancelled}.
    */
   protected final void sendJobEnd(JobSnapshot job, String customId, String id) {
     if (job.state() == JobState.SUCCEEDED) {
-      send("succeeded", id, JobUpdate.end(job, customId, links.forJob(job.id(), job.objectKey())));
+      String resultUrl = job.resultDeleted() ? null : links.forJob(job.id(), job.objectKey());
+      send("succeeded", id, JobUpdate.end(job, customId, resultUrl));
     } else {
       send(
           job.state() == JobState.FAILED ? "failed" : "cancelled",

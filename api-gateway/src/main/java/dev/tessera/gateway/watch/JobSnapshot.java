@@ -12,6 +12,8 @@ import java.util.UUID;
  * @param attempt the dispatch the worker runs; progress of another is stale
  * @param step progress while running, else 0
  * @param total the progress's total while running, else 0
+ * @param objectKey where the result is, or null when the row names none
+ * @param resultDeleted whether the result was deleted, its retention over
  */
 record JobSnapshot(
     UUID id,
@@ -22,4 +24,5 @@ record JobSnapshot(
     int step,
     int total,
     String error,
-    String objectKey) {}
+    String objectKey,
+    boolean resultDeleted) {}

@@ -23,7 +23,7 @@ final class JobSnapshots {
   private static final String COLUMNS =
       """
       id, custom_id, state, version, attempt, progress_step, progress_total, error,
-      object_key""";
+      object_key, result_deleted_at IS NOT NULL AS result_deleted""";
   private static final String SELECT_ONE =
       "SELECT " + COLUMNS + " FROM jobs WHERE id = ? AND tenant_id = ?";
   private static final String SELECT_MANY =
@@ -84,6 +84,7 @@ final class JobSnapshots {
         running ? step : 0,
         running ? total : 0,
         row.getString("error"),
-        row.getString("object_key"));
+        row.getString("object_key"),
+        row.getBoolean("result_deleted"));
   }
 }

@@ -35,7 +35,7 @@ public final class DeliveryQueue {
   private static final String SELECT_DUE =
       """
       SELECT d.id, d.tenant_id, d.job_id, d.event, d.url, d.payload, d.body, d.attempts,
-             j.object_key, t.webhook_secret
+             j.object_key, j.result_deleted_at IS NOT NULL AS result_deleted, t.webhook_secret
       FROM webhook_deliveries d
         JOIN jobs j ON j.id = d.job_id
         JOIN tenants t ON t.id = d.tenant_id
@@ -137,7 +137,8 @@ public final class DeliveryQueue {
 
   /**
    * The body of a delivery's first attempt: the trigger's event, with {@code data.result_url} for a
-   * job that succeeded, signed now (it expires with the result links' lifetime).
+   * job that succeeded, signed now (it expires with the result links' lifetime); null once the
+   * result was deleted.
    */
   private byte[] firstBody(ResultSet row) throws SQLException {
     ObjectNode event =
@@ -147,7 +148,9 @@ public final class DeliveryQueue {
         && "SUCCEEDED".equals(data.path("state").asText())) {
       data.put(
           "result_url",
-          links.forJob(row.getObject("job_id", UUID.class), row.getString("object_key")));
+          row.getBoolean("result_deleted")
+              ? null
+              : links.forJob(row.getObject("job_id", UUID.class), row.getString("object_key")));
     }
     return Json.encode(event);
   }

@@ -1,5 +1,6 @@
 package dev.tessera.gateway.webhooks;
 
+import dev.tessera.gateway.retention.ExpiredRows;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -43,6 +44,7 @@ public final class WebhookSender implements AutoCloseable {
   private final RetrySchedule retries;
   private final int concurrency;
   private final Duration pollInterval;
+  private final ExpiredRows cleanup;
   private final ExecutorService lookups;
   private final WebhookPoster poster;
   private final CountDownLatch stopping = new CountDownLatch(1);
@@ -52,13 +54,15 @@ public final class WebhookSender implements AutoCloseable {
    * @param targets where deliveries may go, checked again before every attempt
    * @param concurrency deliveries claimed and attempted at once, at most
    * @param pollInterval wait between looks at the queue while nothing is due
+   * @param cleanup deletes ended deliveries once kept long enough, between passes
    */
   public WebhookSender(
       DeliveryQueue queue,
       WebhookTargets targets,
       RetrySchedule retries,
       int concurrency,
-      Duration pollInterval) {
+      Duration pollInterval,
+      ExpiredRows cleanup) {
     if (concurrency < 1) {
       throw new IllegalArgumentException(
           "webhook concurrency must be at least 1, got " + concurrency);
@@ -67,6 +71,7 @@ public final class WebhookSender implements AutoCloseable {
     this.retries = retries;
     this.concurrency = concurrency;
     this.pollInterval = pollInterval;
+    this.cleanup = cleanup;
     AtomicInteger threads = new AtomicInteger();
     this.lookups =
         Executors.newFixedThreadPool(
@@ -91,6 +96,7 @@ public final class WebhookSender implements AutoCloseable {
         concurrency, pollInterval, retries.first(), retries.max(), retries.maxAge());
     try {
       while (stopping.getCount() > 0) {
+        cleanup.runIfDue();
         Duration pause;
         try {
           pause = pass() < concurrency ? pollInterval : Duration.ZERO;

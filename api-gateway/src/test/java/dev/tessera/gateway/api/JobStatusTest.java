@@ -196,6 +196,32 @@ class JobStatusTest {
   }
 
   @Test
+  void aSucceededJobWhoseResultWasDeletedShowsWhenAndNoUrlItsPreviewIsGone() throws Exception {
+    UUID id = submit();
+    sql.update(
+        """
+        UPDATE jobs SET state = 'SUCCEEDED', finished_at = now() - interval '8 days',
+               result_deleted_at = now(), version = version + 1 WHERE id = ?""",
+        id);
+    get(id)
+        .body("state", equalTo("SUCCEEDED"))
+        .body("result_url", nullValue())
+        .body("result_deleted_at", notNullValue());
+    given()
+        .get("/v1/jobs/" + id + "/thumbnail")
+        .then()
+        .statusCode(410)
+        .contentType(Problem.MEDIA_TYPE)
+        .body("detail", containsString("deleted"));
+    given()
+        .get("/v1/jobs?state=SUCCEEDED&limit=1000")
+        .then()
+        .statusCode(200)
+        .body("data.find { it.id == '" + id + "' }.result_url", nullValue())
+        .body("data.find { it.id == '" + id + "' }.result_deleted_at", notNullValue());
+  }
+
+  @Test
   void failedShowsTheReasonAndNoUrl() throws Exception {
     UUID id = submit();
     start(id, 1);

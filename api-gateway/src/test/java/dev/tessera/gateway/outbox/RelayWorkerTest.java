@@ -9,6 +9,7 @@ import dev.tessera.gateway.Sql;
 import dev.tessera.gateway.TestDatabase;
 import dev.tessera.gateway.TestFiles;
 import dev.tessera.gateway.TopicReader;
+import dev.tessera.gateway.retention.ExpiredRows;
 import dev.tessera.teststack.TestStack;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -58,7 +59,9 @@ class RelayWorkerTest {
       admin.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2000);
       admin.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 1000);
       TopicProvisioner topics = new TopicProvisioner(admin);
-      SentRowCleanup cleanup = new SentRowCleanup(TestDatabase.dataSource(), Duration.ofHours(1));
+      ExpiredRows cleanup =
+          new ExpiredRows(
+              TestDatabase.dataSource(), ExpiredRows.SENT_OUTBOX_ROWS, Duration.ofHours(1));
 
       try (RelayWorker worker =
           new RelayWorker(relay, topics, cleanup, Duration.ofMillis(200), Duration.ofSeconds(1))) {

@@ -1,4 +1,4 @@
-package dev.tessera.gateway.outbox;
+package dev.tessera.gateway.retention;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -13,10 +13,11 @@ import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
- * Outbox housekeeping on real PostgreSQL: rows sent longer ago than the retention go, in chunks;
- * recently sent and unsent rows stay; a failure never reaches the relay.
+ * Housekeeping on real PostgreSQL, with the outbox's sent rows: rows past the retention go, in
+ * chunks; recent and unsent rows stay; a failure never reaches the calling loop. (The webhook
+ * deliveries' kind: {@code WebhookSenderTest}.)
  */
-class SentRowCleanupTest {
+class ExpiredRowsTest {
   private final DataSource dataSource = TestDatabase.dataSource();
   private final Sql sql = new Sql(dataSource);
 
@@ -47,8 +48,13 @@ class SentRowCleanupTest {
     }
     insert("recent", "59 minutes");
     insert("unsent", null);
-    SentRowCleanup cleanup =
-        new SentRowCleanup(dataSource, Duration.ofHours(1), 2, Duration.ofMinutes(1));
+    ExpiredRows cleanup =
+        new ExpiredRows(
+            dataSource,
+            ExpiredRows.SENT_OUTBOX_ROWS,
+            Duration.ofHours(1),
+            2,
+            Duration.ofMinutes(1));
 
     assertEquals(5, cleanup.deleteExpired(), "three statements: 2, 2 and 1 rows");
     assertEquals(List.of("recent", "unsent"), keys());
@@ -58,8 +64,9 @@ class SentRowCleanupTest {
   @Test
   void runsAtMostOncePerInterval() throws Exception {
     insert("old-1", "2 hours");
-    SentRowCleanup cleanup =
-        new SentRowCleanup(dataSource, Duration.ofHours(1), 10, Duration.ofHours(1));
+    ExpiredRows cleanup =
+        new ExpiredRows(
+            dataSource, ExpiredRows.SENT_OUTBOX_ROWS, Duration.ofHours(1), 10, Duration.ofHours(1));
     cleanup.runIfDue();
     assertEquals(List.of(), keys());
 
@@ -73,8 +80,9 @@ class SentRowCleanupTest {
     PGSimpleDataSource unreachable = new PGSimpleDataSource();
     unreachable.setUrl("jdbc:postgresql://127.0.0.1:1/none");
     unreachable.setConnectTimeout(2);
-    SentRowCleanup cleanup =
-        new SentRowCleanup(unreachable, Duration.ofHours(1), 10, Duration.ZERO);
+    ExpiredRows cleanup =
+        new ExpiredRows(
+            unreachable, ExpiredRows.SENT_OUTBOX_ROWS, Duration.ofHours(1), 10, Duration.ZERO);
     assertDoesNotThrow(cleanup::runIfDue);
     assertDoesNotThrow(cleanup::runIfDue, "tried again once the interval (here none) passed");
   }

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tessera.gateway.Sql;
 import dev.tessera.gateway.TestDatabase;
 import dev.tessera.gateway.jobs.ResultLinks;
+import dev.tessera.gateway.retention.ExpiredRows;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,7 +50,13 @@ class WebhookSenderTest {
   }
 
   private WebhookSender sender(WebhookTargets targets, RetrySchedule retries) {
-    return new WebhookSender(queue, targets, retries, 4, Duration.ofMillis(50));
+    return new WebhookSender(
+        queue,
+        targets,
+        retries,
+        4,
+        Duration.ofMillis(50),
+        new ExpiredRows(dataSource, ExpiredRows.ENDED_WEBHOOK_DELIVERIES, Duration.ofDays(7)));
   }
 
   private UUID completedJob(String url) throws Exception {
@@ -61,6 +68,10 @@ class WebhookSenderTest {
 
   private Map<String, Object> delivery(UUID job) throws Exception {
     return sql.row("SELECT * FROM webhook_deliveries WHERE job_id = ?", job);
+  }
+
+  private long deliveries(UUID job) throws Exception {
+    return sql.count("SELECT count(*) FROM webhook_deliveries WHERE job_id = ?", job);
   }
 
   private static void eventually(String what, Callable<Boolean> condition) throws Exception {
@@ -182,6 +193,51 @@ class WebhookSenderTest {
       assertEquals(500, row.get("last_status"));
       Thread.sleep(500);
       assertEquals(attempts, receiver.received().size(), "no attempt after giving up");
+    }
+  }
+
+  @Test
+  void deliveriesEndedLongerAgoThanTheRetentionAreDeletedWithTheirAttempts() throws Exception {
+    try (WebhookReceiver receiver = WebhookReceiver.accepting()) {
+      UUID delivered = completedJob(receiver.url());
+      UUID givenUp = completedJob(receiver.url());
+      UUID recent = completedJob(receiver.url());
+      try (WebhookSender sender = sender(WebhookTargets.ANY, FAST)) {
+        sender.start();
+        for (UUID job : List.of(delivered, givenUp, recent)) {
+          eventually("delivery to " + job, () -> delivery(job).get("delivered_at") != null);
+        }
+      }
+      UUID waiting = completedJob(receiver.url());
+      sql.update(
+          "UPDATE webhook_deliveries SET delivered_at = now() - interval '8 days' WHERE job_id = ?",
+          delivered);
+      sql.update(
+          "UPDATE webhook_deliveries SET delivered_at = NULL,"
+              + " given_up_at = now() - interval '8 days' WHERE job_id = ?",
+          givenUp);
+      sql.update(
+          "UPDATE webhook_deliveries SET delivered_at = now() - interval '6 days' WHERE job_id = ?",
+          recent);
+      // still being tried, though made long ago: kept whatever its age
+      sql.update(
+          "UPDATE webhook_deliveries SET created_at = now() - interval '30 days',"
+              + " next_attempt_at = now() + interval '1 day' WHERE job_id = ?",
+          waiting);
+      Object attemptsOfDelivered = delivery(delivered).get("id");
+
+      try (WebhookSender sender = sender(WebhookTargets.ANY, FAST)) {
+        sender.start();
+        eventually(
+            "the ended deliveries' deletion",
+            () -> deliveries(delivered) == 0 && deliveries(givenUp) == 0);
+      }
+      assertEquals(1, deliveries(recent), "delivered 6 days ago, kept for 7");
+      assertEquals(1, deliveries(waiting), "still being tried");
+      assertEquals(
+          0L,
+          sql.count(
+              "SELECT count(*) FROM webhook_attempts WHERE delivery_id = ?", attemptsOfDelivered));
     }
   }
 
