@@ -4,8 +4,9 @@
 import { chromium } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
 
-const { GATEWAY_URL, TESSERA_API_KEY, CHROMIUM, SCREENSHOTS } = process.env;
-for (const [name, value] of Object.entries({ GATEWAY_URL, TESSERA_API_KEY, CHROMIUM, SCREENSHOTS })) {
+// DELETED_JOB: a succeeded job whose result the test marked deleted (its retention over).
+const { GATEWAY_URL, TESSERA_API_KEY, CHROMIUM, SCREENSHOTS, DELETED_JOB } = process.env;
+for (const [name, value] of Object.entries({ GATEWAY_URL, TESSERA_API_KEY, CHROMIUM, SCREENSHOTS, DELETED_JOB })) {
   if (!value) throw new Error(`${name} is not set`);
 }
 mkdirSync(SCREENSHOTS, { recursive: true });
@@ -105,6 +106,16 @@ try {
   seen.thumbnail = await thumb.evaluate((img) => ({ src: img.src.slice(0, 5), width: img.naturalWidth, height: img.naturalHeight, alt: img.alt }));
   seen.unlabelled.gallery = await unlabelled(page);
   await shot('gallery');
+
+  step('a deleted result shows its parameters, no image');
+  const deletedTile = page.locator('#gallery button').filter({ has: page.locator('.deleted') });
+  seen.deleted = { tiles: await deletedTile.count(), text: await deletedTile.first().innerText() };
+  await deletedTile.first().click();
+  seen.deleted.viewerImageHidden = await page.locator('#viewer-image').isHidden();
+  seen.deleted.downloadHidden = await page.locator('#download').isHidden();
+  seen.deleted.parameters = await page.locator('#viewer-parameters').innerText();
+  await page.keyboard.press('Escape');
+  seen.deleted.thumbnailRequested = urls.some((u) => u.includes(`/v1/jobs/${DELETED_JOB}/thumbnail`));
 
   step('open the image');
   await thumb.click();

@@ -15,10 +15,13 @@ import dev.tessera.teststack.NodeClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
@@ -38,6 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ConsoleEndToEndTest {
   private static final Duration SCENARIO_TIMEOUT = Duration.ofMinutes(8);
   private static final Path SCREENSHOTS = Path.of("target/console-screenshots");
+  private static final Duration JOB_WAIT = Duration.ofMinutes(4);
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir static Path state;
@@ -79,6 +83,16 @@ class ConsoleEndToEndTest {
         }
       }
     }
+    // A result past its retention, as the gateway's sweep leaves it.
+    String deleted = client.submit(FarmClient.request("a harbour whose image was deleted"));
+    assertEquals("SUCCEEDED", client.awaitEnd(deleted, JOB_WAIT, s -> {}).path("state").asText());
+    try (Connection db = farm.stack().connect();
+        PreparedStatement mark =
+            db.prepareStatement(
+                "UPDATE jobs SET result_deleted_at = now(), version = version + 1 WHERE id = ?")) {
+      mark.setObject(1, UUID.fromString(deleted));
+      assertEquals(1, mark.executeUpdate());
+    }
     NodeClient browser =
         NodeClient.install(
             Path.of("src/test/node/console-browser"), Path.of("target/console-browser"));
@@ -89,7 +103,8 @@ class ConsoleEndToEndTest {
                 "GATEWAY_URL", farm.gatewayUrl(),
                 "TESSERA_API_KEY", farm.apiKey(),
                 "CHROMIUM", chromium().orElseThrow().toString(),
-                "SCREENSHOTS", SCREENSHOTS.toAbsolutePath().toString()),
+                "SCREENSHOTS", SCREENSHOTS.toAbsolutePath().toString(),
+                "DELETED_JOB", deleted),
             SCENARIO_TIMEOUT);
     JsonNode seen = JSON.readTree(out.strip().lines().reduce((a, b) -> b).orElseThrow());
     System.out.println("console: " + seen.toPrettyString());
@@ -148,6 +163,16 @@ class ConsoleEndToEndTest {
     assertEquals("42", seen.path("again").path("seed").asText(), "render again keeps the seed");
     assertEquals(
         "a lighthouse at dusk, from the console", seen.path("again").path("prompt").asText());
+
+    // A deleted result: its tile says so and fetches no preview; the viewer shows its parameters.
+    JsonNode gone = seen.path("deleted");
+    assertEquals(1, gone.path("tiles").asInt(), gone.toString());
+    assertTrue(gone.path("text").asText().contains("Image deleted"), gone.toString());
+    assertTrue(gone.path("text").asText().contains("a harbour whose image was deleted"));
+    assertTrue(gone.path("viewerImageHidden").asBoolean(), gone.toString());
+    assertTrue(gone.path("downloadHidden").asBoolean(), gone.toString());
+    assertTrue(gone.path("parameters").asText().contains("Image deleted"), gone.toString());
+    assertFalse(gone.path("thumbnailRequested").asBoolean(), gone.toString());
 
     JsonNode cancelled = client.status(seen.path("cancelled").asText());
     assertEquals("CANCELED", cancelled.path("state").asText(), cancelled.toString());
