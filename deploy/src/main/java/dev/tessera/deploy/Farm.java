@@ -14,11 +14,13 @@ import dev.tessera.deploy.soak.Fault;
 import dev.tessera.deploy.soak.SoakRun;
 import java.io.File;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -54,7 +56,7 @@ public final class Farm {
       String command = words.isEmpty() ? "" : words.get(0);
       List<String> after = words.subList(Math.min(1, words.size()), words.size());
       switch (command) {
-        case "demo" -> demo(new Args(after));
+        case "demo" -> demo(after, FarmHome.current(), System.out);
         case "up" -> up(new Args(after));
         case "down" -> down();
         case "load" -> load(new Args(after));
@@ -77,9 +79,15 @@ public final class Farm {
   }
 
   /**
-   * Runs the whole farm, renders one prompt through the API, saves the PNG, and stops everything.
+   * {@code ./farm demo}: runs the whole farm under {@code home}, renders one prompt through the
+   * API, saves the PNG under {@code home}'s {@code out/}, tells {@code out} how it went, and stops
+   * everything.
+   *
+   * @param words the command's words after {@code demo}
+   * @return the saved PNG
    */
-  private static void demo(Args args) throws IOException {
+  public static Path demo(List<String> words, FarmHome home, PrintStream out) throws IOException {
+    Args args = new Args(words);
     String prompt =
         args.positional().orElseThrow(() -> new IllegalArgumentException("demo needs a PROMPT"));
     String upscale = args.option("upscale").orElse("x4");
@@ -92,17 +100,16 @@ public final class Farm {
             args.option("model").map(Path::of).orElse(null),
             "x4".equals(upscale) ? upscaler : null,
             "sr".equals(upscale) ? upscaler : null,
-            null);
+            Map.of());
     args.finish();
     if (options.model() == null) {
-      System.out.println(
+      out.println(
           "note: no --model: rendering with the untrained miniature bundle (proves the pipeline, "
               + "not the pictures)");
     }
-    FarmHome home = FarmHome.current();
     long t0 = System.nanoTime();
     try (LocalFarm farm = LocalFarm.start(home, options)) {
-      System.out.printf(
+      out.printf(
           "farm up in %.1f s: gateway %s, %d worker(s)%n",
           (System.nanoTime() - t0) / 1e9, farm.gatewayUrl(), farm.workers().size());
       FarmClient client = new FarmClient(farm.gatewayUrl(), farm.apiKey());
@@ -111,28 +118,29 @@ public final class Farm {
         job.set("loras", LoraOptions.toJson(loras));
       }
       String id = client.submit(job);
-      System.out.println("submitted job " + id);
+      out.println("submitted job " + id);
       ProgressDisplay display =
-          new ProgressDisplay(System.out, System.console() != null, System::nanoTime);
+          new ProgressDisplay(out, out == System.out && System.console() != null, System::nanoTime);
       JsonNode done = client.awaitEnd(id, Duration.ofMinutes(15), display::update);
       if (!"SUCCEEDED".equals(done.path("state").asText())) {
         throw new IOException(
             "job " + id + " ended " + done.path("state").asText() + ": " + done.path("error"));
       }
-      Path out = home.root().resolve("out").resolve(id + ".png");
-      client.download(done, out);
-      System.out.println("timings:");
+      Path png = home.root().resolve("out").resolve(id + ".png");
+      client.download(done, png);
+      out.println("timings:");
       double total = 0;
       for (JsonNode stage : done.path("timings")) {
         double millis = stage.path("millis").asDouble();
         total += millis;
         String detail = stage.path("detail").asText("");
-        System.out.printf(
+        out.printf(
             "  %-12s %9.1f ms%s%n",
             stage.path("stage").asText(), millis, detail.isEmpty() ? "" : "  (" + detail + ")");
       }
-      System.out.printf("  %-12s %9.1f ms%n", "total", total);
-      System.out.println("saved " + home.root().relativize(out));
+      out.printf("  %-12s %9.1f ms%n", "total", total);
+      out.println("saved " + home.root().relativize(png));
+      return png;
     }
   }
 
@@ -258,7 +266,7 @@ public final class Farm {
             args.option("model").map(Path::of).orElse(null),
             args.option("x4").map(Path::of).orElse(null),
             args.option("sr").map(Path::of).orElse(null),
-            null);
+            Map.of());
     args.finish();
     LocalFarm farm = LocalFarm.start(home, options);
     CountDownLatch stopped = new CountDownLatch(1);
