@@ -19,8 +19,9 @@ import org.postgresql.PGNotification;
  * dispatch as soon as jobs are queued.
  *
  * <p>Lifetime: owns at most one connection, opened by {@link #tryLead()} and kept while leading; a
- * failure on it ends the leadership and closes it; {@link #close()} releases the lock by closing
- * it, and is safe twice. One thread at a time.
+ * failure on it ends the leadership and closes it; {@link #close()} unlocks, then closes it (the
+ * server ends a closed session a moment after the client returns, so unlocking first lets a standby
+ * take over at once), and is safe twice. One thread at a time.
  */
 final class LeaderLock implements AutoCloseable {
   /** The advisory lock's key: "tessera" in ASCII. */
@@ -116,6 +117,16 @@ final class LeaderLock implements AutoCloseable {
 
   @Override
   public void close() {
+    if (leading) {
+      try (PreparedStatement unlock = connection.prepareStatement("SELECT pg_advisory_unlock(?)")) {
+        unlock.setQueryTimeout(5);
+        unlock.setLong(1, KEY);
+        unlock.execute();
+      } catch (SQLException e) {
+        // The session's end releases it anyway, a moment later.
+        LOG.log(Level.DEBUG, "unlocking the scheduler lock: " + e.getMessage());
+      }
+    }
     drop();
   }
 }
