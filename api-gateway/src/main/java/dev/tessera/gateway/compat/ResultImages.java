@@ -99,8 +99,8 @@ public final class ResultImages {
   }
 
   /**
-   * Deletes the PNGs of {@code jobs} and every image derived from them, in one request per call
-   * beside one listing per job; deleting what is already gone is no error.
+   * Deletes the PNGs of {@code jobs} and every image derived from them: one listing per job, then
+   * multi-object deletes (1,000 keys a request); deleting what is already gone is no error.
    *
    * @throws IOException when the store refused or failed any of it (some objects may be gone)
    */
