@@ -8,7 +8,9 @@ import dev.tessera.gateway.batches.BatchQuery;
 import dev.tessera.gateway.batches.BatchRules;
 import dev.tessera.gateway.batches.BatchSubmission;
 import dev.tessera.gateway.compat.ResultImages;
+import dev.tessera.gateway.idempotency.GatewayPresence;
 import dev.tessera.gateway.idempotency.IdempotencyKeys;
+import dev.tessera.gateway.jdbc.OwnConnections;
 import dev.tessera.gateway.jobs.JobCancellation;
 import dev.tessera.gateway.jobs.JobListing;
 import dev.tessera.gateway.jobs.JobQuery;
@@ -34,9 +36,11 @@ import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Wires the gateway's plain services from its configuration, and runs the outbox relay for the
@@ -139,8 +143,22 @@ public class GatewayBeans {
 
   @Produces
   @Singleton
-  IdempotencyKeys idempotencyKeys(DataSource dataSource) {
-    return new IdempotencyKeys(dataSource);
+  GatewayPresence gatewayPresence(
+      @ConfigProperty(name = "quarkus.datasource.jdbc.url") String url,
+      @ConfigProperty(name = "quarkus.datasource.username") Optional<String> user,
+      @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
+    return new GatewayPresence(
+        () -> OwnConnections.open(url, user, password, "tessera-gateway-presence", 30));
+  }
+
+  void closePresence(@Disposes GatewayPresence presence) {
+    presence.close();
+  }
+
+  @Produces
+  @Singleton
+  IdempotencyKeys idempotencyKeys(DataSource dataSource, GatewayPresence presence) {
+    return new IdempotencyKeys(dataSource, presence);
   }
 
   @Produces

@@ -8,8 +8,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.OptionalLong;
 import javax.sql.DataSource;
 
 /**
@@ -17,14 +19,16 @@ import javax.sql.DataSource;
  * tenant, kept {@link #KEPT}: a request claims its key before it runs; its answer is stored in the
  * transaction that writes its jobs, so a retry with the same key and the same request replays that
  * answer and creates nothing. The same key with another request is refused (422), and so is a retry
- * while the first is still in flight (409). A request that fails releases its key; a claim whose
- * request died without answering is taken over after {@link #ABANDONED}. Thread-safe.
+ * while the first is still in flight (409). A request that fails releases its key. A claim names
+ * the gateway that made it ({@link GatewayPresence}); once that gateway is gone (its process died
+ * before its request answered) the claim is taken over at once, and one that names no gateway after
+ * {@link #ABANDONED}. Thread-safe.
  */
 public final class IdempotencyKeys {
   /** How long a key and its answer are kept. */
   public static final Duration KEPT = Duration.ofHours(24);
 
-  /** An in-flight claim older than this belongs to a request that died. */
+  /** An in-flight claim naming no gateway and older than this belongs to a request that died. */
   static final Duration ABANDONED = Duration.ofMinutes(5);
 
   private static final int TIMEOUT_SECONDS = 10;
@@ -47,10 +51,21 @@ public final class IdempotencyKeys {
   /** An answer as stored: status, Location header (or null) and JSON body. */
   public record Answer(int status, String location, byte[] body) {}
 
-  private final DataSource dataSource;
+  // A claim whose gateway no longer holds its presence lock died with it.
+  private static final String EXPIRE =
+      """
+      DELETE FROM idempotency_keys WHERE tenant_id = ? AND (created_at < now() - ?::interval
+          OR key = ? AND status IS NULL AND (created_at < now() - ?::interval
+              OR claimed_by IS NOT NULL AND NOT EXISTS (
+                  SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory' AND l.granted
+                      AND l.objsubid = 1 AND ((l.classid::bigint << 32) | l.objid::bigint) = claimed_by)))""";
 
-  public IdempotencyKeys(DataSource dataSource) {
+  private final DataSource dataSource;
+  private final GatewayPresence presence;
+
+  public IdempotencyKeys(DataSource dataSource, GatewayPresence presence) {
     this.dataSource = dataSource;
+    this.presence = presence;
   }
 
   /**
@@ -71,10 +86,7 @@ public final class IdempotencyKeys {
   public Claim claim(Tenant tenant, String key, byte[] fingerprint) throws SQLException {
     try (Connection c = dataSource.getConnection()) {
       // Expired keys of this tenant go first, and an abandoned claim of this key with them.
-      try (PreparedStatement expire =
-          c.prepareStatement(
-              "DELETE FROM idempotency_keys WHERE tenant_id = ? AND (created_at < now() - ?::interval"
-                  + " OR key = ? AND status IS NULL AND created_at < now() - ?::interval)")) {
+      try (PreparedStatement expire = c.prepareStatement(EXPIRE)) {
         expire.setQueryTimeout(TIMEOUT_SECONDS);
         expire.setObject(1, tenant.id());
         expire.setString(2, KEPT.toSeconds() + " seconds");
@@ -84,12 +96,18 @@ public final class IdempotencyKeys {
       }
       try (PreparedStatement insert =
           c.prepareStatement(
-              "INSERT INTO idempotency_keys (tenant_id, key, fingerprint) VALUES (?, ?, ?)"
-                  + " ON CONFLICT DO NOTHING")) {
+              "INSERT INTO idempotency_keys (tenant_id, key, fingerprint, claimed_by)"
+                  + " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
         insert.setQueryTimeout(TIMEOUT_SECONDS);
         insert.setObject(1, tenant.id());
         insert.setString(2, key);
         insert.setBytes(3, fingerprint);
+        OptionalLong claimant = presence.key();
+        if (claimant.isPresent()) {
+          insert.setLong(4, claimant.getAsLong());
+        } else {
+          insert.setNull(4, Types.BIGINT);
+        }
         if (insert.executeUpdate() == 1) {
           return new Claimed(tenant, key);
         }

@@ -5,6 +5,7 @@ import dev.tessera.common.tenants.TenantStore;
 import dev.tessera.gateway.auth.TenantKeys;
 import dev.tessera.gateway.batches.BatchQuery;
 import dev.tessera.gateway.cache.ChangeCache;
+import dev.tessera.gateway.jdbc.OwnConnections;
 import dev.tessera.gateway.jobs.JobQuery;
 import dev.tessera.gateway.jobs.ResultLinks;
 import io.quarkus.runtime.StartupEvent;
@@ -14,11 +15,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
 import java.util.Optional;
-import java.util.Properties;
 import javax.sql.DataSource;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -44,21 +41,11 @@ public class WatchBeans {
       @ConfigProperty(name = "quarkus.datasource.username") Optional<String> user,
       @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password,
       WatchConfig config) {
-    return new ChangeListener(() -> connect(url, user, password), hub, config.maxBackoff());
-  }
-
-  /** The listener's own connection: not the pool's, which would hand it to others. */
-  private static Connection connect(String url, Optional<String> user, Optional<String> password)
-      throws SQLException {
-    Properties p = new Properties();
-    user.ifPresent(u -> p.setProperty("user", u));
-    password.ifPresent(pw -> p.setProperty("password", pw));
-    p.setProperty("connectTimeout", "10");
-    // Longer than any wait for notifications; keepalives notice a server that vanished.
-    p.setProperty("socketTimeout", "60");
-    p.setProperty("tcpKeepAlive", "true");
-    p.setProperty("ApplicationName", "tessera-gateway-changes");
-    return DriverManager.getConnection(url, p);
+    // Longer than any wait for notifications.
+    return new ChangeListener(
+        () -> OwnConnections.open(url, user, password, "tessera-gateway-changes", 60),
+        hub,
+        config.maxBackoff());
   }
 
   void startListener(@Observes StartupEvent event, ChangeListener listener) {
