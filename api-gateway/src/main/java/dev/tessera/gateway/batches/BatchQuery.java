@@ -164,8 +164,8 @@ public final class BatchQuery {
     UUID jobId = row.getObject("id", UUID.class);
     JobState state = JobState.valueOf(row.getString("state"));
     String resultUrl =
-        state == JobState.SUCCEEDED && !row.getBoolean("deleted")
-            ? links.forJob(jobId, row.getString("object_key"))
+        state == JobState.SUCCEEDED
+            ? links.forKeptResult(jobId, row.getString("object_key"), row.getBoolean("deleted"))
             : null;
     String error =
         state == JobState.FAILED || state == JobState.CANCELED ? row.getString("error") : null;

@@ -36,11 +36,9 @@ import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Clock;
-import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Wires the gateway's plain services from its configuration, and runs the outbox relay for the
@@ -143,12 +141,8 @@ public class GatewayBeans {
 
   @Produces
   @Singleton
-  GatewayPresence gatewayPresence(
-      @ConfigProperty(name = "quarkus.datasource.jdbc.url") String url,
-      @ConfigProperty(name = "quarkus.datasource.username") Optional<String> user,
-      @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
-    return new GatewayPresence(
-        () -> OwnConnections.open(url, user, password, "tessera-gateway-presence", 30));
+  GatewayPresence gatewayPresence(OwnConnections connections) {
+    return new GatewayPresence(() -> connections.open("tessera-gateway-presence", 30));
   }
 
   void closePresence(@Disposes GatewayPresence presence) {

@@ -68,8 +68,8 @@ final class JobRows {
             : null;
     Instant resultDeletedAt = instant(row, "result_deleted_at");
     String resultUrl =
-        state == JobState.SUCCEEDED && resultDeletedAt == null
-            ? links.forJob(id, row.getString("object_key"))
+        state == JobState.SUCCEEDED
+            ? links.forKeptResult(id, row.getString("object_key"), resultDeletedAt != null)
             : null;
     return new JobView(
         id,

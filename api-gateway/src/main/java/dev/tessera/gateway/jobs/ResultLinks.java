@@ -95,6 +95,14 @@ public final class ResultLinks {
     return presignedGet(objectKey != null ? objectKey : "results/" + jobId + ".png");
   }
 
+  /**
+   * The {@code result_url} of a succeeded job, as every answer about it carries it: {@link #forJob}
+   * while its result is kept, null once the result retention deleted it.
+   */
+  public String forKeptResult(UUID jobId, String objectKey, boolean deleted) {
+    return deleted ? null : forJob(jobId, objectKey);
+  }
+
   /** A presigned GET URL of {@code objectKey} in the results bucket. */
   public String presignedGet(String objectKey) {
     long now = clock.instant().getEpochSecond();

@@ -125,7 +125,7 @@ abstract class EventStream implements ChangeHub.Observer {
    */
   protected final void sendJobEnd(JobSnapshot job, String customId, String id) {
     if (job.state() == JobState.SUCCEEDED) {
-      String resultUrl = job.resultDeleted() ? null : links.forJob(job.id(), job.objectKey());
+      String resultUrl = links.forKeptResult(job.id(), job.objectKey(), job.resultDeleted());
       send("succeeded", id, JobUpdate.end(job, customId, resultUrl));
     } else {
       send(

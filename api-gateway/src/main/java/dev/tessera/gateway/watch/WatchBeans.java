@@ -15,9 +15,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
-import java.util.Optional;
 import javax.sql.DataSource;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Wires cheap polling and the event streams: one {@link ChangeHub}, fed by one {@link
@@ -35,17 +33,10 @@ public class WatchBeans {
 
   @Produces
   @Singleton
-  ChangeListener jobChangeListener(
-      ChangeHub hub,
-      @ConfigProperty(name = "quarkus.datasource.jdbc.url") String url,
-      @ConfigProperty(name = "quarkus.datasource.username") Optional<String> user,
-      @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password,
-      WatchConfig config) {
+  ChangeListener jobChangeListener(ChangeHub hub, OwnConnections connections, WatchConfig config) {
     // Longer than any wait for notifications.
     return new ChangeListener(
-        () -> OwnConnections.open(url, user, password, "tessera-gateway-changes", 60),
-        hub,
-        config.maxBackoff());
+        () -> connections.open("tessera-gateway-changes", 60), hub, config.maxBackoff());
   }
 
   void startListener(@Observes StartupEvent event, ChangeListener listener) {

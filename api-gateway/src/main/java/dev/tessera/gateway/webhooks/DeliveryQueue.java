@@ -148,9 +148,10 @@ public final class DeliveryQueue {
         && "SUCCEEDED".equals(data.path("state").asText())) {
       data.put(
           "result_url",
-          row.getBoolean("result_deleted")
-              ? null
-              : links.forJob(row.getObject("job_id", UUID.class), row.getString("object_key")));
+          links.forKeptResult(
+              row.getObject("job_id", UUID.class),
+              row.getString("object_key"),
+              row.getBoolean("result_deleted")));
     }
     return Json.encode(event);
   }
